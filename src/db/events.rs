@@ -1,0 +1,501 @@
+//! Events, offerings and partner cities.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Db, Tx};
+use crate::{on_pool, on_tx};
+
+/// The SQL list of registration states that hold seats (see `RegistrationStatus::HOLDING`).
+#[macro_export]
+macro_rules! holding_states {
+    () => {
+        "('pending_payment', 'offered', 'confirmed', 'attended')"
+    };
+}
+
+/// An `events` row.
+#[derive(Debug, Clone, FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub slug: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub venue: String,
+    pub timezone: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub capacity: Option<i64>,
+    pub approval_required: bool,
+    pub pay_card: bool,
+    pub pay_later: bool,
+    pub hold_minutes: i64,
+    pub offer_minutes: i64,
+    pub partner_city_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An `offerings` row.
+#[derive(Debug, Clone, FromRow)]
+pub struct OfferingRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub key: String,
+    pub name: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub capacity: Option<i64>,
+    pub position: i64,
+}
+
+/// A `partner_cities` row.
+#[derive(Debug, Clone, FromRow)]
+pub struct PartnerCityRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub country: String,
+    pub languages: String,
+    pub since_year: Option<i64>,
+}
+
+/// Seats currently held on one event, in total and per offering.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HeldSeats {
+    /// Seats held on the whole event.
+    pub total: i64,
+    /// Seats held per offering id.
+    pub by_offering: HashMap<i64, i64>,
+}
+
+/// `SELECT <every EventRow column> FROM events`.
+macro_rules! select_events {
+    () => {
+        "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
+         registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, \
+         pay_later, hold_minutes, offer_minutes, partner_city_id, created_at, updated_at FROM events"
+    };
+}
+
+/// Published events that have not ended yet, soonest first.
+pub async fn list_upcoming(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<EventRow>> {
+    const SQL: &str = concat!(
+        select_events!(),
+        " WHERE status = 'published' AND ends_at >= $1 ORDER BY starts_at, id"
+    );
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(now)
+        .fetch_all(pool)
+        .await)
+    .context("listing upcoming events")
+}
+
+/// Every event, newest start first (staff view).
+pub async fn list_all(db: &Db) -> anyhow::Result<Vec<EventRow>> {
+    const SQL: &str = concat!(select_events!(), " ORDER BY starts_at DESC, id DESC");
+    on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await).context("listing events")
+}
+
+/// One event by slug.
+pub async fn find_by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<EventRow>> {
+    const SQL: &str = concat!(select_events!(), " WHERE slug = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)
+    .context("finding event by slug")
+}
+
+/// Reads an event inside a transaction and locks it against concurrent seat changes
+/// (`FOR UPDATE` on PostgreSQL; SQLite transactions already hold the database write lock).
+pub async fn lock(tx: &mut Tx, event_id: i64) -> anyhow::Result<EventRow> {
+    const SQLITE: &str = concat!(select_events!(), " WHERE id = $1");
+    const PG: &str = concat!(select_events!(), " WHERE id = $1 FOR UPDATE");
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as(SQLITE)
+                .bind(event_id)
+                .fetch_one(&mut **t)
+                .await
+        }
+        Tx::Postgres(t) => sqlx::query_as(PG).bind(event_id).fetch_one(&mut **t).await,
+    }
+    .context("locking event")
+}
+
+/// Finds an event by slug inside a transaction, locking it like [`lock`].
+pub async fn lock_by_slug(tx: &mut Tx, slug: &str) -> anyhow::Result<Option<EventRow>> {
+    const SQL: &str = "SELECT id FROM events WHERE slug = $1";
+    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(slug)
+        .fetch_optional(c)
+        .await)
+    .context("finding event by slug")?;
+    match id {
+        Some(id) => Ok(Some(lock(tx, id).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Offerings of one event, in display order.
+pub async fn offerings(db: &Db, event_id: i64) -> anyhow::Result<Vec<OfferingRow>> {
+    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, position \
+        FROM offerings WHERE event_id = $1 ORDER BY position, id";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(pool)
+        .await)
+    .context("listing offerings")
+}
+
+/// Offerings of one event, inside a transaction.
+pub async fn offerings_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<Vec<OfferingRow>> {
+    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, position \
+        FROM offerings WHERE event_id = $1 ORDER BY position, id";
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(c)
+        .await)
+    .context("listing offerings")
+}
+
+/// Offerings of every published event (for the public list), keyed by event id.
+pub async fn offerings_of_published(db: &Db) -> anyhow::Result<HashMap<i64, Vec<OfferingRow>>> {
+    const SQL: &str = "SELECT o.id, o.event_id, o.key, o.name, o.price_minor, o.currency, o.capacity, o.position \
+        FROM offerings o JOIN events e ON e.id = o.event_id WHERE e.status = 'published' \
+        ORDER BY o.event_id, o.position, o.id";
+    let rows: Vec<OfferingRow> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
+        .context("listing offerings")?;
+    let mut map: HashMap<i64, Vec<OfferingRow>> = HashMap::new();
+    for row in rows {
+        map.entry(row.event_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// Seats held on one event (read-only snapshot, for display).
+pub async fn held_seats(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
+    const TOTAL: &str = concat!(
+        "SELECT COALESCE(SUM(seats), 0) FROM registrations WHERE event_id = $1 AND status IN ",
+        holding_states!()
+    );
+    const BY_OFFERING: &str = concat!(
+        "SELECT p.offering_id, COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
+         WHERE r.event_id = $1 AND r.status IN ",
+        holding_states!(),
+        " GROUP BY p.offering_id"
+    );
+    on_pool!(db, |pool| {
+        let total: i64 = sqlx::query_scalar(TOTAL)
+            .bind(event_id)
+            .fetch_one(pool)
+            .await?;
+        let rows: Vec<(i64, i64)> = sqlx::query_as(BY_OFFERING)
+            .bind(event_id)
+            .fetch_all(pool)
+            .await?;
+        Ok::<_, sqlx::Error>(HeldSeats {
+            total,
+            by_offering: rows.into_iter().collect(),
+        })
+    })
+    .context("counting held seats")
+}
+
+/// Seats held on one event, inside the transaction that is about to take or free some.
+pub async fn held_seats_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<HeldSeats> {
+    const TOTAL: &str = concat!(
+        "SELECT COALESCE(SUM(seats), 0) FROM registrations WHERE event_id = $1 AND status IN ",
+        holding_states!()
+    );
+    const BY_OFFERING: &str = concat!(
+        "SELECT p.offering_id, COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
+         WHERE r.event_id = $1 AND r.status IN ",
+        holding_states!(),
+        " GROUP BY p.offering_id"
+    );
+    on_tx!(tx, |c| {
+        let total: i64 = sqlx::query_scalar(TOTAL)
+            .bind(event_id)
+            .fetch_one(&mut *c)
+            .await?;
+        let rows: Vec<(i64, i64)> = sqlx::query_as(BY_OFFERING)
+            .bind(event_id)
+            .fetch_all(&mut *c)
+            .await?;
+        Ok::<_, sqlx::Error>(HeldSeats {
+            total,
+            by_offering: rows.into_iter().collect(),
+        })
+    })
+    .context("counting held seats")
+}
+
+/// Seats held per published event, for the public list.
+pub async fn held_seats_of_published(db: &Db) -> anyhow::Result<HashMap<i64, HeldSeats>> {
+    const TOTAL: &str = concat!(
+        "SELECT r.event_id, COALESCE(SUM(r.seats), 0) FROM registrations r JOIN events e ON e.id = r.event_id \
+         WHERE e.status = 'published' AND r.status IN ",
+        holding_states!(),
+        " GROUP BY r.event_id"
+    );
+    const BY_OFFERING: &str = concat!(
+        "SELECT r.event_id, p.offering_id, COUNT(*) FROM participants p \
+         JOIN registrations r ON r.id = p.registration_id JOIN events e ON e.id = r.event_id \
+         WHERE e.status = 'published' AND r.status IN ",
+        holding_states!(),
+        " GROUP BY r.event_id, p.offering_id"
+    );
+    let (totals, offerings): (Vec<(i64, i64)>, Vec<(i64, i64, i64)>) = on_pool!(db, |pool| {
+        let totals = sqlx::query_as(TOTAL).fetch_all(pool).await?;
+        let offerings = sqlx::query_as(BY_OFFERING).fetch_all(pool).await?;
+        Ok::<_, sqlx::Error>((totals, offerings))
+    })
+    .context("counting held seats")?;
+    let mut map: HashMap<i64, HeldSeats> = HashMap::new();
+    for (event_id, total) in totals {
+        map.entry(event_id).or_default().total = total;
+    }
+    for (event_id, offering_id, count) in offerings {
+        map.entry(event_id)
+            .or_default()
+            .by_offering
+            .insert(offering_id, count);
+    }
+    Ok(map)
+}
+
+/// Values for a new or updated event row.
+#[derive(Debug, Clone)]
+pub struct EventValues {
+    pub slug: String,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    pub venue: String,
+    pub timezone: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub registration_opens_at: Option<DateTime<Utc>>,
+    pub registration_closes_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub capacity: Option<i64>,
+    pub approval_required: bool,
+    pub pay_card: bool,
+    pub pay_later: bool,
+    pub hold_minutes: i64,
+    pub offer_minutes: i64,
+    pub partner_city_id: Option<i64>,
+}
+
+impl From<&EventRow> for EventValues {
+    fn from(r: &EventRow) -> Self {
+        Self {
+            slug: r.slug.clone(),
+            kind: r.kind.clone(),
+            title: r.title.clone(),
+            description: r.description.clone(),
+            venue: r.venue.clone(),
+            timezone: r.timezone.clone(),
+            starts_at: r.starts_at,
+            ends_at: r.ends_at,
+            registration_opens_at: r.registration_opens_at,
+            registration_closes_at: r.registration_closes_at,
+            status: r.status.clone(),
+            capacity: r.capacity,
+            approval_required: r.approval_required,
+            pay_card: r.pay_card,
+            pay_later: r.pay_later,
+            hold_minutes: r.hold_minutes,
+            offer_minutes: r.offer_minutes,
+            partner_city_id: r.partner_city_id,
+        }
+    }
+}
+
+/// Inserts an event; `Ok(None)` when the slug is taken.
+pub async fn insert(
+    tx: &mut Tx,
+    v: &EventValues,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    const SQL: &str = "INSERT INTO events (slug, kind, title, description, venue, timezone, starts_at, ends_at, \
+        registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, pay_later, \
+        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
+        ON CONFLICT (slug) DO NOTHING RETURNING id";
+    on_tx!(tx, |c| {
+        sqlx::query_scalar(SQL)
+            .bind(&v.slug)
+            .bind(&v.kind)
+            .bind(&v.title)
+            .bind(&v.description)
+            .bind(&v.venue)
+            .bind(&v.timezone)
+            .bind(v.starts_at)
+            .bind(v.ends_at)
+            .bind(v.registration_opens_at)
+            .bind(v.registration_closes_at)
+            .bind(&v.status)
+            .bind(v.capacity)
+            .bind(v.approval_required)
+            .bind(v.pay_card)
+            .bind(v.pay_later)
+            .bind(v.hold_minutes)
+            .bind(v.offer_minutes)
+            .bind(v.partner_city_id)
+            .bind(now)
+            .fetch_optional(c)
+            .await
+    })
+    .context("inserting event")
+}
+
+/// Overwrites an event's fields (the slug cannot change).
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    v: &EventValues,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE events SET kind = $2, title = $3, description = $4, venue = $5, timezone = $6, \
+        starts_at = $7, ends_at = $8, registration_opens_at = $9, registration_closes_at = $10, status = $11, \
+        capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, hold_minutes = $16, \
+        offer_minutes = $17, partner_city_id = $18, updated_at = $19 WHERE id = $1";
+    on_tx!(tx, |c| {
+        sqlx::query(SQL)
+            .bind(id)
+            .bind(&v.kind)
+            .bind(&v.title)
+            .bind(&v.description)
+            .bind(&v.venue)
+            .bind(&v.timezone)
+            .bind(v.starts_at)
+            .bind(v.ends_at)
+            .bind(v.registration_opens_at)
+            .bind(v.registration_closes_at)
+            .bind(&v.status)
+            .bind(v.capacity)
+            .bind(v.approval_required)
+            .bind(v.pay_card)
+            .bind(v.pay_later)
+            .bind(v.hold_minutes)
+            .bind(v.offer_minutes)
+            .bind(v.partner_city_id)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .context("updating event")?;
+    Ok(())
+}
+
+/// Values for an offering.
+#[derive(Debug, Clone)]
+pub struct OfferingValues {
+    pub key: String,
+    pub name: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub capacity: Option<i64>,
+    pub position: i64,
+}
+
+/// Inserts an offering, or updates the one with the same key.
+pub async fn upsert_offering(tx: &mut Tx, event_id: i64, v: &OfferingValues) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO offerings (event_id, key, name, price_minor, currency, capacity, position) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7) \
+        ON CONFLICT (event_id, key) DO UPDATE SET name = excluded.name, price_minor = excluded.price_minor, \
+        currency = excluded.currency, capacity = excluded.capacity, position = excluded.position";
+    on_tx!(tx, |c| {
+        sqlx::query(SQL)
+            .bind(event_id)
+            .bind(&v.key)
+            .bind(&v.name)
+            .bind(v.price_minor)
+            .bind(&v.currency)
+            .bind(v.capacity)
+            .bind(v.position)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .context("saving offering")?;
+    Ok(())
+}
+
+/// Deletes an offering nobody registered for; `false` when participants use it.
+pub async fn delete_unused_offering(tx: &mut Tx, offering_id: i64) -> anyhow::Result<bool> {
+    const SQL: &str = "DELETE FROM offerings WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM participants WHERE offering_id = $1)";
+    let done = on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(offering_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .context("deleting offering")?;
+    Ok(done == 1)
+}
+
+/// A partner city by slug.
+pub async fn find_partner(db: &Db, slug: &str) -> anyhow::Result<Option<PartnerCityRow>> {
+    const SQL: &str =
+        "SELECT id, slug, name, country, languages, since_year FROM partner_cities WHERE slug = $1";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(slug)
+        .fetch_optional(pool)
+        .await)
+    .context("finding partner city")
+}
+
+/// Every partner city, by name.
+pub async fn list_partners(db: &Db) -> anyhow::Result<Vec<PartnerCityRow>> {
+    const SQL: &str =
+        "SELECT id, slug, name, country, languages, since_year FROM partner_cities ORDER BY name";
+    on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await).context("listing partner cities")
+}
+
+/// Finds a partner city by slug inside a transaction, creating it when missing.
+pub async fn ensure_partner(
+    tx: &mut Tx,
+    slug: &str,
+    name: &str,
+    country: &str,
+    languages: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    const UPSERT: &str = "INSERT INTO partner_cities (slug, name, country, languages, created_at) \
+        VALUES ($1, $2, $3, $4, $5) \
+        ON CONFLICT (slug) DO UPDATE SET name = excluded.name, country = excluded.country, \
+        languages = excluded.languages RETURNING id";
+    on_tx!(tx, |c| {
+        sqlx::query_scalar(UPSERT)
+            .bind(slug)
+            .bind(name)
+            .bind(country)
+            .bind(languages)
+            .bind(now)
+            .fetch_one(c)
+            .await
+    })
+    .context("saving partner city")
+}
+
+/// A partner city by id.
+pub async fn partner_by_id(db: &Db, id: i64) -> anyhow::Result<Option<PartnerCityRow>> {
+    const SQL: &str =
+        "SELECT id, slug, name, country, languages, since_year FROM partner_cities WHERE id = $1";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("finding partner city")
+}

@@ -1,0 +1,239 @@
+//! Database access for both backends.
+//!
+//! `Db` holds a concrete pool per backend and `Tx` a concrete transaction; the `on_pool!` and
+//! `on_tx!` macros expand one query body once per backend, so every SQL statement is written
+//! once (portable SQL with `$1` placeholders) and type-checked against both drivers.
+
+pub mod events;
+pub mod registrations;
+pub mod staff;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+/// Name of the table that records the application's own migrations. apalis keeps its
+/// migrations in sqlx's default `_sqlx_migrations`; sharing it would break both.
+const MIGRATIONS_TABLE: &str = "_twinning_migrations";
+
+/// Which database engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded default: one file, WAL, one writer.
+    Sqlite,
+    /// PostgreSQL, for several processes.
+    Postgres,
+}
+
+impl Backend {
+    /// Picks the backend from a `DATABASE_URL`.
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://")
+        }
+    }
+}
+
+/// The SQLite pools: every write goes through one connection, so writers queue in the
+/// process instead of spinning on SQLITE_BUSY; reads use several connections (WAL).
+#[derive(Clone, Debug)]
+pub struct SqlitePools {
+    /// The single writer connection.
+    pub write: SqlitePool,
+    /// Readers.
+    pub read: SqlitePool,
+}
+
+/// A connection pool for either backend.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite (embedded default).
+    Sqlite(SqlitePools),
+    /// PostgreSQL.
+    Postgres(PgPool),
+}
+
+/// An open transaction on either backend.
+pub enum Tx {
+    /// SQLite transaction (begun IMMEDIATE, so it holds the write lock from the start).
+    Sqlite(Transaction<'static, Sqlite>),
+    /// PostgreSQL transaction.
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$conn` bound to the read pool of whichever backend `$db` is.
+#[macro_export]
+macro_rules! on_pool {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(pools) => {
+                let $conn = &pools.read;
+                $body
+            }
+            $crate::db::Db::Postgres(pool) => {
+                let $conn = pool;
+                $body
+            }
+        }
+    };
+}
+
+/// Runs `$body` with `$conn` bound to the connection inside transaction `$tx`.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, |$conn:ident| $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// Connects to `url`, creating a SQLite file if it is missing.
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        match Backend::from_url(url)? {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .context("parsing the SQLite DATABASE_URL")?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                let write = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options.clone())
+                    .await
+                    .with_context(|| format!("opening SQLite database {url}"))?;
+                let read = SqlitePoolOptions::new()
+                    .max_connections(max_connections.max(2))
+                    .connect_with(options)
+                    .await
+                    .context("opening SQLite readers")?;
+                Ok(Db::Sqlite(SqlitePools { write, read }))
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url)
+                    .context("parsing the PostgreSQL DATABASE_URL")?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await
+                    .context("connecting to PostgreSQL")?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies the application's migrations for this backend.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(pools) => {
+                let mut migrator = sqlx::migrate!("./migrations/sqlite");
+                migrator.dangerous_set_table_name(MIGRATIONS_TABLE);
+                migrator
+                    .run(&pools.write)
+                    .await
+                    .context("running SQLite migrations")?;
+            }
+            Db::Postgres(pool) => {
+                let mut migrator = sqlx::migrate!("./migrations/postgres");
+                migrator.dangerous_set_table_name(MIGRATIONS_TABLE);
+                migrator
+                    .run(pool)
+                    .await
+                    .context("running PostgreSQL migrations")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Begins a write transaction. On SQLite it is `BEGIN IMMEDIATE`, taking the write lock
+    /// at once so two writers never deadlock upgrading a read lock.
+    pub async fn begin(&self) -> anyhow::Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(pools) => Tx::Sqlite(
+                pools
+                    .write
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .context("beginning SQLite transaction")?,
+            ),
+            Db::Postgres(pool) => Tx::Postgres(
+                pool.begin()
+                    .await
+                    .context("beginning PostgreSQL transaction")?,
+            ),
+        })
+    }
+
+    /// Checks that the database answers (for `/readyz`).
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(|_| ()))
+        .context("pinging the database")
+    }
+
+    /// Closes every pool.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pools) => {
+                pools.read.close().await;
+                pools.write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> anyhow::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Postgres(t) => t.commit().await,
+        }
+        .context("committing transaction")
+    }
+
+    /// Which backend this transaction runs on.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// True when `err` is a unique-constraint violation (on SQLite the only way to tell, since
+/// sqlx gives no constraint name there).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
+}

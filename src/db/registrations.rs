@@ -1,0 +1,475 @@
+//! Registrations, participants, their state history and payments.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Db, Tx};
+use crate::{on_pool, on_tx};
+
+/// A `registrations` row.
+#[derive(Debug, Clone, FromRow)]
+pub struct RegistrationRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub token: String,
+    pub status: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub language: String,
+    pub payment_method: String,
+    pub seats: i64,
+    pub total_minor: i64,
+    pub currency: String,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+    pub offer_expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `SELECT <every RegistrationRow column> FROM registrations`.
+macro_rules! select_registrations {
+    () => {
+        "SELECT id, event_id, token, status, contact_name, contact_email, language, payment_method, seats, \
+         total_minor, currency, hold_expires_at, offer_expires_at, created_at, updated_at FROM registrations"
+    };
+}
+
+/// A participant with its offering's key and name.
+#[derive(Debug, Clone, FromRow)]
+pub struct ParticipantRow {
+    pub id: i64,
+    pub registration_id: i64,
+    pub offering_id: i64,
+    pub offering_key: String,
+    pub offering_name: String,
+    pub name: String,
+    pub price_minor: i64,
+}
+
+/// One recorded state change.
+#[derive(Debug, Clone, FromRow)]
+pub struct TransitionRow {
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One payment in the ledger.
+#[derive(Debug, Clone, FromRow)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub method: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub reference: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Values of a new registration.
+#[derive(Debug, Clone)]
+pub struct NewRegistrationRow<'a> {
+    pub event_id: i64,
+    pub token: &'a str,
+    pub token_selector: &'a str,
+    pub status: &'a str,
+    pub contact_name: &'a str,
+    pub contact_email: &'a str,
+    pub language: &'a str,
+    pub payment_method: &'a str,
+    pub seats: i64,
+    pub total_minor: i64,
+    pub currency: &'a str,
+    pub hold_expires_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a registration and returns its id.
+pub async fn insert(
+    tx: &mut Tx,
+    r: &NewRegistrationRow<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    const SQL: &str = "INSERT INTO registrations (event_id, token, token_selector, status, contact_name, \
+        contact_email, language, payment_method, seats, total_minor, currency, hold_expires_at, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+    on_tx!(tx, |c| {
+        sqlx::query_scalar(SQL)
+            .bind(r.event_id)
+            .bind(r.token)
+            .bind(r.token_selector)
+            .bind(r.status)
+            .bind(r.contact_name)
+            .bind(r.contact_email)
+            .bind(r.language)
+            .bind(r.payment_method)
+            .bind(r.seats)
+            .bind(r.total_minor)
+            .bind(r.currency)
+            .bind(r.hold_expires_at)
+            .bind(now)
+            .fetch_one(c)
+            .await
+    })
+    .context("inserting registration")
+}
+
+/// Inserts one participant of a registration.
+pub async fn insert_participant(
+    tx: &mut Tx,
+    registration_id: i64,
+    offering_id: i64,
+    name: &str,
+    price_minor: i64,
+    position: i64,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO participants (registration_id, offering_id, name, price_minor, position) \
+        VALUES ($1, $2, $3, $4, $5)";
+    on_tx!(tx, |c| {
+        sqlx::query(SQL)
+            .bind(registration_id)
+            .bind(offering_id)
+            .bind(name)
+            .bind(price_minor)
+            .bind(position)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .context("inserting participant")?;
+    Ok(())
+}
+
+/// Finds a registration by the selector part of its token.
+pub async fn find_by_selector(db: &Db, selector: &str) -> anyhow::Result<Option<RegistrationRow>> {
+    const SQL: &str = concat!(select_registrations!(), " WHERE token_selector = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(selector)
+        .fetch_optional(pool)
+        .await)
+    .context("finding registration")
+}
+
+/// Finds a registration by token selector inside a transaction.
+pub async fn find_by_selector_tx(
+    tx: &mut Tx,
+    selector: &str,
+) -> anyhow::Result<Option<RegistrationRow>> {
+    const SQL: &str = concat!(select_registrations!(), " WHERE token_selector = $1");
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(selector)
+        .fetch_optional(c)
+        .await)
+    .context("finding registration")
+}
+
+/// Reads a registration inside a transaction (callers lock its event first).
+pub async fn get_tx(tx: &mut Tx, id: i64) -> anyhow::Result<Option<RegistrationRow>> {
+    const SQL: &str = concat!(select_registrations!(), " WHERE id = $1");
+    on_tx!(tx, |c| sqlx::query_as(SQL).bind(id).fetch_optional(c).await)
+        .context("reading registration")
+}
+
+/// The event a registration belongs to.
+pub async fn event_id_of(db: &Db, id: i64) -> anyhow::Result<Option<i64>> {
+    const SQL: &str = "SELECT event_id FROM registrations WHERE id = $1";
+    on_pool!(db, |pool| sqlx::query_scalar(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("reading registration")
+}
+
+/// Registrations of one event, oldest first, optionally only those in `status`.
+pub async fn list_for_event(
+    db: &Db,
+    event_id: i64,
+    status: Option<&str>,
+) -> anyhow::Result<Vec<RegistrationRow>> {
+    const SQL: &str = concat!(
+        select_registrations!(),
+        " WHERE event_id = $1 AND ($2 IS NULL OR status = $2) ORDER BY id"
+    );
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .bind(status)
+        .fetch_all(pool)
+        .await)
+    .context("listing registrations")
+}
+
+/// Moves a registration to `status`, setting its hold and offer deadlines.
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    hold_expires_at: Option<DateTime<Utc>>,
+    offer_expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE registrations SET status = $2, hold_expires_at = $3, offer_expires_at = $4, \
+        updated_at = $5 WHERE id = $1";
+    on_tx!(tx, |c| {
+        sqlx::query(SQL)
+            .bind(id)
+            .bind(status)
+            .bind(hold_expires_at)
+            .bind(offer_expires_at)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .context("updating registration status")?;
+    Ok(())
+}
+
+/// Records one state change in the registration's history.
+pub async fn record_transition(
+    tx: &mut Tx,
+    registration_id: i64,
+    from: Option<&str>,
+    to: &str,
+    actor: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO registration_transitions (registration_id, from_status, to_status, actor, reason, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6)";
+    on_tx!(tx, |c| {
+        sqlx::query(SQL)
+            .bind(registration_id)
+            .bind(from)
+            .bind(to)
+            .bind(actor)
+            .bind(reason)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .context("recording state change")?;
+    Ok(())
+}
+
+/// `SELECT` of participants with offering key and name.
+macro_rules! select_participants {
+    () => {
+        "SELECT p.id, p.registration_id, p.offering_id, o.key AS offering_key, o.name AS offering_name, p.name, \
+         p.price_minor FROM participants p JOIN offerings o ON o.id = p.offering_id"
+    };
+}
+
+/// Participants of one registration, in the order they were entered.
+pub async fn participants(db: &Db, registration_id: i64) -> anyhow::Result<Vec<ParticipantRow>> {
+    const SQL: &str = concat!(
+        select_participants!(),
+        " WHERE p.registration_id = $1 ORDER BY p.position"
+    );
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(registration_id)
+        .fetch_all(pool)
+        .await)
+    .context("listing participants")
+}
+
+/// Participants of every registration of an event, keyed by registration id.
+pub async fn participants_of_event(
+    db: &Db,
+    event_id: i64,
+) -> anyhow::Result<HashMap<i64, Vec<ParticipantRow>>> {
+    const SQL: &str = concat!(
+        select_participants!(),
+        " JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $1 ORDER BY p.registration_id, p.position"
+    );
+    let rows: Vec<ParticipantRow> = on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(pool)
+        .await)
+    .context("listing participants")?;
+    let mut map: HashMap<i64, Vec<ParticipantRow>> = HashMap::new();
+    for row in rows {
+        map.entry(row.registration_id).or_default().push(row);
+    }
+    Ok(map)
+}
+
+/// How many seats of each offering one registration asks for.
+pub async fn seats_by_offering_tx(
+    tx: &mut Tx,
+    registration_id: i64,
+) -> anyhow::Result<HashMap<i64, i64>> {
+    const SQL: &str = "SELECT offering_id, COUNT(*) FROM participants WHERE registration_id = $1 GROUP BY offering_id";
+    let rows: Vec<(i64, i64)> = on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(registration_id)
+        .fetch_all(c)
+        .await)
+    .context("counting participants")?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Waitlisted registrations of an event in line order, each with its seats per offering.
+pub async fn waitlist_tx(
+    tx: &mut Tx,
+    event_id: i64,
+) -> anyhow::Result<Vec<(RegistrationRow, HashMap<i64, i64>)>> {
+    const REGS: &str = concat!(
+        select_registrations!(),
+        " WHERE event_id = $1 AND status = 'waitlisted' ORDER BY id"
+    );
+    const SEATS: &str = "SELECT p.registration_id, p.offering_id, COUNT(*) FROM participants p \
+        JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $1 AND r.status = 'waitlisted' \
+        GROUP BY p.registration_id, p.offering_id";
+    let (regs, seats): (Vec<RegistrationRow>, Vec<(i64, i64, i64)>) = on_tx!(tx, |c| {
+        let regs = sqlx::query_as(REGS)
+            .bind(event_id)
+            .fetch_all(&mut *c)
+            .await?;
+        let seats = sqlx::query_as(SEATS)
+            .bind(event_id)
+            .fetch_all(&mut *c)
+            .await?;
+        Ok::<_, sqlx::Error>((regs, seats))
+    })
+    .context("reading waitlist")?;
+    let mut by_reg: HashMap<i64, HashMap<i64, i64>> = HashMap::new();
+    for (reg, offering, n) in seats {
+        by_reg.entry(reg).or_default().insert(offering, n);
+    }
+    Ok(regs
+        .into_iter()
+        .map(|r| {
+            let s = by_reg.remove(&r.id).unwrap_or_default();
+            (r, s)
+        })
+        .collect())
+}
+
+/// Ids of registrations whose payment hold ran out by `now`.
+pub async fn due_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> {
+    const SQL: &str = "SELECT id FROM registrations WHERE status = 'pending_payment' AND hold_expires_at <= $1 ORDER BY id";
+    on_pool!(db, |pool| sqlx::query_scalar(SQL)
+        .bind(now)
+        .fetch_all(pool)
+        .await)
+    .context("finding expired holds")
+}
+
+/// Ids of registrations whose waitlist offer ran out by `now`.
+pub async fn due_offers(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> {
+    const SQL: &str = "SELECT id FROM registrations WHERE status = 'offered' AND offer_expires_at <= $1 ORDER BY id";
+    on_pool!(db, |pool| sqlx::query_scalar(SQL)
+        .bind(now)
+        .fetch_all(pool)
+        .await)
+    .context("finding expired offers")
+}
+
+/// The state history of a registration, oldest first.
+pub async fn transitions(db: &Db, registration_id: i64) -> anyhow::Result<Vec<TransitionRow>> {
+    const SQL: &str = "SELECT from_status, to_status, actor, reason, created_at FROM registration_transitions \
+        WHERE registration_id = $1 ORDER BY id";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(registration_id)
+        .fetch_all(pool)
+        .await)
+    .context("reading registration history")
+}
+
+/// Adds a payment to the ledger.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_payment(
+    tx: &mut Tx,
+    registration_id: i64,
+    method: &str,
+    amount_minor: i64,
+    currency: &str,
+    reference: &str,
+    recorded_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO payments (registration_id, method, amount_minor, currency, reference, recorded_by, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    on_tx!(tx, |c| {
+        sqlx::query(SQL)
+            .bind(registration_id)
+            .bind(method)
+            .bind(amount_minor)
+            .bind(currency)
+            .bind(reference)
+            .bind(recorded_by)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .context("recording payment")?;
+    Ok(())
+}
+
+/// Sum of the ledger for a registration, inside a transaction.
+pub async fn paid_minor_tx(tx: &mut Tx, registration_id: i64) -> anyhow::Result<i64> {
+    const SQL: &str =
+        "SELECT COALESCE(SUM(amount_minor), 0) FROM payments WHERE registration_id = $1";
+    on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(registration_id)
+        .fetch_one(c)
+        .await)
+    .context("summing payments")
+}
+
+/// The ledger of a registration, oldest first.
+pub async fn payments(db: &Db, registration_id: i64) -> anyhow::Result<Vec<PaymentRow>> {
+    const SQL: &str = "SELECT id, method, amount_minor, currency, reference, created_at FROM payments \
+        WHERE registration_id = $1 ORDER BY id";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(registration_id)
+        .fetch_all(pool)
+        .await)
+    .context("reading payments")
+}
+
+/// Sum paid per registration of an event.
+pub async fn paid_by_registration(db: &Db, event_id: i64) -> anyhow::Result<HashMap<i64, i64>> {
+    const SQL: &str = "SELECT p.registration_id, COALESCE(SUM(p.amount_minor), 0) FROM payments p \
+        JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $1 GROUP BY p.registration_id";
+    let rows: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(pool)
+        .await)
+    .context("summing payments")?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Writes an audit entry (staff actions).
+pub async fn audit(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO audit_log (actor, action, subject, before_json, after_json, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6)";
+    let before = before.map(|v| v.to_string());
+    let after = after.map(|v| v.to_string());
+    on_tx!(tx, |c| {
+        sqlx::query(SQL)
+            .bind(actor)
+            .bind(action)
+            .bind(subject)
+            .bind(&before)
+            .bind(&after)
+            .bind(now)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .context("writing audit entry")?;
+    Ok(())
+}

@@ -1,0 +1,27 @@
+//! Domain types. Everything that arrives from outside is parsed into one of these once, at
+//! the edge, with an error message a person can act on.
+
+mod email;
+mod event;
+mod money;
+mod registration;
+mod text;
+pub mod token;
+
+pub use email::EmailAddress;
+pub use event::{EventKind, EventStatus, LocalTime, PaymentOption, TimeZone};
+pub use money::{Currency, Money};
+pub use registration::{Language, PaymentChoice, RegistrationStatus};
+pub use text::{PersonName, Slug, Title, parse_long_text};
+
+/// A problem with one input field, reported back to whoever sent it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+impl ParseError {
+    /// Builds an error from any message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}

@@ -1,0 +1,92 @@
+//! Background jobs: payloads, queue names, handlers, the queue itself and the worker loop.
+//!
+//! Jobs carry ids only and re-read state when they run, so running one twice or late is
+//! harmless. Deadlines live in the database (`hold_expires_at`, `offer_expires_at`); a job is
+//! scheduled for each deadline, and a periodic sweep also handles every overdue deadline, so a
+//! crash between a commit and the push that follows it loses nothing.
+
+mod queue;
+
+pub use queue::{JobQueue, run_due_jobs};
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::registrations;
+use crate::state::Ctx;
+
+/// Every job the system runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    /// Expire a `pending_payment` registration whose hold ran out, then offer freed seats.
+    ExpireHold {
+        /// The registration.
+        registration_id: i64,
+    },
+    /// Expire a waitlist offer that was not claimed in time, then offer the seats on.
+    ExpireOffer {
+        /// The registration.
+        registration_id: i64,
+    },
+}
+
+/// Stable queue names. They are stored with every queued job: never rename one.
+pub mod queues {
+    /// Seat holds and waitlist offers running out.
+    pub const DEADLINES: &str = "twinning.deadlines";
+    /// Every queue a worker serves.
+    pub const ALL: &[&str] = &[DEADLINES];
+}
+
+impl Job {
+    /// The queue this job goes to.
+    pub fn queue(&self) -> &'static str {
+        match self {
+            Job::ExpireHold { .. } | Job::ExpireOffer { .. } => queues::DEADLINES,
+        }
+    }
+
+    /// A key that makes pushing the same job for the same deadline twice a no-op.
+    pub fn idempotency_key(&self, run_at: DateTime<Utc>) -> String {
+        match self {
+            Job::ExpireHold { registration_id } => {
+                format!("expire-hold:{registration_id}:{}", run_at.timestamp())
+            }
+            Job::ExpireOffer { registration_id } => {
+                format!("expire-offer:{registration_id}:{}", run_at.timestamp())
+            }
+        }
+    }
+}
+
+/// A job with the time it should run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    /// What to run.
+    pub job: Job,
+    /// When.
+    pub run_at: DateTime<Utc>,
+}
+
+/// Runs one job. An error means a retry may help (the database was unreachable, say).
+pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
+    match *job {
+        Job::ExpireHold { registration_id } => {
+            registrations::expire_hold(ctx, registration_id).await
+        }
+        Job::ExpireOffer { registration_id } => {
+            registrations::expire_offer(ctx, registration_id).await
+        }
+    }
+}
+
+/// Handles every overdue deadline, whether or not its job was ever pushed.
+pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
+    registrations::expire_overdue(ctx).await
+}
+
+/// How often the sweep runs in a worker process.
+pub const SWEEP_INTERVAL: Duration = Duration::from_secs(60);

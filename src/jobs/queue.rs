@@ -1,0 +1,298 @@
+//! The job queue on apalis, on the same backend as the application's data.
+
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context;
+use apalis::prelude::*;
+use apalis_postgres::PostgresStorage;
+use apalis_sqlite::SqliteStorage;
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, SqlitePool};
+
+use super::{Job, Scheduled, queues};
+use crate::state::Ctx;
+
+/// How many times apalis may run a job before giving up. Handlers are idempotent and only
+/// fail on infrastructure errors, so a handful of attempts is plenty; the sweep catches the rest.
+const MAX_ATTEMPTS: usize = 5;
+
+/// Where jobs are pushed and fetched.
+#[derive(Clone, Debug)]
+pub enum JobQueue {
+    /// apalis-sqlite, in its own file next to the data file (apalis turns `synchronous` off
+    /// on its connections and shares sqlx's migration table, so it must not share the file).
+    Sqlite(SqlitePool),
+    /// apalis-postgres, in the `apalis` schema of the application's database.
+    Postgres(PgPool),
+}
+
+impl JobQueue {
+    /// Opens the queue for `database_url` and applies apalis's migrations.
+    pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
+        match crate::db::Backend::from_url(database_url)? {
+            crate::db::Backend::Sqlite => {
+                let url = queue_file_url(database_url);
+                let options: sqlx::sqlite::SqliteConnectOptions = url
+                    .parse()
+                    .with_context(|| format!("parsing queue URL {url}"))?;
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(
+                        options
+                            .create_if_missing(true)
+                            .busy_timeout(Duration::from_secs(10)),
+                    )
+                    .await
+                    .context("opening the SQLite job queue")?;
+                SqliteStorage::setup(&pool)
+                    .await
+                    .context("migrating the SQLite job queue")?;
+                Ok(Self::Sqlite(pool))
+            }
+            crate::db::Backend::Postgres => {
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(4)
+                    .connect(database_url)
+                    .await
+                    .context("connecting the PostgreSQL job queue")?;
+                PostgresStorage::setup(&pool)
+                    .await
+                    .context("migrating the PostgreSQL job queue")?;
+                Ok(Self::Postgres(pool))
+            }
+        }
+    }
+
+    /// Queues `job` to run at `run_at`.
+    pub async fn push(&self, job: &Job, run_at: DateTime<Utc>) -> anyhow::Result<()> {
+        let when = SystemTime::from(run_at.max(Utc::now()));
+        let task = TaskBuilder::new(job.clone())
+            .run_at_time(when)
+            .max_attempts(MAX_ATTEMPTS)
+            .idempotency_key(job.idempotency_key(run_at))
+            .build();
+        match self {
+            Self::Sqlite(pool) => {
+                let mut storage = SqliteStorage::<Job>::new(pool)
+                    .with_config(apalis_sqlite::Config::default().queue(job.queue()));
+                storage
+                    .push_task(task)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))
+            }
+            Self::Postgres(pool) => {
+                let mut storage = PostgresStorage::<Job>::new(pool)
+                    .with_config(apalis_postgres::Config::default().queue(job.queue()));
+                storage
+                    .push_task(task)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))
+            }
+        }
+        .with_context(|| format!("queueing {job:?}"))
+    }
+
+    /// Pushes jobs after the transaction that scheduled them committed. A failed push is
+    /// logged, not returned: the change is committed and the sweep will handle the deadline.
+    pub async fn push_all(&self, jobs: &[Scheduled]) {
+        for s in jobs {
+            if let Err(err) = self.push(&s.job, s.run_at).await {
+                tracing::warn!(
+                    error = format!("{err:#}"),
+                    "could not queue job; the sweep will catch it"
+                );
+            }
+        }
+    }
+
+    /// Runs apalis workers for every queue, plus the periodic sweep, until `shutdown` resolves.
+    pub async fn run_workers(
+        &self,
+        ctx: Ctx,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        async fn handle(job: Job, ctx: Data<Ctx>) -> Result<(), BoxDynError> {
+            super::run(&ctx, &job).await.map_err(|e| {
+                tracing::warn!(
+                    error = format!("{e:#}"),
+                    ?job,
+                    "job failed; it will be retried"
+                );
+                BoxDynError::from(format!("{e:#}"))
+            })
+        }
+
+        let sweep_ctx = ctx.clone();
+        let sweeper = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(super::SWEEP_INTERVAL);
+            loop {
+                tick.tick().await;
+                match super::sweep(&sweep_ctx).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(handled = n, "sweep handled overdue deadlines"),
+                    Err(e) => tracing::warn!(error = format!("{e:#}"), "sweep failed"),
+                }
+            }
+        });
+
+        let mut monitor = Monitor::new();
+        for &queue in queues::ALL {
+            let name = format!("{queue}-{}", std::process::id());
+            match self {
+                Self::Sqlite(pool) => {
+                    let storage = SqliteStorage::<Job>::new(pool)
+                        .with_config(
+                            apalis_sqlite::Config::default()
+                                .queue(queue)
+                                .heartbeat_interval(Duration::from_secs(5)),
+                        )
+                        .poll_with_interval(Duration::from_secs(1));
+                    let ctx = ctx.clone();
+                    monitor = monitor.register(move |_| {
+                        WorkerBuilder::new(name.clone())
+                            .backend(storage.clone())
+                            .data(ctx.clone())
+                            .build(handle)
+                    });
+                }
+                Self::Postgres(pool) => {
+                    let storage = PostgresStorage::<Job>::new(pool)
+                        .with_config(
+                            apalis_postgres::Config::default()
+                                .queue(queue)
+                                .heartbeat_interval(Duration::from_secs(2)),
+                        )
+                        .poll_with_interval(Duration::from_secs(1));
+                    let ctx = ctx.clone();
+                    monitor = monitor.register(move |_| {
+                        WorkerBuilder::new(name.clone())
+                            .backend(storage.clone())
+                            .data(ctx.clone())
+                            .build(handle)
+                    });
+                }
+            }
+        }
+        let result = monitor
+            .run_with_signal(async move {
+                shutdown.await;
+                Ok(())
+            })
+            .await;
+        sweeper.abort();
+        result.context("running job workers")
+    }
+}
+
+/// `sqlite://dir/twinning.db?mode=rwc` → `sqlite://dir/twinning.queue.db?mode=rwc`.
+fn queue_file_url(database_url: &str) -> String {
+    let (path, query) = database_url
+        .split_once('?')
+        .map_or((database_url, None), |(p, q)| (p, Some(q)));
+    let path = match path.strip_suffix(".db") {
+        Some(stem) => format!("{stem}.queue.db"),
+        None => format!("{path}.queue"),
+    };
+    match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path,
+    }
+}
+
+/// Runs, in this process and in order, every queued job that is due by the application clock,
+/// until none is left; returns how many ran. Tests use it to drain the queue deterministically
+/// (with a clock moved forward); `twinning jobs run-due` uses it to catch up by hand. A job
+/// is claimed by flipping its status, so a live worker never runs the same row as well.
+/// Fails if any job fails.
+pub async fn run_due_jobs(ctx: &Ctx) -> anyhow::Result<usize> {
+    let mut ran = 0;
+    loop {
+        let now = ctx.clock.now();
+        let due: Vec<(String, Vec<u8>)> = match &ctx.queue {
+            JobQueue::Sqlite(pool) => sqlx::query_as(
+                "SELECT id, job FROM Jobs WHERE status = 'Pending' AND run_at <= $1 ORDER BY run_at, rowid LIMIT 100",
+            )
+            .bind(now.timestamp())
+            .fetch_all(pool)
+            .await,
+            JobQueue::Postgres(pool) => sqlx::query_as(
+                "SELECT id, job FROM apalis.jobs WHERE status = 'Pending' AND run_at <= $1 ORDER BY run_at, id LIMIT 100",
+            )
+            .bind(now)
+            .fetch_all(pool)
+            .await,
+        }
+        .context("reading due jobs")?;
+        if due.is_empty() {
+            return Ok(ran);
+        }
+        for (id, payload) in due {
+            let claimed = match &ctx.queue {
+                JobQueue::Sqlite(pool) => {
+                    sqlx::query("UPDATE Jobs SET status = 'Running', attempts = attempts + 1 WHERE id = $1 AND status = 'Pending'")
+                        .bind(&id)
+                        .execute(pool)
+                        .await
+                        .map(|r| r.rows_affected())
+                }
+                JobQueue::Postgres(pool) => sqlx::query(
+                    "UPDATE apalis.jobs SET status = 'Running', attempts = attempts + 1 WHERE id = $1 AND status = 'Pending'",
+                )
+                .bind(&id)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected()),
+            }
+            .context("claiming job")?
+                == 1;
+            if !claimed {
+                continue;
+            }
+            let job: Job =
+                serde_json::from_slice(&payload).with_context(|| format!("decoding job {id}"))?;
+            let outcome = super::run(ctx, &job).await;
+            let status = if outcome.is_ok() { "Done" } else { "Failed" };
+            match &ctx.queue {
+                JobQueue::Sqlite(pool) => {
+                    sqlx::query("UPDATE Jobs SET status = $2, done_at = $3 WHERE id = $1")
+                        .bind(&id)
+                        .bind(status)
+                        .bind(now.timestamp())
+                        .execute(pool)
+                        .await
+                        .map(|_| ())
+                }
+                JobQueue::Postgres(pool) => {
+                    sqlx::query("UPDATE apalis.jobs SET status = $2, done_at = $3 WHERE id = $1")
+                        .bind(&id)
+                        .bind(status)
+                        .bind(now)
+                        .execute(pool)
+                        .await
+                        .map(|_| ())
+                }
+            }
+            .context("finishing job")?;
+            outcome.with_context(|| format!("job {job:?} failed"))?;
+            ran += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::queue_file_url;
+
+    #[test]
+    fn the_queue_file_sits_next_to_the_data_file() {
+        assert_eq!(
+            queue_file_url("sqlite://twinning.db"),
+            "sqlite://twinning.queue.db"
+        );
+        assert_eq!(
+            queue_file_url("sqlite:///var/lib/t/data.db?mode=rwc"),
+            "sqlite:///var/lib/t/data.queue.db?mode=rwc"
+        );
+        assert_eq!(queue_file_url("sqlite://data"), "sqlite://data.queue");
+    }
+}

@@ -1,0 +1,19 @@
+//! Twinning: registrations, payments, host matching and email for sister-city associations.
+//!
+//! The library holds everything; the `twinning` binary (web + workers) and the
+//! `twinning-worker` binary are thin wrappers around it.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod events;
+pub mod jobs;
+pub mod registrations;
+pub mod sample;
+pub mod staff;
+pub mod startup;
+pub mod state;
+pub mod web;

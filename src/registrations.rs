@@ -1,0 +1,991 @@
+//! The registration state machine (DESIGN section 2).
+//!
+//! Every change runs in one transaction that first locks the event, so seat counts read inside
+//! it cannot change underneath: capacity is checked and taken atomically on both databases.
+//! Jobs scheduled by a change are pushed after the commit.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::db::Tx;
+use crate::db::events::{self, EventRow, HeldSeats, OfferingRow};
+use crate::db::registrations::{self as regs, NewRegistrationRow, RegistrationRow};
+use crate::domain::{
+    EmailAddress, EventStatus, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
+    token,
+};
+use crate::error::{AppError, Result};
+use crate::jobs::{Job, Scheduled};
+use crate::state::Ctx;
+
+/// Largest group one registration may bring.
+pub const MAX_PARTICIPANTS: usize = 20;
+
+/// Who caused a change, as recorded in the history.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// The registrant, through the public API or pages.
+    Participant,
+    /// A staff member.
+    Staff {
+        /// Staff user id.
+        id: i64,
+        /// Their email, recorded in the history.
+        email: String,
+    },
+    /// The system itself (expiry jobs).
+    System,
+}
+
+impl Actor {
+    /// How the actor is recorded in histories and the audit log.
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Participant => "participant".to_owned(),
+            Actor::Staff { email, .. } => format!("staff:{email}"),
+            Actor::System => "system".to_owned(),
+        }
+    }
+}
+
+/// A parsed registration request.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    /// Contact (payer) name.
+    pub contact_name: PersonName,
+    /// Contact email.
+    pub contact_email: EmailAddress,
+    /// Language for emails and pages.
+    pub language: Language,
+    /// Participants: name and offering key.
+    pub participants: Vec<(PersonName, String)>,
+    /// How the registrant wants to pay, if anything is due.
+    pub payment: Option<PaymentChoice>,
+}
+
+/// The outcome of a submission.
+#[derive(Debug, Clone)]
+pub struct Submitted {
+    /// The private token.
+    pub token: String,
+    /// Resulting state.
+    pub status: RegistrationStatus,
+    /// Total price.
+    pub total: Money,
+}
+
+/// Seat limits of one event and what is held against them.
+#[derive(Debug, Clone)]
+pub struct Capacity {
+    event_limit: Option<i64>,
+    offering_limits: HashMap<i64, Option<i64>>,
+    held: HeldSeats,
+}
+
+impl Capacity {
+    /// Builds the capacity view from an event, its offerings and the seats held.
+    pub fn new(event: &EventRow, offerings: &[OfferingRow], held: HeldSeats) -> Self {
+        Self {
+            event_limit: event.capacity,
+            offering_limits: offerings.iter().map(|o| (o.id, o.capacity)).collect(),
+            held,
+        }
+    }
+
+    /// Seats left on the event (`None` = unlimited).
+    pub fn event_left(&self) -> Option<i64> {
+        self.event_limit.map(|l| (l - self.held.total).max(0))
+    }
+
+    /// Seats left on one offering, counting the event limit too (`None` = unlimited).
+    pub fn offering_left(&self, offering_id: i64) -> Option<i64> {
+        let own = self
+            .offering_limits
+            .get(&offering_id)
+            .copied()
+            .flatten()
+            .map(|l| {
+                (l - self
+                    .held
+                    .by_offering
+                    .get(&offering_id)
+                    .copied()
+                    .unwrap_or(0))
+                .max(0)
+            });
+        match (own, self.event_left()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether a group asking for `request` (offering id → seats) fits right now.
+    pub fn fits(&self, request: &HashMap<i64, i64>) -> bool {
+        let wanted: i64 = request.values().sum();
+        if self.event_left().is_some_and(|left| wanted > left) {
+            return false;
+        }
+        request.iter().all(|(offering, n)| {
+            let limit = self.offering_limits.get(offering).copied().flatten();
+            let held = self.held.by_offering.get(offering).copied().unwrap_or(0);
+            limit.is_none_or(|l| held + n <= l)
+        })
+    }
+
+    /// Counts `request` as held.
+    pub fn take(&mut self, request: &HashMap<i64, i64>) {
+        for (offering, n) in request {
+            *self.held.by_offering.entry(*offering).or_default() += n;
+            self.held.total += n;
+        }
+    }
+}
+
+/// Where a registration goes when it may take seats: the seat-holding state if the group
+/// fits, else the waitlist; with the hold deadline for `pending_payment`.
+fn placement(
+    event: &EventRow,
+    capacity: &Capacity,
+    request: &HashMap<i64, i64>,
+    total_minor: i64,
+    now: DateTime<Utc>,
+) -> (RegistrationStatus, Option<DateTime<Utc>>) {
+    if !capacity.fits(request) {
+        (RegistrationStatus::Waitlisted, None)
+    } else if total_minor == 0 {
+        (RegistrationStatus::Confirmed, None)
+    } else {
+        (
+            RegistrationStatus::PendingPayment,
+            Some(now + Duration::minutes(event.hold_minutes)),
+        )
+    }
+}
+
+/// Refuses registrations outside the event's window or on events not open to the public.
+fn check_open(event: &EventRow, now: DateTime<Utc>) -> Result<()> {
+    match EventStatus::parse(&event.status) {
+        Ok(EventStatus::Published) => {}
+        Ok(EventStatus::Cancelled) => {
+            return Err(AppError::conflict(
+                "event_cancelled",
+                "This event has been cancelled.",
+            ));
+        }
+        _ => return Err(AppError::NotFound),
+    }
+    if let Some(opens) = event.registration_opens_at
+        && now < opens
+    {
+        return Err(AppError::conflict(
+            "registration_not_open",
+            format!("Registration opens at {}.", opens.to_rfc3339()),
+        ));
+    }
+    let closes = event.registration_closes_at.unwrap_or(event.ends_at);
+    if now >= closes {
+        return Err(AppError::conflict(
+            "registration_closed",
+            "Registration for this event has closed.",
+        ));
+    }
+    Ok(())
+}
+
+/// Submits a registration for the event `slug`.
+pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submitted> {
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let event = events::lock_by_slug(&mut tx, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_open(&event, now)?;
+    let offerings = events::offerings_tx(&mut tx, event.id).await?;
+
+    let mut errors = crate::error::FieldCollector::default();
+    let mut chosen: Vec<&OfferingRow> = Vec::with_capacity(new.participants.len());
+    for (i, (_, key)) in new.participants.iter().enumerate() {
+        match offerings.iter().find(|o| o.key == *key) {
+            Some(o) => chosen.push(o),
+            None => errors.add(
+                format!("participants[{i}].offering"),
+                format!(
+                    "is not an offering of this event (choose one of: {})",
+                    offerings
+                        .iter()
+                        .map(|o| o.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
+    errors.finish()?;
+    let total_minor: i64 = chosen.iter().map(|o| o.price_minor).sum();
+    let currency = chosen
+        .first()
+        .map(|o| o.currency.clone())
+        .unwrap_or_else(|| "EUR".to_owned());
+    let payment_method = payment_method(&event, total_minor, new.payment)?;
+
+    let mut request: HashMap<i64, i64> = HashMap::new();
+    for o in &chosen {
+        *request.entry(o.id).or_default() += 1;
+    }
+    let (status, hold_expires_at) = if event.approval_required {
+        (RegistrationStatus::AwaitingApproval, None)
+    } else {
+        let capacity = Capacity::new(
+            &event,
+            &offerings,
+            events::held_seats_tx(&mut tx, event.id).await?,
+        );
+        placement(&event, &capacity, &request, total_minor, now)
+    };
+
+    let token = token::generate();
+    let selector = token::selector(&token).expect("generated tokens are well formed");
+    let id = regs::insert(
+        &mut tx,
+        &NewRegistrationRow {
+            event_id: event.id,
+            token: &token,
+            token_selector: selector,
+            status: status.as_str(),
+            contact_name: new.contact_name.as_str(),
+            contact_email: new.contact_email.as_str(),
+            language: new.language.as_str(),
+            payment_method,
+            seats: chosen.len() as i64,
+            total_minor,
+            currency: &currency,
+            hold_expires_at,
+        },
+        now,
+    )
+    .await?;
+    for (position, ((name, _), offering)) in new.participants.iter().zip(&chosen).enumerate() {
+        regs::insert_participant(
+            &mut tx,
+            id,
+            offering.id,
+            name.as_str(),
+            offering.price_minor,
+            position as i64,
+        )
+        .await?;
+    }
+    regs::record_transition(
+        &mut tx,
+        id,
+        None,
+        status.as_str(),
+        &Actor::Participant.label(),
+        "submitted",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+
+    if let Some(at) = hold_expires_at {
+        ctx.queue
+            .push_all(&[Scheduled {
+                job: Job::ExpireHold {
+                    registration_id: id,
+                },
+                run_at: at,
+            }])
+            .await;
+    }
+    let currency = crate::domain::Currency::parse(&currency)
+        .map_err(|e| anyhow::anyhow!("stored currency: {e}"))?;
+    Ok(Submitted {
+        token,
+        status,
+        total: Money {
+            amount_minor: total_minor,
+            currency,
+        },
+    })
+}
+
+/// Decides the stored payment method for a registration costing `total_minor`.
+fn payment_method(
+    event: &EventRow,
+    total_minor: i64,
+    choice: Option<PaymentChoice>,
+) -> Result<&'static str> {
+    if total_minor == 0 {
+        return Ok("none");
+    }
+    match choice {
+        Some(PaymentChoice::Later) | None if event.pay_later => Ok("later"),
+        Some(PaymentChoice::Card) => Err(AppError::field(
+            "payment",
+            "card payments are not available yet for this event; choose \"later\"",
+        )),
+        _ => Err(AppError::field(
+            "payment",
+            "this event does not accept payment later",
+        )),
+    }
+}
+
+/// Reads a registration by its token, comparing the token in constant time.
+pub async fn find(ctx: &Ctx, token_str: &str) -> Result<RegistrationRow> {
+    let selector = token::selector(token_str).ok_or(AppError::NotFound)?;
+    let row = regs::find_by_selector(&ctx.db, selector)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if token::matches(token_str, &row.token) {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Opens a transaction, finds the registration by token, locks its event and re-reads it.
+async fn lock_by_token(ctx: &Ctx, token_str: &str) -> Result<(Tx, EventRow, RegistrationRow)> {
+    let found = find(ctx, token_str).await?;
+    let mut tx = ctx.db.begin().await?;
+    let event = events::lock(&mut tx, found.event_id).await?;
+    let reg = regs::get_tx(&mut tx, found.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((tx, event, reg))
+}
+
+/// Opens a transaction, locks the event of registration `id` and re-reads the registration.
+async fn lock_by_id(ctx: &Ctx, id: i64) -> Result<Option<(Tx, EventRow, RegistrationRow)>> {
+    let Some(event_id) = regs::event_id_of(&ctx.db, id).await? else {
+        return Ok(None);
+    };
+    let mut tx = ctx.db.begin().await?;
+    let event = events::lock(&mut tx, event_id).await?;
+    let reg = regs::get_tx(&mut tx, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Some((tx, event, reg)))
+}
+
+fn status_of(reg: &RegistrationRow) -> Result<RegistrationStatus> {
+    RegistrationStatus::parse(&reg.status)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))
+}
+
+/// Moves `reg` to `to`, records the transition, and returns the new state.
+#[allow(clippy::too_many_arguments)]
+async fn transition(
+    tx: &mut Tx,
+    reg: &RegistrationRow,
+    to: RegistrationStatus,
+    hold_expires_at: Option<DateTime<Utc>>,
+    offer_expires_at: Option<DateTime<Utc>>,
+    actor: &Actor,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<RegistrationStatus> {
+    regs::set_status(
+        tx,
+        reg.id,
+        to.as_str(),
+        hold_expires_at,
+        offer_expires_at,
+        now,
+    )
+    .await?;
+    regs::record_transition(
+        tx,
+        reg.id,
+        Some(&reg.status),
+        to.as_str(),
+        &actor.label(),
+        reason,
+        now,
+    )
+    .await?;
+    Ok(to)
+}
+
+/// Offers freed seats to waitlisted registrations in line order, skipping groups that do not
+/// fit, and returns the expiry jobs for the new offers.
+pub async fn offer_freed_seats(
+    tx: &mut Tx,
+    event: &EventRow,
+    now: DateTime<Utc>,
+) -> Result<Vec<Scheduled>> {
+    if event.status != EventStatus::Published.as_str() || now >= event.ends_at {
+        return Ok(Vec::new());
+    }
+    let offerings = events::offerings_tx(tx, event.id).await?;
+    let mut capacity = Capacity::new(
+        event,
+        &offerings,
+        events::held_seats_tx(tx, event.id).await?,
+    );
+    if capacity.event_left() == Some(0) {
+        return Ok(Vec::new());
+    }
+    let mut scheduled = Vec::new();
+    for (reg, request) in regs::waitlist_tx(tx, event.id).await? {
+        if !capacity.fits(&request) {
+            continue;
+        }
+        capacity.take(&request);
+        let deadline = now + Duration::minutes(event.offer_minutes);
+        transition(
+            tx,
+            &reg,
+            RegistrationStatus::Offered,
+            None,
+            Some(deadline),
+            &Actor::System,
+            "seat freed",
+            now,
+        )
+        .await?;
+        scheduled.push(Scheduled {
+            job: Job::ExpireOffer {
+                registration_id: reg.id,
+            },
+            run_at: deadline,
+        });
+    }
+    Ok(scheduled)
+}
+
+/// Cancels a live registration and offers its seats on.
+pub async fn cancel(
+    ctx: &Ctx,
+    token_str: &str,
+    actor: Actor,
+    reason: &str,
+) -> Result<RegistrationStatus> {
+    let now = ctx.clock.now();
+    let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
+    let from = status_of(&reg)?;
+    if !from.is_live() {
+        return Err(AppError::conflict(
+            "not_cancellable",
+            format!(
+                "This registration is already {} and cannot be cancelled.",
+                from.as_str().replace('_', " ")
+            ),
+        ));
+    }
+    transition(
+        &mut tx,
+        &reg,
+        RegistrationStatus::Cancelled,
+        None,
+        None,
+        &actor,
+        reason,
+        now,
+    )
+    .await?;
+    let jobs = if from.holds_seats() {
+        offer_freed_seats(&mut tx, &event, now).await?
+    } else {
+        Vec::new()
+    };
+    audit_staff(
+        &mut tx,
+        &actor,
+        "registration.cancel",
+        &reg,
+        from,
+        RegistrationStatus::Cancelled,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    Ok(RegistrationStatus::Cancelled)
+}
+
+/// Claims a waitlist offer: the held seats become `pending_payment` or `confirmed`.
+pub async fn claim_offer(
+    ctx: &Ctx,
+    token_str: &str,
+    payment: Option<PaymentChoice>,
+) -> Result<RegistrationStatus> {
+    let now = ctx.clock.now();
+    let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
+    if status_of(&reg)? != RegistrationStatus::Offered {
+        return Err(AppError::conflict(
+            "no_open_offer",
+            "This registration has no open waitlist offer.",
+        ));
+    }
+    if reg.offer_expires_at.is_some_and(|d| now >= d) {
+        return Err(AppError::conflict(
+            "offer_expired",
+            "This offer has expired.",
+        ));
+    }
+    let method = payment_method(
+        &event,
+        reg.total_minor,
+        payment.or(Some(PaymentChoice::Later)),
+    )?;
+    let (to, hold) = if reg.total_minor == 0 {
+        (RegistrationStatus::Confirmed, None)
+    } else {
+        (
+            RegistrationStatus::PendingPayment,
+            Some(now + Duration::minutes(event.hold_minutes)),
+        )
+    };
+    debug_assert!(method == "none" || hold.is_some());
+    transition(
+        &mut tx,
+        &reg,
+        to,
+        hold,
+        None,
+        &Actor::Participant,
+        "offer claimed",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    if let Some(at) = hold {
+        ctx.queue
+            .push_all(&[Scheduled {
+                job: Job::ExpireHold {
+                    registration_id: reg.id,
+                },
+                run_at: at,
+            }])
+            .await;
+    }
+    Ok(to)
+}
+
+/// Approves an `awaiting_approval` registration: it takes seats as if submitted now.
+pub async fn approve(ctx: &Ctx, token_str: &str, actor: Actor) -> Result<RegistrationStatus> {
+    let now = ctx.clock.now();
+    let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
+    let from = status_of(&reg)?;
+    if from != RegistrationStatus::AwaitingApproval {
+        return Err(AppError::conflict(
+            "not_awaiting_approval",
+            "This registration is not awaiting approval.",
+        ));
+    }
+    let offerings = events::offerings_tx(&mut tx, event.id).await?;
+    let capacity = Capacity::new(
+        &event,
+        &offerings,
+        events::held_seats_tx(&mut tx, event.id).await?,
+    );
+    let request = regs::seats_by_offering_tx(&mut tx, reg.id).await?;
+    let (to, hold) = placement(&event, &capacity, &request, reg.total_minor, now);
+    transition(&mut tx, &reg, to, hold, None, &actor, "approved", now).await?;
+    audit_staff(&mut tx, &actor, "registration.approve", &reg, from, to, now).await?;
+    tx.commit().await?;
+    if let Some(at) = hold {
+        ctx.queue
+            .push_all(&[Scheduled {
+                job: Job::ExpireHold {
+                    registration_id: reg.id,
+                },
+                run_at: at,
+            }])
+            .await;
+    }
+    Ok(to)
+}
+
+/// Rejects an `awaiting_approval` registration.
+pub async fn reject(
+    ctx: &Ctx,
+    token_str: &str,
+    actor: Actor,
+    reason: &str,
+) -> Result<RegistrationStatus> {
+    let now = ctx.clock.now();
+    let (mut tx, _event, reg) = lock_by_token(ctx, token_str).await?;
+    let from = status_of(&reg)?;
+    if from != RegistrationStatus::AwaitingApproval {
+        return Err(AppError::conflict(
+            "not_awaiting_approval",
+            "This registration is not awaiting approval.",
+        ));
+    }
+    let to = transition(
+        &mut tx,
+        &reg,
+        RegistrationStatus::Rejected,
+        None,
+        None,
+        &actor,
+        reason,
+        now,
+    )
+    .await?;
+    audit_staff(&mut tx, &actor, "registration.reject", &reg, from, to, now).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+/// An offline payment recorded by staff.
+#[derive(Debug, Clone)]
+pub struct OfflinePayment {
+    /// `cash`, `transfer` or `other`.
+    pub method: &'static str,
+    /// Amount received.
+    pub amount: Money,
+    /// Bank reference, receipt number ...
+    pub reference: String,
+}
+
+/// Records an offline payment. Paid in full, a `pending_payment` registration is confirmed;
+/// an `expired` one is confirmed if its seats are still free, else nothing is recorded and
+/// staff are told to return the money.
+pub async fn record_payment(
+    ctx: &Ctx,
+    token_str: &str,
+    actor: Actor,
+    payment: OfflinePayment,
+) -> Result<(RegistrationStatus, i64)> {
+    let now = ctx.clock.now();
+    let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
+    let from = status_of(&reg)?;
+    if payment.amount.currency.code() != reg.currency {
+        return Err(AppError::field(
+            "amount.currency",
+            format!("must be {}, the registration's currency", reg.currency),
+        ));
+    }
+    let paid = regs::paid_minor_tx(&mut tx, reg.id).await?;
+    let due = reg.total_minor - paid;
+    if due <= 0 {
+        return Err(AppError::conflict(
+            "nothing_due",
+            "Nothing is due on this registration.",
+        ));
+    }
+    if payment.amount.amount_minor > due {
+        return Err(AppError::field(
+            "amount.amount_minor",
+            format!("is more than the {due} due"),
+        ));
+    }
+    let paid_in_full = payment.amount.amount_minor == due;
+    let to = match from {
+        RegistrationStatus::PendingPayment
+        | RegistrationStatus::Confirmed
+        | RegistrationStatus::Attended => {
+            if paid_in_full && from == RegistrationStatus::PendingPayment {
+                RegistrationStatus::Confirmed
+            } else {
+                from
+            }
+        }
+        RegistrationStatus::Expired => {
+            let offerings = events::offerings_tx(&mut tx, event.id).await?;
+            let capacity = Capacity::new(
+                &event,
+                &offerings,
+                events::held_seats_tx(&mut tx, event.id).await?,
+            );
+            let request = regs::seats_by_offering_tx(&mut tx, reg.id).await?;
+            if !capacity.fits(&request) {
+                return Err(AppError::conflict(
+                    "no_seats",
+                    "The hold expired and the seats have been taken; the registration stays expired. Return the money to the payer.",
+                ));
+            }
+            if paid_in_full {
+                RegistrationStatus::Confirmed
+            } else {
+                RegistrationStatus::PendingPayment
+            }
+        }
+        other => {
+            return Err(AppError::conflict(
+                "not_payable",
+                format!(
+                    "A {} registration cannot take a payment.",
+                    other.as_str().replace('_', " ")
+                ),
+            ));
+        }
+    };
+    let staff_id = match &actor {
+        Actor::Staff { id, .. } => Some(*id),
+        _ => None,
+    };
+    regs::insert_payment(
+        &mut tx,
+        reg.id,
+        payment.method,
+        payment.amount.amount_minor,
+        payment.amount.currency.code(),
+        &payment.reference,
+        staff_id,
+        now,
+    )
+    .await?;
+    let mut jobs = Vec::new();
+    if to != from {
+        let hold = (to == RegistrationStatus::PendingPayment)
+            .then(|| now + Duration::minutes(event.hold_minutes));
+        transition(
+            &mut tx,
+            &reg,
+            to,
+            hold,
+            None,
+            &actor,
+            "payment recorded",
+            now,
+        )
+        .await?;
+        if let Some(at) = hold {
+            jobs.push(Scheduled {
+                job: Job::ExpireHold {
+                    registration_id: reg.id,
+                },
+                run_at: at,
+            });
+        }
+    }
+    let after = serde_json::json!({"status": to.as_str(), "method": payment.method,
+        "amount_minor": payment.amount.amount_minor, "currency": payment.amount.currency.code(), "reference": payment.reference});
+    regs::audit(
+        &mut tx,
+        &actor.label(),
+        "payment.record",
+        &format!("registration:{}", reg.id),
+        None,
+        Some(&after),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    Ok((to, due - payment.amount.amount_minor))
+}
+
+/// Expires registration `id` if it is still `pending_payment` past its hold, then offers
+/// the seats on. Safe to call at any time, any number of times.
+pub async fn expire_hold(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
+    expire(
+        ctx,
+        id,
+        RegistrationStatus::PendingPayment,
+        "payment hold expired",
+    )
+    .await
+}
+
+/// Expires registration `id` if its waitlist offer ran out, then offers the seats on.
+pub async fn expire_offer(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
+    expire(
+        ctx,
+        id,
+        RegistrationStatus::Offered,
+        "waitlist offer expired",
+    )
+    .await
+}
+
+async fn expire(
+    ctx: &Ctx,
+    id: i64,
+    expected: RegistrationStatus,
+    reason: &str,
+) -> anyhow::Result<()> {
+    let now = ctx.clock.now();
+    let Some((mut tx, event, reg)) = lock_by_id(ctx, id).await.map_err(into_anyhow)? else {
+        return Ok(());
+    };
+    let deadline = match expected {
+        RegistrationStatus::PendingPayment => reg.hold_expires_at,
+        _ => reg.offer_expires_at,
+    };
+    if reg.status != expected.as_str() || deadline.is_none_or(|d| d > now) {
+        return Ok(()); // paid, claimed, cancelled or extended meanwhile
+    }
+    transition(
+        &mut tx,
+        &reg,
+        RegistrationStatus::Expired,
+        None,
+        None,
+        &Actor::System,
+        reason,
+        now,
+    )
+    .await
+    .map_err(into_anyhow)?;
+    let jobs = offer_freed_seats(&mut tx, &event, now)
+        .await
+        .map_err(into_anyhow)?;
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    Ok(())
+}
+
+/// Expires every overdue hold and offer; returns how many were looked at.
+pub async fn expire_overdue(ctx: &Ctx) -> anyhow::Result<usize> {
+    let now = ctx.clock.now();
+    let holds = regs::due_holds(&ctx.db, now).await?;
+    let offers = regs::due_offers(&ctx.db, now).await?;
+    for id in &holds {
+        expire_hold(ctx, *id).await?;
+    }
+    for id in &offers {
+        expire_offer(ctx, *id).await?;
+    }
+    Ok(holds.len() + offers.len())
+}
+
+fn into_anyhow(err: AppError) -> anyhow::Error {
+    match err {
+        AppError::Internal(e) => e,
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// Writes an audit entry when a staff member changed a registration.
+async fn audit_staff(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    reg: &RegistrationRow,
+    from: RegistrationStatus,
+    to: RegistrationStatus,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if matches!(actor, Actor::Staff { .. }) {
+        let before = serde_json::json!({"status": from.as_str()});
+        let after = serde_json::json!({"status": to.as_str()});
+        regs::audit(
+            tx,
+            &actor.label(),
+            action,
+            &format!("registration:{}", reg.id),
+            Some(&before),
+            Some(&after),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(capacity: Option<i64>) -> EventRow {
+        let t = Utc::now();
+        EventRow {
+            id: 1,
+            slug: "e".into(),
+            kind: "event".into(),
+            title: "E".into(),
+            description: String::new(),
+            venue: String::new(),
+            timezone: "UTC".into(),
+            starts_at: t,
+            ends_at: t,
+            registration_opens_at: None,
+            registration_closes_at: None,
+            status: "published".into(),
+            capacity,
+            approval_required: false,
+            pay_card: false,
+            pay_later: true,
+            hold_minutes: 60,
+            offer_minutes: 60,
+            partner_city_id: None,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    fn offering(id: i64, capacity: Option<i64>) -> OfferingRow {
+        OfferingRow {
+            id,
+            event_id: 1,
+            key: format!("o{id}"),
+            name: "O".into(),
+            price_minor: 0,
+            currency: "EUR".into(),
+            capacity,
+            position: id,
+        }
+    }
+
+    fn held(total: i64, by: &[(i64, i64)]) -> HeldSeats {
+        HeldSeats {
+            total,
+            by_offering: by.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn a_group_fits_only_when_event_and_every_offering_have_room() {
+        let cap = Capacity::new(
+            &event(Some(10)),
+            &[offering(1, Some(3)), offering(2, None)],
+            held(7, &[(1, 2), (2, 5)]),
+        );
+        assert!(cap.fits(&HashMap::from([(1, 1), (2, 2)])));
+        assert!(
+            !cap.fits(&HashMap::from([(1, 2)])),
+            "offering 1 has one seat left"
+        );
+        assert!(
+            !cap.fits(&HashMap::from([(2, 4)])),
+            "event has three seats left"
+        );
+        assert_eq!(cap.offering_left(1), Some(1));
+        assert_eq!(cap.offering_left(2), Some(3));
+    }
+
+    #[test]
+    fn unlimited_events_and_offerings_always_fit() {
+        let cap = Capacity::new(&event(None), &[offering(1, None)], held(1000, &[(1, 1000)]));
+        assert!(cap.fits(&HashMap::from([(1, 20)])));
+        assert_eq!(cap.event_left(), None);
+        assert_eq!(cap.offering_left(1), None);
+    }
+
+    #[test]
+    fn taking_seats_reduces_what_is_left() {
+        let mut cap = Capacity::new(&event(Some(3)), &[offering(1, None)], held(0, &[]));
+        let two = HashMap::from([(1, 2)]);
+        assert!(cap.fits(&two));
+        cap.take(&two);
+        assert!(!cap.fits(&two));
+        assert_eq!(cap.event_left(), Some(1));
+    }
+
+    #[test]
+    fn free_groups_that_fit_are_confirmed_paid_ones_held_others_waitlisted() {
+        let now = Utc::now();
+        let e = event(Some(2));
+        let cap = Capacity::new(&e, &[offering(1, None)], held(1, &[(1, 1)]));
+        let one = HashMap::from([(1, 1)]);
+        assert_eq!(
+            placement(&e, &cap, &one, 0, now),
+            (RegistrationStatus::Confirmed, None)
+        );
+        assert_eq!(
+            placement(&e, &cap, &one, 500, now),
+            (
+                RegistrationStatus::PendingPayment,
+                Some(now + Duration::minutes(60))
+            )
+        );
+        assert_eq!(
+            placement(&e, &cap, &HashMap::from([(1, 2)]), 0, now),
+            (RegistrationStatus::Waitlisted, None)
+        );
+    }
+}

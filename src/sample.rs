@@ -1,0 +1,91 @@
+//! The sample site loaded into an empty embedded database, so a newcomer can click through a
+//! festival, a concert with a waitlist and an exchange at once.
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+
+use crate::db::events as db_events;
+use crate::domain::{EmailAddress, Language, PaymentChoice, PersonName};
+use crate::registrations::{self, Actor, NewRegistration};
+use crate::state::Ctx;
+use crate::web::api::events::{EventBody, build_draft};
+
+/// Loads the sample site when the database has no events; returns whether it did.
+pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
+    if !db_events::list_all(&ctx.db).await?.is_empty() {
+        return Ok(false);
+    }
+    let day = |n: i64| {
+        (Utc::now() + Duration::days(n))
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let events = [
+        json!({
+            "slug": "toledo-spain-festival", "kind": "event", "status": "published",
+            "title": "Festival of Toledo, Spain",
+            "description": "Music, tapas and flamenco with our sister city Toledo, Spain. Bring the whole family.",
+            "venue": "Promenade Park, Toledo, Ohio", "timezone": "America/New_York",
+            "starts_at": format!("{}T12:00", day(30)), "ends_at": format!("{}T22:00", day(30)),
+            "capacity": 400, "payment_options": ["later"],
+            "partner_city": {"slug": "toledo-spain", "name": "Toledo", "country": "Spain", "languages": ["es"]},
+            "offerings": [
+                {"key": "general", "name": "General admission", "price": {"amount_minor": 0, "currency": "USD"}},
+                {"key": "gala-dinner", "name": "Gala dinner", "price": {"amount_minor": 4500, "currency": "USD"}, "capacity": 80}
+            ]
+        }),
+        json!({
+            "slug": "delmenhorst-youth-orchestra", "kind": "event", "status": "published",
+            "title": "Delmenhorst Youth Orchestra in concert",
+            "description": "The youth orchestra of our partner city Delmenhorst plays Beethoven and Gershwin.",
+            "venue": "Peristyle, Toledo Museum of Art", "timezone": "America/New_York",
+            "starts_at": format!("{}T19:30", day(14)), "ends_at": format!("{}T21:30", day(14)),
+            "capacity": 3, "payment_options": ["later"],
+            "partner_city": {"slug": "delmenhorst", "name": "Delmenhorst", "country": "Germany", "languages": ["de"]},
+            "offerings": [
+                {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "USD"}},
+                {"key": "student", "name": "Student", "price": {"amount_minor": 1000, "currency": "USD"}}
+            ]
+        }),
+        json!({
+            "slug": "toyohashi-youth-exchange", "kind": "exchange", "status": "published",
+            "title": "Youth exchange with Toyohashi",
+            "description": "Ten days in Toyohashi, Japan, staying with host families. Applications are reviewed by the exchange committee.",
+            "venue": "Toyohashi, Aichi, Japan", "timezone": "Asia/Tokyo",
+            "starts_at": format!("{}T09:00", day(120)), "ends_at": format!("{}T18:00", day(130)),
+            "capacity": 12, "approval_required": true, "payment_options": ["later"],
+            "partner_city": {"slug": "toyohashi", "name": "Toyohashi", "country": "Japan", "languages": ["ja"]},
+            "offerings": [
+                {"key": "student", "name": "Student delegate (15–18)", "price": {"amount_minor": 35000, "currency": "USD"}},
+                {"key": "chaperone", "name": "Adult chaperone", "price": {"amount_minor": 50000, "currency": "USD"}, "capacity": 2}
+            ]
+        }),
+    ];
+    for event in events {
+        let body: EventBody = serde_json::from_value(event)?;
+        let draft = build_draft(body, None)
+            .map_err(|e| anyhow::anyhow!("sample event is invalid: {e:?}"))?;
+        crate::events::create(ctx, &draft, &Actor::System)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    // Fill the concert and put someone on its waitlist.
+    for (name, email, offering) in [
+        ("Ana García", "ana@example.org", "adult"),
+        ("Jonas Becker", "jonas@example.org", "student"),
+        ("Mei Tanaka", "mei@example.org", "adult"),
+        ("Sam Okafor", "sam@example.org", "adult"),
+    ] {
+        let new = NewRegistration {
+            contact_name: PersonName::parse(name)?,
+            contact_email: EmailAddress::parse(email)?,
+            language: Language::parse("en")?,
+            participants: vec![(PersonName::parse(name)?, offering.to_owned())],
+            payment: Some(PaymentChoice::Later),
+        };
+        registrations::submit(ctx, "delmenhorst-youth-orchestra", new)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,138 @@
+//! Building and running the application: the one place that wires settings to components.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::clock::Clock;
+use crate::config::{SampleData, Settings};
+use crate::db::{Backend, Db};
+use crate::jobs::JobQueue;
+use crate::state::Ctx;
+
+/// Installs rustls' ring provider (several crates may enable different providers; without an
+/// explicit choice rustls panics at the first TLS connection).
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Connects to the database and the queue, applies migrations, and returns the context.
+pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
+    install_crypto_provider();
+    let db = Db::connect(&settings.database_url, settings.db_max_connections).await?;
+    db.migrate().await?;
+    let queue = JobQueue::connect(&settings.database_url).await?;
+    Ok(Ctx {
+        db,
+        queue,
+        clock,
+        settings: Arc::new(settings),
+    })
+}
+
+/// A ready-to-run web server (and, optionally, the job workers in the same process).
+pub struct Application {
+    listener: TcpListener,
+    ctx: Ctx,
+    workers: bool,
+}
+
+impl Application {
+    /// Connects, migrates, loads sample data if asked, and binds the listener (port 0 picks
+    /// a free port, as tests do).
+    pub async fn build(settings: Settings, clock: Clock, workers: bool) -> anyhow::Result<Self> {
+        let bind = settings.bind;
+        let ctx = connect(settings, clock).await?;
+        let load_samples = match ctx.settings.sample_data {
+            SampleData::Always => true,
+            SampleData::Auto => ctx.db.backend() == Backend::Sqlite,
+            SampleData::Never => false,
+        };
+        if load_samples && crate::sample::load_if_empty(&ctx).await? {
+            tracing::info!("loaded the sample site (TWINNING_SAMPLE_DATA=never turns this off)");
+        }
+        let listener = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("binding {bind}"))?;
+        Ok(Self {
+            listener,
+            ctx,
+            workers,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// The application context (tests use it to drain jobs and move the clock).
+    pub fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests and jobs.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let workers = self.workers.then(|| {
+            let ctx = self.ctx.clone();
+            let mut rx = stop_rx.clone();
+            tokio::spawn(async move {
+                let queue = ctx.queue.clone();
+                queue
+                    .run_workers(ctx, async move {
+                        let _ = rx.wait_for(|stop| *stop).await;
+                    })
+                    .await
+            })
+        });
+        tracing::info!(address = %self.local_addr(), base_url = %self.ctx.settings.base_url(), workers = self.workers, "serving");
+        let app = crate::web::router(self.ctx.clone());
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        })
+        .await
+        .context("serving HTTP")?;
+        if let Some(handle) = workers {
+            handle.await.context("joining workers")??;
+        }
+        self.ctx.db.close().await;
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,28 @@
+//! What every handler and job needs: the database, the queue, the clock and the settings.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::jobs::JobQueue;
+
+/// Shared application context; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    /// The application's data.
+    pub db: Db,
+    /// The job queue.
+    pub queue: JobQueue,
+    /// The clock everything reads "now" from.
+    pub clock: Clock,
+    /// Settings from the environment.
+    pub settings: Arc<Settings>,
+}
+
+impl Ctx {
+    /// The public link to a registration's private page.
+    pub fn manage_url(&self, token: &str) -> String {
+        format!("{}/r/{token}", self.settings.base_url())
+    }
+}

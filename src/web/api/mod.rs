@@ -1,0 +1,77 @@
+//! The JSON API under `/api/v1`.
+
+pub mod events;
+pub mod registrations;
+
+use axum::Router;
+use axum::routing::{get, post};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::domain::Money;
+use crate::state::Ctx;
+
+/// Routes of the JSON API.
+pub fn router() -> Router<Ctx> {
+    Router::new()
+        .route(
+            "/events",
+            get(events::list_events).post(events::create_event),
+        )
+        .route(
+            "/events/{slug}",
+            get(events::get_event).patch(events::update_event),
+        )
+        .route(
+            "/events/{slug}/registrations",
+            post(registrations::create_registration).get(registrations::list_registrations),
+        )
+        .route(
+            "/registrations/{token}",
+            get(registrations::get_registration),
+        )
+        .route(
+            "/registrations/{token}/cancel",
+            post(registrations::cancel_registration),
+        )
+        .route(
+            "/registrations/{token}/claim",
+            post(registrations::claim_offer),
+        )
+        .route(
+            "/registrations/{token}/approve",
+            post(registrations::approve_registration),
+        )
+        .route(
+            "/registrations/{token}/reject",
+            post(registrations::reject_registration),
+        )
+        .route(
+            "/registrations/{token}/payments",
+            post(registrations::record_payment),
+        )
+}
+
+/// An amount of money on the wire.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MoneyJson {
+    /// Amount in minor units (cents).
+    pub amount_minor: i64,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+impl From<Money> for MoneyJson {
+    fn from(m: Money) -> Self {
+        Self {
+            amount_minor: m.amount_minor,
+            currency: m.currency.code().to_owned(),
+        }
+    }
+}
+
+/// Deserialises a field that may be absent (`None`), `null` (`Some(None)`) or a value.
+pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}

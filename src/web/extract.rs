@@ -1,0 +1,163 @@
+//! Request extractors that answer bad input with the API's JSON errors.
+
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::db::staff::{self, StaffRow};
+use crate::domain::token;
+use crate::error::{AppError, FieldErrors};
+use crate::registrations::Actor;
+use crate::state::Ctx;
+
+/// A JSON body. Malformed JSON is a 400; a well-formed body with a missing or mistyped field
+/// is a 422 naming the field (by its path, e.g. `participants[1].name`); too large is a 413.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes =
+            axum::body::Bytes::from_request(req, state)
+                .await
+                .map_err(|e: BytesRejection| {
+                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                        AppError::PayloadTooLarge
+                    } else {
+                        AppError::BadRequest(e.body_text())
+                    }
+                })?;
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// Parses a JSON document into `T`, with the error rules of [`ApiJson`].
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // A syntax error anywhere is a 400, even if the typed parse would fail earlier.
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+        return Err(AppError::BadRequest(e.to_string()));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        let (field, message) = match message.strip_prefix("missing field `") {
+            Some(rest) => {
+                let name = rest.trim_end_matches('`');
+                let field = if path == "." {
+                    name.to_owned()
+                } else {
+                    format!("{path}.{name}")
+                };
+                (field, "is required".to_owned())
+            }
+            None => (if path == "." { "body".to_owned() } else { path }, message),
+        };
+        let mut fields = FieldErrors::new();
+        fields.insert(field, message);
+        AppError::Validation(fields)
+    })
+}
+
+/// Roles staff users can have, from least to most powerful.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Check-in volunteer: the door, nothing else.
+    Checkin,
+    /// Staff: events and registrations.
+    Staff,
+    /// Admin: everything, including staff users.
+    Admin,
+}
+
+impl Role {
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "checkin" => Some(Self::Checkin),
+            "staff" => Some(Self::Staff),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A staff member authenticated by `Authorization: Bearer <token>`.
+#[derive(Debug, Clone)]
+pub struct StaffAuth {
+    /// The staff user.
+    pub user: StaffRow,
+    /// Their role.
+    pub role: Role,
+}
+
+impl StaffAuth {
+    /// Fails with 403 unless the role is at least `min`.
+    pub fn require(&self, min: Role) -> Result<(), AppError> {
+        if self.role >= min {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// This staff member as the actor of a change.
+    pub fn actor(&self) -> Actor {
+        Actor::Staff {
+            id: self.user.id,
+            email: self.user.email.clone(),
+        }
+    }
+}
+
+impl FromRequestParts<Ctx> for StaffAuth {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &Ctx) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or(AppError::Unauthorized)?;
+        let value = header.to_str().map_err(|_| AppError::Unauthorized)?;
+        let (scheme, presented) = value.split_once(' ').ok_or(AppError::Unauthorized)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || presented.trim().is_empty() {
+            return Err(AppError::Unauthorized);
+        }
+        let user = staff::find_by_token_hash(&ctx.db, &token::hash(presented.trim()))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+        Ok(Self { user, role })
+    }
+}
+
+impl axum::extract::OptionalFromRequestParts<Ctx> for StaffAuth {
+    type Rejection = AppError;
+
+    /// No `Authorization` header: anonymous. A header with a bad token is still a 401.
+    async fn from_request_parts(
+        parts: &mut Parts,
+        ctx: &Ctx,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        if parts
+            .headers
+            .contains_key(axum::http::header::AUTHORIZATION)
+        {
+            <Self as FromRequestParts<Ctx>>::from_request_parts(parts, ctx)
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}

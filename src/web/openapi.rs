@@ -1,0 +1,38 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::api::{events, registrations};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Twinning API", description = "Registrations, waitlists and payments for sister-city associations."),
+    paths(
+        events::list_events, events::get_event, events::create_event, events::update_event,
+        registrations::create_registration, registrations::get_registration, registrations::cancel_registration,
+        registrations::claim_offer, registrations::list_registrations, registrations::approve_registration,
+        registrations::reject_registration, registrations::record_payment,
+    ),
+    components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags((name = "events"), (name = "registrations"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The document served at `/api/openapi.json`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}

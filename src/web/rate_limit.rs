@@ -1,0 +1,51 @@
+//! Per-client limit on public registrations (429 when exceeded).
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::error::AppError;
+
+/// A keyed limiter by client IP; `None` when limiting is off.
+#[derive(Clone, Debug)]
+pub struct RateLimiter(Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>);
+
+impl RateLimiter {
+    /// Allows `n` registrations per minute per IP, with bursts of up to `n`; 0 turns it off.
+    pub fn per_minute(n: u32) -> Self {
+        Self(
+            NonZeroU32::new(n)
+                .map(|n| Arc::new(governor::RateLimiter::keyed(Quota::per_minute(n)))),
+        )
+    }
+}
+
+/// Middleware: limits `POST .../registrations` per client address.
+pub async fn limit_registrations(
+    State(limiter): State<RateLimiter>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(limiter) = &limiter.0
+        && request.method() == Method::POST
+        && request.uri().path().ends_with("/registrations")
+    {
+        let ip = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+        if limiter.check_key(&ip).is_err() {
+            return AppError::RateLimited.into_response();
+        }
+        if limiter.len() > 100_000 {
+            limiter.retain_recent();
+        }
+    }
+    next.run(request).await
+}

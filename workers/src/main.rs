@@ -1,0 +1,26 @@
+//! `twinning-worker`: runs the background jobs of Twinning without a web server, for
+//! deployments with several processes on PostgreSQL.
+
+use clap::Parser;
+use twinning::clock::Clock;
+use twinning::config::{Settings, init_tracing};
+
+/// Runs Twinning's background jobs (holds and offers running out; emails in later versions).
+#[derive(Debug, Parser)]
+#[command(name = "twinning-worker", version, about)]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_tracing(cli.settings.log_format);
+    let ctx = twinning::startup::connect(cli.settings, Clock::system()).await?;
+    tracing::info!("worker running");
+    let queue = ctx.queue.clone();
+    queue
+        .run_workers(ctx, twinning::startup::shutdown_signal())
+        .await
+}
