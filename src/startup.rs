@@ -43,8 +43,17 @@ pub struct Application {
 impl Application {
     /// Connects, migrates, loads sample data if asked, and binds the listener (port 0 picks
     /// a free port, as tests do).
-    pub async fn build(settings: Settings, clock: Clock, workers: bool) -> anyhow::Result<Self> {
+    pub async fn build(
+        mut settings: Settings,
+        clock: Clock,
+        workers: bool,
+    ) -> anyhow::Result<Self> {
         let bind = settings.bind;
+        let listener = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("binding {bind}"))?;
+        // With port 0 the real port is known only now; links must carry it.
+        settings.bind = listener.local_addr().context("reading the bound address")?;
         let ctx = connect(settings, clock).await?;
         let load_samples = match ctx.settings.sample_data {
             SampleData::Always => true,
@@ -54,9 +63,6 @@ impl Application {
         if load_samples && crate::sample::load_if_empty(&ctx).await? {
             tracing::info!("loaded the sample site (TWINNING_SAMPLE_DATA=never turns this off)");
         }
-        let listener = TcpListener::bind(bind)
-            .await
-            .with_context(|| format!("binding {bind}"))?;
         Ok(Self {
             listener,
             ctx,

@@ -181,24 +181,27 @@ pub async fn offerings_of_published(db: &Db) -> anyhow::Result<HashMap<i64, Vec<
     Ok(map)
 }
 
+/// Seats held on one event.
+const HELD_TOTAL: &str = concat!(
+    "SELECT CAST(COALESCE(SUM(seats), 0) AS BIGINT) FROM registrations WHERE event_id = $1 AND status IN ",
+    holding_states!()
+);
+/// Seats held on one event, per offering.
+const HELD_BY_OFFERING: &str = concat!(
+    "SELECT p.offering_id, COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
+     WHERE r.event_id = $1 AND r.status IN ",
+    holding_states!(),
+    " GROUP BY p.offering_id"
+);
+
 /// Seats held on one event (read-only snapshot, for display).
 pub async fn held_seats(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
-    const TOTAL: &str = concat!(
-        "SELECT COALESCE(SUM(seats), 0) FROM registrations WHERE event_id = $1 AND status IN ",
-        holding_states!()
-    );
-    const BY_OFFERING: &str = concat!(
-        "SELECT p.offering_id, COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
-         WHERE r.event_id = $1 AND r.status IN ",
-        holding_states!(),
-        " GROUP BY p.offering_id"
-    );
     on_pool!(db, |pool| {
-        let total: i64 = sqlx::query_scalar(TOTAL)
+        let total: i64 = sqlx::query_scalar(HELD_TOTAL)
             .bind(event_id)
             .fetch_one(pool)
             .await?;
-        let rows: Vec<(i64, i64)> = sqlx::query_as(BY_OFFERING)
+        let rows: Vec<(i64, i64)> = sqlx::query_as(HELD_BY_OFFERING)
             .bind(event_id)
             .fetch_all(pool)
             .await?;
@@ -212,22 +215,12 @@ pub async fn held_seats(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
 
 /// Seats held on one event, inside the transaction that is about to take or free some.
 pub async fn held_seats_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<HeldSeats> {
-    const TOTAL: &str = concat!(
-        "SELECT COALESCE(SUM(seats), 0) FROM registrations WHERE event_id = $1 AND status IN ",
-        holding_states!()
-    );
-    const BY_OFFERING: &str = concat!(
-        "SELECT p.offering_id, COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
-         WHERE r.event_id = $1 AND r.status IN ",
-        holding_states!(),
-        " GROUP BY p.offering_id"
-    );
     on_tx!(tx, |c| {
-        let total: i64 = sqlx::query_scalar(TOTAL)
+        let total: i64 = sqlx::query_scalar(HELD_TOTAL)
             .bind(event_id)
             .fetch_one(&mut *c)
             .await?;
-        let rows: Vec<(i64, i64)> = sqlx::query_as(BY_OFFERING)
+        let rows: Vec<(i64, i64)> = sqlx::query_as(HELD_BY_OFFERING)
             .bind(event_id)
             .fetch_all(&mut *c)
             .await?;
@@ -242,7 +235,7 @@ pub async fn held_seats_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<HeldSea
 /// Seats held per published event, for the public list.
 pub async fn held_seats_of_published(db: &Db) -> anyhow::Result<HashMap<i64, HeldSeats>> {
     const TOTAL: &str = concat!(
-        "SELECT r.event_id, COALESCE(SUM(r.seats), 0) FROM registrations r JOIN events e ON e.id = r.event_id \
+        "SELECT r.event_id, CAST(COALESCE(SUM(r.seats), 0) AS BIGINT) FROM registrations r JOIN events e ON e.id = r.event_id \
          WHERE e.status = 'published' AND r.status IN ",
         holding_states!(),
         " GROUP BY r.event_id"
@@ -254,7 +247,9 @@ pub async fn held_seats_of_published(db: &Db) -> anyhow::Result<HashMap<i64, Hel
         holding_states!(),
         " GROUP BY r.event_id, p.offering_id"
     );
-    let (totals, offerings): (Vec<(i64, i64)>, Vec<(i64, i64, i64)>) = on_pool!(db, |pool| {
+    type Totals = Vec<(i64, i64)>;
+    type PerOffering = Vec<(i64, i64, i64)>;
+    let (totals, offerings): (Totals, PerOffering) = on_pool!(db, |pool| {
         let totals = sqlx::query_as(TOTAL).fetch_all(pool).await?;
         let offerings = sqlx::query_as(BY_OFFERING).fetch_all(pool).await?;
         Ok::<_, sqlx::Error>((totals, offerings))

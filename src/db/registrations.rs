@@ -412,8 +412,7 @@ pub async fn insert_payment(
 
 /// Sum of the ledger for a registration, inside a transaction.
 pub async fn paid_minor_tx(tx: &mut Tx, registration_id: i64) -> anyhow::Result<i64> {
-    const SQL: &str =
-        "SELECT COALESCE(SUM(amount_minor), 0) FROM payments WHERE registration_id = $1";
+    const SQL: &str = "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments WHERE registration_id = $1";
     on_tx!(tx, |c| sqlx::query_scalar(SQL)
         .bind(registration_id)
         .fetch_one(c)
@@ -434,7 +433,7 @@ pub async fn payments(db: &Db, registration_id: i64) -> anyhow::Result<Vec<Payme
 
 /// Sum paid per registration of an event.
 pub async fn paid_by_registration(db: &Db, event_id: i64) -> anyhow::Result<HashMap<i64, i64>> {
-    const SQL: &str = "SELECT p.registration_id, COALESCE(SUM(p.amount_minor), 0) FROM payments p \
+    const SQL: &str = "SELECT p.registration_id, CAST(COALESCE(SUM(p.amount_minor), 0) AS BIGINT) FROM payments p \
         JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $1 GROUP BY p.registration_id";
     let rows: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(event_id)

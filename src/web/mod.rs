@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::error::AppError;
 use crate::state::Ctx;
@@ -42,7 +41,6 @@ pub fn router(ctx: Ctx) -> Router {
                 .into_response()
         })
         .layer(DefaultBodyLimit::max(ctx.settings.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(ctx.settings.max_body_bytes))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -1,0 +1,303 @@
+//! The test harness: every test starts the app on its own database (a SQLite temp file, or a
+//! fresh PostgreSQL database when `TEST_DATABASE_URL` is set) and drains jobs explicitly.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::Duration;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use twinning::clock::Clock;
+use twinning::config::Settings;
+use twinning::startup::Application;
+use twinning::state::Ctx;
+
+/// A running application for one test.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// HTTP client.
+    pub client: reqwest::Client,
+    /// The application's context (database, queue, clock).
+    pub ctx: Ctx,
+    /// A bearer token of an admin.
+    pub admin_token: String,
+    /// Database URL of this app.
+    pub database_url: String,
+    _dir: TempDir,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A database URL of its own for one test.
+pub async fn fresh_database_url(dir: &TempDir) -> String {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(server) if !server.is_empty() => {
+            let name = format!(
+                "twinning_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed),
+                rand_suffix()
+            );
+            let admin = sqlx::PgPool::connect(&server)
+                .await
+                .expect("TEST_DATABASE_URL must be reachable");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&admin)
+                .await
+                .expect("creating test database");
+            admin.close().await;
+            let (base, query) = server
+                .split_once('?')
+                .map_or((server.as_str(), None), |(b, q)| (b, Some(q)));
+            let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+            match query {
+                Some(q) => format!("{base}/{name}?{q}"),
+                None => format!("{base}/{name}"),
+            }
+        }
+        _ => format!("sqlite://{}", dir.path().join("twinning.db").display()),
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
+}
+
+/// Starts the app (without background workers: tests drain the queue themselves).
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}, false).await
+}
+
+/// Starts the app with adjusted settings, optionally with the real apalis workers.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings), workers: bool) -> TestApp {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,apalis=error".into()),
+        )
+        .with_test_writer()
+        .try_init();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = fresh_database_url(&dir).await;
+    let mut settings = Settings::for_database(database_url.clone());
+    adjust(&mut settings);
+    let app = Application::build(settings, Clock::system(), workers)
+        .await
+        .expect("app builds");
+    let address = format!("http://{}", app.local_addr());
+    let ctx = app.ctx().clone();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    twinning::staff::create_staff(
+        &ctx,
+        "admin@example.org",
+        "admin",
+        Some("a long test password".into()),
+    )
+    .await
+    .expect("admin created");
+    let admin_token = twinning::staff::create_token(&ctx, "admin@example.org")
+        .await
+        .expect("token");
+    TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .build()
+            .expect("client"),
+        ctx,
+        admin_token,
+        database_url,
+        _dir: dir,
+        _shutdown: tx,
+    }
+}
+
+impl TestApp {
+    /// `GET path` without credentials.
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET path` as admin.
+    pub async fn staff_get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(&self.admin_token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST path` with a JSON body, without credentials.
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST path` with a JSON body and a bearer token.
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `POST path` with a JSON body as admin.
+    pub async fn staff_post(&self, path: &str, body: &Value) -> Response {
+        self.post_as(&self.admin_token.clone(), path, body).await
+    }
+
+    /// `PATCH path` with a JSON body as admin.
+    pub async fn staff_patch(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .patch(format!("{}{path}", self.address))
+            .bearer_auth(&self.admin_token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Creates a staff user with `role` and returns a token for them.
+    pub async fn token_for(&self, email: &str, role: &str) -> String {
+        twinning::staff::create_staff(&self.ctx, email, role, Some("another long password".into()))
+            .await
+            .expect("staff");
+        twinning::staff::create_token(&self.ctx, email)
+            .await
+            .expect("token")
+    }
+
+    /// Creates a published event from `overrides` on top of sensible defaults; returns its slug.
+    pub async fn create_event(&self, overrides: Value) -> String {
+        let mut body = json!({
+            "slug": format!("event-{}", COUNTER.fetch_add(1, Ordering::Relaxed)),
+            "kind": "event",
+            "title": "Sister city festival",
+            "timezone": "Europe/Madrid",
+            "starts_at": "2031-06-01T18:00",
+            "ends_at": "2031-06-01T23:00",
+            "status": "published",
+            "payment_options": ["later"],
+            "offerings": [
+                {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "EUR"}},
+                {"key": "free", "name": "Child", "price": {"amount_minor": 0, "currency": "EUR"}}
+            ]
+        });
+        merge(&mut body, overrides);
+        let response = self.staff_post("/api/v1/events", &body).await;
+        let status = response.status();
+        let json: Value = response.json().await.expect("json");
+        assert_eq!(status, StatusCode::CREATED, "creating event failed: {json}");
+        json["slug"].as_str().expect("slug").to_owned()
+    }
+
+    /// Registers `names` (one participant each, on `offering`) in one registration.
+    pub async fn register(&self, slug: &str, offering: &str, names: &[&str]) -> Value {
+        let participants: Vec<Value> = names
+            .iter()
+            .map(|n| json!({"name": n, "offering": offering}))
+            .collect();
+        let body = json!({
+            "contact": {"name": names[0], "email": "contact@example.org", "language": "en"},
+            "participants": participants,
+            "payment": "later"
+        });
+        let response = self
+            .post(&format!("/api/v1/events/{slug}/registrations"), &body)
+            .await;
+        let status = response.status();
+        let json: Value = response.json().await.expect("json");
+        assert_eq!(status, StatusCode::CREATED, "registration failed: {json}");
+        json
+    }
+
+    /// The registration behind `token`, as its holder sees it.
+    pub async fn registration(&self, token: &str) -> Value {
+        let response = self.get(&format!("/api/v1/registrations/{token}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
+    }
+
+    /// The status of the registration behind `token`.
+    pub async fn status_of(&self, token: &str) -> String {
+        self.registration(token).await["status"]
+            .as_str()
+            .expect("status")
+            .to_owned()
+    }
+
+    /// The event as the public API shows it.
+    pub async fn event(&self, slug: &str) -> Value {
+        self.staff_get(&format!("/api/v1/events/{slug}"))
+            .await
+            .json()
+            .await
+            .expect("json")
+    }
+
+    /// Moves the application clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.ctx.clock.advance(by);
+    }
+
+    /// Runs every job due by the application clock; fails the test if any job fails.
+    pub async fn run_pending_jobs(&self) -> usize {
+        twinning::jobs::run_due_jobs(&self.ctx)
+            .await
+            .expect("jobs run without failing")
+    }
+}
+
+/// Overwrites keys of `base` with those of `overrides` (one level deep).
+pub fn merge(base: &mut Value, overrides: Value) {
+    if let (Some(b), Value::Object(o)) = (base.as_object_mut(), overrides) {
+        for (k, v) in o {
+            b.insert(k, v);
+        }
+    }
+}
+
+/// Asserts an error response: status, code, and optionally that `field` is named.
+pub async fn assert_error(
+    response: Response,
+    status: StatusCode,
+    code: &str,
+    field: Option<&str>,
+) -> Value {
+    let actual = response.status();
+    let body: Value = response.json().await.expect("error bodies are JSON");
+    assert_eq!(actual, status, "unexpected status; body: {body}");
+    assert_eq!(body["error"]["code"], code, "unexpected code; body: {body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "error has a message: {body}"
+    );
+    if let Some(field) = field {
+        assert!(
+            body["error"]["fields"][field].is_string(),
+            "field {field} should be named; body: {body}"
+        );
+    }
+    body
+}

@@ -1,0 +1,254 @@
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{assert_error, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn an_unpaid_hold_expires_after_its_time_and_the_seat_goes_to_the_waitlist() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"capacity": 1, "hold_minutes": 60, "offer_minutes": 120}))
+        .await;
+    let held = app.register(&slug, "adult", &["A"]).await;
+    let waiting = app.register(&slug, "adult", &["B"]).await;
+    let (held, waiting) = (
+        held["token"].as_str().unwrap(),
+        waiting["token"].as_str().unwrap(),
+    );
+
+    app.advance(Duration::minutes(59));
+    assert_eq!(
+        app.run_pending_jobs().await,
+        0,
+        "nothing is due before the hold ends"
+    );
+    assert_eq!(app.status_of(held).await, "pending_payment");
+
+    app.advance(Duration::minutes(2));
+    assert_eq!(app.run_pending_jobs().await, 1);
+    assert_eq!(app.status_of(held).await, "expired");
+    assert_eq!(app.status_of(waiting).await, "offered");
+
+    // The offer runs out too; with nobody else waiting the seat is simply free again.
+    app.advance(Duration::minutes(121));
+    assert_eq!(app.run_pending_jobs().await, 1);
+    assert_eq!(app.status_of(waiting).await, "expired");
+    assert_eq!(app.event(&slug).await["seats_left"], 1);
+}
+
+#[tokio::test]
+async fn an_expired_offer_moves_on_to_the_next_in_line() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"capacity": 1, "offer_minutes": 60}))
+        .await;
+    let first = app.register(&slug, "free", &["A"]).await;
+    let second = app.register(&slug, "free", &["B"]).await;
+    let third = app.register(&slug, "free", &["C"]).await;
+    app.post(
+        &format!(
+            "/api/v1/registrations/{}/cancel",
+            first["token"].as_str().unwrap()
+        ),
+        &json!({}),
+    )
+    .await;
+    let (second, third) = (
+        second["token"].as_str().unwrap(),
+        third["token"].as_str().unwrap(),
+    );
+    assert_eq!(app.status_of(second).await, "offered");
+
+    app.advance(Duration::minutes(61));
+    app.run_pending_jobs().await;
+    assert_eq!(app.status_of(second).await, "expired");
+    assert_eq!(app.status_of(third).await, "offered");
+    let late = app
+        .post(&format!("/api/v1/registrations/{second}/claim"), &json!({}))
+        .await;
+    assert_error(late, StatusCode::CONFLICT, "no_open_offer", None).await;
+}
+
+#[tokio::test]
+async fn a_claim_after_the_deadline_but_before_the_job_ran_is_refused() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"capacity": 1, "offer_minutes": 60}))
+        .await;
+    let first = app.register(&slug, "free", &["A"]).await;
+    let second = app.register(&slug, "free", &["B"]).await;
+    app.post(
+        &format!(
+            "/api/v1/registrations/{}/cancel",
+            first["token"].as_str().unwrap()
+        ),
+        &json!({}),
+    )
+    .await;
+    app.advance(Duration::minutes(61));
+    let late = app
+        .post(
+            &format!(
+                "/api/v1/registrations/{}/claim",
+                second["token"].as_str().unwrap()
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_error(late, StatusCode::CONFLICT, "offer_expired", None).await;
+}
+
+#[tokio::test]
+async fn a_hold_that_was_paid_in_time_is_not_expired_by_its_job() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({"hold_minutes": 60})).await;
+    let token = app.register(&slug, "adult", &["A"]).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pay = json!({"method": "cash", "amount": {"amount_minor": 2500, "currency": "EUR"}});
+    app.staff_post(&format!("/api/v1/registrations/{token}/payments"), &pay)
+        .await;
+    app.advance(Duration::minutes(61));
+    assert_eq!(
+        app.run_pending_jobs().await,
+        1,
+        "the job runs and finds nothing to do"
+    );
+    assert_eq!(app.status_of(&token).await, "confirmed");
+}
+
+#[tokio::test]
+async fn a_late_offline_payment_confirms_if_seats_are_free_and_is_refused_if_not() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"capacity": 1, "hold_minutes": 60}))
+        .await;
+    let token = app.register(&slug, "adult", &["A"]).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.advance(Duration::minutes(61));
+    app.run_pending_jobs().await;
+    assert_eq!(app.status_of(&token).await, "expired");
+    let pay = json!({"method": "transfer", "amount": {"amount_minor": 2500, "currency": "EUR"}});
+    let response = app
+        .staff_post(&format!("/api/v1/registrations/{token}/payments"), &pay)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.status_of(&token).await,
+        "confirmed",
+        "the seat was still free"
+    );
+
+    let other = app
+        .create_event(json!({"capacity": 1, "hold_minutes": 60}))
+        .await;
+    let late = app.register(&other, "adult", &["B"]).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.advance(Duration::minutes(61));
+    app.run_pending_jobs().await;
+    app.register(&other, "free", &["C"]).await;
+    let response = app
+        .staff_post(&format!("/api/v1/registrations/{late}/payments"), &pay)
+        .await;
+    assert_error(response, StatusCode::CONFLICT, "no_seats", None).await;
+    let reg: Value = app
+        .staff_get(&format!("/api/v1/registrations/{late}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reg["status"], "expired");
+    assert_eq!(
+        reg["amount_paid"]["amount_minor"], 0,
+        "nothing recorded for a refused payment"
+    );
+}
+
+#[tokio::test]
+async fn the_sweep_expires_a_hold_whose_job_was_lost() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"capacity": 1, "hold_minutes": 60}))
+        .await;
+    let token = app.register(&slug, "adult", &["A"]).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let waiting = app.register(&slug, "adult", &["B"]).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Simulate a crash between commit and push: the queued job never made it.
+    match &app.ctx.queue {
+        twinning::jobs::JobQueue::Sqlite(pool) => sqlx::query("DELETE FROM Jobs")
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        twinning::jobs::JobQueue::Postgres(pool) => sqlx::query("DELETE FROM apalis.jobs")
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+    app.advance(Duration::minutes(61));
+    assert_eq!(app.run_pending_jobs().await, 0);
+    assert_eq!(app.status_of(&token).await, "pending_payment");
+    assert_eq!(twinning::jobs::sweep(&app.ctx).await.unwrap(), 1);
+    assert_eq!(app.status_of(&token).await, "expired");
+    assert_eq!(app.status_of(&waiting).await, "offered");
+}
+
+#[tokio::test]
+async fn the_real_worker_runs_due_jobs_in_the_background() {
+    let app = spawn_app_with(|_| {}, true).await;
+    let slug = app.create_event(json!({"hold_minutes": 30})).await;
+    let created = app.register(&slug, "adult", &["A"]).await;
+    let token = created["token"].as_str().unwrap();
+    let regs: Vec<Value> = app
+        .staff_get(&format!("/api/v1/events/{slug}/registrations"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(regs.len(), 1);
+    app.advance(Duration::minutes(31));
+    // The job queued at registration is due 30 real minutes from now; queue one due now, as
+    // the apalis worker would see it once that time has come.
+    let id = registration_id(&app, token).await;
+    app.ctx
+        .queue
+        .push(
+            &twinning::jobs::Job::ExpireHold {
+                registration_id: id,
+            },
+            chrono::Utc::now(),
+        )
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if app.status_of(token).await == "expired" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the worker did not run the job within 30 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn registration_id(app: &crate::helpers::TestApp, token: &str) -> i64 {
+    let selector = &token[..twinning::domain::token::SELECTOR_LEN];
+    twinning::db::registrations::find_by_selector(&app.ctx.db, selector)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the HTTP API, on SQLite by default and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set.
+
+mod bad_input;
+mod capacity;
+mod cli;
+mod events;
+mod helpers;
+mod jobs;
+mod registrations;
