@@ -1,1 +1,233 @@
-fn main() {}
+//! Load tool: drives a running `twinning serve` over HTTP and reports registrations per
+//! second, latency percentiles, a capacity rush, and the server's peak memory.
+//!
+//! ```sh
+//! benches/run.sh                      # builds, starts a fresh server, runs this, stops it
+//! cargo bench --bench load -- --url http://127.0.0.1:8080 --token TOKEN [--server-pid PID]
+//! ```
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+
+struct Args {
+    url: String,
+    token: String,
+    server_pid: Option<u32>,
+    levels: Vec<usize>,
+    requests_per_level: usize,
+    rush: usize,
+    rush_seats: usize,
+}
+
+fn parse_args() -> Args {
+    let mut args = Args {
+        url: "http://127.0.0.1:8080".into(),
+        token: String::new(),
+        server_pid: None,
+        levels: vec![1, 8, 32],
+        requests_per_level: 4000,
+        rush: 500,
+        rush_seats: 100,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--url" => args.url = value(),
+            "--token" => args.token = value(),
+            "--server-pid" => args.server_pid = Some(value().parse().expect("pid")),
+            "--concurrency" => {
+                args.levels = value()
+                    .split(',')
+                    .map(|c| c.parse().expect("number"))
+                    .collect()
+            }
+            "--requests" => args.requests_per_level = value().parse().expect("number"),
+            "--rush" => args.rush = value().parse().expect("number"),
+            "--rush-seats" => args.rush_seats = value().parse().expect("number"),
+            "--bench" => {} // passed by `cargo bench`
+            "--help" | "-h" => {
+                println!(
+                    "load --url URL --token STAFF_TOKEN [--server-pid PID] [--concurrency 1,8,32] \
+                     [--requests 4000] [--rush 500] [--rush-seats 100]"
+                );
+                std::process::exit(0);
+            }
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    assert!(
+        !args.token.is_empty(),
+        "--token is required (twinning admin create-token)"
+    );
+    args
+}
+
+async fn create_event(client: &reqwest::Client, args: &Args, slug: &str, capacity: Option<usize>) {
+    let body = json!({
+        "slug": slug, "kind": "event", "title": "Load test", "timezone": "Europe/Madrid",
+        "starts_at": "2031-06-01T18:00", "ends_at": "2031-06-01T23:00", "status": "published",
+        "capacity": capacity, "payment_options": ["later"],
+        "offerings": [
+            {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "EUR"}},
+            {"key": "child", "name": "Child", "price": {"amount_minor": 0, "currency": "EUR"}}
+        ]
+    });
+    let response = client
+        .post(format!("{}/api/v1/events", args.url))
+        .bearer_auth(&args.token)
+        .json(&body)
+        .send()
+        .await
+        .expect("server answers");
+    assert!(
+        response.status().is_success(),
+        "creating event: {}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
+fn registration(i: usize) -> Value {
+    // Mostly single adults (pay later: holds seats and queues an expiry job), some families.
+    let participants: Vec<Value> = match i % 4 {
+        3 => vec![
+            json!({"name": format!("Parent {i}"), "offering": "adult"}),
+            json!({"name": format!("Child {i}"), "offering": "child"}),
+        ],
+        _ => vec![json!({"name": format!("Guest {i}"), "offering": "adult"})],
+    };
+    json!({"contact": {"name": format!("Guest {i}"), "email": format!("guest{i}@example.org"), "language": "en"},
+        "participants": participants, "payment": "later"})
+}
+
+/// Fires `total` registrations with `concurrency` in flight; returns (elapsed, histogram µs, statuses).
+async fn run_level(
+    client: &reqwest::Client,
+    url: &str,
+    concurrency: usize,
+    total: usize,
+) -> (Duration, Histogram<u64>, usize) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let client = client.clone();
+        let url = url.to_owned();
+        let next = next.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
+            let mut errors = 0;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let t = Instant::now();
+                let response = client.post(&url).json(&registration(i)).send().await;
+                let ok = matches!(&response, Ok(r) if r.status().as_u16() == 201);
+                if let Ok(r) = response {
+                    let _ = r.bytes().await;
+                }
+                hist.record(t.elapsed().as_micros() as u64)
+                    .expect("in range");
+                if !ok {
+                    errors += 1;
+                }
+            }
+            (hist, errors)
+        }));
+    }
+    let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
+    let mut errors = 0;
+    for task in tasks {
+        let (h, e) = task.await.expect("task");
+        hist.add(h).expect("same bounds");
+        errors += e;
+    }
+    (started.elapsed(), hist, errors)
+}
+
+fn peak_rss_mb(pid: Option<u32>) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let args = parse_args();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .build()
+        .expect("client");
+    let run = std::process::id();
+
+    println!("| concurrency | requests | registrations/s | p50 ms | p99 ms | max ms | non-201 |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    for &c in &args.levels {
+        let slug = format!("load-{run}-c{c}");
+        create_event(&client, &args, &slug, None).await;
+        let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
+        // Warm up connections and caches.
+        run_level(&client, &url, c, c * 10).await;
+        let (elapsed, hist, errors) = run_level(&client, &url, c, args.requests_per_level).await;
+        println!(
+            "| {c} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {errors} |",
+            args.requests_per_level,
+            args.requests_per_level as f64 / elapsed.as_secs_f64(),
+            hist.value_at_quantile(0.50) as f64 / 1000.0,
+            hist.value_at_quantile(0.99) as f64 / 1000.0,
+            hist.max() as f64 / 1000.0,
+        );
+    }
+
+    // The rush: everyone at once on a small event.
+    let slug = format!("rush-{run}");
+    create_event(&client, &args, &slug, Some(args.rush_seats)).await;
+    let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
+    let started = Instant::now();
+    let answers = futures::future::join_all((0..args.rush).map(|i| {
+        let client = client.clone();
+        let url = url.clone();
+        async move {
+            let body = json!({"contact": {"name": format!("Rush {i}"), "email": format!("rush{i}@example.org")},
+                "participants": [{"name": format!("Rush {i}"), "offering": "adult"}], "payment": "later"});
+            let response = client.post(&url).json(&body).send().await.expect("answered");
+            let status = response.status().as_u16();
+            let json: Value = response.json().await.unwrap_or(Value::Null);
+            (status, json["status"].as_str().unwrap_or("").to_owned())
+        }
+    }))
+    .await;
+    let elapsed = started.elapsed();
+    let held = answers
+        .iter()
+        .filter(|(_, s)| s == "pending_payment" || s == "confirmed")
+        .count();
+    let waitlisted = answers.iter().filter(|(_, s)| s == "waitlisted").count();
+    let other = answers.len() - held - waitlisted;
+    let event: Value = client
+        .get(format!("{}/api/v1/events/{slug}", args.url))
+        .send()
+        .await
+        .expect("event")
+        .json()
+        .await
+        .expect("json");
+    println!();
+    println!(
+        "rush: {} simultaneous registrations on {} seats answered in {:.0} ms; {held} hold seats, {waitlisted} waitlisted, {other} other; server reports seats_left = {}",
+        args.rush,
+        args.rush_seats,
+        elapsed.as_secs_f64() * 1000.0,
+        event["seats_left"]
+    );
+    if let Some(mb) = peak_rss_mb(args.server_pid) {
+        println!("server peak RSS (VmHWM): {mb:.1} MB");
+    }
+}

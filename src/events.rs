@@ -149,7 +149,7 @@ pub async fn create(ctx: &Ctx, draft: &EventDraft, actor: &Actor) -> Result<()> 
         })?;
     save_offerings(&mut tx, id, &draft.offerings).await?;
     let after = serde_json::json!({"slug": draft.slug.as_str(), "status": draft.status.as_str(), "capacity": draft.capacity});
-    crate::db::registrations::audit(
+    crate::db::audit::audit(
         &mut tx,
         &actor.label(),
         "event.create",
@@ -193,12 +193,12 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         }
     }
     let after_row = events::lock(&mut tx, event_id).await?;
-    let jobs = registrations::offer_freed_seats(&mut tx, &after_row, now).await?;
+    let jobs = registrations::offer_freed_seats(&mut tx, event_id, now).await?;
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,
         "starts_at": before.starts_at, "ends_at": before.ends_at, "title": before.title});
     let after_json = serde_json::json!({"status": after_row.status, "capacity": after_row.capacity,
         "starts_at": after_row.starts_at, "ends_at": after_row.ends_at, "title": after_row.title});
-    crate::db::registrations::audit(
+    crate::db::audit::audit(
         &mut tx,
         &actor.label(),
         "event.update",

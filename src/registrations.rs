@@ -85,7 +85,8 @@ pub struct Capacity {
 
 impl Capacity {
     /// Builds the capacity view from an event, its offerings and the seats held.
-    pub fn new(event: &EventRow, offerings: &[OfferingRow], held: HeldSeats) -> Self {
+    pub fn new(event: &EventRow, offerings: &[OfferingRow]) -> Self {
+        let held = HeldSeats::of(event, offerings);
         Self {
             event_limit: event.capacity,
             offering_limits: offerings.iter().map(|o| (o.id, o.capacity)).collect(),
@@ -236,11 +237,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     let (status, hold_expires_at) = if event.approval_required {
         (RegistrationStatus::AwaitingApproval, None)
     } else {
-        let capacity = Capacity::new(
-            &event,
-            &offerings,
-            events::held_seats_tx(&mut tx, event.id).await?,
-        );
+        let capacity = Capacity::new(&event, &offerings);
         placement(&event, &capacity, &request, total_minor, now)
     };
 
@@ -275,6 +272,9 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             position as i64,
         )
         .await?;
+    }
+    if status.holds_seats() {
+        events::add_held(&mut tx, event.id, &request, 1).await?;
     }
     regs::record_transition(
         &mut tx,
@@ -372,7 +372,8 @@ fn status_of(reg: &RegistrationRow) -> Result<RegistrationStatus> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))
 }
 
-/// Moves `reg` to `to`, records the transition, and returns the new state.
+/// Moves `reg` to `to`, records the transition, keeps the held-seat counters in step, and
+/// returns the new state.
 #[allow(clippy::too_many_arguments)]
 async fn transition(
     tx: &mut Tx,
@@ -384,6 +385,12 @@ async fn transition(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<RegistrationStatus> {
+    let from = status_of(reg)?;
+    if from.holds_seats() != to.holds_seats() {
+        let seats = regs::seats_by_offering_tx(tx, reg.id).await?;
+        let sign = if to.holds_seats() { 1 } else { -1 };
+        events::add_held(tx, reg.event_id, &seats, sign).await?;
+    }
     regs::set_status(
         tx,
         reg.id,
@@ -406,22 +413,20 @@ async fn transition(
     Ok(to)
 }
 
-/// Offers freed seats to waitlisted registrations in line order, skipping groups that do not
-/// fit, and returns the expiry jobs for the new offers.
+/// Offers freed seats of event `event_id` to waitlisted registrations in line order, skipping
+/// groups that do not fit, and returns the expiry jobs for the new offers. The caller holds
+/// the event lock; the event is re-read here for up-to-date seat counters.
 pub async fn offer_freed_seats(
     tx: &mut Tx,
-    event: &EventRow,
+    event_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Vec<Scheduled>> {
+    let event = &events::lock(tx, event_id).await?;
     if event.status != EventStatus::Published.as_str() || now >= event.ends_at {
         return Ok(Vec::new());
     }
     let offerings = events::offerings_tx(tx, event.id).await?;
-    let mut capacity = Capacity::new(
-        event,
-        &offerings,
-        events::held_seats_tx(tx, event.id).await?,
-    );
+    let mut capacity = Capacity::new(event, &offerings);
     if capacity.event_left() == Some(0) {
         return Ok(Vec::new());
     }
@@ -484,7 +489,7 @@ pub async fn cancel(
     )
     .await?;
     let jobs = if from.holds_seats() {
-        offer_freed_seats(&mut tx, &event, now).await?
+        offer_freed_seats(&mut tx, event.id, now).await?
     } else {
         Vec::new()
     };
@@ -574,11 +579,7 @@ pub async fn approve(ctx: &Ctx, token_str: &str, actor: Actor) -> Result<Registr
         ));
     }
     let offerings = events::offerings_tx(&mut tx, event.id).await?;
-    let capacity = Capacity::new(
-        &event,
-        &offerings,
-        events::held_seats_tx(&mut tx, event.id).await?,
-    );
+    let capacity = Capacity::new(&event, &offerings);
     let request = regs::seats_by_offering_tx(&mut tx, reg.id).await?;
     let (to, hold) = placement(&event, &capacity, &request, reg.total_minor, now);
     transition(&mut tx, &reg, to, hold, None, &actor, "approved", now).await?;
@@ -685,11 +686,7 @@ pub async fn record_payment(
         }
         RegistrationStatus::Expired => {
             let offerings = events::offerings_tx(&mut tx, event.id).await?;
-            let capacity = Capacity::new(
-                &event,
-                &offerings,
-                events::held_seats_tx(&mut tx, event.id).await?,
-            );
+            let capacity = Capacity::new(&event, &offerings);
             let request = regs::seats_by_offering_tx(&mut tx, reg.id).await?;
             if !capacity.fits(&request) {
                 return Err(AppError::conflict(
@@ -754,7 +751,7 @@ pub async fn record_payment(
     }
     let after = serde_json::json!({"status": to.as_str(), "method": payment.method,
         "amount_minor": payment.amount.amount_minor, "currency": payment.amount.currency.code(), "reference": payment.reference});
-    regs::audit(
+    crate::db::audit::audit(
         &mut tx,
         &actor.label(),
         "payment.record",
@@ -821,7 +818,7 @@ async fn expire(
     )
     .await
     .map_err(into_anyhow)?;
-    let jobs = offer_freed_seats(&mut tx, &event, now)
+    let jobs = offer_freed_seats(&mut tx, event.id, now)
         .await
         .map_err(into_anyhow)?;
     tx.commit().await?;
@@ -863,7 +860,7 @@ async fn audit_staff(
     if matches!(actor, Actor::Staff { .. }) {
         let before = serde_json::json!({"status": from.as_str()});
         let after = serde_json::json!({"status": to.as_str()});
-        regs::audit(
+        crate::db::audit::audit(
             tx,
             &actor.label(),
             action,
@@ -881,7 +878,7 @@ async fn audit_staff(
 mod tests {
     use super::*;
 
-    fn event(capacity: Option<i64>) -> EventRow {
+    fn event(capacity: Option<i64>, seats_held: i64) -> EventRow {
         let t = Utc::now();
         EventRow {
             id: 1,
@@ -897,6 +894,7 @@ mod tests {
             registration_closes_at: None,
             status: "published".into(),
             capacity,
+            seats_held,
             approval_required: false,
             pay_card: false,
             pay_later: true,
@@ -908,7 +906,7 @@ mod tests {
         }
     }
 
-    fn offering(id: i64, capacity: Option<i64>) -> OfferingRow {
+    fn offering(id: i64, capacity: Option<i64>, seats_held: i64) -> OfferingRow {
         OfferingRow {
             id,
             event_id: 1,
@@ -917,23 +915,16 @@ mod tests {
             price_minor: 0,
             currency: "EUR".into(),
             capacity,
+            seats_held,
             position: id,
-        }
-    }
-
-    fn held(total: i64, by: &[(i64, i64)]) -> HeldSeats {
-        HeldSeats {
-            total,
-            by_offering: by.iter().copied().collect(),
         }
     }
 
     #[test]
     fn a_group_fits_only_when_event_and_every_offering_have_room() {
         let cap = Capacity::new(
-            &event(Some(10)),
-            &[offering(1, Some(3)), offering(2, None)],
-            held(7, &[(1, 2), (2, 5)]),
+            &event(Some(10), 7),
+            &[offering(1, Some(3), 2), offering(2, None, 5)],
         );
         assert!(cap.fits(&HashMap::from([(1, 1), (2, 2)])));
         assert!(
@@ -950,7 +941,7 @@ mod tests {
 
     #[test]
     fn unlimited_events_and_offerings_always_fit() {
-        let cap = Capacity::new(&event(None), &[offering(1, None)], held(1000, &[(1, 1000)]));
+        let cap = Capacity::new(&event(None, 1000), &[offering(1, None, 1000)]);
         assert!(cap.fits(&HashMap::from([(1, 20)])));
         assert_eq!(cap.event_left(), None);
         assert_eq!(cap.offering_left(1), None);
@@ -958,7 +949,7 @@ mod tests {
 
     #[test]
     fn taking_seats_reduces_what_is_left() {
-        let mut cap = Capacity::new(&event(Some(3)), &[offering(1, None)], held(0, &[]));
+        let mut cap = Capacity::new(&event(Some(3), 0), &[offering(1, None, 0)]);
         let two = HashMap::from([(1, 2)]);
         assert!(cap.fits(&two));
         cap.take(&two);
@@ -969,8 +960,8 @@ mod tests {
     #[test]
     fn free_groups_that_fit_are_confirmed_paid_ones_held_others_waitlisted() {
         let now = Utc::now();
-        let e = event(Some(2));
-        let cap = Capacity::new(&e, &[offering(1, None)], held(1, &[(1, 1)]));
+        let e = event(Some(2), 1);
+        let cap = Capacity::new(&e, &[offering(1, None, 1)]);
         let one = HashMap::from([(1, 1)]);
         assert_eq!(
             placement(&e, &cap, &one, 0, now),

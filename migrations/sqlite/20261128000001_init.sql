@@ -23,6 +23,9 @@ CREATE TABLE events (
     registration_closes_at TEXT,
     status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'cancelled')),
     capacity INTEGER CHECK (capacity IS NULL OR capacity >= 0),
+    -- Seats held by pending_payment, offered, confirmed and attended registrations, kept in
+    -- step with every state change in the same transaction, so capacity checks are O(1).
+    seats_held INTEGER NOT NULL DEFAULT 0 CHECK (seats_held >= 0),
     approval_required BOOLEAN NOT NULL DEFAULT FALSE,
     pay_card BOOLEAN NOT NULL DEFAULT FALSE,
     pay_later BOOLEAN NOT NULL DEFAULT TRUE,
@@ -41,6 +44,7 @@ CREATE TABLE offerings (
     price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
     currency TEXT NOT NULL,
     capacity INTEGER CHECK (capacity IS NULL OR capacity >= 0),
+    seats_held INTEGER NOT NULL DEFAULT 0 CHECK (seats_held >= 0),
     position INTEGER NOT NULL,
     UNIQUE (event_id, key)
 );

@@ -33,6 +33,8 @@ pub struct EventRow {
     pub registration_closes_at: Option<DateTime<Utc>>,
     pub status: String,
     pub capacity: Option<i64>,
+    /// Seats held on the event (see the migration).
+    pub seats_held: i64,
     pub approval_required: bool,
     pub pay_card: bool,
     pub pay_later: bool,
@@ -53,6 +55,8 @@ pub struct OfferingRow {
     pub price_minor: i64,
     pub currency: String,
     pub capacity: Option<i64>,
+    /// Seats held on this offering.
+    pub seats_held: i64,
     pub position: i64,
 }
 
@@ -80,8 +84,8 @@ pub struct HeldSeats {
 macro_rules! select_events {
     () => {
         "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
-         registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, \
-         pay_later, hold_minutes, offer_minutes, partner_city_id, created_at, updated_at FROM events"
+         registration_opens_at, registration_closes_at, status, capacity, seats_held, approval_required, \
+         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, created_at, updated_at FROM events"
     };
 }
 
@@ -112,6 +116,16 @@ pub async fn find_by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<EventRow
         .fetch_optional(pool)
         .await)
     .context("finding event by slug")
+}
+
+/// One event by id.
+pub async fn find_by_id(db: &Db, id: i64) -> anyhow::Result<Option<EventRow>> {
+    const SQL: &str = concat!(select_events!(), " WHERE id = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("finding event")
 }
 
 /// Reads an event inside a transaction and locks it against concurrent seat changes
@@ -147,7 +161,7 @@ pub async fn lock_by_slug(tx: &mut Tx, slug: &str) -> anyhow::Result<Option<Even
 
 /// Offerings of one event, in display order.
 pub async fn offerings(db: &Db, event_id: i64) -> anyhow::Result<Vec<OfferingRow>> {
-    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, position \
+    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, seats_held, position \
         FROM offerings WHERE event_id = $1 ORDER BY position, id";
     on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(event_id)
@@ -158,7 +172,7 @@ pub async fn offerings(db: &Db, event_id: i64) -> anyhow::Result<Vec<OfferingRow
 
 /// Offerings of one event, inside a transaction.
 pub async fn offerings_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<Vec<OfferingRow>> {
-    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, position \
+    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, seats_held, position \
         FROM offerings WHERE event_id = $1 ORDER BY position, id";
     on_tx!(tx, |c| sqlx::query_as(SQL)
         .bind(event_id)
@@ -169,7 +183,7 @@ pub async fn offerings_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<Vec<Offe
 
 /// Offerings of every published event (for the public list), keyed by event id.
 pub async fn offerings_of_published(db: &Db) -> anyhow::Result<HashMap<i64, Vec<OfferingRow>>> {
-    const SQL: &str = "SELECT o.id, o.event_id, o.key, o.name, o.price_minor, o.currency, o.capacity, o.position \
+    const SQL: &str = "SELECT o.id, o.event_id, o.key, o.name, o.price_minor, o.currency, o.capacity, o.seats_held, o.position \
         FROM offerings o JOIN events e ON e.id = o.event_id WHERE e.status = 'published' \
         ORDER BY o.event_id, o.position, o.id";
     let rows: Vec<OfferingRow> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
@@ -181,27 +195,66 @@ pub async fn offerings_of_published(db: &Db) -> anyhow::Result<HashMap<i64, Vec<
     Ok(map)
 }
 
-/// Seats held on one event.
-const HELD_TOTAL: &str = concat!(
-    "SELECT CAST(COALESCE(SUM(seats), 0) AS BIGINT) FROM registrations WHERE event_id = $1 AND status IN ",
-    holding_states!()
-);
-/// Seats held on one event, per offering.
-const HELD_BY_OFFERING: &str = concat!(
-    "SELECT p.offering_id, COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
-     WHERE r.event_id = $1 AND r.status IN ",
-    holding_states!(),
-    " GROUP BY p.offering_id"
-);
+impl HeldSeats {
+    /// Reads the held-seat counters of an event and its offerings.
+    pub fn of(event: &EventRow, offerings: &[OfferingRow]) -> Self {
+        Self {
+            total: event.seats_held,
+            by_offering: offerings.iter().map(|o| (o.id, o.seats_held)).collect(),
+        }
+    }
+}
 
-/// Seats held on one event (read-only snapshot, for display).
-pub async fn held_seats(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
+/// Adds `sign` × `seats` (offering id → seats) to the held-seat counters of an event and
+/// its offerings. Called in the same transaction as every change into or out of a
+/// seat-holding state.
+pub async fn add_held(
+    tx: &mut Tx,
+    event_id: i64,
+    seats: &HashMap<i64, i64>,
+    sign: i64,
+) -> anyhow::Result<()> {
+    const EVENT: &str = "UPDATE events SET seats_held = seats_held + $2 WHERE id = $1";
+    const OFFERING: &str =
+        "UPDATE offerings SET seats_held = seats_held + $2 WHERE id = $1 AND event_id = $3";
+    let total: i64 = seats.values().sum();
+    on_tx!(tx, |c| {
+        sqlx::query(EVENT)
+            .bind(event_id)
+            .bind(sign * total)
+            .execute(&mut *c)
+            .await?;
+        for (offering, n) in seats {
+            sqlx::query(OFFERING)
+                .bind(offering)
+                .bind(sign * n)
+                .bind(event_id)
+                .execute(&mut *c)
+                .await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    })
+    .context("updating held seat counters")
+}
+
+/// Counts held seats from the registrations themselves (slow; tests compare it with the counters).
+pub async fn recount_held(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
+    const TOTAL: &str = concat!(
+        "SELECT CAST(COALESCE(SUM(seats), 0) AS BIGINT) FROM registrations WHERE event_id = $1 AND status IN ",
+        holding_states!()
+    );
+    const BY_OFFERING: &str = concat!(
+        "SELECT o.id, (SELECT COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
+         WHERE p.offering_id = o.id AND r.status IN ",
+        holding_states!(),
+        ") FROM offerings o WHERE o.event_id = $1"
+    );
     on_pool!(db, |pool| {
-        let total: i64 = sqlx::query_scalar(HELD_TOTAL)
+        let total: i64 = sqlx::query_scalar(TOTAL)
             .bind(event_id)
             .fetch_one(pool)
             .await?;
-        let rows: Vec<(i64, i64)> = sqlx::query_as(HELD_BY_OFFERING)
+        let rows: Vec<(i64, i64)> = sqlx::query_as(BY_OFFERING)
             .bind(event_id)
             .fetch_all(pool)
             .await?;
@@ -210,62 +263,7 @@ pub async fn held_seats(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
             by_offering: rows.into_iter().collect(),
         })
     })
-    .context("counting held seats")
-}
-
-/// Seats held on one event, inside the transaction that is about to take or free some.
-pub async fn held_seats_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<HeldSeats> {
-    on_tx!(tx, |c| {
-        let total: i64 = sqlx::query_scalar(HELD_TOTAL)
-            .bind(event_id)
-            .fetch_one(&mut *c)
-            .await?;
-        let rows: Vec<(i64, i64)> = sqlx::query_as(HELD_BY_OFFERING)
-            .bind(event_id)
-            .fetch_all(&mut *c)
-            .await?;
-        Ok::<_, sqlx::Error>(HeldSeats {
-            total,
-            by_offering: rows.into_iter().collect(),
-        })
-    })
-    .context("counting held seats")
-}
-
-/// Seats held per published event, for the public list.
-pub async fn held_seats_of_published(db: &Db) -> anyhow::Result<HashMap<i64, HeldSeats>> {
-    const TOTAL: &str = concat!(
-        "SELECT r.event_id, CAST(COALESCE(SUM(r.seats), 0) AS BIGINT) FROM registrations r JOIN events e ON e.id = r.event_id \
-         WHERE e.status = 'published' AND r.status IN ",
-        holding_states!(),
-        " GROUP BY r.event_id"
-    );
-    const BY_OFFERING: &str = concat!(
-        "SELECT r.event_id, p.offering_id, COUNT(*) FROM participants p \
-         JOIN registrations r ON r.id = p.registration_id JOIN events e ON e.id = r.event_id \
-         WHERE e.status = 'published' AND r.status IN ",
-        holding_states!(),
-        " GROUP BY r.event_id, p.offering_id"
-    );
-    type Totals = Vec<(i64, i64)>;
-    type PerOffering = Vec<(i64, i64, i64)>;
-    let (totals, offerings): (Totals, PerOffering) = on_pool!(db, |pool| {
-        let totals = sqlx::query_as(TOTAL).fetch_all(pool).await?;
-        let offerings = sqlx::query_as(BY_OFFERING).fetch_all(pool).await?;
-        Ok::<_, sqlx::Error>((totals, offerings))
-    })
-    .context("counting held seats")?;
-    let mut map: HashMap<i64, HeldSeats> = HashMap::new();
-    for (event_id, total) in totals {
-        map.entry(event_id).or_default().total = total;
-    }
-    for (event_id, offering_id, count) in offerings {
-        map.entry(event_id)
-            .or_default()
-            .by_offering
-            .insert(offering_id, count);
-    }
-    Ok(map)
+    .context("recounting held seats")
 }
 
 /// Values for a new or updated event row.

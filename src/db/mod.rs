@@ -4,6 +4,7 @@
 //! `on_tx!` macros expand one query body once per backend, so every SQL statement is written
 //! once (portable SQL with `$1` placeholders) and type-checked against both drivers.
 
+pub mod audit;
 pub mod events;
 pub mod registrations;
 pub mod staff;

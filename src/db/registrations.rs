@@ -442,33 +442,3 @@ pub async fn paid_by_registration(db: &Db, event_id: i64) -> anyhow::Result<Hash
     .context("summing payments")?;
     Ok(rows.into_iter().collect())
 }
-
-/// Writes an audit entry (staff actions).
-pub async fn audit(
-    tx: &mut Tx,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    before: Option<&serde_json::Value>,
-    after: Option<&serde_json::Value>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    const SQL: &str = "INSERT INTO audit_log (actor, action, subject, before_json, after_json, created_at) \
-        VALUES ($1, $2, $3, $4, $5, $6)";
-    let before = before.map(|v| v.to_string());
-    let after = after.map(|v| v.to_string());
-    on_tx!(tx, |c| {
-        sqlx::query(SQL)
-            .bind(actor)
-            .bind(action)
-            .bind(subject)
-            .bind(&before)
-            .bind(&after)
-            .bind(now)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })
-    .context("writing audit entry")?;
-    Ok(())
-}

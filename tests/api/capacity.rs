@@ -80,4 +80,5 @@ async fn three_hundred_concurrent_registrations_never_oversell_fifty_seats() {
         .await
         .unwrap();
     assert_eq!(listed.len(), 300, "nothing was lost");
+    app.assert_seat_counters_match(&slug).await;
 }

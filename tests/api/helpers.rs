@@ -254,6 +254,26 @@ impl TestApp {
             .expect("json")
     }
 
+    /// Asserts that the stored held-seat counters of event `slug` equal a recount from its
+    /// registrations.
+    pub async fn assert_seat_counters_match(&self, slug: &str) {
+        let event = twinning::db::events::find_by_slug(&self.ctx.db, slug)
+            .await
+            .unwrap()
+            .expect("event");
+        let offerings = twinning::db::events::offerings(&self.ctx.db, event.id)
+            .await
+            .unwrap();
+        let counters = twinning::db::events::HeldSeats::of(&event, &offerings);
+        let recount = twinning::db::events::recount_held(&self.ctx.db, event.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            counters, recount,
+            "held-seat counters drifted from the registrations"
+        );
+    }
+
     /// Moves the application clock forward.
     pub fn advance(&self, by: Duration) {
         self.ctx.clock.advance(by);

@@ -35,6 +35,7 @@ async fn an_unpaid_hold_expires_after_its_time_and_the_seat_goes_to_the_waitlist
     assert_eq!(app.run_pending_jobs().await, 1);
     assert_eq!(app.status_of(waiting).await, "expired");
     assert_eq!(app.event(&slug).await["seats_left"], 1);
+    app.assert_seat_counters_match(&slug).await;
 }
 
 #[tokio::test]
@@ -64,6 +65,7 @@ async fn an_expired_offer_moves_on_to_the_next_in_line() {
     app.run_pending_jobs().await;
     assert_eq!(app.status_of(second).await, "expired");
     assert_eq!(app.status_of(third).await, "offered");
+    app.assert_seat_counters_match(&slug).await;
     let late = app
         .post(&format!("/api/v1/registrations/{second}/claim"), &json!({}))
         .await;
@@ -142,6 +144,7 @@ async fn a_late_offline_payment_confirms_if_seats_are_free_and_is_refused_if_not
         "confirmed",
         "the seat was still free"
     );
+    app.assert_seat_counters_match(&slug).await;
 
     let other = app
         .create_event(json!({"capacity": 1, "hold_minutes": 60}))

@@ -168,6 +168,7 @@ async fn cancelling_frees_seats_and_offers_them_to_the_next_waitlisted_group_tha
         "confirmed"
     );
     assert_eq!(app.event(&slug).await["seats_left"], 0);
+    app.assert_seat_counters_match(&slug).await;
 }
 
 #[tokio::test]
@@ -243,6 +244,7 @@ async fn approval_required_registrations_wait_for_staff_then_take_seats_or_are_r
         .post(&format!("/api/v1/registrations/{t2}/approve"), &json!({}))
         .await;
     assert_error(by_public, StatusCode::UNAUTHORIZED, "unauthorized", None).await;
+    app.assert_seat_counters_match(&slug).await;
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{MoneyJson, double_option};
-use crate::db::events::{self as db_events, EventRow, HeldSeats, OfferingRow, PartnerCityRow};
+use crate::db::events::{self as db_events, EventRow, OfferingRow, PartnerCityRow};
 use crate::domain::{
     Currency, EventKind, EventStatus, LocalTime, Money, PaymentOption, Slug, TimeZone, Title,
 };
@@ -477,12 +477,11 @@ fn stored_draft(
 pub fn event_json(
     row: &EventRow,
     offerings: &[OfferingRow],
-    held: HeldSeats,
     partner: Option<&PartnerCityRow>,
 ) -> EventJson {
     let zone = TimeZone::parse(&row.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
     let local = |t: chrono::DateTime<chrono::Utc>| zone.to_local(t).to_rfc3339();
-    let capacity = Capacity::new(row, offerings, held);
+    let capacity = Capacity::new(row, offerings);
     let mut payment_options = Vec::new();
     if row.pay_card {
         payment_options.push(PaymentOption::Card);
@@ -537,12 +536,11 @@ pub fn event_json(
 
 async fn load_event_json(ctx: &Ctx, row: &EventRow) -> Result<EventJson> {
     let offerings = db_events::offerings(&ctx.db, row.id).await?;
-    let held = db_events::held_seats(&ctx.db, row.id).await?;
     let partner = match row.partner_city_id {
         Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
         None => None,
     };
-    Ok(event_json(row, &offerings, held, partner.as_ref()))
+    Ok(event_json(row, &offerings, partner.as_ref()))
 }
 
 /// List upcoming published events and exchanges, soonest first.
@@ -551,7 +549,6 @@ async fn load_event_json(ctx: &Ctx, row: &EventRow) -> Result<EventJson> {
 pub async fn list_events(State(ctx): State<Ctx>) -> Result<Json<Vec<EventJson>>> {
     let rows = db_events::list_upcoming(&ctx.db, ctx.clock.now()).await?;
     let mut offerings = db_events::offerings_of_published(&ctx.db).await?;
-    let mut held = db_events::held_seats_of_published(&ctx.db).await?;
     let partners: HashMap<i64, PartnerCityRow> = db_events::list_partners(&ctx.db)
         .await?
         .into_iter()
@@ -561,12 +558,7 @@ pub async fn list_events(State(ctx): State<Ctx>) -> Result<Json<Vec<EventJson>>>
         rows.iter()
             .map(|row| {
                 let partner = row.partner_city_id.and_then(|id| partners.get(&id));
-                event_json(
-                    row,
-                    &offerings.remove(&row.id).unwrap_or_default(),
-                    held.remove(&row.id).unwrap_or_default(),
-                    partner,
-                )
+                event_json(row, &offerings.remove(&row.id).unwrap_or_default(), partner)
             })
             .collect(),
     ))
