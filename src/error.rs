@@ -27,6 +27,9 @@ pub enum AppError {
     /// Nothing at this address.
     #[error("not found")]
     NotFound,
+    /// The path exists but not for this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// The request conflicts with the current state (closed, already cancelled ...).
     #[error("{message}")]
     Conflict {
@@ -75,6 +78,7 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -90,6 +94,7 @@ impl AppError {
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict { code, .. } => code,
             Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "invalid_input",
@@ -174,6 +179,7 @@ impl IntoResponse for AppError {
             }
             Self::Forbidden => "Your role does not allow this.".to_owned(),
             Self::NotFound => "Nothing was found at this address.".to_owned(),
+            Self::MethodNotAllowed => "This address does not accept this method.".to_owned(),
             Self::PayloadTooLarge => "The request body is too large.".to_owned(),
             Self::RateLimited => "Too many requests; please slow down.".to_owned(),
             Self::Conflict { message, .. } => message.clone(),

@@ -26,7 +26,9 @@ pub fn router(ctx: Ctx) -> Router {
             limiter,
             rate_limit::limit_registrations,
         ))
-        .fallback(|| async { AppError::NotFound });
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(axum::middleware::map_response(json_errors));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -36,16 +38,57 @@ pub fn router(ctx: Ctx) -> Router {
         )
         .nest("/api/v1", api)
         .fallback(|| async { AppError::NotFound })
-        .method_not_allowed_fallback(|| async {
-            AppError::conflict("method_not_allowed", "This method is not allowed here.")
-                .into_response()
-        })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(ctx.settings.max_body_bytes))
+        // Spans name the matched route, never the raw path: paths carry private tokens.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |request: &axum::extract::Request| {
+                    let route = request
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("unmatched", |p| p.as_str());
+                    tracing::info_span!("request", method = %request.method(), route)
+                },
+            ),
+        )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
         .with_state(ctx)
+}
+
+/// Turns error responses that axum produced itself (a path segment that is not valid UTF-8,
+/// say) into the API's JSON error shape, so API clients always get JSON.
+async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let error = match status {
+        StatusCode::NOT_FOUND => AppError::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::BAD_REQUEST => AppError::BadRequest(
+            status
+                .canonical_reason()
+                .unwrap_or("bad request")
+                .to_owned(),
+        ),
+        StatusCode::REQUEST_TIMEOUT => AppError::conflict("timeout", "The request took too long."),
+        _ if status.is_client_error() => AppError::BadRequest(status.to_string()),
+        _ => AppError::Internal(anyhow::anyhow!("unhandled error response {status}")),
+    };
+    let mut out = error.into_response();
+    if out.status() != status && status != StatusCode::REQUEST_TIMEOUT {
+        *out.status_mut() = status;
+    }
+    out
 }
 
 /// Ready when the database answers.

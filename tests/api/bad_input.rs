@@ -325,3 +325,41 @@ async fn too_many_registrations_from_one_client_are_rate_limited() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn axum_rejections_and_wrong_methods_still_answer_in_json() {
+    let app = spawn_app().await;
+    assert_error(
+        app.get("/api/v1/registrations/%FF%FE").await,
+        StatusCode::BAD_REQUEST,
+        "malformed_request",
+        None,
+    )
+    .await;
+    let wrong_method = app
+        .client
+        .delete(format!("{}/api/v1/events", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        wrong_method,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        None,
+    )
+    .await;
+    let slug = app.create_event(json!({})).await;
+    let not_json = app
+        .client
+        .post(format!(
+            "{}/api/v1/events/{slug}/registrations",
+            app.address
+        ))
+        .header("content-type", "text/plain")
+        .body("name=Ana")
+        .send()
+        .await
+        .unwrap();
+    assert_error(not_json, StatusCode::BAD_REQUEST, "malformed_request", None).await;
+}
