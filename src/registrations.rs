@@ -288,16 +288,9 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     .await?;
     tx.commit().await?;
 
-    if let Some(at) = hold_expires_at {
-        ctx.queue
-            .push_all(&[Scheduled {
-                job: Job::ExpireHold {
-                    registration_id: id,
-                },
-                run_at: at,
-            }])
-            .await;
-    }
+    ctx.queue
+        .push_all(&Scheduled::hold_expiry(id, hold_expires_at))
+        .await;
     let currency = crate::domain::Currency::parse(&currency)
         .map_err(|e| anyhow::anyhow!("stored currency: {e}"))?;
     Ok(Submitted {
@@ -554,16 +547,9 @@ pub async fn claim_offer(
     )
     .await?;
     tx.commit().await?;
-    if let Some(at) = hold {
-        ctx.queue
-            .push_all(&[Scheduled {
-                job: Job::ExpireHold {
-                    registration_id: reg.id,
-                },
-                run_at: at,
-            }])
-            .await;
-    }
+    ctx.queue
+        .push_all(&Scheduled::hold_expiry(reg.id, hold))
+        .await;
     Ok(to)
 }
 
@@ -585,16 +571,9 @@ pub async fn approve(ctx: &Ctx, token_str: &str, actor: Actor) -> Result<Registr
     transition(&mut tx, &reg, to, hold, None, &actor, "approved", now).await?;
     audit_staff(&mut tx, &actor, "registration.approve", &reg, from, to, now).await?;
     tx.commit().await?;
-    if let Some(at) = hold {
-        ctx.queue
-            .push_all(&[Scheduled {
-                job: Job::ExpireHold {
-                    registration_id: reg.id,
-                },
-                run_at: at,
-            }])
-            .await;
-    }
+    ctx.queue
+        .push_all(&Scheduled::hold_expiry(reg.id, hold))
+        .await;
     Ok(to)
 }
 
@@ -740,14 +719,7 @@ pub async fn record_payment(
             now,
         )
         .await?;
-        if let Some(at) = hold {
-            jobs.push(Scheduled {
-                job: Job::ExpireHold {
-                    registration_id: reg.id,
-                },
-                run_at: at,
-            });
-        }
+        jobs = Scheduled::hold_expiry(reg.id, hold);
     }
     let after = serde_json::json!({"status": to.as_str(), "method": payment.method,
         "amount_minor": payment.amount.amount_minor, "currency": payment.amount.currency.code(), "reference": payment.reference});

@@ -314,6 +314,33 @@ impl From<&EventRow> for EventValues {
     }
 }
 
+/// Binds the fields of an [`EventValues`] as `$1`..`$18` and `now` as `$19`, in the column
+/// order that [`insert`] and [`update`] share.
+macro_rules! bind_event_values {
+    ($query:expr, $v:expr, $now:expr) => {
+        $query
+            .bind(&$v.slug)
+            .bind(&$v.kind)
+            .bind(&$v.title)
+            .bind(&$v.description)
+            .bind(&$v.venue)
+            .bind(&$v.timezone)
+            .bind($v.starts_at)
+            .bind($v.ends_at)
+            .bind($v.registration_opens_at)
+            .bind($v.registration_closes_at)
+            .bind(&$v.status)
+            .bind($v.capacity)
+            .bind($v.approval_required)
+            .bind($v.pay_card)
+            .bind($v.pay_later)
+            .bind($v.hold_minutes)
+            .bind($v.offer_minutes)
+            .bind($v.partner_city_id)
+            .bind($now)
+    };
+}
+
 /// Inserts an event; `Ok(None)` when the slug is taken.
 pub async fn insert(
     tx: &mut Tx,
@@ -325,71 +352,29 @@ pub async fn insert(
         hold_minutes, offer_minutes, partner_city_id, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
         ON CONFLICT (slug) DO NOTHING RETURNING id";
-    on_tx!(tx, |c| {
-        sqlx::query_scalar(SQL)
-            .bind(&v.slug)
-            .bind(&v.kind)
-            .bind(&v.title)
-            .bind(&v.description)
-            .bind(&v.venue)
-            .bind(&v.timezone)
-            .bind(v.starts_at)
-            .bind(v.ends_at)
-            .bind(v.registration_opens_at)
-            .bind(v.registration_closes_at)
-            .bind(&v.status)
-            .bind(v.capacity)
-            .bind(v.approval_required)
-            .bind(v.pay_card)
-            .bind(v.pay_later)
-            .bind(v.hold_minutes)
-            .bind(v.offer_minutes)
-            .bind(v.partner_city_id)
-            .bind(now)
-            .fetch_optional(c)
-            .await
-    })
+    on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
+        .fetch_optional(c)
+        .await)
     .context("inserting event")
 }
 
-/// Overwrites an event's fields (the slug cannot change).
+/// Overwrites event `id` with `v` (the slug is part of `v` and never changes).
 pub async fn update(
     tx: &mut Tx,
     id: i64,
     v: &EventValues,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    const SQL: &str = "UPDATE events SET kind = $2, title = $3, description = $4, venue = $5, timezone = $6, \
-        starts_at = $7, ends_at = $8, registration_opens_at = $9, registration_closes_at = $10, status = $11, \
-        capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, hold_minutes = $16, \
-        offer_minutes = $17, partner_city_id = $18, updated_at = $19 WHERE id = $1";
-    on_tx!(tx, |c| {
-        sqlx::query(SQL)
-            .bind(id)
-            .bind(&v.kind)
-            .bind(&v.title)
-            .bind(&v.description)
-            .bind(&v.venue)
-            .bind(&v.timezone)
-            .bind(v.starts_at)
-            .bind(v.ends_at)
-            .bind(v.registration_opens_at)
-            .bind(v.registration_closes_at)
-            .bind(&v.status)
-            .bind(v.capacity)
-            .bind(v.approval_required)
-            .bind(v.pay_card)
-            .bind(v.pay_later)
-            .bind(v.hold_minutes)
-            .bind(v.offer_minutes)
-            .bind(v.partner_city_id)
-            .bind(now)
-            .execute(c)
-            .await
-            .map(|r| r.rows_affected())
-    })
-    .context("updating event")?;
-    Ok(())
+    const SQL: &str = "UPDATE events SET slug = $1, kind = $2, title = $3, description = $4, venue = $5, \
+        timezone = $6, starts_at = $7, ends_at = $8, registration_opens_at = $9, registration_closes_at = $10, \
+        status = $11, capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, \
+        hold_minutes = $16, offer_minutes = $17, partner_city_id = $18, updated_at = $19 WHERE id = $20";
+    on_tx!(tx, |c| bind_event_values!(sqlx::query(SQL), v, now)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("updating event")
 }
 
 /// Values for an offering.

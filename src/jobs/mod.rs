@@ -71,6 +71,19 @@ pub struct Scheduled {
     pub run_at: DateTime<Utc>,
 }
 
+impl Scheduled {
+    /// The expiry job of a seat hold ending at `until`, if there is a hold.
+    pub fn hold_expiry(registration_id: i64, until: Option<DateTime<Utc>>) -> Vec<Scheduled> {
+        until
+            .map(|run_at| Scheduled {
+                job: Job::ExpireHold { registration_id },
+                run_at,
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
 /// Runs one job. An error means a retry may help (the database was unreachable, say).
 pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
     match *job {
