@@ -37,9 +37,66 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_SAMPLE_DATA", default_value = "auto")]
     pub sample_data: SampleData,
 
+    /// SMTP server for outgoing mail: `smtp://user:pass@host:587` (STARTTLS required),
+    /// `smtps://user:pass@host:465` (TLS), `smtp://host:25?tls=opportunistic` or
+    /// `smtp://host:25?tls=none` (plain). Unset: every email is kept in the outbox as `held`,
+    /// readable through the API, and nothing is sent.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+
+    /// Sender of every email.
+    #[arg(
+        long,
+        env = "TWINNING_MAIL_FROM",
+        default_value = "Twinning <noreply@localhost>"
+    )]
+    pub mail_from: String,
+
+    /// Reply-To of every email (e.g. the association's office); none if unset.
+    #[arg(long, env = "TWINNING_MAIL_REPLY_TO")]
+    pub mail_reply_to: Option<String>,
+
+    /// The association's name, shown in emails.
+    #[arg(long, env = "TWINNING_ORG_NAME", default_value = "Twinning")]
+    pub org_name: String,
+
+    /// Emails sent at the same time per worker process (also the SMTP connection pool size).
+    #[arg(long, env = "TWINNING_EMAIL_CONCURRENCY", default_value_t = 8)]
+    pub email_concurrency: usize,
+
+    /// First wait after a temporary SMTP failure, in seconds; it doubles on each attempt.
+    #[arg(long, env = "TWINNING_EMAIL_RETRY_INITIAL_SECS", default_value_t = 60)]
+    pub email_retry_initial_secs: u64,
+
+    /// Longest wait between attempts, in seconds.
+    #[arg(long, env = "TWINNING_EMAIL_RETRY_MAX_SECS", default_value_t = 3600)]
+    pub email_retry_max_secs: u64,
+
+    /// Hours after which an email that keeps failing temporarily is marked failed.
+    #[arg(long, env = "TWINNING_EMAIL_RETRY_HOURS", default_value_t = 24)]
+    pub email_retry_hours: u64,
+
     /// Log format: `text` for people, `json` for log collectors. Levels come from `RUST_LOG`.
     #[arg(long, env = "TWINNING_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+}
+
+/// A setting that must never be printed (it may hold credentials).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
 }
 
 /// When to load the sample site.
@@ -73,6 +130,14 @@ impl Settings {
             max_body_bytes: 64 * 1024,
             registrations_per_minute: 0,
             sample_data: SampleData::Never,
+            smtp_url: None,
+            mail_from: "Twinning <noreply@localhost>".to_owned(),
+            mail_reply_to: None,
+            org_name: "Twinning".to_owned(),
+            email_concurrency: 8,
+            email_retry_initial_secs: 60,
+            email_retry_max_secs: 3600,
+            email_retry_hours: 24,
             log_format: LogFormat::Text,
         }
     }

@@ -67,6 +67,10 @@ pub struct EventDraft {
     pub partner_city: Option<PartnerCity>,
     /// Offerings in display order (at least one).
     pub offerings: Vec<Offering>,
+    /// Reminder emails: days before the start (at 09:00 local), e.g. `[7, 1]`.
+    pub reminder_days: Vec<i64>,
+    /// Staff's text shown in confirmations and reminders (paragraphs kept).
+    pub custom_email_text: String,
 }
 
 impl EventDraft {
@@ -90,6 +94,13 @@ impl EventDraft {
             hold_minutes: self.hold_minutes,
             offer_minutes: self.offer_minutes,
             partner_city_id,
+            reminder_days: self
+                .reminder_days
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            custom_email_text: self.custom_email_text.clone(),
         }
     }
 }
@@ -193,7 +204,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         }
     }
     let after_row = events::lock(&mut tx, event_id).await?;
-    let jobs = registrations::offer_freed_seats(&mut tx, event_id, now).await?;
+    let jobs = registrations::offer_freed_seats(ctx, &mut tx, event_id, now).await?;
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,
         "starts_at": before.starts_at, "ends_at": before.ends_at, "title": before.title});
     let after_json = serde_json::json!({"status": after_row.status, "capacity": after_row.capacity,

@@ -276,7 +276,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     if status.holds_seats() {
         events::add_held(&mut tx, event.id, &request, 1).await?;
     }
-    regs::record_transition(
+    let transition_id = regs::record_transition(
         &mut tx,
         id,
         None,
@@ -286,11 +286,22 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         now,
     )
     .await?;
+    let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
+    notify(
+        ctx,
+        &mut tx,
+        &mut jobs,
+        id,
+        transition_id,
+        None,
+        status,
+        "submitted",
+        hold_expires_at,
+        now,
+    )
+    .await?;
     tx.commit().await?;
-
-    ctx.queue
-        .push_all(&Scheduled::hold_expiry(id, hold_expires_at))
-        .await;
+    ctx.queue.push_all(&jobs).await;
     let currency = crate::domain::Currency::parse(&currency)
         .map_err(|e| anyhow::anyhow!("stored currency: {e}"))?;
     Ok(Submitted {
@@ -369,7 +380,9 @@ fn status_of(reg: &RegistrationRow) -> Result<RegistrationStatus> {
 /// returns the new state.
 #[allow(clippy::too_many_arguments)]
 async fn transition(
+    ctx: &Ctx,
     tx: &mut Tx,
+    jobs: &mut Vec<Scheduled>,
     reg: &RegistrationRow,
     to: RegistrationStatus,
     hold_expires_at: Option<DateTime<Utc>>,
@@ -393,7 +406,7 @@ async fn transition(
         now,
     )
     .await?;
-    regs::record_transition(
+    let transition_id = regs::record_transition(
         tx,
         reg.id,
         Some(&reg.status),
@@ -403,13 +416,91 @@ async fn transition(
         now,
     )
     .await?;
+    notify(
+        ctx,
+        tx,
+        jobs,
+        reg.id,
+        transition_id,
+        Some(from),
+        to,
+        reason,
+        hold_expires_at,
+        now,
+    )
+    .await?;
     Ok(to)
 }
 
+/// Queues the emails (and payment reminder) a state change calls for.
+#[allow(clippy::too_many_arguments)]
+async fn notify(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    jobs: &mut Vec<Scheduled>,
+    registration_id: i64,
+    transition_id: i64,
+    from: Option<RegistrationStatus>,
+    to: RegistrationStatus,
+    reason: &str,
+    hold_expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    use crate::email::EmailKind;
+    use RegistrationStatus as S;
+    let kind = match to {
+        S::Confirmed => Some(EmailKind::Confirmed),
+        S::PendingPayment | S::AwaitingApproval => Some(EmailKind::Received),
+        S::Waitlisted => Some(EmailKind::Waitlisted),
+        S::Offered => Some(EmailKind::Offer),
+        S::Expired if from == Some(S::Offered) => Some(EmailKind::OfferExpired),
+        S::Expired => Some(EmailKind::HoldExpired),
+        S::Cancelled => Some(EmailKind::Cancelled),
+        S::Rejected => Some(EmailKind::Rejected),
+        S::Attended => None,
+    };
+    let shown_reason = if reason.starts_with("cancelled by") || reason == "submitted" {
+        ""
+    } else {
+        reason
+    };
+    let extra = crate::email::compose::Extra {
+        reason: shown_reason.to_owned(),
+        ..Default::default()
+    };
+    if let Some(kind) = kind {
+        let key = format!("transition:{transition_id}:{kind}");
+        jobs.extend(
+            crate::email::queue_registration_email(ctx, tx, kind, registration_id, &key, &extra)
+                .await?,
+        );
+    }
+    if to == S::AwaitingApproval {
+        let prefix = format!("transition:{transition_id}");
+        jobs.extend(
+            crate::email::queue_staff_approval_emails(ctx, tx, registration_id, &prefix).await?,
+        );
+    }
+    if let (S::PendingPayment, Some(until)) = (to, hold_expires_at) {
+        let hold = until - now;
+        let lead = if hold > Duration::hours(48) {
+            Duration::hours(24)
+        } else {
+            hold / 2
+        };
+        jobs.push(Scheduled {
+            job: Job::RemindPayment { registration_id },
+            run_at: until - lead,
+        });
+    }
+    Ok(())
+}
+
 /// Offers freed seats of event `event_id` to waitlisted registrations in line order, skipping
-/// groups that do not fit, and returns the expiry jobs for the new offers. The caller holds
+/// groups that do not fit, and returns the jobs for the new offers (expiry, emails). The caller holds
 /// the event lock; the event is re-read here for up-to-date seat counters.
 pub async fn offer_freed_seats(
+    ctx: &Ctx,
     tx: &mut Tx,
     event_id: i64,
     now: DateTime<Utc>,
@@ -431,7 +522,9 @@ pub async fn offer_freed_seats(
         capacity.take(&request);
         let deadline = now + Duration::minutes(event.offer_minutes);
         transition(
+            ctx,
             tx,
+            &mut scheduled,
             &reg,
             RegistrationStatus::Offered,
             None,
@@ -470,8 +563,11 @@ pub async fn cancel(
             ),
         ));
     }
+    let mut jobs = Vec::new();
     transition(
+        ctx,
         &mut tx,
+        &mut jobs,
         &reg,
         RegistrationStatus::Cancelled,
         None,
@@ -481,11 +577,9 @@ pub async fn cancel(
         now,
     )
     .await?;
-    let jobs = if from.holds_seats() {
-        offer_freed_seats(&mut tx, event.id, now).await?
-    } else {
-        Vec::new()
-    };
+    if from.holds_seats() {
+        jobs.extend(offer_freed_seats(ctx, &mut tx, event.id, now).await?);
+    }
     audit_staff(
         &mut tx,
         &actor,
@@ -535,8 +629,11 @@ pub async fn claim_offer(
         )
     };
     debug_assert!(method == "none" || hold.is_some());
+    let mut jobs = Scheduled::hold_expiry(reg.id, hold);
     transition(
+        ctx,
         &mut tx,
+        &mut jobs,
         &reg,
         to,
         hold,
@@ -547,9 +644,7 @@ pub async fn claim_offer(
     )
     .await?;
     tx.commit().await?;
-    ctx.queue
-        .push_all(&Scheduled::hold_expiry(reg.id, hold))
-        .await;
+    ctx.queue.push_all(&jobs).await;
     Ok(to)
 }
 
@@ -568,12 +663,14 @@ pub async fn approve(ctx: &Ctx, token_str: &str, actor: Actor) -> Result<Registr
     let capacity = Capacity::new(&event, &offerings);
     let request = regs::seats_by_offering_tx(&mut tx, reg.id).await?;
     let (to, hold) = placement(&event, &capacity, &request, reg.total_minor, now);
-    transition(&mut tx, &reg, to, hold, None, &actor, "approved", now).await?;
+    let mut jobs = Scheduled::hold_expiry(reg.id, hold);
+    transition(
+        ctx, &mut tx, &mut jobs, &reg, to, hold, None, &actor, "approved", now,
+    )
+    .await?;
     audit_staff(&mut tx, &actor, "registration.approve", &reg, from, to, now).await?;
     tx.commit().await?;
-    ctx.queue
-        .push_all(&Scheduled::hold_expiry(reg.id, hold))
-        .await;
+    ctx.queue.push_all(&jobs).await;
     Ok(to)
 }
 
@@ -593,8 +690,11 @@ pub async fn reject(
             "This registration is not awaiting approval.",
         ));
     }
+    let mut jobs = Vec::new();
     let to = transition(
+        ctx,
         &mut tx,
+        &mut jobs,
         &reg,
         RegistrationStatus::Rejected,
         None,
@@ -606,6 +706,7 @@ pub async fn reject(
     .await?;
     audit_staff(&mut tx, &actor, "registration.reject", &reg, from, to, now).await?;
     tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
     Ok(to)
 }
 
@@ -709,7 +810,9 @@ pub async fn record_payment(
         let hold = (to == RegistrationStatus::PendingPayment)
             .then(|| now + Duration::minutes(event.hold_minutes));
         transition(
+            ctx,
             &mut tx,
+            &mut jobs,
             &reg,
             to,
             hold,
@@ -719,7 +822,7 @@ pub async fn record_payment(
             now,
         )
         .await?;
-        jobs = Scheduled::hold_expiry(reg.id, hold);
+        jobs.extend(Scheduled::hold_expiry(reg.id, hold));
     }
     let after = serde_json::json!({"status": to.as_str(), "method": payment.method,
         "amount_minor": payment.amount.amount_minor, "currency": payment.amount.currency.code(), "reference": payment.reference});
@@ -778,8 +881,11 @@ async fn expire(
     if reg.status != expected.as_str() || deadline.is_none_or(|d| d > now) {
         return Ok(()); // paid, claimed, cancelled or extended meanwhile
     }
+    let mut jobs = Vec::new();
     transition(
+        ctx,
         &mut tx,
+        &mut jobs,
         &reg,
         RegistrationStatus::Expired,
         None,
@@ -790,9 +896,42 @@ async fn expire(
     )
     .await
     .map_err(into_anyhow)?;
-    let jobs = offer_freed_seats(&mut tx, event.id, now)
-        .await
-        .map_err(into_anyhow)?;
+    jobs.extend(
+        offer_freed_seats(ctx, &mut tx, event.id, now)
+            .await
+            .map_err(into_anyhow)?,
+    );
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    Ok(())
+}
+
+/// Queues the payment reminder of registration `id` if it is still unpaid and its hold has
+/// not run out. Safe to run late or twice (one reminder per hold).
+pub async fn remind_payment(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
+    let now = ctx.clock.now();
+    let Some((mut tx, _event, reg)) = lock_by_id(ctx, id).await.map_err(into_anyhow)? else {
+        return Ok(());
+    };
+    let Some(until) = reg.hold_expires_at else {
+        return Ok(());
+    };
+    if reg.status != RegistrationStatus::PendingPayment.as_str() || until <= now {
+        return Ok(());
+    }
+    let key = format!("payment_due:{}:{}", reg.id, until.timestamp());
+    let extra = crate::email::compose::Extra::default();
+    let jobs: Vec<Scheduled> = crate::email::queue_registration_email(
+        ctx,
+        &mut tx,
+        crate::email::EmailKind::PaymentDue,
+        reg.id,
+        &key,
+        &extra,
+    )
+    .await?
+    .into_iter()
+    .collect();
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(())
@@ -873,6 +1012,8 @@ mod tests {
             hold_minutes: 60,
             offer_minutes: 60,
             partner_city_id: None,
+            reminder_days: "7,1".into(),
+            custom_email_text: String::new(),
             created_at: t,
             updated_at: t,
         }

@@ -25,9 +25,19 @@ pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
     let db = Db::connect(&settings.database_url, settings.db_max_connections).await?;
     db.migrate().await?;
     let queue = JobQueue::connect(&settings.database_url).await?;
+    let mailer = match &settings.smtp_url {
+        Some(url) => Some(crate::email::Mailer::new(
+            &url.0,
+            &settings.mail_from,
+            settings.mail_reply_to.as_deref(),
+            settings.email_concurrency.max(1) as u32,
+        )?),
+        None => None,
+    };
     Ok(Ctx {
         db,
         queue,
+        mailer,
         clock,
         settings: Arc::new(settings),
     })

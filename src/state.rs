@@ -16,6 +16,8 @@ pub struct Ctx {
     pub queue: JobQueue,
     /// The clock everything reads "now" from.
     pub clock: Clock,
+    /// SMTP delivery; `None` keeps every email in the outbox as `held`.
+    pub mailer: Option<crate::email::Mailer>,
     /// Settings from the environment.
     pub settings: Arc<Settings>,
 }

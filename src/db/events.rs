@@ -41,6 +41,10 @@ pub struct EventRow {
     pub hold_minutes: i64,
     pub offer_minutes: i64,
     pub partner_city_id: Option<i64>,
+    /// Reminder rules: days before the start, comma-separated (`7,1`).
+    pub reminder_days: String,
+    /// Staff's text for confirmations and reminders.
+    pub custom_email_text: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -85,7 +89,7 @@ macro_rules! select_events {
     () => {
         "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
          registration_opens_at, registration_closes_at, status, capacity, seats_held, approval_required, \
-         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, created_at, updated_at FROM events"
+         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, created_at, updated_at FROM events"
     };
 }
 
@@ -287,6 +291,8 @@ pub struct EventValues {
     pub hold_minutes: i64,
     pub offer_minutes: i64,
     pub partner_city_id: Option<i64>,
+    pub reminder_days: String,
+    pub custom_email_text: String,
 }
 
 impl From<&EventRow> for EventValues {
@@ -310,11 +316,14 @@ impl From<&EventRow> for EventValues {
             hold_minutes: r.hold_minutes,
             offer_minutes: r.offer_minutes,
             partner_city_id: r.partner_city_id,
+            reminder_days: r.reminder_days.clone(),
+            custom_email_text: r.custom_email_text.clone(),
         }
     }
 }
 
-/// Binds the fields of an [`EventValues`] as `$1`..`$18` and `now` as `$19`, in the column
+/// Binds the fields of an [`EventValues`] as `$1`..`$18`, `now` as `$19` and the email
+/// settings as `$20`, `$21`, in the column
 /// order that [`insert`] and [`update`] share.
 macro_rules! bind_event_values {
     ($query:expr, $v:expr, $now:expr) => {
@@ -338,6 +347,8 @@ macro_rules! bind_event_values {
             .bind($v.offer_minutes)
             .bind($v.partner_city_id)
             .bind($now)
+            .bind(&$v.reminder_days)
+            .bind(&$v.custom_email_text)
     };
 }
 
@@ -349,8 +360,8 @@ pub async fn insert(
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO events (slug, kind, title, description, venue, timezone, starts_at, ends_at, \
         registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, pay_later, \
-        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19) \
+        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21) \
         ON CONFLICT (slug) DO NOTHING RETURNING id";
     on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
         .fetch_optional(c)
@@ -368,7 +379,8 @@ pub async fn update(
     const SQL: &str = "UPDATE events SET slug = $1, kind = $2, title = $3, description = $4, venue = $5, \
         timezone = $6, starts_at = $7, ends_at = $8, registration_opens_at = $9, registration_closes_at = $10, \
         status = $11, capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, \
-        hold_minutes = $16, offer_minutes = $17, partner_city_id = $18, updated_at = $19 WHERE id = $20";
+        hold_minutes = $16, offer_minutes = $17, partner_city_id = $18, updated_at = $19, \
+        reminder_days = $20, custom_email_text = $21 WHERE id = $22";
     on_tx!(tx, |c| bind_event_values!(sqlx::query(SQL), v, now)
         .bind(id)
         .execute(c)

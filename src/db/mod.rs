@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod events;
+pub mod outbox;
 pub mod registrations;
 pub mod staff;
 

@@ -227,7 +227,7 @@ pub async fn set_status(
     Ok(())
 }
 
-/// Records one state change in the registration's history.
+/// Records one state change in the registration's history; returns its id.
 pub async fn record_transition(
     tx: &mut Tx,
     registration_id: i64,
@@ -236,23 +236,21 @@ pub async fn record_transition(
     actor: &str,
     reason: &str,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<i64> {
     const SQL: &str = "INSERT INTO registration_transitions (registration_id, from_status, to_status, actor, reason, created_at) \
-        VALUES ($1, $2, $3, $4, $5, $6)";
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     on_tx!(tx, |c| {
-        sqlx::query(SQL)
+        sqlx::query_scalar(SQL)
             .bind(registration_id)
             .bind(from)
             .bind(to)
             .bind(actor)
             .bind(reason)
             .bind(now)
-            .execute(c)
+            .fetch_one(c)
             .await
-            .map(|r| r.rows_affected())
     })
-    .context("recording state change")?;
-    Ok(())
+    .context("recording state change")
 }
 
 /// `SELECT` of participants with offering key and name.
@@ -441,4 +439,42 @@ pub async fn paid_by_registration(db: &Db, event_id: i64) -> anyhow::Result<Hash
         .await)
     .context("summing payments")?;
     Ok(rows.into_iter().collect())
+}
+
+/// Participants of one registration inside a transaction.
+pub async fn participants_tx(
+    tx: &mut Tx,
+    registration_id: i64,
+) -> anyhow::Result<Vec<ParticipantRow>> {
+    const SQL: &str = concat!(
+        select_participants!(),
+        " WHERE p.registration_id = $1 ORDER BY p.position"
+    );
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(registration_id)
+        .fetch_all(c)
+        .await)
+    .context("listing participants")
+}
+
+/// Ids of an event's registrations in any of `statuses` (comma-free state names).
+pub async fn ids_in_states_tx(
+    tx: &mut Tx,
+    event_id: i64,
+    statuses: &[&str],
+) -> anyhow::Result<Vec<i64>> {
+    const SQL: &str =
+        "SELECT id FROM registrations WHERE event_id = $1 AND status = $2 ORDER BY id";
+    let mut ids = Vec::new();
+    for status in statuses {
+        let mut found: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar(SQL)
+            .bind(event_id)
+            .bind(*status)
+            .fetch_all(c)
+            .await)
+        .context("listing registrations")?;
+        ids.append(&mut found);
+    }
+    ids.sort_unstable();
+    Ok(ids)
 }

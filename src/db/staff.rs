@@ -78,3 +78,10 @@ pub async fn find_by_token_hash(db: &Db, token_hash: &str) -> anyhow::Result<Opt
         .await)
     .context("looking up API token")
 }
+
+/// Active staff who review registrations (admins and staff), as (id, email).
+pub async fn reviewers_tx(tx: &mut Tx) -> anyhow::Result<Vec<(i64, String)>> {
+    const SQL: &str =
+        "SELECT id, email FROM staff_users WHERE active AND role IN ('admin', 'staff') ORDER BY id";
+    on_tx!(tx, |c| sqlx::query_as(SQL).fetch_all(c).await).context("listing reviewers")
+}

@@ -2,7 +2,7 @@
 //! the edge, with an error message a person can act on.
 
 mod email;
-mod event;
+pub(crate) mod event;
 mod money;
 mod registration;
 mod text;

@@ -31,21 +31,36 @@ pub enum Job {
         /// The registration.
         registration_id: i64,
     },
+    /// Deliver one outbox row.
+    SendEmail {
+        /// The outbox row.
+        outbox_id: i64,
+    },
+    /// Remind an unpaid registration before its hold runs out.
+    RemindPayment {
+        /// The registration.
+        registration_id: i64,
+    },
 }
 
 /// Stable queue names. They are stored with every queued job: never rename one.
 pub mod queues {
-    /// Seat holds and waitlist offers running out.
+    /// Seat holds and waitlist offers running out, payment reminders.
     pub const DEADLINES: &str = "twinning.deadlines";
+    /// Email delivery.
+    pub const EMAIL: &str = "twinning.email";
     /// Every queue a worker serves.
-    pub const ALL: &[&str] = &[DEADLINES];
+    pub const ALL: &[&str] = &[DEADLINES, EMAIL];
 }
 
 impl Job {
     /// The queue this job goes to.
     pub fn queue(&self) -> &'static str {
         match self {
-            Job::ExpireHold { .. } | Job::ExpireOffer { .. } => queues::DEADLINES,
+            Job::ExpireHold { .. } | Job::ExpireOffer { .. } | Job::RemindPayment { .. } => {
+                queues::DEADLINES
+            }
+            Job::SendEmail { .. } => queues::EMAIL,
         }
     }
 
@@ -57,6 +72,12 @@ impl Job {
             }
             Job::ExpireOffer { registration_id } => {
                 format!("expire-offer:{registration_id}:{}", run_at.timestamp())
+            }
+            Job::SendEmail { outbox_id } => {
+                format!("send-email:{outbox_id}:{}", run_at.timestamp_micros())
+            }
+            Job::RemindPayment { registration_id } => {
+                format!("remind-payment:{registration_id}:{}", run_at.timestamp())
             }
         }
     }
@@ -93,12 +114,22 @@ pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
         Job::ExpireOffer { registration_id } => {
             registrations::expire_offer(ctx, registration_id).await
         }
+        Job::SendEmail { outbox_id } => crate::email::deliver(ctx, outbox_id).await,
+        Job::RemindPayment { registration_id } => {
+            registrations::remind_payment(ctx, registration_id).await
+        }
     }
 }
 
-/// Handles every overdue deadline, whether or not its job was ever pushed.
+/// Handles every overdue deadline whether or not its job was ever pushed, queues due
+/// reminders, and sends emails whose job was lost. Returns how many items it handled.
 pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
-    registrations::expire_overdue(ctx).await
+    let expired = registrations::expire_overdue(ctx).await?;
+    let reminders = crate::email::reminders::queue_due(ctx).await?;
+    let queued = reminders.len();
+    ctx.queue.push_all(&reminders).await;
+    let sent = crate::email::sweep(ctx).await?;
+    Ok(expired + queued + sent)
 }
 
 /// How often the sweep runs in a worker process.

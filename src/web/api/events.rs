@@ -48,6 +48,10 @@ pub struct EventJson {
     pub offer_minutes: i64,
     pub partner_city: Option<PartnerCityJson>,
     pub offerings: Vec<OfferingJson>,
+    /// Reminder emails, in days before the start (sent at 09:00 in the event's time zone).
+    pub reminders: Vec<i64>,
+    /// Text added to confirmation and reminder emails.
+    pub custom_email_text: String,
 }
 
 /// An offering as the API shows it.
@@ -123,6 +127,10 @@ pub struct EventBody {
     #[schema(value_type = Option<PartnerCityJson>)]
     pub partner_city: Option<Option<PartnerCityJson>>,
     pub offerings: Option<Vec<OfferingBody>>,
+    /// Reminder emails in days before the start, e.g. `[7, 1]` (the default); `[]` for none.
+    pub reminders: Option<Vec<i64>>,
+    /// Plain text for confirmation and reminder emails; blank lines separate paragraphs.
+    pub custom_email_text: Option<String>,
 }
 
 /// Turns a body into a complete draft, on top of `base` for updates. Reports every bad field.
@@ -265,6 +273,35 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
         .offer_minutes
         .or(base.as_ref().map(|b| b.offer_minutes))
         .unwrap_or(DEFAULT_OFFER_MINUTES);
+    let reminder_days = match body.reminders {
+        Some(days) => {
+            if days.iter().any(|d| !(0..=365).contains(d)) {
+                f.add(
+                    "reminders",
+                    "must be days before the start between 0 and 365",
+                );
+            }
+            let mut days: Vec<i64> = days.into_iter().filter(|d| (0..=365).contains(d)).collect();
+            days.sort_unstable_by(|a, b| b.cmp(a));
+            days.dedup();
+            days
+        }
+        None => base
+            .as_ref()
+            .map_or_else(|| vec![7, 1], |b| b.reminder_days.clone()),
+    };
+    let custom_email_text = match body.custom_email_text {
+        Some(t) => f
+            .take(
+                "custom_email_text",
+                crate::domain::parse_long_text(&t, 5_000),
+            )
+            .unwrap_or_default(),
+        None => base
+            .as_ref()
+            .map(|b| b.custom_email_text.clone())
+            .unwrap_or_default(),
+    };
     let approval_required = body
         .approval_required
         .or(base.as_ref().map(|b| b.approval_required))
@@ -325,6 +362,8 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
         offer_minutes,
         partner_city,
         offerings,
+        reminder_days,
+        custom_email_text,
     };
     for (field, message) in events::cross_field_problems(&draft) {
         f.add(field, message);
@@ -470,6 +509,8 @@ fn stored_draft(
                 })
             })
             .collect::<anyhow::Result<_>>()?,
+        reminder_days: crate::email::reminders::parse_rules(&row.reminder_days),
+        custom_email_text: row.custom_email_text.clone(),
     })
 }
 
@@ -531,6 +572,8 @@ pub fn event_json(
                 seats_left: capacity.offering_left(o.id),
             })
             .collect(),
+        reminders: crate::email::reminders::parse_rules(&row.reminder_days),
+        custom_email_text: row.custom_email_text.clone(),
     }
 }
 

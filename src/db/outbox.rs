@@ -1,0 +1,277 @@
+//! The email outbox.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Db, Tx};
+use crate::{on_pool, on_tx};
+
+/// An `outbox` row.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxRow {
+    pub id: i64,
+    pub dedupe_key: String,
+    pub kind: String,
+    pub recipient: String,
+    pub language: String,
+    pub registration_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub ics: Option<String>,
+    pub message_id: String,
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+    pub provider_response: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// `SELECT <every OutboxRow column> FROM outbox`.
+macro_rules! select_outbox {
+    () => {
+        "SELECT id, dedupe_key, kind, recipient, language, registration_id, event_id, subject, body_text, \
+         body_html, ics, message_id, status, attempts, last_error, next_attempt_at, provider_response, \
+         created_at, updated_at, sent_at FROM outbox"
+    };
+}
+
+/// A new outbox row.
+#[derive(Debug, Clone)]
+pub struct NewOutboxRow<'a> {
+    pub dedupe_key: &'a str,
+    pub kind: &'a str,
+    pub recipient: &'a str,
+    pub language: &'a str,
+    pub registration_id: Option<i64>,
+    pub event_id: Option<i64>,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+    pub ics: Option<&'a str>,
+    pub message_id: &'a str,
+    pub status: &'a str,
+}
+
+/// Inserts a message; `Ok(None)` when one with the same dedupe key exists (sent once per key).
+pub async fn insert(
+    tx: &mut Tx,
+    m: &NewOutboxRow<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<i64>> {
+    const SQL: &str = "INSERT INTO outbox (dedupe_key, kind, recipient, language, registration_id, event_id, subject, \
+        body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13, $13) \
+        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
+    on_tx!(tx, |c| {
+        sqlx::query_scalar(SQL)
+            .bind(m.dedupe_key)
+            .bind(m.kind)
+            .bind(m.recipient)
+            .bind(m.language)
+            .bind(m.registration_id)
+            .bind(m.event_id)
+            .bind(m.subject)
+            .bind(m.body_text)
+            .bind(m.body_html)
+            .bind(m.ics)
+            .bind(m.message_id)
+            .bind(m.status)
+            .bind(now)
+            .fetch_optional(c)
+            .await
+    })
+    .context("queueing email")
+}
+
+/// Claims message `id` for sending if it is due: `queued`/`retrying` → `sending`, attempts + 1.
+/// Atomic, so two workers never send the same message at the same time.
+pub async fn claim(db: &Db, id: i64, now: DateTime<Utc>) -> anyhow::Result<Option<OutboxRow>> {
+    const SQL: &str = concat!(
+        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = $2 \
+         WHERE id = $1 AND status IN ('queued', 'retrying') AND next_attempt_at <= $2 RETURNING ",
+        "id, dedupe_key, kind, recipient, language, registration_id, event_id, subject, body_text, \
+         body_html, ics, message_id, status, attempts, last_error, next_attempt_at, provider_response, \
+         created_at, updated_at, sent_at"
+    );
+    match db {
+        Db::Sqlite(pools) => {
+            sqlx::query_as(SQL)
+                .bind(id)
+                .bind(now)
+                .fetch_optional(&pools.write)
+                .await
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(SQL)
+                .bind(id)
+                .bind(now)
+                .fetch_optional(pool)
+                .await
+        }
+    }
+    .context("claiming email")
+}
+
+/// Records the outcome of a send attempt.
+pub async fn finish(
+    db: &Db,
+    id: i64,
+    status: &str,
+    next_attempt_at: DateTime<Utc>,
+    error: Option<&str>,
+    provider_response: Option<&str>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE outbox SET status = $2, next_attempt_at = $3, last_error = COALESCE($4, last_error), \
+        provider_response = COALESCE($5, provider_response), updated_at = $6, \
+        sent_at = CASE WHEN $2 = 'sent' THEN $6 ELSE sent_at END WHERE id = $1";
+    match db {
+        Db::Sqlite(pools) => sqlx::query(SQL)
+            .bind(id)
+            .bind(status)
+            .bind(next_attempt_at)
+            .bind(error)
+            .bind(provider_response)
+            .bind(now)
+            .execute(&pools.write)
+            .await
+            .map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(SQL)
+            .bind(id)
+            .bind(status)
+            .bind(next_attempt_at)
+            .bind(error)
+            .bind(provider_response)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .context("recording email outcome")
+}
+
+/// Messages due for (another) attempt, oldest first.
+pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> anyhow::Result<Vec<i64>> {
+    const SQL: &str = "SELECT id FROM outbox WHERE status IN ('queued', 'retrying') AND next_attempt_at <= $1 \
+        ORDER BY next_attempt_at, id LIMIT $2";
+    on_pool!(db, |pool| sqlx::query_scalar(SQL)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+    .context("finding due emails")
+}
+
+/// Puts messages stuck in `sending` since before `stale_before` (a worker died mid-send)
+/// back to `retrying`; returns how many.
+pub async fn recover_stale(
+    db: &Db,
+    stale_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    const SQL: &str = "UPDATE outbox SET status = 'retrying', next_attempt_at = $2, updated_at = $2, \
+        last_error = 'worker stopped while sending; resending with the same Message-ID' \
+        WHERE status = 'sending' AND updated_at < $1";
+    match db {
+        Db::Sqlite(pools) => sqlx::query(SQL)
+            .bind(stale_before)
+            .bind(now)
+            .execute(&pools.write)
+            .await
+            .map(|r| r.rows_affected()),
+        Db::Postgres(pool) => sqlx::query(SQL)
+            .bind(stale_before)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+    }
+    .context("recovering stale emails")
+}
+
+/// One message.
+pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<OutboxRow>> {
+    const SQL: &str = concat!(select_outbox!(), " WHERE id = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("reading email")
+}
+
+/// Filter for listing messages.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFilter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub recipient: Option<String>,
+    pub event_id: Option<i64>,
+    pub registration_id: Option<i64>,
+}
+
+/// Messages matching `filter`, newest first, at most `limit`.
+pub async fn list(db: &Db, filter: &OutboxFilter, limit: i64) -> anyhow::Result<Vec<OutboxRow>> {
+    const SQL: &str = concat!(
+        select_outbox!(),
+        " WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR recipient = $3) \
+         AND ($4 IS NULL OR event_id = $4) AND ($5 IS NULL OR registration_id = $5) ORDER BY id DESC LIMIT $6"
+    );
+    on_pool!(db, |pool| {
+        sqlx::query_as(SQL)
+            .bind(filter.status.as_deref())
+            .bind(filter.kind.as_deref())
+            .bind(filter.recipient.as_deref())
+            .bind(filter.event_id)
+            .bind(filter.registration_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+    })
+    .context("listing emails")
+}
+
+/// Staff actions on one message: `resend` (any but `sending` → `queued`, due now) or
+/// `cancel` (`queued`/`retrying`/`held` → `cancelled`). Returns whether the row changed.
+pub async fn set_status_by_staff(
+    tx: &mut Tx,
+    id: i64,
+    action: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    const RESEND: &str = "UPDATE outbox SET status = 'queued', next_attempt_at = $2, updated_at = $2, last_error = NULL \
+        WHERE id = $1 AND status <> 'sending'";
+    const CANCEL: &str = "UPDATE outbox SET status = 'cancelled', updated_at = $2 \
+        WHERE id = $1 AND status IN ('queued', 'retrying', 'held')";
+    let sql = if action == "resend" { RESEND } else { CANCEL };
+    let n = on_tx!(tx, |c| sqlx::query(sql)
+        .bind(id)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .context("changing email status")?;
+    Ok(n == 1)
+}
+
+/// Dedupe keys starting with `prefix` (reminders already queued for an event).
+pub async fn keys_with_prefix(db: &Db, event_id: i64, prefix: &str) -> anyhow::Result<Vec<String>> {
+    const SQL: &str = "SELECT dedupe_key FROM outbox WHERE event_id = $1 AND dedupe_key LIKE $2";
+    on_pool!(db, |pool| sqlx::query_scalar(SQL)
+        .bind(event_id)
+        .bind(format!("{prefix}%"))
+        .fetch_all(pool)
+        .await)
+    .context("reading queued reminder keys")
+}
+
+/// Counts messages per status (for the staff dashboard and metrics).
+pub async fn count_by_status(db: &Db) -> anyhow::Result<Vec<(String, i64)>> {
+    const SQL: &str = "SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status";
+    on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await).context("counting emails")
+}

@@ -1,0 +1,313 @@
+//! Building emails from the database and writing them to the outbox, inside the caller's
+//! transaction.
+
+use chrono::{DateTime, Utc};
+
+use super::EmailKind;
+use super::ics::{CalendarEntry, calendar_file};
+use super::render::{MailContext, paragraphs, render};
+use crate::db::events::{self, EventRow};
+use crate::db::outbox::{self, NewOutboxRow};
+use crate::db::registrations::{self as regs, RegistrationRow};
+use crate::db::{Tx, staff};
+use crate::domain::{Currency, Money, TimeZone, token};
+use crate::jobs::{Job, Scheduled};
+use crate::state::Ctx;
+
+/// Details that only some emails show.
+#[derive(Debug, Clone, Default)]
+pub struct Extra {
+    /// Why (cancellations, rejections).
+    pub reason: String,
+    /// For reminders: `in 7 days`, `tomorrow`.
+    pub reminder_when: String,
+    /// For event changes: the old time and place.
+    pub previous_when: String,
+    pub previous_venue: String,
+}
+
+/// Formats an event's time span in its zone, e.g.
+/// `Sunday 1 June 2031, 18:00–23:00 (Europe/Madrid)`.
+pub fn event_when(event: &EventRow) -> String {
+    let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
+    span(event.starts_at, event.ends_at, zone)
+}
+
+fn span(starts: DateTime<Utc>, ends: DateTime<Utc>, zone: TimeZone) -> String {
+    let s = zone.to_local(starts);
+    let e = zone.to_local(ends);
+    if s.date_naive() == e.date_naive() {
+        format!(
+            "{}, {}–{} ({})",
+            s.format("%A %-d %B %Y"),
+            s.format("%H:%M"),
+            e.format("%H:%M"),
+            zone.name()
+        )
+    } else {
+        format!(
+            "{} – {} ({})",
+            s.format("%A %-d %B %Y, %H:%M"),
+            e.format("%A %-d %B %Y, %H:%M"),
+            zone.name()
+        )
+    }
+}
+
+fn local_time(t: DateTime<Utc>, event: &EventRow) -> String {
+    let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
+    format!(
+        "{} ({})",
+        zone.to_local(t).format("%A %-d %B %Y, %H:%M"),
+        zone.name()
+    )
+}
+
+fn money(amount_minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Ok(c) => Money {
+            amount_minor,
+            currency: c,
+        }
+        .display(),
+        Err(_) => format!("{amount_minor} {currency}"),
+    }
+}
+
+/// A new Message-ID, fixed for the life of the outbox row.
+fn message_id(ctx: &Ctx) -> String {
+    let domain = ctx
+        .settings
+        .mail_from
+        .rsplit_once('@')
+        .map_or("localhost", |(_, d)| d.trim_end_matches('>').trim());
+    format!("<{}@{}>", token::generate(), domain)
+}
+
+/// Writes one rendered message; returns the delivery job when mail is being sent.
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    kind: EmailKind,
+    dedupe_key: &str,
+    recipient: &str,
+    language: &str,
+    registration_id: Option<i64>,
+    event_id: Option<i64>,
+    m: &MailContext,
+    ics: Option<String>,
+) -> anyhow::Result<Option<Scheduled>> {
+    let rendered = render(kind, m).map_err(|e| anyhow::anyhow!("rendering {kind} email: {e}"))?;
+    let status = if ctx.mailer.is_some() {
+        "queued"
+    } else {
+        "held"
+    };
+    let now = ctx.clock.now();
+    let id = outbox::insert(
+        tx,
+        &NewOutboxRow {
+            dedupe_key,
+            kind: kind.as_str(),
+            recipient,
+            language,
+            registration_id,
+            event_id,
+            subject: &rendered.subject,
+            body_text: &rendered.text,
+            body_html: &rendered.html,
+            ics: ics.as_deref(),
+            message_id: &message_id(ctx),
+            status,
+        },
+        now,
+    )
+    .await?;
+    Ok(match id {
+        Some(outbox_id) if status == "queued" => Some(Scheduled {
+            job: Job::SendEmail { outbox_id },
+            run_at: now,
+        }),
+        _ => None,
+    })
+}
+
+/// The context of an email about one registration.
+async fn registration_context(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    kind: EmailKind,
+    event: &EventRow,
+    reg: &RegistrationRow,
+    extra: &Extra,
+) -> anyhow::Result<MailContext> {
+    let participants = regs::participants_tx(tx, reg.id).await?;
+    let paid = regs::paid_minor_tx(tx, reg.id).await?;
+    let custom = matches!(kind, EmailKind::Confirmed | EmailKind::Reminder);
+    let base = ctx.settings.base_url();
+    Ok(MailContext {
+        org_name: ctx.settings.org_name.clone(),
+        language: reg.language.clone(),
+        recipient_name: reg.contact_name.clone(),
+        contact_name: reg.contact_name.clone(),
+        contact_email: reg.contact_email.clone(),
+        status: reg.status.clone(),
+        event_title: event.title.clone(),
+        event_when: event_when(event),
+        event_venue: event.venue.clone(),
+        participants: participants
+            .iter()
+            .map(|p| (p.name.clone(), p.offering_name.clone()))
+            .collect(),
+        amount_total: money(reg.total_minor, &reg.currency),
+        amount_paid: money(paid, &reg.currency),
+        amount_due: money((reg.total_minor - paid).max(0), &reg.currency),
+        paid: paid > 0,
+        hold_until: reg
+            .hold_expires_at
+            .map(|t| local_time(t, event))
+            .unwrap_or_default(),
+        offer_until: reg
+            .offer_expires_at
+            .map(|t| local_time(t, event))
+            .unwrap_or_default(),
+        manage_url: ctx.manage_url(&reg.token),
+        offer_url: format!("{base}/offers/{}", reg.token),
+        staff_url: format!("{base}/staff/registrations/{}", reg.id),
+        custom_paragraphs: if custom {
+            paragraphs(&event.custom_email_text)
+        } else {
+            Vec::new()
+        },
+        reason: extra.reason.clone(),
+        refund_text: "We will be in touch about your refund.".to_owned(),
+        reminder_when: extra.reminder_when.clone(),
+        previous_when: extra.previous_when.clone(),
+        previous_venue: extra.previous_venue.clone(),
+    })
+}
+
+/// Queues an email of `kind` to the contact of registration `registration_id`, unless one
+/// with `dedupe_key` exists. Confirmations carry the calendar file.
+pub async fn queue_registration_email(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    kind: EmailKind,
+    registration_id: i64,
+    dedupe_key: &str,
+    extra: &Extra,
+) -> anyhow::Result<Option<Scheduled>> {
+    let reg = regs::get_tx(tx, registration_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("registration {registration_id} vanished"))?;
+    let event = events::lock(tx, reg.event_id).await?;
+    let m = registration_context(ctx, tx, kind, &event, &reg, extra).await?;
+    let ics = (kind == EmailKind::Confirmed).then(|| {
+        let uid = format!(
+            "registration-{}@{}",
+            reg.id,
+            ctx.settings
+                .base_url()
+                .trim_start_matches("https://")
+                .trim_start_matches("http://")
+        );
+        calendar_file(&CalendarEntry {
+            uid: &uid,
+            title: &event.title,
+            description: &m.manage_url,
+            venue: &event.venue,
+            url: &m.manage_url,
+            starts_at: event.starts_at,
+            ends_at: event.ends_at,
+            timezone: TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0),
+        })
+    });
+    insert(
+        ctx,
+        tx,
+        kind,
+        dedupe_key,
+        &reg.contact_email,
+        &reg.language,
+        Some(reg.id),
+        Some(event.id),
+        &m,
+        ics,
+    )
+    .await
+}
+
+/// Tells every reviewing staff member that registration `registration_id` awaits approval.
+pub async fn queue_staff_approval_emails(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    registration_id: i64,
+    dedupe_prefix: &str,
+) -> anyhow::Result<Vec<Scheduled>> {
+    let reg = regs::get_tx(tx, registration_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("registration {registration_id} vanished"))?;
+    let event = events::lock(tx, reg.event_id).await?;
+    let mut m = registration_context(
+        ctx,
+        tx,
+        EmailKind::ApprovalNeeded,
+        &event,
+        &reg,
+        &Extra::default(),
+    )
+    .await?;
+    m.manage_url = String::new();
+    let mut jobs = Vec::new();
+    for (staff_id, email) in staff::reviewers_tx(tx).await? {
+        m.recipient_name = email.clone();
+        let key = format!("{dedupe_prefix}:staff:{staff_id}");
+        jobs.extend(
+            insert(
+                ctx,
+                tx,
+                EmailKind::ApprovalNeeded,
+                &key,
+                &email,
+                "en",
+                Some(reg.id),
+                Some(event.id),
+                &m,
+                None,
+            )
+            .await?,
+        );
+    }
+    Ok(jobs)
+}
+
+/// Queues an email of `kind` (event changed or cancelled) to every registration of the event
+/// that is still live; `dedupe_prefix` identifies this change.
+pub async fn queue_event_email(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    kind: EmailKind,
+    event_id: i64,
+    dedupe_prefix: &str,
+    extra: &Extra,
+) -> anyhow::Result<Vec<Scheduled>> {
+    let live = [
+        "awaiting_approval",
+        "pending_payment",
+        "waitlisted",
+        "offered",
+        "confirmed",
+    ];
+    let mut jobs = Vec::new();
+    for id in regs::ids_in_states_tx(tx, event_id, &live).await? {
+        let key = format!("{dedupe_prefix}:{id}");
+        jobs.extend(queue_registration_email(ctx, tx, kind, id, &key, extra).await?);
+    }
+    Ok(jobs)
+}
+
+/// Formats the time and place of an event before a change (for `event_changed`).
+pub fn previous(event: &EventRow) -> (String, String) {
+    (event_when(event), event.venue.clone())
+}
