@@ -204,7 +204,8 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         }
     }
     let after_row = events::lock(&mut tx, event_id).await?;
-    let jobs = registrations::offer_freed_seats(ctx, &mut tx, event_id, now).await?;
+    let mut jobs = registrations::offer_freed_seats(ctx, &mut tx, event_id, now).await?;
+    jobs.extend(notify_attendees(ctx, &mut tx, &before, &after_row).await?);
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,
         "starts_at": before.starts_at, "ends_at": before.ends_at, "title": before.title});
     let after_json = serde_json::json!({"status": after_row.status, "capacity": after_row.capacity,
@@ -222,6 +223,56 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(())
+}
+
+/// Emails every live registration when the event is cancelled, or when its time or place
+/// changed while it is published.
+async fn notify_attendees(
+    ctx: &Ctx,
+    tx: &mut crate::db::Tx,
+    before: &crate::db::events::EventRow,
+    after: &crate::db::events::EventRow,
+) -> Result<Vec<crate::jobs::Scheduled>> {
+    use crate::email::{EmailKind, compose};
+    let cancelled = EventStatus::Cancelled.as_str();
+    if after.status == cancelled && before.status != cancelled {
+        let prefix = format!("event_cancelled:{}", after.id);
+        return Ok(compose::queue_event_email(
+            ctx,
+            tx,
+            EmailKind::EventCancelled,
+            after.id,
+            &prefix,
+            &compose::Extra::default(),
+        )
+        .await?);
+    }
+    let moved = before.starts_at != after.starts_at
+        || before.ends_at != after.ends_at
+        || before.venue != after.venue;
+    if moved && after.status == EventStatus::Published.as_str() {
+        let (previous_when, previous_venue) = compose::previous(before);
+        let extra = compose::Extra {
+            previous_when,
+            previous_venue,
+            ..compose::Extra::default()
+        };
+        let prefix = format!(
+            "event_changed:{}:{}",
+            after.id,
+            after.updated_at.timestamp_micros()
+        );
+        return Ok(compose::queue_event_email(
+            ctx,
+            tx,
+            EmailKind::EventChanged,
+            after.id,
+            &prefix,
+            &extra,
+        )
+        .await?);
+    }
+    Ok(Vec::new())
 }
 
 /// Checks the rules that involve several fields; returns (field, message) pairs.

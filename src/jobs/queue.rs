@@ -138,19 +138,26 @@ impl JobQueue {
         let mut monitor = Monitor::new();
         for &queue in queues::ALL {
             let name = format!("{queue}-{}", std::process::id());
+            let concurrency = if queue == queues::EMAIL {
+                ctx.settings.email_concurrency.max(1)
+            } else {
+                4
+            };
             match self {
                 Self::Sqlite(pool) => {
                     let storage = SqliteStorage::<Job>::new(pool)
                         .with_config(
                             apalis_sqlite::Config::default()
                                 .queue(queue)
-                                .heartbeat_interval(Duration::from_secs(5)),
+                                .heartbeat_interval(Duration::from_secs(5))
+                                .batch_size(50),
                         )
                         .poll_with_interval(Duration::from_secs(1));
                     let ctx = ctx.clone();
                     monitor = monitor.register(move |_| {
                         WorkerBuilder::new(name.clone())
                             .backend(storage.clone())
+                            .concurrency(concurrency)
                             .data(ctx.clone())
                             .build(handle)
                     });
@@ -160,13 +167,15 @@ impl JobQueue {
                         .with_config(
                             apalis_postgres::Config::default()
                                 .queue(queue)
-                                .heartbeat_interval(Duration::from_secs(2)),
+                                .heartbeat_interval(Duration::from_secs(2))
+                                .batch_size(50),
                         )
                         .poll_with_interval(Duration::from_secs(1));
                     let ctx = ctx.clone();
                     monitor = monitor.register(move |_| {
                         WorkerBuilder::new(name.clone())
                             .backend(storage.clone())
+                            .concurrency(concurrency)
                             .data(ctx.clone())
                             .build(handle)
                     });

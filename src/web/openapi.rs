@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{events, registrations};
+use super::api::{events, outbox, registrations};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -13,10 +13,11 @@ use super::api::{events, registrations};
         registrations::create_registration, registrations::get_registration, registrations::cancel_registration,
         registrations::claim_offer, registrations::list_registrations, registrations::approve_registration,
         registrations::reject_registration, registrations::record_payment,
+        outbox::list_outbox, outbox::get_outbox, outbox::resend_outbox, outbox::cancel_outbox,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "events"), (name = "registrations"))
+    tags((name = "events"), (name = "registrations"), (name = "outbox"))
 )]
 struct ApiDoc;
 

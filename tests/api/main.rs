@@ -4,7 +4,9 @@
 mod bad_input;
 mod capacity;
 mod cli;
+mod email;
 mod events;
 mod helpers;
 mod jobs;
 mod registrations;
+mod smtp;

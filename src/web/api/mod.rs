@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`.
 
 pub mod events;
+pub mod outbox;
 pub mod registrations;
 
 use axum::Router;
@@ -49,6 +50,10 @@ pub fn router() -> Router<Ctx> {
             "/registrations/{token}/payments",
             post(registrations::record_payment),
         )
+        .route("/outbox", get(outbox::list_outbox))
+        .route("/outbox/{id}", get(outbox::get_outbox))
+        .route("/outbox/{id}/resend", post(outbox::resend_outbox))
+        .route("/outbox/{id}/cancel", post(outbox::cancel_outbox))
 }
 
 /// An amount of money on the wire.
