@@ -21,6 +21,10 @@ struct Args {
     requests_per_level: usize,
     rush: usize,
     rush_seats: usize,
+    /// Confirmation emails to send through the server's SMTP pipeline (0 = skip).
+    emails: usize,
+    /// Port of the SMTP sink this tool runs (the server's SMTP_URL must point at it).
+    smtp_port: u16,
 }
 
 fn parse_args() -> Args {
@@ -32,6 +36,8 @@ fn parse_args() -> Args {
         requests_per_level: 4000,
         rush: 500,
         rush_seats: 100,
+        emails: 0,
+        smtp_port: 2525,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -43,17 +49,20 @@ fn parse_args() -> Args {
             "--concurrency" => {
                 args.levels = value()
                     .split(',')
+                    .filter(|c| *c != "none")
                     .map(|c| c.parse().expect("number"))
                     .collect()
             }
             "--requests" => args.requests_per_level = value().parse().expect("number"),
             "--rush" => args.rush = value().parse().expect("number"),
             "--rush-seats" => args.rush_seats = value().parse().expect("number"),
+            "--emails" => args.emails = value().parse().expect("number"),
+            "--smtp-port" => args.smtp_port = value().parse().expect("port"),
             "--bench" => {} // passed by `cargo bench`
             "--help" | "-h" => {
                 println!(
                     "load --url URL --token STAFF_TOKEN [--server-pid PID] [--concurrency 1,8,32] \
-                     [--requests 4000] [--rush 500] [--rush-seats 100]"
+                     [--requests 4000] [--rush 500] [--rush-seats 100] [--emails 5000 --smtp-port 2525]"
                 );
                 std::process::exit(0);
             }
@@ -167,8 +176,12 @@ async fn main() {
         .expect("client");
     let run = std::process::id();
 
-    println!("| concurrency | requests | registrations/s | p50 ms | p99 ms | max ms | non-201 |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    if !args.levels.is_empty() {
+        println!(
+            "| concurrency | requests | registrations/s | p50 ms | p99 ms | max ms | non-201 |"
+        );
+        println!("|---:|---:|---:|---:|---:|---:|---:|");
+    }
     for &c in &args.levels {
         let slug = format!("load-{run}-c{c}");
         create_event(&client, &args, &slug, None).await;
@@ -186,9 +199,21 @@ async fn main() {
         );
     }
 
-    // The rush: everyone at once on a small event.
+    if args.rush > 0 {
+        rush(&client, &args, run).await;
+    }
+    if args.emails > 0 {
+        email_benchmark(&client, &args).await;
+    }
+    if let Some(mb) = peak_rss_mb(args.server_pid) {
+        println!("server peak RSS (VmHWM): {mb:.1} MB");
+    }
+}
+
+/// Everyone at once on a small event.
+async fn rush(client: &reqwest::Client, args: &Args, run: u32) {
     let slug = format!("rush-{run}");
-    create_event(&client, &args, &slug, Some(args.rush_seats)).await;
+    create_event(client, args, &slug, Some(args.rush_seats)).await;
     let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
     let started = Instant::now();
     let answers = futures::future::join_all((0..args.rush).map(|i| {
@@ -227,7 +252,69 @@ async fn main() {
         elapsed.as_secs_f64() * 1000.0,
         event["seats_left"]
     );
-    if let Some(mb) = peak_rss_mb(args.server_pid) {
-        println!("server peak RSS (VmHWM): {mb:.1} MB");
+}
+
+/// Counts messages accepted by the SMTP sink.
+#[derive(Clone)]
+struct Sink(Arc<AtomicUsize>);
+
+impl mailin_embedded::Handler for Sink {
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        mailin_embedded::response::OK
     }
+}
+
+/// Registers `emails` free participants (each confirmation is one email) and measures how
+/// fast the server's workers deliver them to this tool's SMTP sink.
+async fn email_benchmark(client: &reqwest::Client, args: &Args) {
+    let count = Arc::new(AtomicUsize::new(0));
+    let listener =
+        std::net::TcpListener::bind(("127.0.0.1", args.smtp_port)).expect("SMTP sink port free");
+    let mut server = mailin_embedded::Server::new(Sink(count.clone()));
+    server
+        .with_name("sink.bench")
+        .with_num_threads(64)
+        .with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    let slug = format!("emails-{}", std::process::id());
+    create_event(client, args, &slug, None).await;
+    let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
+    let started = Instant::now();
+    let next = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..32 {
+        let (client, url, next, total) = (client.clone(), url.clone(), next.clone(), args.emails);
+        tasks.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    break;
+                }
+                let body = json!({"contact": {"name": format!("Guest {i}"), "email": format!("mail{i}@example.org")},
+                    "participants": [{"name": format!("Guest {i}"), "offering": "child"}]});
+                let _ = client.post(&url).json(&body).send().await.map(|r| r.status());
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+    let queued_in = started.elapsed();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while count.load(Ordering::Relaxed) < args.emails && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let total = started.elapsed();
+    let delivered = count.load(Ordering::Relaxed);
+    println!();
+    println!(
+        "emails: {} confirmations registered in {:.1} s; {delivered} delivered to the SMTP sink {:.1} s after the first registration ({:.0} emails/s end to end)",
+        args.emails,
+        queued_in.as_secs_f64(),
+        total.as_secs_f64(),
+        delivered as f64 / total.as_secs_f64()
+    );
 }

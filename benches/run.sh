@@ -2,6 +2,7 @@
 # Builds release binaries, starts a fresh server, runs the load tool against it, stops it.
 #   benches/run.sh                                   # SQLite
 #   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/twinning_bench benches/run.sh
+#   benches/run.sh --concurrency none --rush 0 --emails 5000   # email delivery only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SQLX_OFFLINE=true
@@ -15,6 +16,11 @@ if [[ "$url" == postgres* ]]; then
   psql "$server" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
   psql "$server" -qc "CREATE DATABASE \"$db\""
 fi
+# Emails go to the load tool's SMTP sink only for the email benchmark (--emails N); otherwise
+# they are kept in the outbox as "held", as on a fresh install.
+if [[ " $* " == *" --emails "* ]]; then
+  export SMTP_URL="smtp://127.0.0.1:${BENCH_SMTP_PORT:-12525}?tls=none" TWINNING_EMAIL_CONCURRENCY=${TWINNING_EMAIL_CONCURRENCY:-16}
+fi
 export DATABASE_URL="$url" TWINNING_BIND=127.0.0.1:18080 TWINNING_REGISTRATIONS_PER_MINUTE=0 TWINNING_SAMPLE_DATA=never RUST_LOG=warn
 ./target/release/twinning migrate >/dev/null
 ./target/release/twinning admin create-staff --email bench@example.org --role admin <<< "bench password 123456" >/dev/null
@@ -24,4 +30,5 @@ pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 50); do curl -sf http://127.0.0.1:18080/healthz >/dev/null && break; sleep 0.2; done
 echo "database: ${url%%:*}; machine: $(nproc) cores, $(uname -m), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-cargo bench --bench load -- --url http://127.0.0.1:18080 --token "$token" --server-pid "$pid" "$@"
+cargo bench --bench load -- --url http://127.0.0.1:18080 --token "$token" --server-pid "$pid" \
+  --smtp-port "${BENCH_SMTP_PORT:-12525}" "$@"

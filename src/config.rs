@@ -20,6 +20,12 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_BASE_URL")]
     pub base_url: Option<String>,
 
+    /// SQLite durability: `full` (every commit survives a power cut; the default) or `normal`
+    /// (commits survive a crash of the process but the last ones may be lost if the machine
+    /// loses power; much faster on slow disks). Ignored for PostgreSQL.
+    #[arg(long, env = "TWINNING_SQLITE_SYNCHRONOUS", default_value = "full")]
+    pub sqlite_synchronous: SqliteSync,
+
     /// Maximum database connections per process.
     #[arg(long, env = "TWINNING_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
@@ -99,6 +105,15 @@ impl std::str::FromStr for Secret {
     }
 }
 
+/// SQLite's `synchronous` setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SqliteSync {
+    /// fsync on every commit.
+    Full,
+    /// fsync at checkpoints (WAL).
+    Normal,
+}
+
 /// When to load the sample site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SampleData {
@@ -127,6 +142,7 @@ impl Settings {
             bind: "127.0.0.1:0".parse().expect("valid address"),
             base_url: None,
             db_max_connections: 16,
+            sqlite_synchronous: SqliteSync::Full,
             max_body_bytes: 64 * 1024,
             registrations_per_minute: 0,
             sample_data: SampleData::Never,

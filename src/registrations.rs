@@ -286,6 +286,34 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         now,
     )
     .await?;
+    // Everything the first email shows is in hand: no need to read it back.
+    let loaded = crate::email::compose::Loaded {
+        registration: RegistrationRow {
+            id,
+            event_id: event.id,
+            token: token.clone(),
+            status: status.as_str().to_owned(),
+            contact_name: new.contact_name.as_str().to_owned(),
+            contact_email: new.contact_email.as_str().to_owned(),
+            language: new.language.as_str().to_owned(),
+            payment_method: payment_method.to_owned(),
+            seats: chosen.len() as i64,
+            total_minor,
+            currency: currency.clone(),
+            hold_expires_at,
+            offer_expires_at: None,
+            created_at: now,
+            updated_at: now,
+        },
+        participants: new
+            .participants
+            .iter()
+            .zip(&chosen)
+            .map(|((n, _), o)| (n.as_str().to_owned(), o.name.clone()))
+            .collect(),
+        paid: 0,
+        event: event.clone(),
+    };
     let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
     notify(
         ctx,
@@ -296,8 +324,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         None,
         status,
         "submitted",
-        hold_expires_at,
-        now,
+        Some(&loaded),
     )
     .await?;
     tx.commit().await?;
@@ -425,14 +452,13 @@ async fn transition(
         Some(from),
         to,
         reason,
-        hold_expires_at,
-        now,
+        None,
     )
     .await?;
     Ok(to)
 }
 
-/// Queues the emails (and payment reminder) a state change calls for.
+/// Queues the emails a state change calls for.
 #[allow(clippy::too_many_arguments)]
 async fn notify(
     ctx: &Ctx,
@@ -443,8 +469,7 @@ async fn notify(
     from: Option<RegistrationStatus>,
     to: RegistrationStatus,
     reason: &str,
-    hold_expires_at: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
+    preloaded: Option<&crate::email::compose::Loaded>,
 ) -> Result<()> {
     use crate::email::EmailKind;
     use RegistrationStatus as S;
@@ -470,28 +495,22 @@ async fn notify(
     };
     if let Some(kind) = kind {
         let key = format!("transition:{transition_id}:{kind}");
-        jobs.extend(
-            crate::email::queue_registration_email(ctx, tx, kind, registration_id, &key, &extra)
-                .await?,
-        );
+        let queued = match preloaded {
+            Some(data) => {
+                crate::email::compose::queue_loaded(ctx, tx, kind, data, &key, &extra).await?
+            }
+            None => {
+                crate::email::queue_registration_email(ctx, tx, kind, registration_id, &key, &extra)
+                    .await?
+            }
+        };
+        jobs.extend(queued);
     }
     if to == S::AwaitingApproval {
         let prefix = format!("transition:{transition_id}");
         jobs.extend(
             crate::email::queue_staff_approval_emails(ctx, tx, registration_id, &prefix).await?,
         );
-    }
-    if let (S::PendingPayment, Some(until)) = (to, hold_expires_at) {
-        let hold = until - now;
-        let lead = if hold > Duration::hours(48) {
-            Duration::hours(24)
-        } else {
-            hold / 2
-        };
-        jobs.push(Scheduled {
-            job: Job::RemindPayment { registration_id },
-            run_at: until - lead,
-        });
     }
     Ok(())
 }
@@ -904,6 +923,28 @@ async fn expire(
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(())
+}
+
+/// Sends payment reminders that are due: for each unpaid hold, once, a day before it runs out
+/// (holds over two days) or halfway through (shorter holds). Called by the sweep.
+pub async fn remind_due_payments(ctx: &Ctx) -> anyhow::Result<usize> {
+    let now = ctx.clock.now();
+    let mut sent = 0;
+    for (id, until, held_since) in
+        regs::holds_ending_before(&ctx.db, now, now + Duration::hours(24)).await?
+    {
+        let hold = until - held_since;
+        let lead = if hold > Duration::hours(48) {
+            Duration::hours(24)
+        } else {
+            hold / 2
+        };
+        if now >= until - lead {
+            remind_payment(ctx, id).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
 }
 
 /// Queues the payment reminder of registration `id` if it is still unpaid and its hold has

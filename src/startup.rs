@@ -22,7 +22,13 @@ pub fn install_crypto_provider() {
 /// Connects to the database and the queue, applies migrations, and returns the context.
 pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
     install_crypto_provider();
-    let db = Db::connect(&settings.database_url, settings.db_max_connections).await?;
+    let full_sync = settings.sqlite_synchronous == crate::config::SqliteSync::Full;
+    let db = Db::connect(
+        &settings.database_url,
+        settings.db_max_connections,
+        full_sync,
+    )
+    .await?;
     db.migrate().await?;
     let queue = JobQueue::connect(&settings.database_url).await?;
     let mailer = match &settings.smtp_url {

@@ -356,6 +356,22 @@ pub async fn due_holds(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> 
     .context("finding expired holds")
 }
 
+/// Unpaid holds running out between `after` and `before`: (id, hold end, hold start).
+pub async fn holds_ending_before(
+    db: &Db,
+    after: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> anyhow::Result<Vec<(i64, DateTime<Utc>, DateTime<Utc>)>> {
+    const SQL: &str = "SELECT id, hold_expires_at, updated_at FROM registrations WHERE status = 'pending_payment' \
+        AND hold_expires_at > $1 AND hold_expires_at <= $2 ORDER BY id";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(after)
+        .bind(before)
+        .fetch_all(pool)
+        .await)
+    .context("finding holds to remind")
+}
+
 /// Ids of registrations whose waitlist offer ran out by `now`.
 pub async fn due_offers(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Vec<i64>> {
     const SQL: &str = "SELECT id FROM registrations WHERE status = 'offered' AND offer_expires_at <= $1 ORDER BY id";

@@ -134,19 +134,44 @@ async fn insert(
 }
 
 /// The context of an email about one registration.
-async fn registration_context(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    kind: EmailKind,
-    event: &EventRow,
-    reg: &RegistrationRow,
-    extra: &Extra,
-) -> anyhow::Result<MailContext> {
-    let participants = regs::participants_tx(tx, reg.id).await?;
-    let paid = regs::paid_minor_tx(tx, reg.id).await?;
+/// What an email about one registration is made from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub event: EventRow,
+    pub registration: RegistrationRow,
+    /// (participant name, offering name).
+    pub participants: Vec<(String, String)>,
+    /// Amount paid so far, in minor units.
+    pub paid: i64,
+}
+
+impl Loaded {
+    /// Reads everything about registration `id` inside the transaction.
+    pub async fn read(tx: &mut Tx, registration_id: i64) -> anyhow::Result<Self> {
+        let registration = regs::get_tx(tx, registration_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("registration {registration_id} vanished"))?;
+        let event = events::lock(tx, registration.event_id).await?;
+        let participants = regs::participants_tx(tx, registration_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.name, p.offering_name))
+            .collect();
+        let paid = regs::paid_minor_tx(tx, registration_id).await?;
+        Ok(Self {
+            event,
+            registration,
+            participants,
+            paid,
+        })
+    }
+}
+
+fn registration_context(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra) -> MailContext {
+    let (event, reg, paid) = (&data.event, &data.registration, data.paid);
     let custom = matches!(kind, EmailKind::Confirmed | EmailKind::Reminder);
     let base = ctx.settings.base_url();
-    Ok(MailContext {
+    MailContext {
         org_name: ctx.settings.org_name.clone(),
         language: reg.language.clone(),
         recipient_name: reg.contact_name.clone(),
@@ -156,10 +181,7 @@ async fn registration_context(
         event_title: event.title.clone(),
         event_when: event_when(event),
         event_venue: event.venue.clone(),
-        participants: participants
-            .iter()
-            .map(|p| (p.name.clone(), p.offering_name.clone()))
-            .collect(),
+        participants: data.participants.clone(),
         amount_total: money(reg.total_minor, &reg.currency),
         amount_paid: money(paid, &reg.currency),
         amount_due: money((reg.total_minor - paid).max(0), &reg.currency),
@@ -185,7 +207,7 @@ async fn registration_context(
         reminder_when: extra.reminder_when.clone(),
         previous_when: extra.previous_when.clone(),
         previous_venue: extra.previous_venue.clone(),
-    })
+    }
 }
 
 /// Queues an email of `kind` to the contact of registration `registration_id`, unless one
@@ -198,11 +220,21 @@ pub async fn queue_registration_email(
     dedupe_key: &str,
     extra: &Extra,
 ) -> anyhow::Result<Option<Scheduled>> {
-    let reg = regs::get_tx(tx, registration_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("registration {registration_id} vanished"))?;
-    let event = events::lock(tx, reg.event_id).await?;
-    let m = registration_context(ctx, tx, kind, &event, &reg, extra).await?;
+    let data = Loaded::read(tx, registration_id).await?;
+    queue_loaded(ctx, tx, kind, &data, dedupe_key, extra).await
+}
+
+/// Like [`queue_registration_email`], from data the caller already has in hand.
+pub async fn queue_loaded(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    kind: EmailKind,
+    data: &Loaded,
+    dedupe_key: &str,
+    extra: &Extra,
+) -> anyhow::Result<Option<Scheduled>> {
+    let (event, reg) = (&data.event, &data.registration);
+    let m = registration_context(ctx, kind, data, extra);
     let ics = (kind == EmailKind::Confirmed).then(|| {
         let uid = format!(
             "registration-{}@{}",
@@ -245,19 +277,9 @@ pub async fn queue_staff_approval_emails(
     registration_id: i64,
     dedupe_prefix: &str,
 ) -> anyhow::Result<Vec<Scheduled>> {
-    let reg = regs::get_tx(tx, registration_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("registration {registration_id} vanished"))?;
-    let event = events::lock(tx, reg.event_id).await?;
-    let mut m = registration_context(
-        ctx,
-        tx,
-        EmailKind::ApprovalNeeded,
-        &event,
-        &reg,
-        &Extra::default(),
-    )
-    .await?;
+    let data = Loaded::read(tx, registration_id).await?;
+    let (event, reg) = (&data.event, &data.registration);
+    let mut m = registration_context(ctx, EmailKind::ApprovalNeeded, &data, &Extra::default());
     m.manage_url = String::new();
     let mut jobs = Vec::new();
     for (staff_id, email) in staff::reviewers_tx(tx).await? {

@@ -36,16 +36,11 @@ pub enum Job {
         /// The outbox row.
         outbox_id: i64,
     },
-    /// Remind an unpaid registration before its hold runs out.
-    RemindPayment {
-        /// The registration.
-        registration_id: i64,
-    },
 }
 
 /// Stable queue names. They are stored with every queued job: never rename one.
 pub mod queues {
-    /// Seat holds and waitlist offers running out, payment reminders.
+    /// Seat holds and waitlist offers running out.
     pub const DEADLINES: &str = "twinning.deadlines";
     /// Email delivery.
     pub const EMAIL: &str = "twinning.email";
@@ -57,9 +52,7 @@ impl Job {
     /// The queue this job goes to.
     pub fn queue(&self) -> &'static str {
         match self {
-            Job::ExpireHold { .. } | Job::ExpireOffer { .. } | Job::RemindPayment { .. } => {
-                queues::DEADLINES
-            }
+            Job::ExpireHold { .. } | Job::ExpireOffer { .. } => queues::DEADLINES,
             Job::SendEmail { .. } => queues::EMAIL,
         }
     }
@@ -75,9 +68,6 @@ impl Job {
             }
             Job::SendEmail { outbox_id } => {
                 format!("send-email:{outbox_id}:{}", run_at.timestamp_micros())
-            }
-            Job::RemindPayment { registration_id } => {
-                format!("remind-payment:{registration_id}:{}", run_at.timestamp())
             }
         }
     }
@@ -115,9 +105,6 @@ pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
             registrations::expire_offer(ctx, registration_id).await
         }
         Job::SendEmail { outbox_id } => crate::email::deliver(ctx, outbox_id).await,
-        Job::RemindPayment { registration_id } => {
-            registrations::remind_payment(ctx, registration_id).await
-        }
     }
 }
 
@@ -125,11 +112,12 @@ pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
 /// reminders, and sends emails whose job was lost. Returns how many items it handled.
 pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
     let expired = registrations::expire_overdue(ctx).await?;
+    let payment_reminders = registrations::remind_due_payments(ctx).await?;
     let reminders = crate::email::reminders::queue_due(ctx).await?;
     let queued = reminders.len();
     ctx.queue.push_all(&reminders).await;
     let sent = crate::email::sweep(ctx).await?;
-    Ok(expired + queued + sent)
+    Ok(expired + payment_reminders + queued + sent)
 }
 
 /// How often the sweep runs in a worker process.

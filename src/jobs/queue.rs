@@ -38,8 +38,13 @@ impl JobQueue {
                 let pool = sqlx::sqlite::SqlitePoolOptions::new()
                     .max_connections(4)
                     .connect_with(
+                        // The queue only carries nudges: deadlines and unsent emails live in
+                        // the durable data file and the sweep finds them again, so the queue
+                        // may trade fsyncs for speed (as apalis-sqlite's own setup does).
                         options
                             .create_if_missing(true)
+                            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                            .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
                             .busy_timeout(Duration::from_secs(10)),
                     )
                     .await

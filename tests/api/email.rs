@@ -306,8 +306,18 @@ async fn every_state_change_sends_the_right_email() {
         .await;
     let first = register_as(&app, &slug, "first@example.org", "adult").await;
     let second = register_as(&app, &slug, "second@example.org", "adult").await;
-    app.advance(Duration::minutes(31));
-    app.run_pending_jobs().await; // payment reminder halfway through the hold
+    app.advance(Duration::minutes(29));
+    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    app.run_pending_jobs().await;
+    assert_eq!(
+        smtp.received().len(),
+        2,
+        "no payment reminder before half the hold has passed"
+    );
+    app.advance(Duration::minutes(2));
+    twinning::jobs::sweep(&app.ctx).await.unwrap(); // payment reminder halfway through the hold
+    twinning::jobs::sweep(&app.ctx).await.unwrap(); // ... only once
+    app.run_pending_jobs().await;
     app.advance(Duration::minutes(30));
     app.run_pending_jobs().await; // hold expiry, offer
     let t2 = second["token"].as_str().unwrap();

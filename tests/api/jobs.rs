@@ -20,8 +20,8 @@ async fn an_unpaid_hold_expires_after_its_time_and_the_seat_goes_to_the_waitlist
     app.advance(Duration::minutes(59));
     assert_eq!(
         app.run_pending_jobs().await,
-        1,
-        "before the hold ends only the payment reminder (halfway through a short hold) is due"
+        0,
+        "nothing is due before the hold ends"
     );
     assert_eq!(app.status_of(held).await, "pending_payment");
 
@@ -115,8 +115,8 @@ async fn a_hold_that_was_paid_in_time_is_not_expired_by_its_job() {
     app.advance(Duration::minutes(61));
     assert_eq!(
         app.run_pending_jobs().await,
-        2,
-        "the reminder and expiry jobs run and find nothing to do"
+        1,
+        "the job runs and finds nothing to do"
     );
     assert_eq!(app.status_of(&token).await, "confirmed");
 }

@@ -5,7 +5,8 @@ use clap::Parser;
 use twinning::clock::Clock;
 use twinning::config::{Settings, init_tracing};
 
-/// Runs Twinning's background jobs (holds and offers running out; emails in later versions).
+/// Runs Twinning's background jobs: email delivery and reminders, seat holds and waitlist
+/// offers running out.
 #[derive(Debug, Parser)]
 #[command(name = "twinning-worker", version, about)]
 struct Cli {
