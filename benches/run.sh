@@ -19,7 +19,7 @@ fi
 # Emails go to the load tool's SMTP sink only for the email benchmark (--emails N); otherwise
 # they are kept in the outbox as "held", as on a fresh install.
 if [[ " $* " == *" --emails "* ]]; then
-  export SMTP_URL="smtp://127.0.0.1:${BENCH_SMTP_PORT:-12525}?tls=none" TWINNING_EMAIL_CONCURRENCY=${TWINNING_EMAIL_CONCURRENCY:-16}
+  export SMTP_URL="smtp://127.0.0.1:${BENCH_SMTP_PORT:-12525}?tls=none" TWINNING_EMAIL_CONCURRENCY=${TWINNING_EMAIL_CONCURRENCY:-64}
 fi
 export DATABASE_URL="$url" TWINNING_BIND=127.0.0.1:18080 TWINNING_REGISTRATIONS_PER_MINUTE=0 TWINNING_SAMPLE_DATA=never RUST_LOG=warn
 ./target/release/twinning migrate >/dev/null

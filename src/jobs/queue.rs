@@ -155,7 +155,7 @@ impl JobQueue {
                             apalis_sqlite::Config::default()
                                 .queue(queue)
                                 .heartbeat_interval(Duration::from_secs(5))
-                                .batch_size(50),
+                                .batch_size(200),
                         )
                         .poll_with_interval(Duration::from_secs(1));
                     let ctx = ctx.clone();
@@ -173,7 +173,7 @@ impl JobQueue {
                             apalis_postgres::Config::default()
                                 .queue(queue)
                                 .heartbeat_interval(Duration::from_secs(2))
-                                .batch_size(50),
+                                .batch_size(200),
                         )
                         .poll_with_interval(Duration::from_secs(1));
                     let ctx = ctx.clone();
