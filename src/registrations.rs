@@ -667,17 +667,26 @@ pub async fn claim_offer(
     Ok(to)
 }
 
-/// Approves an `awaiting_approval` registration: it takes seats as if submitted now.
-pub async fn approve(ctx: &Ctx, token_str: &str, actor: Actor) -> Result<RegistrationStatus> {
-    let now = ctx.clock.now();
-    let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
-    let from = status_of(&reg)?;
-    if from != RegistrationStatus::AwaitingApproval {
+/// Locks a registration that must be awaiting approval (409 otherwise).
+async fn lock_awaiting_approval(
+    ctx: &Ctx,
+    token_str: &str,
+) -> Result<(Tx, EventRow, RegistrationRow)> {
+    let (tx, event, reg) = lock_by_token(ctx, token_str).await?;
+    if status_of(&reg)? != RegistrationStatus::AwaitingApproval {
         return Err(AppError::conflict(
             "not_awaiting_approval",
             "This registration is not awaiting approval.",
         ));
     }
+    Ok((tx, event, reg))
+}
+
+/// Approves an `awaiting_approval` registration: it takes seats as if submitted now.
+pub async fn approve(ctx: &Ctx, token_str: &str, actor: Actor) -> Result<RegistrationStatus> {
+    let now = ctx.clock.now();
+    let (mut tx, event, reg) = lock_awaiting_approval(ctx, token_str).await?;
+    let from = RegistrationStatus::AwaitingApproval;
     let offerings = events::offerings_tx(&mut tx, event.id).await?;
     let capacity = Capacity::new(&event, &offerings);
     let request = regs::seats_by_offering_tx(&mut tx, reg.id).await?;
@@ -701,14 +710,8 @@ pub async fn reject(
     reason: &str,
 ) -> Result<RegistrationStatus> {
     let now = ctx.clock.now();
-    let (mut tx, _event, reg) = lock_by_token(ctx, token_str).await?;
-    let from = status_of(&reg)?;
-    if from != RegistrationStatus::AwaitingApproval {
-        return Err(AppError::conflict(
-            "not_awaiting_approval",
-            "This registration is not awaiting approval.",
-        ));
-    }
+    let (mut tx, _event, reg) = lock_awaiting_approval(ctx, token_str).await?;
+    let from = RegistrationStatus::AwaitingApproval;
     let mut jobs = Vec::new();
     let to = transition(
         ctx,

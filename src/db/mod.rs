@@ -88,6 +88,24 @@ macro_rules! on_pool {
     };
 }
 
+/// Runs `$body` with `$conn` bound to the pool that writes: SQLite's single writer
+/// connection, or the PostgreSQL pool. For single statements outside a transaction.
+#[macro_export]
+macro_rules! on_write_pool {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite(pools) => {
+                let $conn = &pools.write;
+                $body
+            }
+            $crate::db::Db::Postgres(pool) => {
+                let $conn = pool;
+                $body
+            }
+        }
+    };
+}
+
 /// Runs `$body` with `$conn` bound to the connection inside transaction `$tx`.
 #[macro_export]
 macro_rules! on_tx {

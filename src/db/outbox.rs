@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
-use crate::{on_pool, on_tx};
+use crate::{on_pool, on_tx, on_write_pool};
 
 /// An `outbox` row.
 #[derive(Debug, Clone, FromRow)]
@@ -99,22 +99,11 @@ pub async fn claim(db: &Db, id: i64, now: DateTime<Utc>) -> anyhow::Result<Optio
          body_html, ics, message_id, status, attempts, last_error, next_attempt_at, provider_response, \
          created_at, updated_at, sent_at"
     );
-    match db {
-        Db::Sqlite(pools) => {
-            sqlx::query_as(SQL)
-                .bind(id)
-                .bind(now)
-                .fetch_optional(&pools.write)
-                .await
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_as(SQL)
-                .bind(id)
-                .bind(now)
-                .fetch_optional(pool)
-                .await
-        }
-    }
+    on_write_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(id)
+        .bind(now)
+        .fetch_optional(pool)
+        .await)
     .context("claiming email")
 }
 
@@ -131,18 +120,8 @@ pub async fn finish(
     const SQL: &str = "UPDATE outbox SET status = $2, next_attempt_at = $3, last_error = COALESCE($4, last_error), \
         provider_response = COALESCE($5, provider_response), updated_at = $6, \
         sent_at = CASE WHEN $2 = 'sent' THEN $6 ELSE sent_at END WHERE id = $1";
-    match db {
-        Db::Sqlite(pools) => sqlx::query(SQL)
-            .bind(id)
-            .bind(status)
-            .bind(next_attempt_at)
-            .bind(error)
-            .bind(provider_response)
-            .bind(now)
-            .execute(&pools.write)
-            .await
-            .map(|_| ()),
-        Db::Postgres(pool) => sqlx::query(SQL)
+    on_write_pool!(db, |pool| {
+        sqlx::query(SQL)
             .bind(id)
             .bind(status)
             .bind(next_attempt_at)
@@ -151,8 +130,8 @@ pub async fn finish(
             .bind(now)
             .execute(pool)
             .await
-            .map(|_| ()),
-    }
+            .map(|_| ())
+    })
     .context("recording email outcome")
 }
 
@@ -178,20 +157,14 @@ pub async fn recover_stale(
     const SQL: &str = "UPDATE outbox SET status = 'retrying', next_attempt_at = $2, updated_at = $2, \
         last_error = 'worker stopped while sending; resending with the same Message-ID' \
         WHERE status = 'sending' AND updated_at < $1";
-    match db {
-        Db::Sqlite(pools) => sqlx::query(SQL)
-            .bind(stale_before)
-            .bind(now)
-            .execute(&pools.write)
-            .await
-            .map(|r| r.rows_affected()),
-        Db::Postgres(pool) => sqlx::query(SQL)
+    on_write_pool!(db, |pool| {
+        sqlx::query(SQL)
             .bind(stale_before)
             .bind(now)
             .execute(pool)
             .await
-            .map(|r| r.rows_affected()),
-    }
+            .map(|r| r.rows_affected())
+    })
     .context("recovering stale emails")
 }
 
