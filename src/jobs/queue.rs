@@ -70,42 +70,58 @@ impl JobQueue {
 
     /// Queues `job` to run at `run_at`.
     pub async fn push(&self, job: &Job, run_at: DateTime<Utc>) -> anyhow::Result<()> {
-        let when = SystemTime::from(run_at.max(Utc::now()));
-        let task = TaskBuilder::new(job.clone())
-            .run_at_time(when)
-            .max_attempts(MAX_ATTEMPTS)
-            .idempotency_key(job.idempotency_key(run_at))
-            .build();
+        self.push_batch(job.queue(), vec![task_for(job, run_at)])
+            .await
+            .with_context(|| format!("queueing {job:?}"))
+    }
+
+    /// Pushes tasks of one queue in one batch.
+    async fn push_batch(
+        &self,
+        queue: &str,
+        tasks: Vec<apalis::prelude::Task<Job>>,
+    ) -> anyhow::Result<()> {
+        let mut tasks = futures::stream::iter(tasks);
         match self {
             Self::Sqlite(pool) => {
                 let mut storage = SqliteStorage::<Job>::new(pool)
-                    .with_config(apalis_sqlite::Config::default().queue(job.queue()));
+                    .with_config(apalis_sqlite::Config::default().queue(queue));
                 storage
-                    .push_task(task)
+                    .push_all(&mut tasks)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))
             }
             Self::Postgres(pool) => {
                 let mut storage = PostgresStorage::<Job>::new(pool)
-                    .with_config(apalis_postgres::Config::default().queue(job.queue()));
+                    .with_config(apalis_postgres::Config::default().queue(queue));
                 storage
-                    .push_task(task)
+                    .push_all(&mut tasks)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))
             }
         }
-        .with_context(|| format!("queueing {job:?}"))
     }
 
-    /// Pushes jobs after the transaction that scheduled them committed. A failed push is
-    /// logged, not returned: the change is committed and the sweep will handle the deadline.
+    /// Pushes jobs after the transaction that scheduled them committed, one batch per queue. A
+    /// failed push is logged, not returned: the change is committed and the sweep will find
+    /// the deadline or the unsent email again.
     pub async fn push_all(&self, jobs: &[Scheduled]) {
-        for s in jobs {
-            if let Err(err) = self.push(&s.job, s.run_at).await {
-                tracing::warn!(
-                    error = format!("{err:#}"),
-                    "could not queue job; the sweep will catch it"
-                );
+        for &queue in queues::ALL {
+            let batch: Vec<&Scheduled> = jobs.iter().filter(|s| s.job.queue() == queue).collect();
+            if batch.is_empty() {
+                continue;
+            }
+            let tasks = batch.iter().map(|s| task_for(&s.job, s.run_at)).collect();
+            if self.push_batch(queue, tasks).await.is_err() {
+                // One bad task (a duplicate idempotency key, say) must not sink the others.
+                for s in batch {
+                    if let Err(err) = self.push(&s.job, s.run_at).await {
+                        tracing::warn!(
+                            error = format!("{err:#}"),
+                            "could not queue job; the sweep will catch it"
+                        );
+                    }
+                }
             }
         }
     }
@@ -196,6 +212,15 @@ impl JobQueue {
         sweeper.abort();
         result.context("running job workers")
     }
+}
+
+/// An apalis task for `job` at `run_at` (never in the past: apalis schedules by the real clock).
+fn task_for(job: &Job, run_at: DateTime<Utc>) -> apalis::prelude::Task<Job> {
+    TaskBuilder::new(job.clone())
+        .run_at_time(SystemTime::from(run_at.max(Utc::now())))
+        .max_attempts(MAX_ATTEMPTS)
+        .idempotency_key(job.idempotency_key(run_at))
+        .build()
 }
 
 /// `sqlite://dir/twinning.db?mode=rwc` → `sqlite://dir/twinning.queue.db?mode=rwc`.
