@@ -64,8 +64,9 @@ pub async fn deliver(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     }
 }
 
-/// Re-queues rows a dead worker left in `sending`, then sends every due row whose job may have
-/// been lost (a crash between commit and push). Returns how many rows were attempted.
+/// Re-queues rows a dead worker left in `sending`, then sends every due row: those whose job
+/// was lost (a crash between commit and push) and bulk mail queued without a job per row
+/// (reminders, event changes). Returns how many rows were attempted.
 pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
     if ctx.mailer.is_none() {
         return Ok(0);
@@ -79,14 +80,21 @@ pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
             "re-sending emails left mid-send by a stopped worker"
         );
     }
-    let due = outbox::due(&ctx.db, now, 1000).await?;
-    let count = due.len();
-    let results: Vec<anyhow::Result<()>> = futures::stream::iter(due)
-        .map(|id| deliver(ctx, id))
-        .buffer_unordered(ctx.settings.email_concurrency.max(1))
-        .collect()
-        .await;
-    results.into_iter().collect::<anyhow::Result<()>>()?;
+    let mut count = 0;
+    // Until nothing is due (bounded, in case rows keep becoming due while we work).
+    for _ in 0..100 {
+        let due = outbox::due(&ctx.db, ctx.clock.now(), 1000).await?;
+        if due.is_empty() {
+            break;
+        }
+        count += due.len();
+        let results: Vec<anyhow::Result<()>> = futures::stream::iter(due)
+            .map(|id| deliver(ctx, id))
+            .buffer_unordered(ctx.settings.email_concurrency.max(1))
+            .collect()
+            .await;
+        results.into_iter().collect::<anyhow::Result<()>>()?;
+    }
     Ok(count)
 }
 

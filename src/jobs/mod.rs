@@ -36,6 +36,8 @@ pub enum Job {
         /// The outbox row.
         outbox_id: i64,
     },
+    /// Deliver every due outbox row (used instead of many `SendEmail` jobs at once).
+    DrainOutbox,
 }
 
 /// Stable queue names. They are stored with every queued job: never rename one.
@@ -53,7 +55,7 @@ impl Job {
     pub fn queue(&self) -> &'static str {
         match self {
             Job::ExpireHold { .. } | Job::ExpireOffer { .. } => queues::DEADLINES,
-            Job::SendEmail { .. } => queues::EMAIL,
+            Job::SendEmail { .. } | Job::DrainOutbox => queues::EMAIL,
         }
     }
 
@@ -66,6 +68,7 @@ impl Job {
             Job::ExpireOffer { registration_id } => {
                 format!("expire-offer:{registration_id}:{}", run_at.timestamp())
             }
+            Job::DrainOutbox => format!("drain-outbox:{}", run_at.timestamp_micros()),
             Job::SendEmail { outbox_id } => {
                 format!("send-email:{outbox_id}:{}", run_at.timestamp_micros())
             }
@@ -80,6 +83,39 @@ pub struct Scheduled {
     pub job: Job,
     /// When.
     pub run_at: DateTime<Utc>,
+}
+
+/// Above this many emails queued at once, one `DrainOutbox` job replaces a `SendEmail` each:
+/// draining claims due rows straight from the outbox, which is an order of magnitude faster
+/// than a job per row (see BENCHMARKS.md).
+pub const DRAIN_THRESHOLD: usize = 20;
+
+/// Replaces many `SendEmail` jobs due now with one `DrainOutbox`.
+pub fn compact(jobs: &[Scheduled]) -> Vec<Scheduled> {
+    let sends = jobs
+        .iter()
+        .filter(|s| matches!(s.job, Job::SendEmail { .. }))
+        .count();
+    if sends <= DRAIN_THRESHOLD {
+        return jobs.to_vec();
+    }
+    let first = jobs
+        .iter()
+        .filter(|s| matches!(s.job, Job::SendEmail { .. }))
+        .map(|s| s.run_at)
+        .min();
+    let mut out: Vec<Scheduled> = jobs
+        .iter()
+        .filter(|s| !matches!(s.job, Job::SendEmail { .. }))
+        .cloned()
+        .collect();
+    if let Some(run_at) = first {
+        out.push(Scheduled {
+            job: Job::DrainOutbox,
+            run_at,
+        });
+    }
+    out
 }
 
 impl Scheduled {
@@ -105,6 +141,7 @@ pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
             registrations::expire_offer(ctx, registration_id).await
         }
         Job::SendEmail { outbox_id } => crate::email::deliver(ctx, outbox_id).await,
+        Job::DrainOutbox => crate::email::sweep(ctx).await.map(|_| ()),
     }
 }
 
@@ -113,12 +150,41 @@ pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
 pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
     let expired = registrations::expire_overdue(ctx).await?;
     let payment_reminders = registrations::remind_due_payments(ctx).await?;
-    let reminders = crate::email::reminders::queue_due(ctx).await?;
-    let queued = reminders.len();
-    ctx.queue.push_all(&reminders).await;
+    // Reminders are delivered by the drain right below, not by a job each.
+    let queued = crate::email::reminders::queue_due(ctx).await?.len();
     let sent = crate::email::sweep(ctx).await?;
     Ok(expired + payment_reminders + queued + sent)
 }
 
 /// How often the sweep runs in a worker process.
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send(id: i64) -> Scheduled {
+        Scheduled {
+            job: Job::SendEmail { outbox_id: id },
+            run_at: DateTime::<Utc>::MIN_UTC,
+        }
+    }
+
+    #[test]
+    fn many_emails_at_once_become_one_drain_job_and_other_jobs_stay() {
+        let hold = Scheduled {
+            job: Job::ExpireHold { registration_id: 1 },
+            run_at: DateTime::<Utc>::MIN_UTC,
+        };
+        let few: Vec<Scheduled> = (0..DRAIN_THRESHOLD as i64)
+            .map(send)
+            .chain([hold.clone()])
+            .collect();
+        assert_eq!(compact(&few), few);
+        let many: Vec<Scheduled> = (0..100).map(send).chain([hold.clone()]).collect();
+        let compacted = compact(&many);
+        assert_eq!(compacted.len(), 2);
+        assert!(compacted.contains(&hold));
+        assert!(compacted.iter().any(|s| s.job == Job::DrainOutbox));
+    }
+}

@@ -106,6 +106,7 @@ impl JobQueue {
     /// failed push is logged, not returned: the change is committed and the sweep will find
     /// the deadline or the unsent email again.
     pub async fn push_all(&self, jobs: &[Scheduled]) {
+        let jobs = &super::compact(jobs);
         for &queue in queues::ALL {
             let batch: Vec<&Scheduled> = jobs.iter().filter(|s| s.job.queue() == queue).collect();
             if batch.is_empty() {
