@@ -13,7 +13,7 @@ use super::api::{events, outbox, registrations};
         registrations::create_registration, registrations::get_registration, registrations::cancel_registration,
         registrations::claim_offer, registrations::list_registrations, registrations::approve_registration,
         registrations::reject_registration, registrations::record_payment,
-        outbox::list_outbox, outbox::get_outbox, outbox::resend_outbox, outbox::cancel_outbox,
+        outbox::list_outbox, outbox::outbox_stats, outbox::get_outbox, outbox::resend_outbox, outbox::cancel_outbox,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

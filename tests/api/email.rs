@@ -233,6 +233,14 @@ async fn a_550_rejection_fails_at_once_without_retries_and_staff_see_it() {
         failed[0]
     );
     assert!(smtp.received().is_empty());
+    let stats: Value = app
+        .staff_get("/api/v1/outbox/stats")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["failed"], 1, "{stats}");
+    assert_eq!(stats["by_status"]["sent"], 0);
 
     // Staff can fix things and resend; the same Message-ID goes out.
     let resend = app

@@ -51,6 +51,7 @@ pub fn router() -> Router<Ctx> {
             post(registrations::record_payment),
         )
         .route("/outbox", get(outbox::list_outbox))
+        .route("/outbox/stats", get(outbox::outbox_stats))
         .route("/outbox/{id}", get(outbox::get_outbox))
         .route("/outbox/{id}/resend", post(outbox::resend_outbox))
         .route("/outbox/{id}/cancel", post(outbox::cancel_outbox))

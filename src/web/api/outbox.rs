@@ -220,3 +220,29 @@ pub async fn cancel_outbox(
 ) -> Result<Json<OutboxJson>> {
     act(&ctx, &staff, id, "cancel").await
 }
+
+/// How many emails are in each state (for the staff dashboard: `failed` needs attention).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OutboxStatsJson {
+    /// State name → number of emails, every state listed.
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    /// Emails that will not be sent without staff action.
+    pub failed: i64,
+}
+
+/// Counts of emails per state (staff).
+#[utoipa::path(get, path = "/api/v1/outbox/stats", tag = "outbox", security(("bearer" = [])),
+    responses((status = 200, body = OutboxStatsJson), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn outbox_stats(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+) -> Result<Json<OutboxStatsJson>> {
+    staff.require(Role::Staff)?;
+    let mut by_status: std::collections::BTreeMap<String, i64> =
+        STATUSES.iter().map(|s| ((*s).to_owned(), 0)).collect();
+    for (status, n) in outbox::count_by_status(&ctx.db).await? {
+        by_status.insert(status, n);
+    }
+    let failed = by_status.get("failed").copied().unwrap_or(0);
+    Ok(Json(OutboxStatsJson { by_status, failed }))
+}
