@@ -6,6 +6,8 @@
 //! cargo bench --bench load -- --url http://127.0.0.1:8080 --token TOKEN [--server-pid PID]
 //! ```
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -254,31 +256,12 @@ async fn rush(client: &reqwest::Client, args: &Args, run: u32) {
     );
 }
 
-/// Counts messages accepted by the SMTP sink.
-#[derive(Clone)]
-struct Sink(Arc<AtomicUsize>);
-
-impl mailin_embedded::Handler for Sink {
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        mailin_embedded::response::OK
-    }
-}
-
 /// Registers `emails` free participants (each confirmation is one email) and measures how
 /// fast the server's workers deliver them to this tool's SMTP sink.
 async fn email_benchmark(client: &reqwest::Client, args: &Args) {
-    let count = Arc::new(AtomicUsize::new(0));
     let listener =
         std::net::TcpListener::bind(("127.0.0.1", args.smtp_port)).expect("SMTP sink port free");
-    let mut server = mailin_embedded::Server::new(Sink(count.clone()));
-    server
-        .with_name("sink.bench")
-        .with_num_threads(64)
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
+    let count = common::start_sink(listener);
     let slug = format!("emails-{}", std::process::id());
     create_event(client, args, &slug, None).await;
     let url = format!("{}/api/v1/events/{slug}/registrations", args.url);

@@ -7,7 +7,8 @@
 //! ```
 //! The database must not exist yet for PostgreSQL runs (it is created).
 
-use std::sync::Arc;
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -15,16 +16,6 @@ use twinning::clock::Clock;
 use twinning::config::{Secret, Settings};
 use twinning::domain::{EmailAddress, Language, PaymentChoice, PersonName};
 use twinning::registrations::{self, Actor, NewRegistration};
-
-#[derive(Clone)]
-struct Sink(Arc<AtomicUsize>);
-
-impl mailin_embedded::Handler for Sink {
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        self.0.fetch_add(1, Ordering::Relaxed);
-        mailin_embedded::response::OK
-    }
-}
 
 async fn wait_for(count: &AtomicUsize, n: usize) {
     let deadline = Instant::now() + Duration::from_secs(600);
@@ -39,17 +30,9 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5000);
-    let count = Arc::new(AtomicUsize::new(0));
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let mut server = mailin_embedded::Server::new(Sink(count.clone()));
-    server
-        .with_name("sink.bench")
-        .with_num_threads(64)
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
+    let count = common::start_sink(listener);
 
     let dir = tempfile::tempdir().unwrap();
     let url = match std::env::var("BENCH_DATABASE_URL") {

@@ -179,3 +179,19 @@ pub fn init_tracing(format: LogFormat) {
         LogFormat::Json => builder.json().try_init(),
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_never_print_the_smtp_credentials() {
+        let mut settings = Settings::for_database("sqlite://x.db");
+        settings.smtp_url = Some(Secret(
+            "smtp://user:hunter2-password@mail.example.org:587".into(),
+        ));
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("Secret(***)"));
+    }
+}
