@@ -151,16 +151,18 @@ pub async fn lock(tx: &mut Tx, event_id: i64) -> anyhow::Result<EventRow> {
 
 /// Finds an event by slug inside a transaction, locking it like [`lock`].
 pub async fn lock_by_slug(tx: &mut Tx, slug: &str) -> anyhow::Result<Option<EventRow>> {
-    const SQL: &str = "SELECT id FROM events WHERE slug = $1";
-    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(SQL)
-        .bind(slug)
-        .fetch_optional(c)
-        .await)
-    .context("finding event by slug")?;
-    match id {
-        Some(id) => Ok(Some(lock(tx, id).await?)),
-        None => Ok(None),
+    const SQLITE: &str = concat!(select_events!(), " WHERE slug = $1");
+    const PG: &str = concat!(select_events!(), " WHERE slug = $1 FOR UPDATE");
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as(SQLITE)
+                .bind(slug)
+                .fetch_optional(&mut **t)
+                .await
+        }
+        Tx::Postgres(t) => sqlx::query_as(PG).bind(slug).fetch_optional(&mut **t).await,
     }
+    .context("locking event by slug")
 }
 
 /// Offerings of one event, in display order.
@@ -433,17 +435,6 @@ pub async fn delete_unused_offering(tx: &mut Tx, offering_id: i64) -> anyhow::Re
         .map(|r| r.rows_affected()))
     .context("deleting offering")?;
     Ok(done == 1)
-}
-
-/// A partner city by slug.
-pub async fn find_partner(db: &Db, slug: &str) -> anyhow::Result<Option<PartnerCityRow>> {
-    const SQL: &str =
-        "SELECT id, slug, name, country, languages, since_year FROM partner_cities WHERE slug = $1";
-    on_pool!(db, |pool| sqlx::query_as(SQL)
-        .bind(slug)
-        .fetch_optional(pool)
-        .await)
-    .context("finding partner city")
 }
 
 /// Every partner city, by name.

@@ -252,18 +252,4 @@ impl Tx {
         }
         .context("committing transaction")
     }
-
-    /// Which backend this transaction runs on.
-    pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
-        }
-    }
-}
-
-/// True when `err` is a unique-constraint violation (on SQLite the only way to tell, since
-/// sqlx gives no constraint name there).
-pub fn is_unique_violation(err: &sqlx::Error) -> bool {
-    matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())
 }

@@ -70,11 +70,6 @@ impl Mailer {
         })
     }
 
-    /// The domain Message-IDs are made in.
-    pub fn domain(&self) -> String {
-        self.from.email.domain().to_owned()
-    }
-
     /// Sends one outbox message; returns the server's answer.
     pub async fn send(&self, row: &OutboxRow) -> Result<String, SendError> {
         let message =
