@@ -90,7 +90,8 @@ async fn main() {
             contact_name: name.clone(),
             contact_email: EmailAddress::parse(&format!("guest{i}@example.org")).unwrap(),
             language: Language::parse("en").unwrap(),
-            participants: vec![(name, "free".into())],
+            participants: vec![twinning::registrations::NewParticipant::new(name, "free")],
+            accept_consents: true,
             payment: Some(PaymentChoice::Later),
         };
         registrations::submit(&ctx, "reminded", new).await.unwrap();

@@ -9,6 +9,10 @@ use serde::Serialize;
 
 use crate::domain::ParseError;
 
+/// What a person sees when a form's anti-forgery token does not match.
+pub const CSRF_MESSAGE: &str =
+    "This form has expired. Please go back, reload the page and submit it again.";
+
 /// Field name → message, in a stable order.
 pub type FieldErrors = BTreeMap<String, String>;
 
@@ -24,6 +28,9 @@ pub enum AppError {
     /// Authenticated but not allowed.
     #[error("not allowed")]
     Forbidden,
+    /// A form arrived without the anti-forgery token of this browser.
+    #[error("form expired")]
+    Csrf,
     /// Nothing at this address.
     #[error("not found")]
     NotFound,
@@ -76,7 +83,7 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Csrf => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
@@ -93,6 +100,7 @@ impl AppError {
             Self::BadRequest(_) => "malformed_request",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
+            Self::Csrf => "csrf_failed",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict { code, .. } => code,
@@ -178,6 +186,7 @@ impl IntoResponse for AppError {
                 "A valid staff API token is required (Authorization: Bearer ...).".to_owned()
             }
             Self::Forbidden => "Your role does not allow this.".to_owned(),
+            Self::Csrf => CSRF_MESSAGE.to_owned(),
             Self::NotFound => "Nothing was found at this address.".to_owned(),
             Self::MethodNotAllowed => "This address does not accept this method.".to_owned(),
             Self::PayloadTooLarge => "The request body is too large.".to_owned(),

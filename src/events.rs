@@ -28,6 +28,8 @@ pub struct PartnerCity {
     pub country: Title,
     /// Languages spoken, as language tags.
     pub languages: Vec<String>,
+    /// Year the partnership began.
+    pub since_year: Option<i64>,
 }
 
 /// An offering, parsed.
@@ -71,6 +73,8 @@ pub struct EventDraft {
     pub reminder_days: Vec<i64>,
     /// Staff's text shown in confirmations and reminders (paragraphs kept).
     pub custom_email_text: String,
+    /// Statements every registrant must accept (privacy notice, photo consent ...).
+    pub consents: Vec<String>,
 }
 
 impl EventDraft {
@@ -101,6 +105,7 @@ impl EventDraft {
                 .collect::<Vec<_>>()
                 .join(","),
             custom_email_text: self.custom_email_text.clone(),
+            consents: self.consents.join("\n"),
         }
     }
 }
@@ -118,6 +123,7 @@ async fn save_partner(
                 p.name.as_str(),
                 p.country.as_str(),
                 &p.languages.join(","),
+                p.since_year,
                 now,
             )
             .await?,

@@ -58,10 +58,34 @@ pub struct NewRegistration {
     pub contact_email: EmailAddress,
     /// Language for emails and pages.
     pub language: Language,
-    /// Participants: name and offering key.
-    pub participants: Vec<(PersonName, String)>,
+    /// Participants in the order entered.
+    pub participants: Vec<NewParticipant>,
     /// How the registrant wants to pay, if anything is due.
     pub payment: Option<PaymentChoice>,
+    /// Whether the registrant accepted the event's consent statements.
+    pub accept_consents: bool,
+}
+
+/// One participant of a new registration.
+#[derive(Debug, Clone)]
+pub struct NewParticipant {
+    /// Full name.
+    pub name: PersonName,
+    /// Offering key.
+    pub offering: String,
+    /// Dietary and accessibility notes (may be empty).
+    pub notes: String,
+}
+
+impl NewParticipant {
+    /// A participant without notes.
+    pub fn new(name: PersonName, offering: impl Into<String>) -> Self {
+        Self {
+            name,
+            offering: offering.into(),
+            notes: String::new(),
+        }
+    }
 }
 
 /// The outcome of a submission.
@@ -206,8 +230,11 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
 
     let mut errors = crate::error::FieldCollector::default();
     let mut chosen: Vec<&OfferingRow> = Vec::with_capacity(new.participants.len());
-    for (i, (_, key)) in new.participants.iter().enumerate() {
-        match offerings.iter().find(|o| o.key == *key) {
+    if !event.consents.trim().is_empty() && !new.accept_consents {
+        errors.add("accept_consents", "must be accepted to register");
+    }
+    for (i, p) in new.participants.iter().enumerate() {
+        match offerings.iter().find(|o| o.key == p.offering) {
             Some(o) => chosen.push(o),
             None => errors.add(
                 format!("participants[{i}].offering"),
@@ -258,18 +285,20 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             total_minor,
             currency: &currency,
             hold_expires_at,
+            consents: &event.consents,
         },
         now,
     )
     .await?;
-    for (position, ((name, _), offering)) in new.participants.iter().zip(&chosen).enumerate() {
+    for (position, (p, offering)) in new.participants.iter().zip(&chosen).enumerate() {
         regs::insert_participant(
             &mut tx,
             id,
             offering.id,
-            name.as_str(),
+            p.name.as_str(),
             offering.price_minor,
             position as i64,
+            &p.notes,
         )
         .await?;
     }
@@ -309,7 +338,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             .participants
             .iter()
             .zip(&chosen)
-            .map(|((n, _), o)| (n.as_str().to_owned(), o.name.clone()))
+            .map(|(p, o)| (p.name.as_str().to_owned(), o.name.clone()))
             .collect(),
         paid: 0,
         event: event.clone(),
@@ -1058,6 +1087,7 @@ mod tests {
             partner_city_id: None,
             reminder_days: "7,1".into(),
             custom_email_text: String::new(),
+            consents: String::new(),
             created_at: t,
             updated_at: t,
         }

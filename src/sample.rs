@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::db::events as db_events;
 use crate::domain::{EmailAddress, Language, PaymentChoice, PersonName};
-use crate::registrations::{self, Actor, NewRegistration};
+use crate::registrations::{self, Actor, NewParticipant, NewRegistration};
 use crate::state::Ctx;
 use crate::web::api::events::{EventBody, build_draft};
 
@@ -28,7 +28,8 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             "venue": "Promenade Park, Toledo, Ohio", "timezone": "America/New_York",
             "starts_at": format!("{}T12:00", day(30)), "ends_at": format!("{}T22:00", day(30)),
             "capacity": 400, "payment_options": ["later"],
-            "partner_city": {"slug": "toledo-spain", "name": "Toledo", "country": "Spain", "languages": ["es"]},
+            "consents": ["I agree that photos taken at the festival may show me and be used in the association's newsletter."],
+            "partner_city": {"slug": "toledo-spain", "name": "Toledo", "country": "Spain", "languages": ["es"], "since_year": 1931},
             "offerings": [
                 {"key": "general", "name": "General admission", "price": {"amount_minor": 0, "currency": "USD"}},
                 {"key": "gala-dinner", "name": "Gala dinner", "price": {"amount_minor": 4500, "currency": "USD"}, "capacity": 80}
@@ -41,7 +42,7 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             "venue": "Peristyle, Toledo Museum of Art", "timezone": "America/New_York",
             "starts_at": format!("{}T19:30", day(14)), "ends_at": format!("{}T21:30", day(14)),
             "capacity": 3, "payment_options": ["later"],
-            "partner_city": {"slug": "delmenhorst", "name": "Delmenhorst", "country": "Germany", "languages": ["de"]},
+            "partner_city": {"slug": "delmenhorst", "name": "Delmenhorst", "country": "Germany", "languages": ["de"], "since_year": 1987},
             "offerings": [
                 {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "USD"}},
                 {"key": "student", "name": "Student", "price": {"amount_minor": 1000, "currency": "USD"}}
@@ -54,7 +55,8 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             "venue": "Toyohashi, Aichi, Japan", "timezone": "Asia/Tokyo",
             "starts_at": format!("{}T09:00", day(120)), "ends_at": format!("{}T18:00", day(130)),
             "capacity": 12, "approval_required": true, "payment_options": ["later"],
-            "partner_city": {"slug": "toyohashi", "name": "Toyohashi", "country": "Japan", "languages": ["ja"]},
+            "consents": ["I have read the exchange's safeguarding and code-of-conduct policy.", "A parent or guardian agrees to this application for a participant under 18."],
+            "partner_city": {"slug": "toyohashi", "name": "Toyohashi", "country": "Japan", "languages": ["ja"], "since_year": 2000},
             "offerings": [
                 {"key": "student", "name": "Student delegate (15–18)", "price": {"amount_minor": 35000, "currency": "USD"}},
                 {"key": "chaperone", "name": "Adult chaperone", "price": {"amount_minor": 50000, "currency": "USD"}, "capacity": 2}
@@ -80,7 +82,8 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             contact_name: PersonName::parse(name)?,
             contact_email: EmailAddress::parse(email)?,
             language: Language::parse("en")?,
-            participants: vec![(PersonName::parse(name)?, offering.to_owned())],
+            participants: vec![NewParticipant::new(PersonName::parse(name)?, offering)],
+            accept_consents: true,
             payment: Some(PaymentChoice::Later),
         };
         registrations::submit(ctx, "delmenhorst-youth-orchestra", new)

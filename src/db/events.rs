@@ -45,6 +45,8 @@ pub struct EventRow {
     pub reminder_days: String,
     /// Staff's text for confirmations and reminders.
     pub custom_email_text: String,
+    /// Statements a registrant must accept, one per line.
+    pub consents: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -89,7 +91,7 @@ macro_rules! select_events {
     () => {
         "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
          registration_opens_at, registration_closes_at, status, capacity, seats_held, approval_required, \
-         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, created_at, updated_at FROM events"
+         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, created_at, updated_at FROM events"
     };
 }
 
@@ -295,6 +297,7 @@ pub struct EventValues {
     pub partner_city_id: Option<i64>,
     pub reminder_days: String,
     pub custom_email_text: String,
+    pub consents: String,
 }
 
 impl From<&EventRow> for EventValues {
@@ -320,12 +323,13 @@ impl From<&EventRow> for EventValues {
             partner_city_id: r.partner_city_id,
             reminder_days: r.reminder_days.clone(),
             custom_email_text: r.custom_email_text.clone(),
+            consents: r.consents.clone(),
         }
     }
 }
 
 /// Binds the fields of an [`EventValues`] as `$1`..`$18`, `now` as `$19` and the email
-/// settings as `$20`, `$21`, in the column
+/// settings as `$20`, `$21`, the consents as `$22`, in the column
 /// order that [`insert`] and [`update`] share.
 macro_rules! bind_event_values {
     ($query:expr, $v:expr, $now:expr) => {
@@ -351,6 +355,7 @@ macro_rules! bind_event_values {
             .bind($now)
             .bind(&$v.reminder_days)
             .bind(&$v.custom_email_text)
+            .bind(&$v.consents)
     };
 }
 
@@ -362,8 +367,8 @@ pub async fn insert(
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO events (slug, kind, title, description, venue, timezone, starts_at, ends_at, \
         registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, pay_later, \
-        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21) \
+        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22) \
         ON CONFLICT (slug) DO NOTHING RETURNING id";
     on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
         .fetch_optional(c)
@@ -382,7 +387,7 @@ pub async fn update(
         timezone = $6, starts_at = $7, ends_at = $8, registration_opens_at = $9, registration_closes_at = $10, \
         status = $11, capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, \
         hold_minutes = $16, offer_minutes = $17, partner_city_id = $18, updated_at = $19, \
-        reminder_days = $20, custom_email_text = $21 WHERE id = $22";
+        reminder_days = $20, custom_email_text = $21, consents = $22 WHERE id = $23";
     on_tx!(tx, |c| bind_event_values!(sqlx::query(SQL), v, now)
         .bind(id)
         .execute(c)
@@ -451,12 +456,13 @@ pub async fn ensure_partner(
     name: &str,
     country: &str,
     languages: &str,
+    since_year: Option<i64>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<i64> {
-    const UPSERT: &str = "INSERT INTO partner_cities (slug, name, country, languages, created_at) \
-        VALUES ($1, $2, $3, $4, $5) \
+    const UPSERT: &str = "INSERT INTO partner_cities (slug, name, country, languages, created_at, since_year) \
+        VALUES ($1, $2, $3, $4, $5, $6) \
         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, country = excluded.country, \
-        languages = excluded.languages RETURNING id";
+        languages = excluded.languages, since_year = excluded.since_year RETURNING id";
     on_tx!(tx, |c| {
         sqlx::query_scalar(UPSERT)
             .bind(slug)
@@ -464,6 +470,7 @@ pub async fn ensure_partner(
             .bind(country)
             .bind(languages)
             .bind(now)
+            .bind(since_year)
             .fetch_one(c)
             .await
     })
@@ -476,6 +483,17 @@ pub async fn partner_by_id(db: &Db, id: i64) -> anyhow::Result<Option<PartnerCit
         "SELECT id, slug, name, country, languages, since_year FROM partner_cities WHERE id = $1";
     on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("finding partner city")
+}
+
+/// Finds a partner city by slug.
+pub async fn partner_by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<PartnerCityRow>> {
+    const SQL: &str =
+        "SELECT id, slug, name, country, languages, since_year FROM partner_cities WHERE slug = $1";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(slug)
         .fetch_optional(pool)
         .await)
     .context("finding partner city")

@@ -47,6 +47,10 @@ pub struct ParticipantRow {
     pub offering_name: String,
     pub name: String,
     pub price_minor: i64,
+    /// Dietary and accessibility notes.
+    pub notes: String,
+    /// The code shown as a QR code at the door.
+    pub checkin_code: Option<String>,
 }
 
 /// One recorded state change.
@@ -85,6 +89,8 @@ pub struct NewRegistrationRow<'a> {
     pub total_minor: i64,
     pub currency: &'a str,
     pub hold_expires_at: Option<DateTime<Utc>>,
+    /// The consent statements accepted, one per line.
+    pub consents: &'a str,
 }
 
 /// Inserts a registration and returns its id.
@@ -94,8 +100,8 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> anyhow::Result<i64> {
     const SQL: &str = "INSERT INTO registrations (event_id, token, token_selector, status, contact_name, \
-        contact_email, language, payment_method, seats, total_minor, currency, hold_expires_at, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+        contact_email, language, payment_method, seats, total_minor, currency, hold_expires_at, created_at, updated_at, consents) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id";
     on_tx!(tx, |c| {
         sqlx::query_scalar(SQL)
             .bind(r.event_id)
@@ -111,6 +117,7 @@ pub async fn insert(
             .bind(r.currency)
             .bind(r.hold_expires_at)
             .bind(now)
+            .bind(r.consents)
             .fetch_one(c)
             .await
     })
@@ -125,9 +132,11 @@ pub async fn insert_participant(
     name: &str,
     price_minor: i64,
     position: i64,
+    notes: &str,
 ) -> anyhow::Result<()> {
-    const SQL: &str = "INSERT INTO participants (registration_id, offering_id, name, price_minor, position) \
-        VALUES ($1, $2, $3, $4, $5)";
+    const SQL: &str = "INSERT INTO participants (registration_id, offering_id, name, price_minor, position, \
+        notes, checkin_code) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    let checkin_code = crate::domain::token::checkin_code();
     on_tx!(tx, |c| {
         sqlx::query(SQL)
             .bind(registration_id)
@@ -135,6 +144,8 @@ pub async fn insert_participant(
             .bind(name)
             .bind(price_minor)
             .bind(position)
+            .bind(notes)
+            .bind(&checkin_code)
             .execute(c)
             .await
             .map(|r| r.rows_affected())
@@ -257,7 +268,7 @@ pub async fn record_transition(
 macro_rules! select_participants {
     () => {
         "SELECT p.id, p.registration_id, p.offering_id, o.key AS offering_key, o.name AS offering_name, p.name, \
-         p.price_minor FROM participants p JOIN offerings o ON o.id = p.offering_id"
+         p.price_minor, p.notes, p.checkin_code FROM participants p JOIN offerings o ON o.id = p.offering_id"
     };
 }
 

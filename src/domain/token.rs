@@ -24,6 +24,16 @@ pub fn generate() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A new check-in code: 16 characters from an alphabet without look-alikes (80 bits),
+/// short enough to type at the door, long enough not to be guessed.
+pub fn checkin_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..16)
+        .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
+        .collect()
+}
+
 /// The lookup part of a token, or `None` when the input cannot be a token we issued.
 pub fn selector(token: &str) -> Option<&str> {
     let well_formed = token.len() == TOKEN_LEN

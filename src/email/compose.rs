@@ -54,7 +54,8 @@ fn span(starts: DateTime<Utc>, ends: DateTime<Utc>, zone: TimeZone) -> String {
     }
 }
 
-fn local_time(t: DateTime<Utc>, event: &EventRow) -> String {
+/// Formats a moment in the event's zone, e.g. `Monday 1 March 2027, 19:00 (America/New_York)`.
+pub fn local_time(t: DateTime<Utc>, event: &EventRow) -> String {
     let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
     format!(
         "{} ({})",
@@ -63,7 +64,31 @@ fn local_time(t: DateTime<Utc>, event: &EventRow) -> String {
     )
 }
 
-fn money(amount_minor: i64, currency: &str) -> String {
+/// The calendar file of a registration: one entry whose UID is fixed per registration, so a
+/// second download or email updates the entry instead of adding another.
+pub fn registration_calendar(ctx: &Ctx, event: &EventRow, registration_id: i64, url: &str) -> String {
+    let uid = format!(
+        "registration-{}@{}",
+        registration_id,
+        ctx.settings
+            .base_url()
+            .trim_start_matches("https://")
+            .trim_start_matches("http://")
+    );
+    calendar_file(&CalendarEntry {
+        uid: &uid,
+        title: &event.title,
+        description: url,
+        venue: &event.venue,
+        url,
+        starts_at: event.starts_at,
+        ends_at: event.ends_at,
+        timezone: TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0),
+    })
+}
+
+/// Formats an amount in minor units, e.g. `$25.00`.
+pub fn money(amount_minor: i64, currency: &str) -> String {
     match Currency::parse(currency) {
         Ok(c) => Money {
             amount_minor,
@@ -235,26 +260,8 @@ pub async fn queue_loaded(
 ) -> anyhow::Result<Option<Scheduled>> {
     let (event, reg) = (&data.event, &data.registration);
     let m = registration_context(ctx, kind, data, extra);
-    let ics = (kind == EmailKind::Confirmed).then(|| {
-        let uid = format!(
-            "registration-{}@{}",
-            reg.id,
-            ctx.settings
-                .base_url()
-                .trim_start_matches("https://")
-                .trim_start_matches("http://")
-        );
-        calendar_file(&CalendarEntry {
-            uid: &uid,
-            title: &event.title,
-            description: &m.manage_url,
-            venue: &event.venue,
-            url: &m.manage_url,
-            starts_at: event.starts_at,
-            ends_at: event.ends_at,
-            timezone: TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0),
-        })
-    });
+    let ics = (kind == EmailKind::Confirmed)
+        .then(|| registration_calendar(ctx, event, reg.id, &m.manage_url));
     insert(
         ctx,
         tx,

@@ -20,6 +20,20 @@ pub struct CalendarEntry<'a> {
 
 /// A `.ics` file with one event.
 pub fn calendar_file(entry: &CalendarEntry<'_>) -> String {
+    calendar_feed(entry.title, std::slice::from_ref(entry))
+}
+
+/// A `.ics` calendar named `name` with one event per entry (the public feed).
+pub fn calendar_feed(name: &str, entries: &[CalendarEntry<'_>]) -> String {
+    let mut calendar = Calendar::new();
+    calendar.name(name);
+    for entry in entries {
+        calendar.push(calendar_event(entry));
+    }
+    calendar.done().to_string()
+}
+
+fn calendar_event(entry: &CalendarEntry<'_>) -> Event {
     let local = |t: DateTime<Utc>| CalendarDateTime::WithTimezone {
         date_time: t.with_timezone(&entry.timezone).naive_local(),
         tzid: entry.timezone.name().to_owned(),
@@ -35,7 +49,5 @@ pub fn calendar_file(entry: &CalendarEntry<'_>) -> String {
     if !entry.venue.is_empty() {
         event.location(entry.venue);
     }
-    let mut calendar = Calendar::new();
-    calendar.name(entry.title).push(event.done());
-    calendar.done().to_string()
+    event.done()
 }

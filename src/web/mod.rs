@@ -3,6 +3,7 @@
 pub mod api;
 pub mod extract;
 mod openapi;
+pub mod pages;
 mod rate_limit;
 
 use std::time::Duration;
@@ -29,6 +30,17 @@ pub fn router(ctx: Ctx) -> Router {
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::map_response(json_errors));
+    let html = pages_router(limiter_for_forms(&ctx))
+        .fallback(|| async { pages::PageError(AppError::NotFound) })
+        .method_not_allowed_fallback(|| async { pages::PageError(AppError::MethodNotAllowed) })
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            pages::forms::csrf_cookie,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            pages::html_errors,
+        ));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -37,9 +49,9 @@ pub fn router(ctx: Ctx) -> Router {
             get(|| async { Json(openapi::document()) }),
         )
         .nest("/api/v1", api)
-        .fallback(|| async { AppError::NotFound })
-        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .merge(html)
         .layer(DefaultBodyLimit::max(ctx.settings.max_body_bytes))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         // Spans name the matched route, never the raw path: paths carry private tokens.
         .layer(
             tower_http::trace::TraceLayer::new_for_http().make_span_with(
@@ -57,6 +69,42 @@ pub fn router(ctx: Ctx) -> Router {
             Duration::from_secs(30),
         ))
         .with_state(ctx)
+}
+
+fn limiter_for_forms(ctx: &Ctx) -> RateLimiter {
+    RateLimiter::per_minute(ctx.settings.registrations_per_minute)
+}
+
+/// The public pages and the staff console.
+fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
+    use pages::public;
+    Router::new()
+        .route("/", get(public::home))
+        .route("/events.ics", get(public::events_feed))
+        .route("/events/{slug}", get(public::event_page))
+        .route(
+            "/events/{slug}/register",
+            get(public::register_form).post(public::register_submit),
+        )
+        .route("/r/{token}", get(public::registration_page))
+        .route(
+            "/r/{token}/calendar.ics",
+            get(public::registration_calendar_file),
+        )
+        .route(
+            "/r/{token}/cancel",
+            get(public::cancel_form).post(public::cancel_submit),
+        )
+        .route(
+            "/offers/{token}",
+            get(public::offer_page).post(public::claim_submit),
+        )
+        .route("/partners/{slug}", get(public::partner_page))
+        .route_layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::limit_registrations,
+        ))
+        .route("/static/app.css", get(pages::stylesheet))
 }
 
 /// Turns error responses that axum produced itself (a path segment that is not valid UTF-8,

@@ -26,7 +26,8 @@ impl RateLimiter {
     }
 }
 
-/// Middleware: limits `POST .../registrations` per client address.
+/// Middleware: limits `POST .../registrations` (API) and `POST .../register` (form) per client
+/// address.
 pub async fn limit_registrations(
     State(limiter): State<RateLimiter>,
     request: Request,
@@ -34,7 +35,8 @@ pub async fn limit_registrations(
 ) -> Response {
     if let Some(limiter) = &limiter.0
         && request.method() == Method::POST
-        && request.uri().path().ends_with("/registrations")
+        && (request.uri().path().ends_with("/registrations")
+            || request.uri().path().ends_with("/register"))
     {
         let ip = request
             .extensions()

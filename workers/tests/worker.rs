@@ -51,7 +51,11 @@ async fn the_worker_process_expires_a_hold_that_ran_out() {
         contact_name: PersonName::parse("Ana").unwrap(),
         contact_email: EmailAddress::parse("ana@example.org").unwrap(),
         language: Language::parse("de").unwrap(),
-        participants: vec![(PersonName::parse("Ana").unwrap(), "adult".into())],
+        participants: vec![twinning::registrations::NewParticipant::new(
+            PersonName::parse("Ana").unwrap(),
+            "adult",
+        )],
+        accept_consents: true,
         payment: Some(PaymentChoice::Later),
     };
     let submitted = registrations::submit(&ctx, "concert", new).await.unwrap();

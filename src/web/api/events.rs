@@ -52,6 +52,8 @@ pub struct EventJson {
     pub reminders: Vec<i64>,
     /// Text added to confirmation and reminder emails.
     pub custom_email_text: String,
+    /// Statements a registrant must accept (`accept_consents` in the registration body).
+    pub consents: Vec<String>,
 }
 
 /// An offering as the API shows it.
@@ -77,6 +79,9 @@ pub struct PartnerCityJson {
     /// Language tags spoken there, e.g. `["es"]`.
     #[serde(default)]
     pub languages: Vec<String>,
+    /// Year the partnership began.
+    #[serde(default)]
+    pub since_year: Option<i64>,
 }
 
 /// An offering in a create or update body.
@@ -131,6 +136,8 @@ pub struct EventBody {
     pub reminders: Option<Vec<i64>>,
     /// Plain text for confirmation and reminder emails; blank lines separate paragraphs.
     pub custom_email_text: Option<String>,
+    /// Statements every registrant must accept, e.g. a privacy notice; `[]` for none.
+    pub consents: Option<Vec<String>>,
 }
 
 /// Turns a body into a complete draft, on top of `base` for updates. Reports every bad field.
@@ -302,6 +309,27 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
             .map(|b| b.custom_email_text.clone())
             .unwrap_or_default(),
     };
+    let consents = match body.consents {
+        Some(list) => {
+            if list.len() > 10 {
+                f.add("consents", "must list at most 10 statements");
+            }
+            let mut out = Vec::new();
+            for (i, c) in list.iter().take(10).enumerate() {
+                let c = c.split_whitespace().collect::<Vec<_>>().join(" ");
+                if c.is_empty() || c.chars().count() > 500 {
+                    f.add(format!("consents[{i}]"), "must be 1 to 500 characters");
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        }
+        None => base
+            .as_ref()
+            .map(|b| b.consents.clone())
+            .unwrap_or_default(),
+    };
     let approval_required = body
         .approval_required
         .or(base.as_ref().map(|b| b.approval_required))
@@ -364,6 +392,7 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
         offerings,
         reminder_days,
         custom_email_text,
+        consents,
     };
     for (field, message) in events::cross_field_problems(&draft) {
         f.add(field, message);
@@ -386,11 +415,16 @@ fn parse_partner(f: &mut FieldCollector, p: PartnerCityJson) -> Option<PartnerCi
             languages.push(l.as_str().to_owned());
         }
     }
+    if p.since_year.is_some_and(|y| !(1900..=2200).contains(&y)) {
+        f.add("partner_city.since_year", "must be a year such as 1931");
+        return None;
+    }
     Some(PartnerCity {
         slug: slug?,
         name: name?,
         country: country?,
         languages,
+        since_year: p.since_year,
     })
 }
 
@@ -493,6 +527,7 @@ fn stored_draft(
                 .filter(|l| !l.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            since_year: p.since_year,
         }),
         offerings: offerings
             .iter()
@@ -511,6 +546,7 @@ fn stored_draft(
             .collect::<anyhow::Result<_>>()?,
         reminder_days: crate::email::reminders::parse_rules(&row.reminder_days),
         custom_email_text: row.custom_email_text.clone(),
+        consents: consent_lines(&row.consents),
     })
 }
 
@@ -558,6 +594,7 @@ pub fn event_json(
                 .filter(|l| !l.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            since_year: p.since_year,
         }),
         offerings: offerings
             .iter()
@@ -574,7 +611,17 @@ pub fn event_json(
             .collect(),
         reminders: crate::email::reminders::parse_rules(&row.reminder_days),
         custom_email_text: row.custom_email_text.clone(),
+        consents: consent_lines(&row.consents),
     }
+}
+
+/// The consent statements stored one per line.
+pub fn consent_lines(stored: &str) -> Vec<String> {
+    stored
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 async fn load_event_json(ctx: &Ctx, row: &EventRow) -> Result<EventJson> {

@@ -12,7 +12,9 @@ use crate::domain::{
     Currency, EmailAddress, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
 };
 use crate::error::{AppError, FieldCollector, Result};
-use crate::registrations::{self, Actor, MAX_PARTICIPANTS, NewRegistration, OfflinePayment};
+use crate::registrations::{
+    self, Actor, MAX_PARTICIPANTS, NewParticipant, NewRegistration, OfflinePayment,
+};
 use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
@@ -34,6 +36,9 @@ pub struct ParticipantBody {
     pub name: String,
     /// Offering key, e.g. `adult`.
     pub offering: String,
+    /// Dietary and accessibility notes.
+    #[serde(default)]
+    pub notes: Option<String>,
 }
 
 /// Body of `POST /api/v1/events/{slug}/registrations`.
@@ -45,6 +50,9 @@ pub struct RegistrationBody {
     /// `later` (bank transfer or cash) or `card`. Only needed when something is due.
     #[serde(default)]
     pub payment: Option<String>,
+    /// Must be `true` when the event lists consent statements.
+    #[serde(default)]
+    pub accept_consents: bool,
 }
 
 /// Answer to a new registration.
@@ -65,6 +73,7 @@ pub struct ParticipantJson {
     pub offering: String,
     pub offering_name: String,
     pub price: MoneyJson,
+    pub notes: String,
 }
 
 /// A registration as shown to its holder (and to staff, who also get `token` and `history`).
@@ -131,6 +140,7 @@ fn registration_json(
                 offering: p.offering_key.clone(),
                 offering_name: p.offering_name.clone(),
                 price: money(p.price_minor, &r.currency),
+                notes: p.notes.clone(),
             })
             .collect(),
         amount_total: money(r.total_minor, &r.currency),
@@ -147,7 +157,7 @@ fn registration_json(
 }
 
 /// Parses a registration body, reporting every bad field.
-fn parse_registration(body: RegistrationBody) -> Result<NewRegistration> {
+pub(crate) fn parse_registration(body: RegistrationBody) -> Result<NewRegistration> {
     let mut f = FieldCollector::default();
     let contact_name = f.take("contact.name", PersonName::parse(&body.contact.name));
     let contact_email = f.take("contact.email", EmailAddress::parse(&body.contact.email));
@@ -172,8 +182,16 @@ fn parse_registration(body: RegistrationBody) -> Result<NewRegistration> {
         if p.offering.trim().is_empty() {
             f.add(format!("participants[{i}].offering"), "is required");
         }
-        if let Some(name) = name {
-            participants.push((name, p.offering.trim().to_owned()));
+        let notes = f.take(
+            format!("participants[{i}].notes"),
+            crate::domain::parse_long_text(p.notes.as_deref().unwrap_or(""), 1_000),
+        );
+        if let (Some(name), Some(notes)) = (name, notes) {
+            participants.push(NewParticipant {
+                name,
+                offering: p.offering.trim().to_owned(),
+                notes,
+            });
         }
     }
     let payment = match body.payment.as_deref() {
@@ -187,6 +205,7 @@ fn parse_registration(body: RegistrationBody) -> Result<NewRegistration> {
         language: language.expect("checked"),
         participants,
         payment: payment.expect("checked"),
+        accept_consents: body.accept_consents,
     })
 }
 

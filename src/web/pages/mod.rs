@@ -1,0 +1,194 @@
+//! HTML pages: the shared layout, error pages, forms and CSRF, and the public site.
+
+pub mod forms;
+pub mod public;
+pub mod view;
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::error::AppError;
+use crate::state::Ctx;
+
+/// What the shared layout (`templates/base.html`) shows around every page.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The page's own title (the organisation's name is added).
+    pub title: String,
+    /// The association's name.
+    pub org_name: String,
+    /// Language of the page (`lang` attribute).
+    pub lang: String,
+    /// The signed-in staff member, on staff pages.
+    pub staff: Option<StaffNav>,
+}
+
+/// The staff navigation: who is signed in and what their role may open.
+#[derive(Debug, Clone)]
+pub struct StaffNav {
+    /// Email of the signed-in staff member.
+    pub email: String,
+    /// The session's anti-forgery token, for the sign-out form.
+    pub csrf: String,
+    /// Staff or admin: events, registrations, outbox.
+    pub can_manage: bool,
+    /// Admin: staff users.
+    pub is_admin: bool,
+}
+
+impl Layout {
+    /// The layout of a public page.
+    pub fn public(ctx: &Ctx, title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            org_name: ctx.settings.org_name.clone(),
+            lang: "en".to_owned(),
+            staff: None,
+        }
+    }
+}
+
+/// Renders a page with status 200.
+pub fn render<T: Template>(page: &T) -> Response {
+    render_with(StatusCode::OK, page)
+}
+
+/// Renders a page with `status`; a template error becomes the plain error page.
+pub fn render_with<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(body) => (
+            status,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response(),
+        Err(err) => {
+            PageError(AppError::Internal(anyhow::Error::new(err).context("rendering a page")))
+                .into_response()
+        }
+    }
+}
+
+/// A failed page request. The styled error page itself is rendered by [`html_errors`], which
+/// knows the organisation's name; this only carries the status and the message.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+/// Result of a page handler.
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+impl From<AppError> for PageError {
+    fn from(err: AppError) -> Self {
+        Self(err)
+    }
+}
+
+impl From<anyhow::Error> for PageError {
+    fn from(err: anyhow::Error) -> Self {
+        Self(AppError::Internal(err))
+    }
+}
+
+/// The message a failed handler leaves for the error page.
+#[derive(Debug, Clone)]
+struct ErrorNote(String);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let message = match self.0 {
+            AppError::Unauthorized => return Redirect::to("/staff/login").into_response(),
+            AppError::Internal(ref err) => {
+                tracing::error!(error = format!("{err:#}"), "page failed");
+                default_message(StatusCode::INTERNAL_SERVER_ERROR).to_owned()
+            }
+            AppError::Conflict { ref message, .. } => message.clone(),
+            AppError::Csrf => crate::error::CSRF_MESSAGE.to_owned(),
+            AppError::Validation(ref fields) => fields
+                .iter()
+                .map(|(field, message)| format!("{field} {message}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            ref other => default_message(other.status()).to_owned(),
+        };
+        let mut response = self.0.status().into_response();
+        response.extensions_mut().insert(ErrorNote(message));
+        response
+    }
+}
+
+fn default_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => {
+            "We could not find this page. The link may be mistyped, or the page may have moved."
+        }
+        StatusCode::FORBIDDEN => "Your role does not allow you to open this page.",
+        StatusCode::METHOD_NOT_ALLOWED => "This address cannot be used that way.",
+        StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large.",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts. Please wait a minute and try again.",
+        StatusCode::REQUEST_TIMEOUT => "This took too long. Please try again.",
+        s if s.is_client_error() => "The request could not be understood. Please go back and try again.",
+        _ => "Something went wrong on our side. Please try again in a moment; nothing you entered was lost.",
+    }
+}
+
+/// The styled error page.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    status: u16,
+    heading: String,
+    message: String,
+}
+
+/// Middleware for the pages: any error response that is not already an HTML page (a handler's
+/// [`PageError`], an extractor's rejection, a caught panic) becomes the styled error page. No
+/// internal message ever reaches the browser.
+pub async fn html_errors(State(ctx): State<Ctx>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_html {
+        return response;
+    }
+    let message = response
+        .extensions()
+        .get::<ErrorNote>()
+        .map_or_else(|| default_message(status).to_owned(), |n| n.0.clone());
+    let heading = match status {
+        StatusCode::NOT_FOUND => "Page not found",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::CONFLICT => "This cannot be done now",
+        s if s.is_server_error() => "Something went wrong",
+        _ => "There is a problem",
+    };
+    let page = ErrorPage {
+        l: Layout::public(&ctx, heading),
+        status: status.as_u16(),
+        heading: heading.to_owned(),
+        message,
+    };
+    let mut out = render_with(status, &page);
+    if let Some(v) = response.headers().get(header::RETRY_AFTER) {
+        out.headers_mut().insert(header::RETRY_AFTER, v.clone());
+    }
+    out
+}
+
+/// The one stylesheet, served with a long cache lifetime.
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../../templates/app.css"),
+    )
+        .into_response()
+}

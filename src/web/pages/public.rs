@@ -1,0 +1,715 @@
+//! The public site: upcoming events, an event, the registration form, the private registration
+//! page, waitlist offers, partner cities and the calendar feed.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::forms::{CsrfToken, FormData, field_id};
+use super::view::{EventView, PartnerView, Window, price, status_words};
+use super::{Layout, PageError, PageResult, render, render_with};
+use crate::db::events::{self as db_events, EventRow, PartnerCityRow};
+use crate::db::registrations as db_regs;
+use crate::domain::{EventStatus, RegistrationStatus};
+use crate::email::compose::{local_time, money, registration_calendar};
+use crate::email::ics::{CalendarEntry, calendar_feed};
+use crate::error::{AppError, FieldErrors};
+use crate::registrations::{self, Actor, MAX_PARTICIPANTS};
+use crate::state::Ctx;
+use crate::web::api::registrations::{
+    ContactBody, ParticipantBody, RegistrationBody, parse_registration,
+};
+
+/// Languages a registrant can choose for emails and pages.
+pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("es", "Español"), ("de", "Deutsch")];
+
+/// Filters of the home page.
+#[derive(Debug, Deserialize)]
+pub struct HomeQuery {
+    /// Only events with this partner city.
+    #[serde(default)]
+    pub partner: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    events: Vec<EventView>,
+    partners: Vec<PartnerView>,
+    partner: Option<PartnerView>,
+}
+
+async fn upcoming(ctx: &Ctx, partner_id: Option<i64>) -> anyhow::Result<Vec<EventView>> {
+    let now = ctx.clock.now();
+    let rows = db_events::list_upcoming(&ctx.db, now).await?;
+    let offerings = db_events::offerings_of_published(&ctx.db).await?;
+    let partners: HashMap<i64, PartnerCityRow> = db_events::list_partners(&ctx.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter(|e| partner_id.is_none() || e.partner_city_id == partner_id)
+        .map(|e| {
+            let partner = e.partner_city_id.and_then(|id| partners.get(&id));
+            let offers = offerings.get(&e.id).map_or(&[][..], Vec::as_slice);
+            EventView::new(e, offers, partner, now)
+        })
+        .collect())
+}
+
+/// `GET /`: upcoming events and exchanges, optionally of one partner city.
+pub async fn home(State(ctx): State<Ctx>, Query(q): Query<HomeQuery>) -> PageResult {
+    let partners = db_events::list_partners(&ctx.db).await?;
+    let partner = match q.partner.as_deref().filter(|p| !p.is_empty()) {
+        Some(slug) => Some(
+            partners
+                .iter()
+                .find(|p| p.slug == slug)
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => None,
+    };
+    let events = upcoming(&ctx, partner.map(|p| p.id)).await?;
+    Ok(render(&HomePage {
+        l: Layout::public(&ctx, "Upcoming events and exchanges"),
+        events,
+        partners: partners.iter().map(PartnerView::new).collect(),
+        partner: partner.map(PartnerView::new),
+    }))
+}
+
+/// Loads a published or cancelled event with its offerings and partner; drafts are not public.
+async fn public_event(ctx: &Ctx, slug: &str) -> PageResult<(EventRow, EventView)> {
+    let event = db_events::find_by_slug(&ctx.db, slug)
+        .await?
+        .filter(|e| e.status != EventStatus::Draft.as_str())
+        .ok_or(AppError::NotFound)?;
+    let offerings = db_events::offerings(&ctx.db, event.id).await?;
+    let partner = match event.partner_city_id {
+        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
+        None => None,
+    };
+    let view = EventView::new(&event, &offerings, partner.as_ref(), ctx.clock.now());
+    Ok((event, view))
+}
+
+#[derive(Template)]
+#[template(path = "event.html")]
+struct EventPage {
+    l: Layout,
+    event: EventView,
+}
+
+/// `GET /events/{slug}`.
+pub async fn event_page(State(ctx): State<Ctx>, Path(slug): Path<String>) -> PageResult {
+    let (_, event) = public_event(&ctx, &slug).await?;
+    Ok(render(&EventPage {
+        l: Layout::public(&ctx, event.title.clone()),
+        event,
+    }))
+}
+
+/// One participant row of the form, as entered.
+#[derive(Debug, Clone, Default)]
+pub struct ParticipantInput {
+    pub name: String,
+    pub offering: String,
+    pub notes: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    l: Layout,
+    csrf: String,
+    event: EventView,
+    contact_name: String,
+    contact_email: String,
+    language: String,
+    participants: Vec<ParticipantInput>,
+    consents_accepted: Vec<bool>,
+    errors: FieldErrors,
+    problem: Option<String>,
+    languages: &'static [(&'static str, &'static str)],
+    max_participants: usize,
+    priced: bool,
+}
+
+impl RegisterPage {
+    /// The message for field `name`, if it is wrong.
+    fn err(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+
+    /// The message for field `field` of participant `i`.
+    fn perr(&self, i: &usize, field: &str) -> Option<&String> {
+        self.errors.get(&format!("participants[{i}].{field}"))
+    }
+
+    /// Whether consent statement `i` is ticked.
+    fn consent_checked(&self, i: &usize) -> bool {
+        self.consents_accepted.get(*i).copied().unwrap_or(false)
+    }
+
+    /// Every message with the id of its field, for the summary at the top.
+    fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|(name, message)| (field_id(name), format!("{}: {message}", label(name))))
+            .collect()
+    }
+}
+
+/// A field path in words, for the error summary.
+fn label(name: &str) -> String {
+    match name {
+        "contact.name" => "Your name".to_owned(),
+        "contact.email" => "Your email".to_owned(),
+        "contact.language" => "Language".to_owned(),
+        "accept_consents" => "Consent".to_owned(),
+        "participants" => "Participants".to_owned(),
+        "payment" => "Payment".to_owned(),
+        other => {
+            if let Some(rest) = other.strip_prefix("participants[")
+                && let Some((i, field)) = rest.split_once("].")
+                && let Ok(i) = i.parse::<usize>()
+            {
+                let what = match field {
+                    "name" => "name",
+                    "offering" => "ticket",
+                    _ => "notes",
+                };
+                return format!("Participant {} {what}", i + 1);
+            }
+            other.to_owned()
+        }
+    }
+}
+
+/// How many participant rows the form shows when first opened.
+#[derive(Debug, Deserialize)]
+pub struct RegisterQuery {
+    #[serde(default)]
+    pub participants: Option<String>,
+}
+
+/// `GET /events/{slug}/register`. Without JavaScript, `?participants=N` sets the group size.
+pub async fn register_form(
+    State(ctx): State<Ctx>,
+    Path(slug): Path<String>,
+    Query(q): Query<RegisterQuery>,
+    csrf: CsrfToken,
+) -> PageResult {
+    let (_, event) = public_event(&ctx, &slug).await?;
+    let count = q
+        .participants
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, MAX_PARTICIPANTS);
+    let first_offering = event
+        .offerings
+        .iter()
+        .find(|o| !o.full())
+        .or(event.offerings.first())
+        .map(|o| o.key.clone())
+        .unwrap_or_default();
+    let participants = vec![
+        ParticipantInput {
+            offering: first_offering,
+            ..Default::default()
+        };
+        count
+    ];
+    let page = register_page(&ctx, csrf, event, participants);
+    Ok(render(&page))
+}
+
+fn register_page(
+    ctx: &Ctx,
+    csrf: CsrfToken,
+    event: EventView,
+    participants: Vec<ParticipantInput>,
+) -> RegisterPage {
+    let priced = event.offerings.iter().any(|o| o.price != "Free");
+    RegisterPage {
+        l: Layout::public(ctx, format!("Register: {}", event.title)),
+        csrf: csrf.0,
+        consents_accepted: vec![false; event.consents.len()],
+        event,
+        contact_name: String::new(),
+        contact_email: String::new(),
+        language: "en".to_owned(),
+        participants,
+        errors: FieldErrors::new(),
+        problem: None,
+        languages: LANGUAGES,
+        max_participants: MAX_PARTICIPANTS,
+        priced,
+    }
+}
+
+/// `POST /events/{slug}/register`: adds or removes a participant row (the buttons work without
+/// JavaScript), or submits; errors re-render the form with every value kept.
+pub async fn register_submit(
+    State(ctx): State<Ctx>,
+    Path(slug): Path<String>,
+    csrf: CsrfToken,
+    form: FormData,
+) -> PageResult {
+    csrf.verify(&form)?;
+    let (_, event) = public_event(&ctx, &slug).await?;
+    let mut participants: Vec<ParticipantInput> = (0..MAX_PARTICIPANTS)
+        .take_while(|i| form.has(&format!("participants[{i}].name")))
+        .map(|i| ParticipantInput {
+            name: form.get(&format!("participants[{i}].name")).to_owned(),
+            offering: form.get(&format!("participants[{i}].offering")).to_owned(),
+            notes: form.get(&format!("participants[{i}].notes")).to_owned(),
+        })
+        .collect();
+    let consents = event.consents.len();
+    let mut page = register_page(&ctx, csrf, event, Vec::new());
+    page.contact_name = form.get("contact.name").to_owned();
+    page.contact_email = form.get("contact.email").to_owned();
+    page.language = form.get("contact.language").to_owned();
+    page.consents_accepted = (0..consents)
+        .map(|i| form.all("consent").contains(&i.to_string().as_str()))
+        .collect();
+
+    let action = form.get("action");
+    if action == "add" || action.starts_with("remove:") {
+        if action == "add" && participants.len() < MAX_PARTICIPANTS {
+            let offering = participants
+                .last()
+                .map(|p| p.offering.clone())
+                .unwrap_or_default();
+            participants.push(ParticipantInput {
+                offering,
+                ..Default::default()
+            });
+        } else if let Some(i) = action
+            .strip_prefix("remove:")
+            .and_then(|i| i.parse::<usize>().ok())
+            && i < participants.len()
+            && participants.len() > 1
+        {
+            participants.remove(i);
+        }
+        page.participants = participants;
+        return Ok(render(&page));
+    }
+
+    let body = RegistrationBody {
+        contact: ContactBody {
+            name: page.contact_name.clone(),
+            email: page.contact_email.clone(),
+            language: Some(page.language.clone()),
+        },
+        participants: participants
+            .iter()
+            .map(|p| ParticipantBody {
+                name: p.name.clone(),
+                offering: p.offering.clone(),
+                notes: Some(p.notes.clone()),
+            })
+            .collect(),
+        payment: page.priced.then(|| "later".to_owned()),
+        accept_consents: page.consents_accepted.iter().all(|a| *a),
+    };
+    page.participants = participants;
+    let result = match parse_registration(body) {
+        Ok(new) => registrations::submit(&ctx, &slug, new).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(done) => Ok(Redirect::to(&format!("/r/{}", done.token)).into_response()),
+        Err(AppError::Validation(errors)) => {
+            page.errors = errors;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            page.problem = Some(message);
+            Ok(render_with(StatusCode::CONFLICT, &page))
+        }
+        Err(other) => Err(PageError(other)),
+    }
+}
+
+/// A participant as the private page shows it.
+#[derive(Debug, Clone)]
+struct ParticipantLine {
+    name: String,
+    offering: String,
+    price: String,
+    notes: String,
+    code: Option<String>,
+    /// The check-in code as an inline SVG QR code.
+    qr: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "registration.html")]
+struct RegistrationPage {
+    l: Layout,
+    token: String,
+    event: EventView,
+    status: String,
+    status_label: &'static str,
+    status_text: &'static str,
+    contact_name: String,
+    contact_email: String,
+    participants: Vec<ParticipantLine>,
+    total: String,
+    paid: String,
+    due: String,
+    has_due: bool,
+    hold_until: Option<String>,
+    offer_until: Option<String>,
+    can_cancel: bool,
+    confirmed: bool,
+    payments: Vec<(String, String, String)>,
+}
+
+/// The check-in code as an SVG QR code.
+pub fn qr_svg(code: &str) -> Option<String> {
+    let qr = qrcode::QrCode::new(code.as_bytes()).ok()?;
+    Some(
+        qr.render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(160, 160)
+            .quiet_zone(true)
+            .build(),
+    )
+}
+
+/// A registration with everything the private pages show.
+struct Loaded {
+    reg: db_regs::RegistrationRow,
+    event_row: EventRow,
+    event: EventView,
+    status: RegistrationStatus,
+    participants: Vec<db_regs::ParticipantRow>,
+    payments: Vec<db_regs::PaymentRow>,
+    paid: i64,
+}
+
+async fn load(ctx: &Ctx, token: &str) -> PageResult<Loaded> {
+    let reg = registrations::find(ctx, token).await?;
+    let event_row = db_events::find_by_id(&ctx.db, reg.event_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let offerings = db_events::offerings(&ctx.db, event_row.id).await?;
+    let partner = match event_row.partner_city_id {
+        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
+        None => None,
+    };
+    let event = EventView::new(&event_row, &offerings, partner.as_ref(), ctx.clock.now());
+    let participants = db_regs::participants(&ctx.db, reg.id).await?;
+    let payments = db_regs::payments(&ctx.db, reg.id).await?;
+    let paid = payments.iter().map(|p| p.amount_minor).sum();
+    let status = RegistrationStatus::parse(&reg.status).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(Loaded {
+        reg,
+        event_row,
+        event,
+        status,
+        participants,
+        payments,
+        paid,
+    })
+}
+
+/// `GET /r/{token}`: the private registration page.
+pub async fn registration_page(State(ctx): State<Ctx>, Path(token): Path<String>) -> PageResult {
+    let d = load(&ctx, &token).await?;
+    let (status_label, status_text) = status_words(d.status);
+    let confirmed = matches!(
+        d.status,
+        RegistrationStatus::Confirmed | RegistrationStatus::Attended
+    );
+    let currency = d.reg.currency.clone();
+    let due = (d.reg.total_minor - d.paid).max(0);
+    let page = RegistrationPage {
+        l: Layout::public(&ctx, format!("Your registration: {}", d.event.title)),
+        token,
+        status: d.status.as_str().to_owned(),
+        status_label,
+        status_text,
+        contact_name: d.reg.contact_name.clone(),
+        contact_email: d.reg.contact_email.clone(),
+        participants: d
+            .participants
+            .iter()
+            .map(|p| ParticipantLine {
+                name: p.name.clone(),
+                offering: p.offering_name.clone(),
+                price: price(p.price_minor, &currency),
+                notes: p.notes.clone(),
+                code: confirmed.then(|| p.checkin_code.clone()).flatten(),
+                qr: if confirmed {
+                    p.checkin_code.as_deref().and_then(qr_svg)
+                } else {
+                    None
+                },
+            })
+            .collect(),
+        total: price(d.reg.total_minor, &currency),
+        paid: money(d.paid, &currency),
+        due: money(due, &currency),
+        has_due: due > 0 && d.status.is_live(),
+        hold_until: d
+            .reg
+            .hold_expires_at
+            .filter(|_| d.status == RegistrationStatus::PendingPayment)
+            .map(|t| local_time(t, &d.event_row)),
+        offer_until: d
+            .reg
+            .offer_expires_at
+            .filter(|_| d.status == RegistrationStatus::Offered)
+            .map(|t| local_time(t, &d.event_row)),
+        can_cancel: d.status.is_live(),
+        confirmed,
+        payments: d
+            .payments
+            .iter()
+            .map(|p| {
+                (
+                    local_time(p.created_at, &d.event_row),
+                    p.method.clone(),
+                    money(p.amount_minor, &p.currency),
+                )
+            })
+            .collect(),
+        event: d.event,
+    };
+    Ok(render(&page))
+}
+
+/// `GET /r/{token}/calendar.ics`: the calendar file of a confirmed registration.
+pub async fn registration_calendar_file(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+) -> PageResult {
+    let d = load(&ctx, &token).await?;
+    if !matches!(
+        d.status,
+        RegistrationStatus::Confirmed | RegistrationStatus::Attended
+    ) {
+        return Err(AppError::conflict(
+            "not_confirmed",
+            "The calendar file is available once the registration is confirmed.",
+        )
+        .into());
+    }
+    let body = registration_calendar(&ctx, &d.event_row, d.reg.id, &ctx.manage_url(&token));
+    Ok(calendar_response(body, &format!("{}.ics", d.event_row.slug)))
+}
+
+fn calendar_response(body: String, filename: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "cancel.html")]
+struct CancelPage {
+    l: Layout,
+    csrf: String,
+    token: String,
+    event: EventView,
+    paid: i64,
+    paid_text: String,
+}
+
+/// `GET /r/{token}/cancel`: asks for confirmation and states the refund that applies.
+pub async fn cancel_form(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+) -> PageResult {
+    let d = load(&ctx, &token).await?;
+    if !d.status.is_live() {
+        return Ok(Redirect::to(&format!("/r/{token}")).into_response());
+    }
+    Ok(render(&CancelPage {
+        l: Layout::public(&ctx, "Cancel your registration"),
+        csrf: csrf.0,
+        token,
+        event: d.event,
+        paid: d.paid,
+        paid_text: money(d.paid, &d.reg.currency),
+    }))
+}
+
+/// `POST /r/{token}/cancel`.
+pub async fn cancel_submit(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+    form: FormData,
+) -> PageResult {
+    csrf.verify(&form)?;
+    registrations::cancel(&ctx, &token, Actor::Participant, "cancelled on the private page")
+        .await?;
+    Ok(Redirect::to(&format!("/r/{token}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "offer.html")]
+struct OfferPage {
+    l: Layout,
+    csrf: String,
+    token: String,
+    event: EventView,
+    open: bool,
+    deadline: String,
+    participants: Vec<(String, String)>,
+    total: String,
+    priced: bool,
+}
+
+/// `GET /offers/{token}`: a waitlist offer with its deadline and a claim button.
+pub async fn offer_page(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+) -> PageResult {
+    let d = load(&ctx, &token).await?;
+    let open = d.status == RegistrationStatus::Offered;
+    Ok(render(&OfferPage {
+        l: Layout::public(&ctx, format!("A seat for you: {}", d.event.title)),
+        csrf: csrf.0,
+        token,
+        open,
+        deadline: d
+            .reg
+            .offer_expires_at
+            .map(|t| local_time(t, &d.event_row))
+            .unwrap_or_default(),
+        participants: d
+            .participants
+            .iter()
+            .map(|p| (p.name.clone(), p.offering_name.clone()))
+            .collect(),
+        total: price(d.reg.total_minor, &d.reg.currency),
+        priced: d.reg.total_minor > 0,
+        event: d.event,
+    }))
+}
+
+/// `POST /offers/{token}`: claims the offered seats.
+pub async fn claim_submit(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+    form: FormData,
+) -> PageResult {
+    csrf.verify(&form)?;
+    let d = load(&ctx, &token).await?;
+    let payment = (d.reg.total_minor > 0).then_some(crate::domain::PaymentChoice::Later);
+    registrations::claim_offer(&ctx, &token, payment).await?;
+    Ok(Redirect::to(&format!("/r/{token}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "partner.html")]
+struct PartnerPage {
+    l: Layout,
+    partner: PartnerView,
+    partnership: String,
+    languages: Vec<String>,
+    events: Vec<EventView>,
+}
+
+/// `GET /partners/{slug}`: a sister city and its upcoming events and exchanges.
+pub async fn partner_page(State(ctx): State<Ctx>, Path(slug): Path<String>) -> PageResult {
+    let partner = db_events::partner_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let events = upcoming(&ctx, Some(partner.id)).await?;
+    let view = PartnerView::new(&partner);
+    Ok(render(&PartnerPage {
+        l: Layout::public(&ctx, format!("{}, {}", partner.name, partner.country)),
+        partnership: view.partnership(ctx.clock.now()),
+        languages: partner
+            .languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                LANGUAGES
+                    .iter()
+                    .find(|(code, _)| *code == l)
+                    .map_or_else(|| l.to_owned(), |(_, name)| (*name).to_owned())
+            })
+            .collect(),
+        partner: view,
+        events,
+    }))
+}
+
+/// `GET /events.ics`: every upcoming published event, for calendar subscriptions.
+pub async fn events_feed(State(ctx): State<Ctx>) -> PageResult {
+    let rows = db_events::list_upcoming(&ctx.db, ctx.clock.now()).await?;
+    let host = ctx
+        .settings
+        .base_url()
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .to_owned();
+    let uids: Vec<String> = rows
+        .iter()
+        .map(|e| format!("event-{}@{host}", e.id))
+        .collect();
+    let urls: Vec<String> = rows
+        .iter()
+        .map(|e| format!("{}/events/{}", ctx.settings.base_url(), e.slug))
+        .collect();
+    let entries: Vec<CalendarEntry<'_>> = rows
+        .iter()
+        .zip(uids.iter().zip(&urls))
+        .map(|(e, (uid, url))| CalendarEntry {
+            uid,
+            title: &e.title,
+            description: &e.description,
+            venue: &e.venue,
+            url,
+            starts_at: e.starts_at,
+            ends_at: e.ends_at,
+            timezone: crate::domain::TimeZone::parse(&e.timezone).map_or(chrono_tz::UTC, |z| z.0),
+        })
+        .collect();
+    let body = calendar_feed(&ctx.settings.org_name, &entries);
+    let mut response = calendar_response(body, "events.ics");
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        header::HeaderValue::from_static("inline; filename=\"events.ics\""),
+    );
+    Ok(response)
+}
+
+/// Window in words for templates.
+impl Window {
+    /// The sentence shown where the Register button would be.
+    pub fn sentence(&self) -> String {
+        match self {
+            Window::Open => String::new(),
+            Window::OpensOn(when) => format!("Registration opens on {when}."),
+            Window::Closed => "Registration is closed.".to_owned(),
+            Window::Cancelled => "This event has been cancelled.".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! What pages show, computed from rows: formatted dates, prices, seats and states in words.
+
+use chrono::{DateTime, Utc};
+
+use crate::db::events::{EventRow, OfferingRow, PartnerCityRow};
+use crate::domain::{EventStatus, RegistrationStatus, TimeZone};
+use crate::email::compose::{event_when, local_time, money};
+use crate::registrations::Capacity;
+
+/// Whether and when registration is possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Window {
+    /// Open now.
+    Open,
+    /// Opens at this local time.
+    OpensOn(String),
+    /// Closed (or the event is over).
+    Closed,
+    /// The event was cancelled.
+    Cancelled,
+}
+
+/// An offering as listed on the event page and in the form.
+#[derive(Debug, Clone)]
+pub struct OfferingView {
+    pub key: String,
+    pub name: String,
+    pub price: String,
+    /// `None` = unlimited.
+    pub seats_left: Option<i64>,
+}
+
+impl OfferingView {
+    /// Whether no seat of this offering is left.
+    pub fn full(&self) -> bool {
+        self.seats_left == Some(0)
+    }
+}
+
+/// An event as pages show it.
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub slug: String,
+    pub title: String,
+    pub is_exchange: bool,
+    pub description: Vec<String>,
+    pub venue: String,
+    /// e.g. `Sunday 1 June 2031, 18:00–23:00 (Europe/Madrid)`.
+    pub when: String,
+    /// Machine-readable start for `<time datetime>`.
+    pub starts_iso: String,
+    pub price_range: String,
+    /// `None` = unlimited.
+    pub seats_left: Option<i64>,
+    pub window: Window,
+    pub partner: Option<PartnerView>,
+    pub offerings: Vec<OfferingView>,
+    pub consents: Vec<String>,
+    pub approval_required: bool,
+    pub pay_later: bool,
+    pub status: String,
+}
+
+impl EventView {
+    /// Builds the view of an event with its offerings and partner.
+    pub fn new(
+        event: &EventRow,
+        offerings: &[OfferingRow],
+        partner: Option<&PartnerCityRow>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let capacity = Capacity::new(event, offerings);
+        let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
+        Self {
+            slug: event.slug.clone(),
+            title: event.title.clone(),
+            is_exchange: event.kind == "exchange",
+            description: crate::email::render::paragraphs(&event.description),
+            venue: event.venue.clone(),
+            when: event_when(event),
+            starts_iso: zone.to_local(event.starts_at).to_rfc3339(),
+            price_range: price_range(offerings),
+            seats_left: capacity.event_left(),
+            window: window(event, now),
+            partner: partner.map(PartnerView::new),
+            offerings: offerings
+                .iter()
+                .map(|o| OfferingView {
+                    key: o.key.clone(),
+                    name: o.name.clone(),
+                    price: price(o.price_minor, &o.currency),
+                    seats_left: capacity.offering_left(o.id),
+                })
+                .collect(),
+            consents: crate::web::api::events::consent_lines(&event.consents),
+            approval_required: event.approval_required,
+            pay_later: event.pay_later,
+            status: event.status.clone(),
+        }
+    }
+
+    /// Whether every seat is taken (new registrations join the waitlist).
+    pub fn full(&self) -> bool {
+        self.seats_left == Some(0) || self.offerings.iter().all(OfferingView::full)
+    }
+
+    /// Whether registration is open now.
+    pub fn open(&self) -> bool {
+        self.window == Window::Open
+    }
+
+    /// "12 seats left", "Waitlist only", or "" when unlimited.
+    pub fn seats_label(&self) -> String {
+        if self.full() {
+            return "Full: waitlist open".to_owned();
+        }
+        match self.offerings_left() {
+            Some(1) => "1 seat left".to_owned(),
+            Some(n) => format!("{n} seats left"),
+            None => String::new(),
+        }
+    }
+
+    /// Seats left over all offerings, counting the event limit.
+    fn offerings_left(&self) -> Option<i64> {
+        let per_offering: Option<i64> = self
+            .offerings
+            .iter()
+            .map(|o| o.seats_left)
+            .try_fold(0_i64, |sum, left| left.map(|l| sum + l));
+        match (self.seats_left, per_offering) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
+/// A partner city as pages show it.
+#[derive(Debug, Clone)]
+pub struct PartnerView {
+    pub slug: String,
+    pub name: String,
+    pub country: String,
+    pub since_year: Option<i64>,
+}
+
+impl PartnerView {
+    /// Builds the view of a partner row.
+    pub fn new(p: &PartnerCityRow) -> Self {
+        Self {
+            slug: p.slug.clone(),
+            name: p.name.clone(),
+            country: p.country.clone(),
+            since_year: p.since_year,
+        }
+    }
+
+    /// "Sister city since 1931 (95 years)" or "Sister city".
+    pub fn partnership(&self, now: DateTime<Utc>) -> String {
+        use chrono::Datelike;
+        match self.since_year {
+            Some(y) => {
+                let years = i64::from(now.year()) - y;
+                match years {
+                    ..=0 => format!("Sister city since {y}"),
+                    1 => format!("Sister city since {y} (1 year)"),
+                    n => format!("Sister city since {y} ({n} years)"),
+                }
+            }
+            None => "Sister city".to_owned(),
+        }
+    }
+}
+
+/// An amount, "Free" for zero.
+pub fn price(amount_minor: i64, currency: &str) -> String {
+    if amount_minor == 0 {
+        "Free".to_owned()
+    } else {
+        money(amount_minor, currency)
+    }
+}
+
+/// "Free", "$25.00" or "$10.00 – $25.00".
+pub fn price_range(offerings: &[OfferingRow]) -> String {
+    let min = offerings.iter().min_by_key(|o| o.price_minor);
+    let max = offerings.iter().max_by_key(|o| o.price_minor);
+    match (min, max) {
+        (Some(a), Some(b)) if a.price_minor == b.price_minor => price(a.price_minor, &a.currency),
+        (Some(a), Some(b)) => format!(
+            "{} – {}",
+            price(a.price_minor, &a.currency),
+            price(b.price_minor, &b.currency)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Whether registration is open at `now`.
+pub fn window(event: &EventRow, now: DateTime<Utc>) -> Window {
+    if event.status == EventStatus::Cancelled.as_str() {
+        return Window::Cancelled;
+    }
+    if let Some(opens) = event.registration_opens_at
+        && now < opens
+    {
+        return Window::OpensOn(local_time(opens, event));
+    }
+    if now >= event.registration_closes_at.unwrap_or(event.ends_at) {
+        return Window::Closed;
+    }
+    Window::Open
+}
+
+/// A registration state in plain words: a short label and a sentence.
+pub fn status_words(status: RegistrationStatus) -> (&'static str, &'static str) {
+    use RegistrationStatus as S;
+    match status {
+        S::Confirmed => ("Confirmed", "You are registered. We look forward to seeing you."),
+        S::Attended => ("Checked in", "You were checked in. Enjoy the event!"),
+        S::PendingPayment => (
+            "Awaiting payment",
+            "Your seats are held for you until the time below. Once we receive your payment, your registration is confirmed.",
+        ),
+        S::AwaitingApproval => (
+            "Awaiting review",
+            "The organisers review every application. We will email you as soon as they decide.",
+        ),
+        S::Waitlisted => (
+            "On the waitlist",
+            "The event is full. If a seat frees up we will email you an offer, first come first served.",
+        ),
+        S::Offered => (
+            "Seat offered",
+            "A seat has become free for you. Claim it before the deadline below.",
+        ),
+        S::Cancelled => ("Cancelled", "This registration is cancelled."),
+        S::Expired => (
+            "Expired",
+            "The time to pay or claim the seats ran out, so they were released.",
+        ),
+        S::Rejected => ("Not accepted", "The organisers could not accept this application."),
+    }
+}
