@@ -90,5 +90,20 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
+    // A staff account to explore the console with. The password is random and printed once
+    // on the terminal (never into the log), like the first-run password of other servers.
+    if crate::db::staff::find_by_email(&ctx.db, SAMPLE_ADMIN)
+        .await?
+        .is_none()
+    {
+        let password = crate::staff::create_staff(ctx, SAMPLE_ADMIN, "admin", None).await?;
+        eprintln!(
+            "\nSample site loaded. Staff console: {}/staff/  sign in as {SAMPLE_ADMIN} with password {password}\n",
+            ctx.settings.base_url()
+        );
+    }
     Ok(true)
 }
+
+/// The staff account created with the sample site.
+pub const SAMPLE_ADMIN: &str = "admin@example.org";

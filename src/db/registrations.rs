@@ -177,6 +177,27 @@ pub async fn find_by_selector_tx(
     .context("finding registration")
 }
 
+/// Reads a registration by id.
+pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<RegistrationRow>> {
+    const SQL: &str = concat!(select_registrations!(), " WHERE id = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("reading registration")
+}
+
+/// The consent statements a registration accepted, one per line.
+pub async fn consents(db: &Db, id: i64) -> anyhow::Result<String> {
+    const SQL: &str = "SELECT consents FROM registrations WHERE id = $1";
+    on_pool!(db, |pool| sqlx::query_scalar(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .map(Option::unwrap_or_default)
+    .context("reading consents")
+}
+
 /// Reads a registration inside a transaction (callers lock its event first).
 pub async fn get_tx(tx: &mut Tx, id: i64) -> anyhow::Result<Option<RegistrationRow>> {
     const SQL: &str = concat!(select_registrations!(), " WHERE id = $1");

@@ -113,6 +113,46 @@ impl Money {
         })
     }
 
+    /// Parses an amount written by a person in major units (`25`, `25.5`, `25,50`) in
+    /// `currency`; more decimals than the currency has are refused.
+    pub fn parse_major(input: &str, currency: Currency) -> Result<Self, ParseError> {
+        let text = input.trim().replace(',', ".");
+        let digits = currency.minor_digits() as usize;
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let numeric = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !numeric(whole) || !numeric(frac) || whole.len() > 12 {
+            return Err(ParseError::new("must be an amount such as 25.00"));
+        }
+        if frac.len() > digits {
+            return Err(ParseError::new(format!(
+                "must have at most {digits} decimals in {}",
+                currency.code()
+            )));
+        }
+        let whole: i64 = whole.parse().map_err(|_| ParseError::new("is too large"))?;
+        let frac: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<digits$}").parse().unwrap_or(0)
+        };
+        Self::from_minor(whole * 10_i64.pow(digits as u32) + frac, currency)
+    }
+
+    /// The amount in major units without the currency, e.g. `25.00` (for form fields).
+    pub fn major(&self) -> String {
+        let digits = self.currency.minor_digits() as u32;
+        if digits == 0 {
+            return self.amount_minor.to_string();
+        }
+        let unit = 10_i64.pow(digits);
+        format!(
+            "{}.{:0width$}",
+            self.amount_minor / unit,
+            self.amount_minor % unit,
+            width = digits as usize
+        )
+    }
+
     /// Formats as e.g. `25.00 EUR` (language-neutral; pages format per language).
     pub fn display(&self) -> String {
         let digits = self.currency.minor_digits() as u32;
@@ -140,6 +180,21 @@ mod tests {
         assert_eq!(Currency::parse("JPY").unwrap().minor_digits(), 0);
         assert!(Currency::parse("EURO").is_err());
         assert!(Currency::parse("XXX").is_err());
+    }
+
+    #[test]
+    fn amounts_typed_by_people_parse_in_major_units() {
+        let usd = Currency::parse("USD").unwrap();
+        assert_eq!(Money::parse_major("25", usd).unwrap().amount_minor, 2500);
+        assert_eq!(Money::parse_major("25,5", usd).unwrap().amount_minor, 2550);
+        assert_eq!(Money::parse_major(" 0.05 ", usd).unwrap().amount_minor, 5);
+        assert!(Money::parse_major("2.505", usd).is_err());
+        assert!(Money::parse_major("-3", usd).is_err());
+        assert!(Money::parse_major("abc", usd).is_err());
+        let jpy = Currency::parse("JPY").unwrap();
+        assert_eq!(Money::parse_major("500", jpy).unwrap().amount_minor, 500);
+        assert!(Money::parse_major("500.5", jpy).is_err());
+        assert_eq!(Money::parse_major("12.3", usd).unwrap().major(), "12.30");
     }
 
     #[test]

@@ -66,7 +66,12 @@ pub fn local_time(t: DateTime<Utc>, event: &EventRow) -> String {
 
 /// The calendar file of a registration: one entry whose UID is fixed per registration, so a
 /// second download or email updates the entry instead of adding another.
-pub fn registration_calendar(ctx: &Ctx, event: &EventRow, registration_id: i64, url: &str) -> String {
+pub fn registration_calendar(
+    ctx: &Ctx,
+    event: &EventRow,
+    registration_id: i64,
+    url: &str,
+) -> String {
     let uid = format!(
         "registration-{}@{}",
         registration_id,

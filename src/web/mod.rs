@@ -5,6 +5,7 @@ pub mod extract;
 mod openapi;
 pub mod pages;
 mod rate_limit;
+pub mod staff;
 
 use std::time::Duration;
 
@@ -105,6 +106,8 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             rate_limit::limit_registrations,
         ))
         .route("/static/app.css", get(pages::stylesheet))
+        .merge(staff::router())
+        .layer(axum::Extension(staff::LoginLimiter::per_minute(10)))
 }
 
 /// Turns error responses that axum produced itself (a path segment that is not valid UTF-8,

@@ -492,7 +492,7 @@ pub fn slugify(name: &str) -> String {
 }
 
 /// Rebuilds the draft of a stored event (the base of a PATCH).
-fn stored_draft(
+pub(crate) fn stored_draft(
     row: &EventRow,
     offerings: &[OfferingRow],
     partner: Option<&PartnerCityRow>,

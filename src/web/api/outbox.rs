@@ -73,7 +73,8 @@ pub struct OutboxQuery {
     pub limit: Option<i64>,
 }
 
-const STATUSES: &[&str] = &[
+/// Every outbox state.
+pub const STATUSES: &[&str] = &[
     "queued",
     "sending",
     "sent",
@@ -151,6 +152,19 @@ async fn act(
     action: &'static str,
 ) -> Result<Json<OutboxJson>> {
     staff.require(Role::Staff)?;
+    apply_action(ctx, &staff.actor(), id, action).await?;
+    let row = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(outbox_json(row, false)))
+}
+
+/// Resends (`resend`) or cancels (`cancel`) an email for a staff member, audited; shared by the
+/// API and the staff pages.
+pub async fn apply_action(
+    ctx: &Ctx,
+    actor: &crate::registrations::Actor,
+    id: i64,
+    action: &'static str,
+) -> Result<()> {
     let before = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
     if action == "resend" && ctx.mailer.is_none() {
         return Err(AppError::conflict(
@@ -178,7 +192,7 @@ async fn act(
         serde_json::json!({"status": if action == "resend" { "queued" } else { "cancelled" }});
     crate::db::audit::audit(
         &mut tx,
-        &staff.actor().label(),
+        &actor.label(),
         &format!("email.{action}"),
         &format!("outbox:{id}"),
         Some(&serde_json::json!({"status": before.status})),
@@ -195,8 +209,7 @@ async fn act(
             }])
             .await;
     }
-    let row = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(outbox_json(row, false)))
+    Ok(())
 }
 
 /// Send an email again now (staff): failed, sent, cancelled or retrying ones.

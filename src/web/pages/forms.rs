@@ -95,7 +95,13 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, `Secure` when the site is served over https.
-pub fn set_cookie(ctx: &Ctx, name: &str, value: &str, path: &str, max_age: Option<i64>) -> HeaderValue {
+pub fn set_cookie(
+    ctx: &Ctx,
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
     let secure = if ctx.settings.base_url().starts_with("https://") {
         "; Secure"
     } else {
@@ -182,7 +188,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; twinning_csrf=xyz; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; twinning_csrf=xyz; b=2"),
+        );
         assert_eq!(cookie(&headers, CSRF_COOKIE), Some("xyz"));
         assert_eq!(cookie(&headers, "c"), None);
     }

@@ -65,10 +65,10 @@ pub fn render_with<T: Template>(status: StatusCode, page: &T) -> Response {
             body,
         )
             .into_response(),
-        Err(err) => {
-            PageError(AppError::Internal(anyhow::Error::new(err).context("rendering a page")))
-                .into_response()
-        }
+        Err(err) => PageError(AppError::Internal(
+            anyhow::Error::new(err).context("rendering a page"),
+        ))
+        .into_response(),
     }
 }
 
@@ -129,8 +129,12 @@ fn default_message(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large.",
         StatusCode::TOO_MANY_REQUESTS => "Too many attempts. Please wait a minute and try again.",
         StatusCode::REQUEST_TIMEOUT => "This took too long. Please try again.",
-        s if s.is_client_error() => "The request could not be understood. Please go back and try again.",
-        _ => "Something went wrong on our side. Please try again in a moment; nothing you entered was lost.",
+        s if s.is_client_error() => {
+            "The request could not be understood. Please go back and try again."
+        }
+        _ => {
+            "Something went wrong on our side. Please try again in a moment; nothing you entered was lost."
+        }
     }
 }
 

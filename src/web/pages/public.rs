@@ -507,13 +507,19 @@ pub async fn registration_calendar_file(
         .into());
     }
     let body = registration_calendar(&ctx, &d.event_row, d.reg.id, &ctx.manage_url(&token));
-    Ok(calendar_response(body, &format!("{}.ics", d.event_row.slug)))
+    Ok(calendar_response(
+        body,
+        &format!("{}.ics", d.event_row.slug),
+    ))
 }
 
 fn calendar_response(body: String, filename: &str) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{filename}\""),
@@ -563,8 +569,13 @@ pub async fn cancel_submit(
     form: FormData,
 ) -> PageResult {
     csrf.verify(&form)?;
-    registrations::cancel(&ctx, &token, Actor::Participant, "cancelled on the private page")
-        .await?;
+    registrations::cancel(
+        &ctx,
+        &token,
+        Actor::Participant,
+        "cancelled on the private page",
+    )
+    .await?;
     Ok(Redirect::to(&format!("/r/{token}")).into_response())
 }
 

@@ -216,7 +216,10 @@ pub fn window(event: &EventRow, now: DateTime<Utc>) -> Window {
 pub fn status_words(status: RegistrationStatus) -> (&'static str, &'static str) {
     use RegistrationStatus as S;
     match status {
-        S::Confirmed => ("Confirmed", "You are registered. We look forward to seeing you."),
+        S::Confirmed => (
+            "Confirmed",
+            "You are registered. We look forward to seeing you.",
+        ),
         S::Attended => ("Checked in", "You were checked in. Enjoy the event!"),
         S::PendingPayment => (
             "Awaiting payment",
@@ -239,6 +242,9 @@ pub fn status_words(status: RegistrationStatus) -> (&'static str, &'static str) 
             "Expired",
             "The time to pay or claim the seats ran out, so they were released.",
         ),
-        S::Rejected => ("Not accepted", "The organisers could not accept this application."),
+        S::Rejected => (
+            "Not accepted",
+            "The organisers could not accept this application.",
+        ),
     }
 }

@@ -1,0 +1,676 @@
+//! Staff pages for events: list, create, edit, publish or cancel, and the per-event dashboard.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+
+use super::{StaffSession, back_to};
+use crate::db::events::{self as db_events, EventRow};
+use crate::db::registrations as db_regs;
+use crate::domain::{Currency, Money, RegistrationStatus, TimeZone};
+use crate::email::compose::{event_when, money};
+use crate::error::{AppError, FieldErrors};
+use crate::state::Ctx;
+use crate::web::api::MoneyJson;
+use crate::web::api::events::{
+    EventBody, OfferingBody, PartnerCityJson, build_draft, consent_lines, stored_draft,
+};
+use crate::web::extract::Role;
+use crate::web::pages::forms::{FormData, field_id};
+use crate::web::pages::{Layout, PageError, PageResult, render, render_with};
+
+/// One row of the events list.
+struct EventLine {
+    slug: String,
+    title: String,
+    kind: String,
+    when: String,
+    status: String,
+    held: i64,
+    capacity: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/events.html")]
+struct EventsPage {
+    l: Layout,
+    events: Vec<EventLine>,
+}
+
+/// `GET /staff/events`: every event, drafts and past ones included.
+pub async fn list_events(State(ctx): State<Ctx>, session: StaffSession) -> PageResult {
+    session.require(Role::Staff)?;
+    let mut rows = db_events::list_all(&ctx.db).await?;
+    rows.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
+    Ok(render(&EventsPage {
+        l: session.layout(&ctx, "Events"),
+        events: rows
+            .into_iter()
+            .map(|e| EventLine {
+                when: event_when(&e),
+                capacity: e.capacity.map_or("unlimited".to_owned(), |c| c.to_string()),
+                held: e.seats_held,
+                kind: e.kind,
+                slug: e.slug,
+                title: e.title,
+                status: e.status,
+            })
+            .collect(),
+    }))
+}
+
+/// An offering row of the event form, as typed.
+#[derive(Debug, Clone, Default)]
+struct OfferingInput {
+    key: String,
+    name: String,
+    price: String,
+    currency: String,
+    capacity: String,
+}
+
+impl OfferingInput {
+    /// The inputs of one offering row: name suffix, label, value.
+    fn fields(&self) -> Vec<(&'static str, &'static str, String)> {
+        vec![
+            ("key", "Key (e.g. adult)", self.key.clone()),
+            ("name", "Name", self.name.clone()),
+            ("price", "Price", self.price.clone()),
+            ("currency", "Currency (ISO code)", self.currency.clone()),
+            (
+                "capacity",
+                "Own limit (blank for none)",
+                self.capacity.clone(),
+            ),
+        ]
+    }
+}
+
+/// Every field of the event form, as typed.
+#[derive(Debug, Clone, Default)]
+struct EventInput {
+    slug: String,
+    kind: String,
+    title: String,
+    description: String,
+    venue: String,
+    timezone: String,
+    starts_at: String,
+    ends_at: String,
+    opens: String,
+    closes: String,
+    capacity: String,
+    approval_required: bool,
+    pay_later: bool,
+    pay_card: bool,
+    hold_minutes: String,
+    offer_minutes: String,
+    partner_name: String,
+    partner_country: String,
+    partner_languages: String,
+    partner_since: String,
+    reminders: String,
+    custom_email_text: String,
+    consents: String,
+    offerings: Vec<OfferingInput>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/event_form.html")]
+struct EventFormPage {
+    l: Layout,
+    csrf: String,
+    /// `None` when creating.
+    editing: Option<String>,
+    v: EventInput,
+    errors: FieldErrors,
+}
+
+impl EventFormPage {
+    fn err(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+
+    /// The message for field `field` of offering `i` (a price's amount and currency errors
+    /// show at the price and currency inputs).
+    fn oerr(&self, i: &usize, field: &str) -> Option<&String> {
+        let get = |f: &str| self.errors.get(&format!("offerings[{i}].{f}"));
+        match field {
+            "price" => get("price").or_else(|| get("price.amount_minor")),
+            "currency" => get("currency").or_else(|| get("price.currency")),
+            f => get(f),
+        }
+    }
+
+    fn summary(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|(name, message)| (anchor(name), format!("{name}: {message}")))
+            .collect()
+    }
+}
+
+/// The id of the input an error is about.
+fn anchor(name: &str) -> String {
+    let name = name
+        .replace(".price.amount_minor", ".price")
+        .replace(".price.currency", ".currency");
+    match name.as_str() {
+        "registration_opens_at" => "opens".to_owned(),
+        "registration_closes_at" => "closes".to_owned(),
+        "payment_options" => "pay-later".to_owned(),
+        n if n.starts_with("partner_city.") => field_id(n),
+        n => field_id(n),
+    }
+}
+
+fn local_input(t: chrono::DateTime<chrono::Utc>, zone: &TimeZone) -> String {
+    zone.to_local(t).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+impl EventInput {
+    fn blank() -> Self {
+        Self {
+            kind: "event".to_owned(),
+            timezone: "America/New_York".to_owned(),
+            pay_later: true,
+            hold_minutes: crate::events::DEFAULT_HOLD_MINUTES.to_string(),
+            offer_minutes: crate::events::DEFAULT_OFFER_MINUTES.to_string(),
+            reminders: "7, 1".to_owned(),
+            offerings: vec![OfferingInput {
+                key: "general".to_owned(),
+                name: "General admission".to_owned(),
+                price: "0.00".to_owned(),
+                currency: "USD".to_owned(),
+                capacity: String::new(),
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn from_row(
+        e: &EventRow,
+        offerings: &[db_events::OfferingRow],
+        partner: Option<&db_events::PartnerCityRow>,
+    ) -> Self {
+        let zone = TimeZone::parse(&e.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
+        Self {
+            slug: e.slug.clone(),
+            kind: e.kind.clone(),
+            title: e.title.clone(),
+            description: e.description.clone(),
+            venue: e.venue.clone(),
+            timezone: e.timezone.clone(),
+            starts_at: local_input(e.starts_at, &zone),
+            ends_at: local_input(e.ends_at, &zone),
+            opens: e
+                .registration_opens_at
+                .map(|t| local_input(t, &zone))
+                .unwrap_or_default(),
+            closes: e
+                .registration_closes_at
+                .map(|t| local_input(t, &zone))
+                .unwrap_or_default(),
+            capacity: e.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            approval_required: e.approval_required,
+            pay_later: e.pay_later,
+            pay_card: e.pay_card,
+            hold_minutes: e.hold_minutes.to_string(),
+            offer_minutes: e.offer_minutes.to_string(),
+            partner_name: partner.map(|p| p.name.clone()).unwrap_or_default(),
+            partner_country: partner.map(|p| p.country.clone()).unwrap_or_default(),
+            partner_languages: partner
+                .map(|p| p.languages.replace(',', ", "))
+                .unwrap_or_default(),
+            partner_since: partner
+                .and_then(|p| p.since_year)
+                .map(|y| y.to_string())
+                .unwrap_or_default(),
+            reminders: e.reminder_days.replace(',', ", "),
+            custom_email_text: e.custom_email_text.clone(),
+            consents: e.consents.clone(),
+            offerings: offerings
+                .iter()
+                .map(|o| OfferingInput {
+                    key: o.key.clone(),
+                    name: o.name.clone(),
+                    price: Currency::parse(&o.currency)
+                        .ok()
+                        .and_then(|c| Money::from_minor(o.price_minor, c).ok())
+                        .map_or_else(|| o.price_minor.to_string(), |m| m.major()),
+                    currency: o.currency.clone(),
+                    capacity: o.capacity.map(|c| c.to_string()).unwrap_or_default(),
+                })
+                .collect(),
+        }
+    }
+
+    fn from_form(form: &FormData) -> Self {
+        let offerings = (0..50)
+            .take_while(|i| form.has(&format!("offerings[{i}].key")))
+            .map(|i| {
+                let f = |name: &str| form.get(&format!("offerings[{i}].{name}")).to_owned();
+                OfferingInput {
+                    key: f("key"),
+                    name: f("name"),
+                    price: f("price"),
+                    currency: f("currency"),
+                    capacity: f("capacity"),
+                }
+            })
+            .collect();
+        let s = |name: &str| form.get(name).to_owned();
+        Self {
+            slug: s("slug"),
+            kind: s("kind"),
+            title: s("title"),
+            description: s("description"),
+            venue: s("venue"),
+            timezone: s("timezone"),
+            starts_at: s("starts_at"),
+            ends_at: s("ends_at"),
+            opens: s("registration_opens_at"),
+            closes: s("registration_closes_at"),
+            capacity: s("capacity"),
+            approval_required: form.has("approval_required"),
+            pay_later: form.all("payment_options").contains(&"later"),
+            pay_card: form.all("payment_options").contains(&"card"),
+            hold_minutes: s("hold_minutes"),
+            offer_minutes: s("offer_minutes"),
+            partner_name: s("partner_city.name"),
+            partner_country: s("partner_city.country"),
+            partner_languages: s("partner_city.languages"),
+            partner_since: s("partner_city.since_year"),
+            reminders: s("reminders"),
+            custom_email_text: s("custom_email_text"),
+            consents: s("consents"),
+            offerings,
+        }
+    }
+
+    /// The API body these values stand for; problems the body cannot express (a price that is
+    /// not a number ...) are collected in `errors`.
+    fn body(&self, creating: bool, errors: &mut FieldErrors) -> EventBody {
+        fn int(errors: &mut FieldErrors, name: &str, text: &str) -> Option<i64> {
+            let t = text.trim();
+            if t.is_empty() {
+                return None;
+            }
+            match t.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    errors.insert(name.to_owned(), "must be a whole number".to_owned());
+                    None
+                }
+            }
+        }
+        let optional = |t: &str| Some(Some(t.trim().to_owned()).filter(|v| !v.is_empty()));
+        let capacity = int(errors, "capacity", &self.capacity);
+        let hold = int(errors, "hold_minutes", &self.hold_minutes);
+        let offer = int(errors, "offer_minutes", &self.offer_minutes);
+        let since = int(errors, "partner_city.since_year", &self.partner_since);
+        let mut offerings = Vec::new();
+        for (i, o) in self.offerings.iter().enumerate() {
+            if o.key.trim().is_empty() && o.name.trim().is_empty() {
+                continue;
+            }
+            let cap = int(errors, &format!("offerings[{i}].capacity"), &o.capacity);
+            let amount_minor = match Currency::parse(&o.currency) {
+                Ok(c) => match Money::parse_major(
+                    if o.price.trim().is_empty() {
+                        "0"
+                    } else {
+                        &o.price
+                    },
+                    c,
+                ) {
+                    Ok(m) => m.amount_minor,
+                    Err(e) => {
+                        errors.insert(format!("offerings[{i}].price.amount_minor"), e.to_string());
+                        0
+                    }
+                },
+                Err(_) => 0,
+            };
+            offerings.push(OfferingBody {
+                key: o.key.trim().to_owned(),
+                name: o.name.trim().to_owned(),
+                price: MoneyJson {
+                    amount_minor,
+                    currency: o.currency.trim().to_owned(),
+                },
+                capacity: cap,
+            });
+        }
+        let mut reminders = Vec::new();
+        for part in self
+            .reminders
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match part.parse::<i64>() {
+                Ok(d) => reminders.push(d),
+                Err(_) => {
+                    errors.insert(
+                        "reminders".to_owned(),
+                        "must be numbers of days separated by commas, e.g. 7, 1".to_owned(),
+                    );
+                }
+            }
+        }
+        let mut payment_options = Vec::new();
+        if self.pay_later {
+            payment_options.push("later".to_owned());
+        }
+        if self.pay_card {
+            payment_options.push("card".to_owned());
+        }
+        EventBody {
+            slug: creating.then(|| self.slug.trim().to_owned()),
+            kind: Some(self.kind.clone()),
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            venue: Some(self.venue.clone()),
+            starts_at: Some(self.starts_at.clone()),
+            ends_at: Some(self.ends_at.clone()),
+            timezone: Some(self.timezone.trim().to_owned()),
+            registration_opens_at: optional(&self.opens),
+            registration_closes_at: optional(&self.closes),
+            capacity: Some(capacity),
+            status: creating.then(|| "draft".to_owned()),
+            approval_required: Some(self.approval_required),
+            payment_options: Some(payment_options),
+            hold_minutes: hold,
+            offer_minutes: offer,
+            partner_city: Some(if self.partner_name.trim().is_empty() {
+                None
+            } else {
+                Some(PartnerCityJson {
+                    slug: None,
+                    name: self.partner_name.clone(),
+                    country: self.partner_country.clone(),
+                    languages: self
+                        .partner_languages
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
+                    since_year: since,
+                })
+            }),
+            offerings: Some(offerings),
+            reminders: Some(reminders),
+            custom_email_text: Some(self.custom_email_text.clone()),
+            consents: Some(consent_lines(&self.consents)),
+        }
+    }
+}
+
+/// `GET /staff/events/new`.
+pub async fn new_event_form(State(ctx): State<Ctx>, session: StaffSession) -> PageResult {
+    session.require(Role::Staff)?;
+    Ok(render(&EventFormPage {
+        l: session.layout(&ctx, "New event"),
+        csrf: session.csrf.clone(),
+        editing: None,
+        v: EventInput::blank(),
+        errors: FieldErrors::new(),
+    }))
+}
+
+/// Handles the "add an offering" button, or validates and saves.
+async fn save(
+    ctx: &Ctx,
+    session: &StaffSession,
+    form: &FormData,
+    editing: Option<EventRow>,
+) -> PageResult {
+    let mut v = EventInput::from_form(form);
+    let title = if editing.is_some() {
+        "Edit event"
+    } else {
+        "New event"
+    };
+    let mut page = EventFormPage {
+        l: session.layout(ctx, title),
+        csrf: session.csrf.clone(),
+        editing: editing.as_ref().map(|e| e.slug.clone()),
+        v: EventInput::default(),
+        errors: FieldErrors::new(),
+    };
+    if form.get("action") == "add-offering" {
+        let currency = v
+            .offerings
+            .last()
+            .map_or("USD".to_owned(), |o| o.currency.clone());
+        v.offerings.push(OfferingInput {
+            currency,
+            price: "0.00".to_owned(),
+            ..Default::default()
+        });
+        page.v = v;
+        return Ok(render(&page));
+    }
+    let mut errors = FieldErrors::new();
+    let body = v.body(editing.is_none(), &mut errors);
+    let base = match &editing {
+        Some(row) => {
+            let offerings = db_events::offerings(&ctx.db, row.id).await?;
+            let partner = match row.partner_city_id {
+                Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
+                None => None,
+            };
+            Some(stored_draft(row, &offerings, partner.as_ref())?)
+        }
+        None => None,
+    };
+    let outcome = match build_draft(body, base) {
+        Ok(draft) if errors.is_empty() => {
+            let saved = match &editing {
+                Some(row) => crate::events::update(ctx, row.id, &draft, &session.actor()).await,
+                None => crate::events::create(ctx, &draft, &session.actor()).await,
+            };
+            saved.map(|()| draft.slug.as_str().to_owned())
+        }
+        Ok(_) => Err(AppError::Validation(FieldErrors::new())),
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(slug) => Ok(back_to(&format!("/staff/events/{slug}"))),
+        Err(AppError::Validation(more)) => {
+            errors.extend(more);
+            page.errors = errors;
+            page.v = v;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            errors.insert("slug".to_owned(), message);
+            page.errors = errors;
+            page.v = v;
+            Ok(render_with(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// `POST /staff/events/new`.
+pub async fn create_event(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    form: FormData,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    session.verify(&form)?;
+    save(&ctx, &session, &form, None).await
+}
+
+async fn event_by_slug(ctx: &Ctx, slug: &str) -> PageResult<EventRow> {
+    Ok(db_events::find_by_slug(&ctx.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?)
+}
+
+/// `GET /staff/events/{slug}/edit`.
+pub async fn edit_event_form(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    let row = event_by_slug(&ctx, &slug).await?;
+    let offerings = db_events::offerings(&ctx.db, row.id).await?;
+    let partner = match row.partner_city_id {
+        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
+        None => None,
+    };
+    Ok(render(&EventFormPage {
+        l: session.layout(&ctx, format!("Edit {}", row.title)),
+        csrf: session.csrf.clone(),
+        editing: Some(row.slug.clone()),
+        v: EventInput::from_row(&row, &offerings, partner.as_ref()),
+        errors: FieldErrors::new(),
+    }))
+}
+
+/// `POST /staff/events/{slug}/edit`.
+pub async fn update_event(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    form: FormData,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    session.verify(&form)?;
+    let row = event_by_slug(&ctx, &slug).await?;
+    save(&ctx, &session, &form, Some(row)).await
+}
+
+/// `POST /staff/events/{slug}/status`: publish, return to draft, or cancel (which emails
+/// every registrant, so it needs a ticked confirmation).
+pub async fn change_status(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    form: FormData,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    session.verify(&form)?;
+    let row = event_by_slug(&ctx, &slug).await?;
+    let status = form.get("status");
+    if !["published", "draft", "cancelled"].contains(&status) {
+        return Err(AppError::field("status", "must be published, draft or cancelled").into());
+    }
+    if status == "cancelled" && !form.has("confirm") {
+        return Err(AppError::conflict(
+            "confirmation_needed",
+            "Tick the box to confirm the cancellation: every registrant is emailed.",
+        )
+        .into());
+    }
+    let offerings = db_events::offerings(&ctx.db, row.id).await?;
+    let partner = match row.partner_city_id {
+        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
+        None => None,
+    };
+    let base = stored_draft(&row, &offerings, partner.as_ref())?;
+    let draft = build_draft(
+        EventBody {
+            status: Some(status.to_owned()),
+            ..Default::default()
+        },
+        Some(base),
+    )?;
+    crate::events::update(&ctx, row.id, &draft, &session.actor()).await?;
+    Ok(back_to(&format!("/staff/events/{slug}")))
+}
+
+/// Seats and people per offering on the dashboard.
+struct OfferingStats {
+    name: String,
+    price: String,
+    held: i64,
+    capacity: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/event_dashboard.html")]
+struct DashboardPage {
+    l: Layout,
+    csrf: String,
+    slug: String,
+    title: String,
+    when: String,
+    venue: String,
+    status: String,
+    held: i64,
+    capacity: String,
+    by_status: Vec<(String, i64, i64)>,
+    offerings: Vec<OfferingStats>,
+    expected: String,
+    received: String,
+    due: String,
+    public_url: String,
+}
+
+/// `GET /staff/events/{slug}`: seats, registrations by state and offering, money.
+pub async fn event_dashboard(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    let row = event_by_slug(&ctx, &slug).await?;
+    let offerings = db_events::offerings(&ctx.db, row.id).await?;
+    let regs = db_regs::list_for_event(&ctx.db, row.id, None).await?;
+    let paid = db_regs::paid_by_registration(&ctx.db, row.id).await?;
+    let mut by_status: Vec<(String, i64, i64)> = RegistrationStatus::ALL
+        .iter()
+        .map(|s| (s.as_str().to_owned(), 0, 0))
+        .collect();
+    let (mut expected, mut received, mut due) = (0_i64, 0_i64, 0_i64);
+    for r in &regs {
+        if let Some(entry) = by_status.iter_mut().find(|(s, ..)| *s == r.status) {
+            entry.1 += 1;
+            entry.2 += r.seats;
+        }
+        let p = paid.get(&r.id).copied().unwrap_or(0);
+        received += p;
+        let holds = RegistrationStatus::parse(&r.status).is_ok_and(|s| s.holds_seats());
+        if holds {
+            expected += r.total_minor;
+            due += (r.total_minor - p).max(0);
+        }
+    }
+    let currency = offerings
+        .first()
+        .map_or("USD".to_owned(), |o| o.currency.clone());
+    Ok(render(&DashboardPage {
+        l: session.layout(&ctx, row.title.clone()),
+        csrf: session.csrf.clone(),
+        when: event_when(&row),
+        venue: row.venue.clone(),
+        status: row.status.clone(),
+        held: row.seats_held,
+        capacity: row
+            .capacity
+            .map_or("unlimited".to_owned(), |c| c.to_string()),
+        by_status,
+        offerings: offerings
+            .iter()
+            .map(|o| OfferingStats {
+                name: o.name.clone(),
+                price: crate::web::pages::view::price(o.price_minor, &o.currency),
+                held: o.seats_held,
+                capacity: o.capacity.map_or("–".to_owned(), |c| c.to_string()),
+            })
+            .collect(),
+        expected: money(expected, &currency),
+        received: money(received, &currency),
+        due: money(due, &currency),
+        public_url: format!("/events/{}", row.slug),
+        slug: row.slug,
+        title: row.title,
+    }))
+}

@@ -1,0 +1,120 @@
+//! The outbox in the staff console: every email sent or kept, filtered, read, resent or
+//! cancelled.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use serde::Deserialize;
+
+use super::{StaffSession, back_to};
+use crate::db::events as db_events;
+use crate::db::outbox::{self, OutboxFilter, OutboxRow};
+use crate::email::EmailKind;
+use crate::error::AppError;
+use crate::state::Ctx;
+use crate::web::api::outbox::{STATUSES, apply_action};
+use crate::web::extract::Role;
+use crate::web::pages::forms::FormData;
+use crate::web::pages::{Layout, PageResult, render};
+
+/// Filters of the outbox page.
+#[derive(Debug, Default, Deserialize)]
+pub struct OutboxQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub recipient: String,
+    /// Event slug.
+    #[serde(default)]
+    pub event: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/outbox.html")]
+struct OutboxPage {
+    l: Layout,
+    filter: OutboxQuery,
+    statuses: &'static [&'static str],
+    kinds: Vec<&'static str>,
+    events: Vec<(String, String)>,
+    rows: Vec<OutboxRow>,
+}
+
+/// `GET /staff/outbox?status=&kind=&recipient=&event=`: the latest 200 matching emails.
+pub async fn list_outbox(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Query(filter): Query<OutboxQuery>,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    let events = db_events::list_all(&ctx.db).await?;
+    let event_id = events.iter().find(|e| e.slug == filter.event).map(|e| e.id);
+    let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let rows = outbox::list(
+        &ctx.db,
+        &OutboxFilter {
+            status: nonempty(&filter.status).filter(|s| STATUSES.contains(&s.as_str())),
+            kind: nonempty(&filter.kind).filter(|k| EmailKind::parse(k).is_ok()),
+            recipient: nonempty(&filter.recipient),
+            event_id,
+            registration_id: None,
+        },
+        200,
+    )
+    .await?;
+    Ok(render(&OutboxPage {
+        l: session.layout(&ctx, "Outbox"),
+        filter,
+        statuses: STATUSES,
+        kinds: EmailKind::ALL.iter().map(|k| k.as_str()).collect(),
+        events: events.into_iter().map(|e| (e.slug, e.title)).collect(),
+        rows,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "staff/outbox_email.html")]
+struct EmailPage {
+    l: Layout,
+    csrf: String,
+    e: OutboxRow,
+    can_resend: bool,
+    can_cancel: bool,
+}
+
+/// `GET /staff/outbox/{id}`: one email, both parts, with its delivery state.
+pub async fn outbox_detail(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(id): Path<i64>,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    let e = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    Ok(render(&EmailPage {
+        l: session.layout(&ctx, e.subject.clone()),
+        csrf: session.csrf.clone(),
+        can_resend: ctx.mailer.is_some()
+            && ["failed", "sent", "cancelled", "retrying", "held"].contains(&e.status.as_str()),
+        can_cancel: ["queued", "retrying", "held"].contains(&e.status.as_str()),
+        e,
+    }))
+}
+
+/// `POST /staff/outbox/{id}/{resend|cancel}`.
+pub async fn outbox_action(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path((id, action)): Path<(i64, String)>,
+    form: FormData,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    session.verify(&form)?;
+    let action = match action.as_str() {
+        "resend" => "resend",
+        "cancel" => "cancel",
+        _ => return Err(AppError::NotFound.into()),
+    };
+    apply_action(&ctx, &session.actor(), id, action).await?;
+    Ok(back_to(&format!("/staff/outbox/{id}")))
+}

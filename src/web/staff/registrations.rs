@@ -1,0 +1,358 @@
+//! Staff pages for registrations: a filtered, searchable list per event and one registration
+//! with its participants, answers, payments, emails and history, and the staff actions.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+use super::{StaffSession, back_to};
+use crate::db::events as db_events;
+use crate::db::outbox::{self, OutboxFilter};
+use crate::db::registrations as db_regs;
+use crate::domain::{Currency, Money, RegistrationStatus};
+use crate::email::compose::{local_time, money};
+use crate::error::AppError;
+use crate::registrations::{self, OfflinePayment};
+use crate::state::Ctx;
+use crate::web::extract::Role;
+use crate::web::pages::forms::FormData;
+use crate::web::pages::{Layout, PageError, PageResult, render, render_with};
+
+/// Filters of the registrations list.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub offering: String,
+    /// Searches contact name, email and participant names.
+    #[serde(default)]
+    pub q: String,
+}
+
+struct Line {
+    id: i64,
+    contact: String,
+    email: String,
+    people: String,
+    status: String,
+    total: String,
+    paid: String,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/registrations.html")]
+struct ListPage {
+    l: Layout,
+    slug: String,
+    title: String,
+    filter: ListQuery,
+    statuses: Vec<&'static str>,
+    offerings: Vec<(String, String)>,
+    lines: Vec<Line>,
+    total: usize,
+}
+
+/// `GET /staff/events/{slug}/registrations?status=&offering=&q=`.
+pub async fn list_registrations(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    Query(filter): Query<ListQuery>,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    let event = db_events::find_by_slug(&ctx.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let offerings = db_events::offerings(&ctx.db, event.id).await?;
+    let status = Some(filter.status.as_str()).filter(|s| RegistrationStatus::parse(s).is_ok());
+    let rows = db_regs::list_for_event(&ctx.db, event.id, status).await?;
+    let total = rows.len();
+    let mut participants = db_regs::participants_of_event(&ctx.db, event.id).await?;
+    let paid = db_regs::paid_by_registration(&ctx.db, event.id).await?;
+    let needle = filter.q.trim().to_lowercase();
+    let lines = rows
+        .into_iter()
+        .filter_map(|r| {
+            let people = participants.remove(&r.id).unwrap_or_default();
+            if !filter.offering.is_empty()
+                && !people.iter().any(|p| p.offering_key == filter.offering)
+            {
+                return None;
+            }
+            if !needle.is_empty()
+                && !r.contact_name.to_lowercase().contains(&needle)
+                && !r.contact_email.to_lowercase().contains(&needle)
+                && !people
+                    .iter()
+                    .any(|p| p.name.to_lowercase().contains(&needle))
+            {
+                return None;
+            }
+            Some(Line {
+                id: r.id,
+                people: people
+                    .iter()
+                    .map(|p| format!("{} ({})", p.name, p.offering_name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                total: money(r.total_minor, &r.currency),
+                paid: money(paid.get(&r.id).copied().unwrap_or(0), &r.currency),
+                created: local_time(r.created_at, &event),
+                contact: r.contact_name,
+                email: r.contact_email,
+                status: r.status,
+            })
+        })
+        .collect();
+    Ok(render(&ListPage {
+        l: session.layout(&ctx, format!("Registrations: {}", event.title)),
+        slug: event.slug,
+        title: event.title,
+        filter,
+        statuses: RegistrationStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        offerings: offerings.into_iter().map(|o| (o.key, o.name)).collect(),
+        lines,
+        total,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "staff/registration.html")]
+struct DetailPage {
+    l: Layout,
+    csrf: String,
+    id: i64,
+    slug: String,
+    event_title: String,
+    status: String,
+    contact_name: String,
+    contact_email: String,
+    language: String,
+    created: String,
+    participants: Vec<db_regs::ParticipantRow>,
+    consents: Vec<String>,
+    total: String,
+    paid: String,
+    due: String,
+    due_major: String,
+    currency: String,
+    payments: Vec<(String, String, String, String)>,
+    history: Vec<(String, String, String, String, String)>,
+    emails: Vec<(i64, String, String, String, String)>,
+    manage_url: String,
+    problem: Option<String>,
+    can_approve: bool,
+    can_pay: bool,
+    can_cancel: bool,
+}
+
+async fn detail(
+    ctx: &Ctx,
+    session: &StaffSession,
+    id: i64,
+    problem: Option<String>,
+) -> PageResult<DetailPage> {
+    let reg = db_regs::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    let event = db_events::find_by_id(&ctx.db, reg.event_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = RegistrationStatus::parse(&reg.status).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let participants = db_regs::participants(&ctx.db, id).await?;
+    let payments = db_regs::payments(&ctx.db, id).await?;
+    let paid: i64 = payments.iter().map(|p| p.amount_minor).sum();
+    let due = (reg.total_minor - paid).max(0);
+    let emails = outbox::list(
+        &ctx.db,
+        &OutboxFilter {
+            registration_id: Some(id),
+            ..Default::default()
+        },
+        100,
+    )
+    .await?;
+    let history = db_regs::transitions(&ctx.db, id).await?;
+    Ok(DetailPage {
+        l: session.layout(ctx, format!("Registration {id}")),
+        csrf: session.csrf.clone(),
+        id,
+        slug: event.slug.clone(),
+        event_title: event.title.clone(),
+        status: reg.status.clone(),
+        contact_name: reg.contact_name.clone(),
+        contact_email: reg.contact_email.clone(),
+        language: reg.language.clone(),
+        created: local_time(reg.created_at, &event),
+        participants,
+        consents: crate::web::api::events::consent_lines(&db_regs::consents(&ctx.db, id).await?),
+        total: money(reg.total_minor, &reg.currency),
+        paid: money(paid, &reg.currency),
+        due: money(due, &reg.currency),
+        due_major: Currency::parse(&reg.currency)
+            .ok()
+            .and_then(|c| Money::from_minor(due, c).ok())
+            .map(|m| m.major())
+            .unwrap_or_default(),
+        currency: reg.currency.clone(),
+        payments: payments
+            .iter()
+            .map(|p| {
+                (
+                    local_time(p.created_at, &event),
+                    p.method.clone(),
+                    money(p.amount_minor, &p.currency),
+                    p.reference.clone(),
+                )
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|t| {
+                (
+                    local_time(t.created_at, &event),
+                    t.from_status.unwrap_or_else(|| "–".to_owned()),
+                    t.to_status,
+                    t.actor,
+                    t.reason,
+                )
+            })
+            .collect(),
+        emails: emails
+            .into_iter()
+            .map(|e| {
+                (
+                    e.id,
+                    local_time(e.created_at, &event),
+                    e.kind,
+                    e.subject,
+                    e.status,
+                )
+            })
+            .collect(),
+        manage_url: ctx.manage_url(&reg.token),
+        problem,
+        can_approve: status == RegistrationStatus::AwaitingApproval,
+        can_pay: due > 0
+            && matches!(
+                status,
+                RegistrationStatus::PendingPayment
+                    | RegistrationStatus::Expired
+                    | RegistrationStatus::Confirmed
+                    | RegistrationStatus::Attended
+            ),
+        can_cancel: status.is_live(),
+    })
+}
+
+/// `GET /staff/registrations/{id}`.
+pub async fn registration_detail(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(id): Path<i64>,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    Ok(render(&detail(&ctx, &session, id, None).await?))
+}
+
+/// `POST /staff/registrations/{id}/{approve|reject|payment|cancel}`. A refused action shows the
+/// registration again with the reason at the top.
+pub async fn registration_action(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path((id, action)): Path<(i64, String)>,
+    form: FormData,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    session.verify(&form)?;
+    let reg = db_regs::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    let reason = form.get("reason").trim().to_owned();
+    let outcome = match action.as_str() {
+        "approve" => registrations::approve(&ctx, &reg.token, session.actor())
+            .await
+            .map(|_| ()),
+        "reject" => registrations::reject(&ctx, &reg.token, session.actor(), &reason)
+            .await
+            .map(|_| ()),
+        "cancel" if !form.has("confirm") => Err(AppError::conflict(
+            "confirmation_needed",
+            "Tick the box to confirm the cancellation.",
+        )),
+        "cancel" => registrations::cancel(
+            &ctx,
+            &reg.token,
+            session.actor(),
+            if reason.is_empty() {
+                "cancelled by staff"
+            } else {
+                &reason
+            },
+        )
+        .await
+        .map(|_| ()),
+        "payment" => match parse_payment(&form, &reg.currency) {
+            Ok(payment) => {
+                registrations::record_payment(&ctx, &reg.token, session.actor(), payment)
+                    .await
+                    .map(|_| ())
+            }
+            Err(e) => Err(e),
+        },
+        _ => Err(AppError::NotFound),
+    };
+    match outcome {
+        Ok(()) => Ok(back_to(&format!("/staff/registrations/{id}"))),
+        Err(AppError::NotFound) => Err(PageError(AppError::NotFound)),
+        Err(AppError::Conflict { message, .. }) => Ok(render_with(
+            StatusCode::CONFLICT,
+            &detail(&ctx, &session, id, Some(message)).await?,
+        )),
+        Err(AppError::Validation(fields)) => {
+            let message = fields
+                .iter()
+                .map(|(f, m)| format!("{f} {m}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &detail(
+                    &ctx,
+                    &session,
+                    id,
+                    Some(format!("Payment not recorded: {message}.")),
+                )
+                .await?,
+            ))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+fn parse_payment(form: &FormData, currency: &str) -> Result<OfflinePayment, AppError> {
+    let mut f = crate::error::FieldCollector::default();
+    let method = match form.get("method") {
+        "cash" => Some("cash"),
+        "transfer" => Some("transfer"),
+        "other" => Some("other"),
+        _ => {
+            f.add("method", "must be cash, transfer or other");
+            None
+        }
+    };
+    let currency = Currency::parse(currency).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let amount = f.take("amount", Money::parse_major(form.get("amount"), currency));
+    if amount.is_some_and(|a| a.amount_minor == 0) {
+        f.add("amount", "must be more than 0");
+    }
+    let reference = f.take(
+        "reference",
+        crate::domain::parse_long_text(form.get("reference"), 200),
+    );
+    f.finish()?;
+    Ok(OfflinePayment {
+        method: method.expect("checked"),
+        amount: amount.expect("checked"),
+        reference: reference.expect("checked"),
+    })
+}
