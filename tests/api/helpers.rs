@@ -321,3 +321,124 @@ pub async fn assert_error(
     }
     body
 }
+
+/// A browser-like client: keeps cookies, does not follow redirects, and fills in the
+/// anti-forgery field of the last page it loaded.
+pub struct Browser {
+    address: String,
+    client: reqwest::Client,
+    /// The `csrf` field of the last page that had one.
+    pub csrf: String,
+}
+
+/// A page as the browser received it.
+pub struct Page {
+    pub status: StatusCode,
+    /// `Location` of a redirect.
+    pub location: Option<String>,
+    pub body: String,
+    pub content_type: String,
+}
+
+impl TestApp {
+    /// A fresh browser with no cookies.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            address: self.address.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            csrf: String::new(),
+        }
+    }
+
+    /// A browser signed in to the staff console as a new user with `role`.
+    pub async fn staff_browser(&self, email: &str, role: &str) -> Browser {
+        twinning::staff::create_staff(&self.ctx, email, role, Some("a long test password".into()))
+            .await
+            .expect("staff user");
+        let mut b = self.browser();
+        b.get("/staff/login").await;
+        let page = b
+            .submit(
+                "/staff/login",
+                &[("email", email), ("password", "a long test password")],
+            )
+            .await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            page.body
+        );
+        b
+    }
+}
+
+impl Browser {
+    async fn page(&mut self, response: Response) -> Page {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let body = response.text().await.expect("body");
+        if let Some(csrf) = field_value(&body, "csrf") {
+            self.csrf = csrf;
+        }
+        Page {
+            status,
+            location,
+            body,
+            content_type,
+        }
+    }
+
+    /// `GET path`.
+    pub async fn get(&mut self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent");
+        self.page(response).await
+    }
+
+    /// Submits a form to `path` with `fields` plus the anti-forgery field of the last page.
+    pub async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.csrf.clone();
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, &all).await
+    }
+
+    /// Posts exactly `fields` (no anti-forgery field added).
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .form(fields)
+            .send()
+            .await
+            .expect("request sent");
+        self.page(response).await
+    }
+}
+
+/// The `value` of the first input named `name` in `html`.
+pub fn field_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}

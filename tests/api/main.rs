@@ -8,5 +8,7 @@ mod email;
 mod events;
 mod helpers;
 mod jobs;
+mod pages;
 mod registrations;
 mod smtp;
+mod staff_pages;

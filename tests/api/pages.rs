@@ -1,0 +1,364 @@
+//! The public pages, driven like a browser without JavaScript: forms, redirects, cookies.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{field_value, spawn_app};
+
+#[tokio::test]
+async fn the_home_page_lists_published_events_with_price_and_seats() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"title": "Paella night", "capacity": 40,
+            "partner_city": {"name": "Toledo", "country": "Spain", "since_year": 1931}}))
+        .await;
+    app.create_event(json!({"title": "Secret draft", "status": "draft"}))
+        .await;
+    let mut b = app.browser();
+    let home = b.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.content_type.starts_with("text/html"));
+    assert!(home.body.contains("Paella night"));
+    assert!(home.body.contains(&format!("/events/{slug}")));
+    assert!(home.body.contains("Free – 25.00 EUR"), "price range shown");
+    assert!(home.body.contains("40 seats left"));
+    assert!(!home.body.contains("Secret draft"), "drafts are not public");
+    // The times are shown in the event's zone.
+    assert!(home.body.contains("18:00–23:00 (Europe/Madrid)"));
+
+    let partner = b.get("/partners/toledo").await;
+    assert_eq!(partner.status, StatusCode::OK);
+    assert!(partner.body.contains("Sister city since 1931"));
+    assert!(partner.body.contains("Paella night"));
+    let filtered = b.get("/?partner=toledo").await;
+    assert!(filtered.body.contains("Paella night"));
+    assert_eq!(
+        b.get("/?partner=atlantis").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_event_page_offers_register_or_the_waitlist_or_says_when_it_opens() {
+    let app = spawn_app().await;
+    let open = app.create_event(json!({"capacity": 1})).await;
+    let mut b = app.browser();
+    let page = b.get(&format!("/events/{open}")).await;
+    assert!(page.body.contains(">Register</a>"));
+    app.register(&open, "adult", &["Ana"]).await;
+    let page = b.get(&format!("/events/{open}")).await;
+    assert!(
+        page.body.contains("Join the waitlist"),
+        "full event offers the waitlist"
+    );
+
+    let later = app
+        .create_event(json!({"registration_opens_at": "2031-01-10T09:00"}))
+        .await;
+    let page = b.get(&format!("/events/{later}")).await;
+    assert!(
+        page.body
+            .contains("Registration opens on Friday 10 January 2031, 09:00")
+    );
+    assert!(!page.body.contains(">Register</a>"));
+
+    let draft = app.create_event(json!({"status": "draft"})).await;
+    assert_eq!(
+        b.get(&format!("/events/{draft}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_group_registers_through_the_form_and_lands_on_its_private_page() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"consents": ["I agree to the photo policy."]}))
+        .await;
+    let mut b = app.browser();
+    let form = b.get(&format!("/events/{slug}/register")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("I agree to the photo policy."));
+    let path = format!("/events/{slug}/register");
+    // Without JavaScript, "Add another participant" is a submit button: a second row appears
+    // and what was typed stays.
+    let two = b
+        .submit(
+            &path,
+            &[
+                ("contact.name", "Ana García"),
+                ("contact.email", "ana@example.org"),
+                ("contact.language", "es"),
+                ("participants[0].name", "Ana García"),
+                ("participants[0].offering", "adult"),
+                ("participants[0].notes", ""),
+                ("action", "add"),
+            ],
+        )
+        .await;
+    assert_eq!(two.status, StatusCode::OK);
+    assert!(two.body.contains("participants[1].name"));
+    assert_eq!(
+        field_value(&two.body, "contact.name").as_deref(),
+        Some("Ana García")
+    );
+    let done = b
+        .submit(
+            &path,
+            &[
+                ("contact.name", "Ana García"),
+                ("contact.email", "ana@example.org"),
+                ("contact.language", "es"),
+                ("participants[0].name", "Ana García"),
+                ("participants[0].offering", "adult"),
+                ("participants[0].notes", "vegetarian"),
+                ("participants[1].name", "Luis García"),
+                ("participants[1].offering", "free"),
+                ("participants[1].notes", ""),
+                ("consent", "0"),
+                ("action", "register"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let location = done.location.expect("redirect");
+    assert!(location.starts_with("/r/"));
+    let token = location.trim_start_matches("/r/").to_owned();
+    let registration = app.registration(&token).await;
+    assert_eq!(registration["status"], "pending_payment");
+    assert_eq!(registration["contact"]["language"], "es");
+    assert_eq!(registration["participants"][0]["notes"], "vegetarian");
+    assert_eq!(registration["participants"].as_array().unwrap().len(), 2);
+
+    let private = b.get(&location).await;
+    assert_eq!(private.status, StatusCode::OK);
+    assert!(private.body.contains("Awaiting payment"));
+    assert!(private.body.contains("Luis García"));
+    assert!(private.body.contains("25.00 EUR"));
+    assert!(
+        !private.body.contains("calendar.ics"),
+        "no calendar before confirmation"
+    );
+    // Not confirmed yet: no calendar file.
+    assert_eq!(
+        b.get(&format!("{location}/calendar.ics")).await.status,
+        StatusCode::CONFLICT
+    );
+}
+
+#[tokio::test]
+async fn a_form_with_errors_comes_back_with_every_value_and_each_message_by_its_field() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"consents": ["I agree to the photo policy."]}))
+        .await;
+    let mut b = app.browser();
+    b.get(&format!("/events/{slug}/register")).await;
+    let page = b
+        .submit(
+            &format!("/events/{slug}/register"),
+            &[
+                ("contact.name", "Ana"),
+                ("contact.email", "not-an-email"),
+                ("contact.language", "en"),
+                ("participants[0].name", ""),
+                ("participants[0].offering", "adult"),
+                ("participants[0].notes", "no nuts"),
+                ("action", "register"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        field_value(&page.body, "contact.email").as_deref(),
+        Some("not-an-email")
+    );
+    assert!(page.body.contains(">no nuts</textarea>"));
+    // A summary at the top links to each field, and each field carries its message.
+    assert!(page.body.contains("href=\"#contact-email\""));
+    assert!(page.body.contains("href=\"#participants-0-name\""));
+    assert!(page.body.contains("href=\"#accept-consents\""));
+    assert!(page.body.contains("id=\"contact-email-error\""));
+    assert!(
+        page.body
+            .contains("aria-invalid=\"true\" aria-describedby=\"participants-0-name-error\"")
+    );
+    assert!(
+        twinning::db::registrations::list_for_event(
+            &app.ctx.db,
+            twinning::db::events::find_by_slug(&app.ctx.db, &slug)
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            None
+        )
+        .await
+        .unwrap()
+        .is_empty(),
+        "nothing was registered"
+    );
+}
+
+#[tokio::test]
+async fn a_form_posted_without_the_browsers_token_is_refused() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let mut b = app.browser();
+    b.get(&format!("/events/{slug}/register")).await;
+    let fields = [
+        ("contact.name", "Ana"),
+        ("contact.email", "ana@example.org"),
+        ("participants[0].name", "Ana"),
+        ("participants[0].offering", "free"),
+    ];
+    let page = b
+        .post_form(&format!("/events/{slug}/register"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains("This form has expired"));
+    // A token from another browser does not help either.
+    let mut other = app.browser();
+    other.get(&format!("/events/{slug}/register")).await;
+    let mut forged = vec![("csrf", other.csrf.as_str())];
+    forged.extend_from_slice(&fields);
+    let page = b
+        .post_form(&format!("/events/{slug}/register"), &forged)
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_confirmed_registration_shows_qr_codes_a_calendar_file_and_can_be_cancelled() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({"title": "Concert"})).await;
+    let created = app.register(&slug, "free", &["Mei", "Jonas"]).await;
+    let token = created["token"].as_str().unwrap();
+    let mut b = app.browser();
+    let page = b.get(&format!("/r/{token}")).await;
+    assert!(page.body.contains("Confirmed"));
+    assert_eq!(
+        page.body.matches("<svg").count(),
+        2,
+        "one QR code per participant"
+    );
+    assert!(!page.body.contains(token) || page.body.matches(token).count() >= 1);
+    let ics = b.get(&format!("/r/{token}/calendar.ics")).await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(ics.content_type.starts_with("text/calendar"));
+    assert!(ics.body.contains("SUMMARY:Concert"));
+    assert!(ics.body.contains("TZID=Europe/Madrid"));
+
+    let confirm = b.get(&format!("/r/{token}/cancel")).await;
+    assert!(
+        confirm
+            .body
+            .contains("Nothing has been paid, so no refund is due.")
+    );
+    let done = b.submit(&format!("/r/{token}/cancel"), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.status_of(token).await, "cancelled");
+    assert!(
+        b.get(&format!("/r/{token}"))
+            .await
+            .body
+            .contains("Cancelled")
+    );
+}
+
+#[tokio::test]
+async fn the_cancel_page_states_what_was_paid() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let created = app.register(&slug, "adult", &["Ana"]).await;
+    let token = created["token"].as_str().unwrap();
+    let response = app
+        .staff_post(
+            &format!("/api/v1/registrations/{token}/payments"),
+            &json!({"method": "cash", "amount": {"amount_minor": 2500, "currency": "EUR"}}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let mut b = app.browser();
+    let page = b.get(&format!("/r/{token}/cancel")).await;
+    assert!(page.body.contains("You have paid 25.00 EUR"));
+}
+
+#[tokio::test]
+async fn a_waitlisted_visitor_claims_an_offered_seat_on_the_offer_page() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({"capacity": 1})).await;
+    let first = app.register(&slug, "free", &["Ana"]).await;
+    let second = app.register(&slug, "free", &["Ben"]).await;
+    let token = second["token"].as_str().unwrap();
+    let mut b = app.browser();
+    assert!(
+        b.get(&format!("/r/{token}"))
+            .await
+            .body
+            .contains("On the waitlist")
+    );
+    assert!(
+        b.get(&format!("/offers/{token}"))
+            .await
+            .body
+            .contains("no longer open")
+    );
+
+    let first_token = first["token"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/registrations/{first_token}/cancel"),
+        &json!({}),
+    )
+    .await;
+    let offer = b.get(&format!("/offers/{token}")).await;
+    assert!(offer.body.contains("A seat is free for you"));
+    let claimed = b.submit(&format!("/offers/{token}"), &[]).await;
+    assert_eq!(claimed.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.status_of(token).await, "confirmed");
+    app.assert_seat_counters_match(&slug).await;
+}
+
+#[tokio::test]
+async fn the_calendar_feed_lists_upcoming_published_events() {
+    let app = spawn_app().await;
+    app.create_event(json!({"title": "Flamenco evening"})).await;
+    app.create_event(json!({"title": "Hidden draft", "status": "draft"}))
+        .await;
+    let mut b = app.browser();
+    let feed = b.get("/events.ics").await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.content_type.starts_with("text/calendar"));
+    assert!(feed.body.contains("SUMMARY:Flamenco evening"));
+    assert!(!feed.body.contains("Hidden draft"));
+}
+
+#[tokio::test]
+async fn unknown_pages_and_tokens_get_a_styled_page_not_a_stack_trace() {
+    let app = spawn_app().await;
+    let mut b = app.browser();
+    for path in [
+        "/nowhere",
+        "/r/not-a-token",
+        "/offers/xyz",
+        "/events/none",
+        "/partners/none",
+    ] {
+        let page = b.get(path).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(page.content_type.starts_with("text/html"), "{path}");
+        assert!(page.body.contains("Page not found"), "{path}");
+        assert!(page.body.contains("/static/app.css"), "{path} is styled");
+    }
+    // A malformed form body is a 400 page, not a 500.
+    let page = b.post_form("/events/none/register", &[("csrf", "x")]).await;
+    assert!(page.status.is_client_error());
+    // The JSON API keeps answering JSON.
+    let api = app.get("/api/v1/nothing").await;
+    assert!(
+        api.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+}
