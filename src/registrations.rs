@@ -19,6 +19,9 @@ use crate::error::{AppError, Result};
 use crate::jobs::{Job, Scheduled};
 use crate::state::Ctx;
 
+/// The message when an event's consent statements were not accepted.
+pub const CONSENT_REQUIRED: &str = "must be accepted to register";
+
 /// Largest group one registration may bring.
 pub const MAX_PARTICIPANTS: usize = 20;
 
@@ -231,7 +234,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     let mut errors = crate::error::FieldCollector::default();
     let mut chosen: Vec<&OfferingRow> = Vec::with_capacity(new.participants.len());
     if !event.consents.trim().is_empty() && !new.accept_consents {
-        errors.add("accept_consents", "must be accepted to register");
+        errors.add("accept_consents", CONSENT_REQUIRED);
     }
     for (i, p) in new.participants.iter().enumerate() {
         match offerings.iter().find(|o| o.key == p.offering) {

@@ -323,8 +323,17 @@ pub async fn register_submit(
         accept_consents: page.consents_accepted.iter().all(|a| *a),
     };
     page.participants = participants;
+    let consent_missing = !page.consents_accepted.iter().all(|a| *a);
     let result = match parse_registration(body) {
         Ok(new) => registrations::submit(&ctx, &slug, new).await,
+        // Report a missing consent together with the other fields, not on the next attempt.
+        Err(AppError::Validation(mut fields)) if consent_missing => {
+            fields.insert(
+                "accept_consents".to_owned(),
+                crate::registrations::CONSENT_REQUIRED.to_owned(),
+            );
+            Err(AppError::Validation(fields))
+        }
         Err(e) => Err(e),
     };
     match result {
