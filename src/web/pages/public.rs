@@ -160,11 +160,32 @@ impl RegisterPage {
 
     /// Every message with the id of its field, for the summary at the top.
     fn summary(&self) -> Vec<(String, String)> {
-        self.errors
-            .iter()
+        let mut fields: Vec<(&String, &String)> = self.errors.iter().collect();
+        fields.sort_by_key(|(name, _)| form_order(name));
+        fields
+            .into_iter()
             .map(|(name, message)| (field_id(name), format!("{}: {message}", label(name))))
             .collect()
     }
+}
+
+/// Where a field comes in the form, so the error summary follows the page.
+fn form_order(name: &str) -> (usize, usize, String) {
+    let participant = name
+        .strip_prefix("participants[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(i, _)| i.parse::<usize>().ok());
+    let rank = match name {
+        "contact.name" => 0,
+        "contact.email" => 1,
+        "contact.language" => 2,
+        "participants" => 3,
+        _ if participant.is_some() => 4,
+        "payment" => 5,
+        "accept_consents" => 6,
+        _ => 7,
+    };
+    (rank, participant.unwrap_or(0), name.to_owned())
 }
 
 /// A field path in words, for the error summary.
