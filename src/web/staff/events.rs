@@ -41,7 +41,7 @@ struct EventsPage {
 pub async fn list_events(State(ctx): State<Ctx>, session: StaffSession) -> PageResult {
     session.require(Role::Staff)?;
     let mut rows = db_events::list_all(&ctx.db).await?;
-    rows.sort_by(|a, b| b.starts_at.cmp(&a.starts_at));
+    rows.sort_by_key(|e| std::cmp::Reverse(e.starts_at));
     Ok(render(&EventsPage {
         l: session.layout(&ctx, "Events"),
         events: rows
