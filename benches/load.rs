@@ -25,6 +25,8 @@ struct Args {
     rush_seats: usize,
     /// Confirmation emails to send through the server's SMTP pipeline (0 = skip).
     emails: usize,
+    /// Requests per page and concurrency in the page benchmark (0 = skip).
+    pages: usize,
     /// Port of the SMTP sink this tool runs (the server's SMTP_URL must point at it).
     smtp_port: u16,
 }
@@ -39,6 +41,7 @@ fn parse_args() -> Args {
         rush: 500,
         rush_seats: 100,
         emails: 0,
+        pages: 2000,
         smtp_port: 2525,
     };
     let mut it = std::env::args().skip(1);
@@ -59,12 +62,13 @@ fn parse_args() -> Args {
             "--rush" => args.rush = value().parse().expect("number"),
             "--rush-seats" => args.rush_seats = value().parse().expect("number"),
             "--emails" => args.emails = value().parse().expect("number"),
+            "--pages" => args.pages = value().parse().expect("number"),
             "--smtp-port" => args.smtp_port = value().parse().expect("port"),
             "--bench" => {} // passed by `cargo bench`
             "--help" | "-h" => {
                 println!(
                     "load --url URL --token STAFF_TOKEN [--server-pid PID] [--concurrency 1,8,32] \
-                     [--requests 4000] [--rush 500] [--rush-seats 100] [--emails 5000 --smtp-port 2525]"
+                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000] [--emails 5000 --smtp-port 2525]"
                 );
                 std::process::exit(0);
             }
@@ -122,12 +126,27 @@ async fn run_level(
     concurrency: usize,
     total: usize,
 ) -> (Duration, Histogram<u64>, usize) {
+    let (client, url) = (client.clone(), url.to_owned());
+    drive(concurrency, total, 201, move |i| {
+        client.post(&url).json(&registration(i))
+    })
+    .await
+}
+
+/// Sends `total` requests made by `make(i)` with `concurrency` in flight; returns (elapsed,
+/// histogram µs, answers other than `expected`).
+async fn drive(
+    concurrency: usize,
+    total: usize,
+    expected: u16,
+    make: impl Fn(usize) -> reqwest::RequestBuilder + Send + Sync + 'static,
+) -> (Duration, Histogram<u64>, usize) {
+    let make = Arc::new(make);
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..concurrency {
-        let client = client.clone();
-        let url = url.to_owned();
+        let make = make.clone();
         let next = next.clone();
         tasks.push(tokio::spawn(async move {
             let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram");
@@ -138,8 +157,8 @@ async fn run_level(
                     break;
                 }
                 let t = Instant::now();
-                let response = client.post(&url).json(&registration(i)).send().await;
-                let ok = matches!(&response, Ok(r) if r.status().as_u16() == 201);
+                let response = make(i).send().await;
+                let ok = matches!(&response, Ok(r) if r.status().as_u16() == expected);
                 if let Ok(r) = response {
                     let _ = r.bytes().await;
                 }
@@ -160,6 +179,50 @@ async fn run_level(
         errors += e;
     }
     (started.elapsed(), hist, errors)
+}
+
+/// Page latency: the event page, the registration form, the home page and a private page,
+/// each fetched `total` times at concurrency 1 and 8.
+async fn pages_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
+    let slug = format!("pages-{run}");
+    create_event(client, args, &slug, Some(500)).await;
+    // Some registrations so the pages show real seat counts.
+    let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
+    run_level(client, &url, 4, 200).await;
+    let created: Value = client
+        .post(&url)
+        .json(&registration(1))
+        .send()
+        .await
+        .expect("registered")
+        .json()
+        .await
+        .expect("json");
+    let token = created["token"].as_str().unwrap_or_default().to_owned();
+    println!();
+    println!("| page | concurrency | requests | pages/s | p50 ms | p99 ms | non-200 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (name, path) in [
+        ("event page", format!("/events/{slug}")),
+        ("registration form", format!("/events/{slug}/register")),
+        ("home", "/".to_owned()),
+        ("private page", format!("/r/{token}")),
+    ] {
+        for c in [1, 8] {
+            let page_url = format!("{}{path}", args.url);
+            let client = client.clone();
+            let make = move |_| client.get(&page_url);
+            drive(c, 200, 200, make.clone()).await;
+            let (elapsed, hist, errors) = drive(c, args.pages, 200, make).await;
+            println!(
+                "| {name} | {c} | {} | {:.0} | {:.2} | {:.2} | {errors} |",
+                args.pages,
+                args.pages as f64 / elapsed.as_secs_f64(),
+                hist.value_at_quantile(0.50) as f64 / 1000.0,
+                hist.value_at_quantile(0.99) as f64 / 1000.0,
+            );
+        }
+    }
 }
 
 fn peak_rss_mb(pid: Option<u32>) -> Option<f64> {
@@ -203,6 +266,9 @@ async fn main() {
 
     if args.rush > 0 {
         rush(&client, &args, run).await;
+    }
+    if args.pages > 0 {
+        pages_benchmark(&client, &args, run).await;
     }
     if args.emails > 0 {
         email_benchmark(&client, &args).await;
