@@ -210,7 +210,8 @@ impl TestApp {
         json["slug"].as_str().expect("slug").to_owned()
     }
 
-    /// Registers `names` (one participant each, on `offering`) in one registration.
+    /// Registers `names` (one participant each, on `offering`) in one registration, accepting
+    /// the event's consent statements.
     pub async fn register(&self, slug: &str, offering: &str, names: &[&str]) -> Value {
         let participants: Vec<Value> = names
             .iter()
@@ -219,7 +220,8 @@ impl TestApp {
         let body = json!({
             "contact": {"name": names[0], "email": "contact@example.org", "language": "en"},
             "participants": participants,
-            "payment": "later"
+            "payment": "later",
+            "accept_consents": true
         });
         let response = self
             .post(&format!("/api/v1/events/{slug}/registrations"), &body)

@@ -447,3 +447,100 @@ async fn staff_sign_in_find_a_registration_record_a_payment_and_the_participant_
     assert_eq!(sign_out, json!(true));
     c.close().await;
 }
+
+/// Every page, as the server sent it (including forms re-rendered with errors), passes the Nu
+/// HTML Checker (the W3C validator, `vnu.jar` from npm, run on this machine's Java).
+#[tokio::test]
+async fn every_page_is_valid_html() {
+    let app = sample_app().await;
+    let festival = "toledo-spain-festival";
+    let created = app.register(festival, "general", &["Mei Tanaka"]).await;
+    let confirmed = created["token"].as_str().unwrap().to_owned();
+    let created = app.register(festival, "gala-dinner", &["Sam Okafor"]).await;
+    let pending = created["token"].as_str().unwrap().to_owned();
+    let reg_id = twinning::registrations::find(&app.ctx, &pending)
+        .await
+        .unwrap()
+        .id;
+
+    let mut pages: Vec<(String, String)> = Vec::new();
+    let mut b = app.browser();
+    for path in [
+        "/".to_owned(),
+        "/?partner=toledo-spain".to_owned(),
+        format!("/events/{festival}"),
+        "/events/delmenhorst-youth-orchestra".to_owned(),
+        format!("/events/{festival}/register"),
+        format!("/events/{festival}/register?participants=3"),
+        format!("/r/{confirmed}"),
+        format!("/r/{pending}"),
+        format!("/r/{pending}/cancel"),
+        format!("/offers/{pending}"),
+        "/partners/toyohashi".to_owned(),
+        "/no-such-page".to_owned(),
+        "/staff/login".to_owned(),
+    ] {
+        let page = b.get(&path).await;
+        pages.push((path, page.body));
+    }
+    b.get(&format!("/events/{festival}/register")).await;
+    let errors = b
+        .submit(
+            &format!("/events/{festival}/register"),
+            &[
+                ("contact.email", "nope"),
+                ("participants[0].name", ""),
+                ("action", "register"),
+            ],
+        )
+        .await;
+    assert_eq!(errors.status.as_u16(), 422);
+    pages.push(("register with errors".to_owned(), errors.body));
+
+    let mut staff = app.staff_browser("valid@example.org", "admin").await;
+    for path in [
+        "/staff/".to_owned(),
+        "/staff/events".to_owned(),
+        "/staff/events/new".to_owned(),
+        format!("/staff/events/{festival}"),
+        format!("/staff/events/{festival}/edit"),
+        format!("/staff/events/{festival}/registrations"),
+        format!("/staff/registrations/{reg_id}"),
+        "/staff/users".to_owned(),
+        "/staff/outbox".to_owned(),
+        "/staff/outbox/1".to_owned(),
+    ] {
+        let page = staff.get(&path).await;
+        assert_eq!(page.status.as_u16(), 200, "{path}");
+        pages.push((path, page.body));
+    }
+    staff.get("/staff/events/new").await;
+    let errors = staff
+        .submit("/staff/events/new", &[("title", ""), ("action", "save")])
+        .await;
+    assert_eq!(errors.status.as_u16(), 422);
+    pages.push(("event form with errors".to_owned(), errors.body));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, (path, body)) in pages.iter().enumerate() {
+        let file = dir.path().join(format!("page-{i}.html"));
+        std::fs::write(&file, body).unwrap();
+        files.push((file, path.clone()));
+    }
+    let vnu = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/browser/node_modules/vnu-jar/build/dist/vnu.jar"
+    );
+    let output = Command::new("java")
+        .args(["-jar", vnu, "--errors-only", "--format", "gnu"])
+        .args(files.iter().map(|(f, _)| f))
+        .output()
+        .expect("java runs the Nu HTML Checker (npm ci --prefix tests/browser)");
+    let mut report = String::from_utf8_lossy(&output.stderr).into_owned();
+    report.push_str(&String::from_utf8_lossy(&output.stdout));
+    for (file, path) in &files {
+        report = report.replace(&file.display().to_string(), path);
+    }
+    assert!(output.status.success(), "invalid HTML:\n{report}");
+}

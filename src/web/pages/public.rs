@@ -409,12 +409,13 @@ struct RegistrationPage {
 /// The check-in code as an SVG QR code.
 pub fn qr_svg(code: &str) -> Option<String> {
     let qr = qrcode::QrCode::new(code.as_bytes()).ok()?;
-    Some(
-        qr.render::<qrcode::render::svg::Color<'_>>()
-            .min_dimensions(160, 160)
-            .quiet_zone(true)
-            .build(),
-    )
+    let svg = qr
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    // Inline in HTML: drop the XML declaration the renderer writes first.
+    svg.find("<svg").map(|start| svg[start..].to_owned())
 }
 
 /// A registration with everything the private pages show.
