@@ -41,7 +41,8 @@ pub fn router(ctx: Ctx) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             ctx.clone(),
             pages::html_errors,
-        ));
+        ))
+        .layer(axum::middleware::from_fn(pages::security_headers));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -106,6 +107,7 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             rate_limit::limit_registrations,
         ))
         .route("/static/app.css", get(pages::stylesheet))
+        .route("/static/app.js", get(pages::script))
         .merge(staff::router())
         .layer(axum::Extension(staff::LoginLimiter::per_minute(10)))
 }

@@ -362,3 +362,21 @@ async fn unknown_pages_and_tokens_get_a_styled_page_not_a_stack_trace() {
             .starts_with("application/json")
     );
 }
+
+#[tokio::test]
+async fn private_pages_are_not_cached_and_never_leak_their_address_to_other_sites() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let created = app.register(&slug, "free", &["Ana"]).await;
+    let token = created["token"].as_str().unwrap();
+    let response = app.get(&format!("/r/{token}")).await;
+    let h = response.headers();
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert_eq!(h["cache-control"], "no-store");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+    let public = app.get(&format!("/events/{slug}")).await;
+    assert!(public.headers().get("cache-control").is_none());
+    assert_eq!(public.headers()["referrer-policy"], "same-origin");
+}

@@ -185,6 +185,51 @@ pub async fn html_errors(State(ctx): State<Ctx>, request: Request, next: Next) -
     out
 }
 
+/// Middleware for the pages: headers every HTML response carries. Private links carry their
+/// token in the path, so no page sends a Referer to other sites, and private and staff pages
+/// are never stored by caches.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let private = ["/r/", "/offers/", "/staff"]
+        .iter()
+        .any(|p| request.uri().path().starts_with(p));
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+             script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ),
+    );
+    if private {
+        h.insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
+}
+
+/// The small script of progressive enhancements (focus the error summary ...).
+pub async fn script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../../templates/app.js"),
+    )
+        .into_response()
+}
+
 /// The one stylesheet, served with a long cache lifetime.
 pub async fn stylesheet() -> Response {
     (
