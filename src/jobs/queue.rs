@@ -144,11 +144,17 @@ impl JobQueue {
             })
         }
 
+        // The sweep delivers emails too: on shutdown it finishes the round it is in (so no
+        // message is cut off between the SMTP server's "250" and the status update) and stops.
+        let (stop, mut stopped) = tokio::sync::watch::channel(false);
         let sweep_ctx = ctx.clone();
         let sweeper = tokio::spawn(async move {
             let mut tick = tokio::time::interval(super::SWEEP_INTERVAL);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    _ = stopped.changed() => break,
+                }
                 match super::sweep(&sweep_ctx).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(handled = n, "sweep handled overdue deadlines"),
@@ -207,10 +213,12 @@ impl JobQueue {
         let result = monitor
             .run_with_signal(async move {
                 shutdown.await;
+                tracing::info!("shutting down: finishing jobs in flight");
+                let _ = stop.send(true);
                 Ok(())
             })
             .await;
-        sweeper.abort();
+        let _ = sweeper.await;
         result.context("running job workers")
     }
 }
