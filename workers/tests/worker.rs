@@ -11,7 +11,12 @@ use twinning::registrations::{self, Actor, NewRegistration};
 async fn database_url(dir: &tempfile::TempDir) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(server) if !server.is_empty() => {
-            let name = format!("twinning_test_worker_{}", std::process::id());
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let name = format!(
+                "twinning_test_worker_{}_{}",
+                std::process::id(),
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
             let admin = sqlx::PgPool::connect(&server)
                 .await
                 .expect("TEST_DATABASE_URL reachable");
