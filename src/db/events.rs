@@ -498,3 +498,16 @@ pub async fn partner_by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<Partn
         .await)
     .context("finding partner city")
 }
+
+/// An event's offerings and its partner city, as pages and the API show them together.
+pub async fn offerings_and_partner(
+    db: &Db,
+    event: &EventRow,
+) -> anyhow::Result<(Vec<OfferingRow>, Option<PartnerCityRow>)> {
+    let offerings = offerings(db, event.id).await?;
+    let partner = match event.partner_city_id {
+        Some(id) => partner_by_id(db, id).await?,
+        None => None,
+    };
+    Ok((offerings, partner))
+}

@@ -625,11 +625,7 @@ pub fn consent_lines(stored: &str) -> Vec<String> {
 }
 
 async fn load_event_json(ctx: &Ctx, row: &EventRow) -> Result<EventJson> {
-    let offerings = db_events::offerings(&ctx.db, row.id).await?;
-    let partner = match row.partner_city_id {
-        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
-        None => None,
-    };
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
     Ok(event_json(row, &offerings, partner.as_ref()))
 }
 
@@ -709,11 +705,7 @@ pub async fn update_event(
     let row = db_events::find_by_slug(&ctx.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let offerings = db_events::offerings(&ctx.db, row.id).await?;
-    let partner = match row.partner_city_id {
-        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
-        None => None,
-    };
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
     let base = stored_draft(&row, &offerings, partner.as_ref())?;
     let draft = build_draft(body, Some(base))?;
     events::update(&ctx, row.id, &draft, &staff.actor()).await?;

@@ -241,14 +241,10 @@ async fn load_json(ctx: &Ctx, reg: &RegistrationRow, staff_view: bool) -> Result
         .iter()
         .map(|p| p.amount_minor)
         .sum();
-    let slug = match db_events::list_all(&ctx.db)
+    let slug = db_events::find_by_id(&ctx.db, reg.event_id)
         .await?
-        .into_iter()
-        .find(|e| e.id == reg.event_id)
-    {
-        Some(e) => e.slug,
-        None => String::new(),
-    };
+        .map(|e| e.slug)
+        .unwrap_or_default();
     let mut json = registration_json(ctx, &slug, reg, &participants, paid, staff_view);
     if staff_view {
         json.history = Some(history(ctx, reg.id).await?);

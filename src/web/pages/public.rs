@@ -91,11 +91,7 @@ async fn public_event(ctx: &Ctx, slug: &str) -> PageResult<(EventRow, EventView)
         .await?
         .filter(|e| e.status != EventStatus::Draft.as_str())
         .ok_or(AppError::NotFound)?;
-    let offerings = db_events::offerings(&ctx.db, event.id).await?;
-    let partner = match event.partner_city_id {
-        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
-        None => None,
-    };
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &event).await?;
     let view = EventView::new(&event, &offerings, partner.as_ref(), ctx.clock.now());
     Ok((event, view))
 }
@@ -434,11 +430,7 @@ async fn load(ctx: &Ctx, token: &str) -> PageResult<Loaded> {
     let event_row = db_events::find_by_id(&ctx.db, reg.event_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let offerings = db_events::offerings(&ctx.db, event_row.id).await?;
-    let partner = match event_row.partner_city_id {
-        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
-        None => None,
-    };
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &event_row).await?;
     let event = EventView::new(&event_row, &offerings, partner.as_ref(), ctx.clock.now());
     let participants = db_regs::participants(&ctx.db, reg.id).await?;
     let payments = db_regs::payments(&ctx.db, reg.id).await?;

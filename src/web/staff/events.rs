@@ -457,11 +457,7 @@ async fn save(
     let body = v.body(editing.is_none(), &mut errors);
     let base = match &editing {
         Some(row) => {
-            let offerings = db_events::offerings(&ctx.db, row.id).await?;
-            let partner = match row.partner_city_id {
-                Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
-                None => None,
-            };
+            let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
             Some(stored_draft(row, &offerings, partner.as_ref())?)
         }
         None => None,
@@ -520,11 +516,7 @@ pub async fn edit_event_form(
 ) -> PageResult {
     session.require(Role::Staff)?;
     let row = event_by_slug(&ctx, &slug).await?;
-    let offerings = db_events::offerings(&ctx.db, row.id).await?;
-    let partner = match row.partner_city_id {
-        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
-        None => None,
-    };
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
     Ok(render(&EventFormPage {
         l: session.layout(&ctx, format!("Edit {}", row.title)),
         csrf: session.csrf.clone(),
@@ -569,11 +561,7 @@ pub async fn change_status(
         )
         .into());
     }
-    let offerings = db_events::offerings(&ctx.db, row.id).await?;
-    let partner = match row.partner_city_id {
-        Some(id) => db_events::partner_by_id(&ctx.db, id).await?,
-        None => None,
-    };
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
     let base = stored_draft(&row, &offerings, partner.as_ref())?;
     let draft = build_draft(
         EventBody {
