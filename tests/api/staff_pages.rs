@@ -481,3 +481,57 @@ async fn admins_create_staff_users_change_roles_and_deactivate_them() {
         .await;
     assert_eq!(vol.get("/staff/events").await.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn cookies_are_secure_when_the_site_is_served_over_https() {
+    let app = crate::helpers::spawn_app_with(
+        |s| s.base_url = Some("https://twinning.example.org".into()),
+        false,
+    )
+    .await;
+    let response = app.get("/staff/login").await;
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn cancelling_an_event_needs_the_confirmation_box_and_emails_every_registrant() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    app.register(&slug, "free", &["Ana"]).await;
+    app.register(&slug, "adult", &["Ben"]).await;
+    let mut b = app.staff_browser("staff@example.org", "staff").await;
+    b.get(&format!("/staff/events/{slug}")).await;
+    let page = b
+        .submit(
+            &format!("/staff/events/{slug}/status"),
+            &[("status", "cancelled")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert_eq!(app.event(&slug).await["status"], "published");
+    let page = b
+        .submit(
+            &format!("/staff/events/{slug}/status"),
+            &[("status", "cancelled"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.event(&slug).await["status"], "cancelled");
+    let emails = twinning::db::outbox::list(
+        &app.ctx.db,
+        &twinning::db::outbox::OutboxFilter {
+            kind: Some("event_cancelled".into()),
+            ..Default::default()
+        },
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(emails.len(), 2, "both registrants are told");
+    // The public page says so, and the form no longer takes registrations.
+    let mut visitor = app.browser();
+    let page = visitor.get(&format!("/events/{slug}")).await;
+    assert!(page.body.contains("This event has been cancelled."));
+    assert!(!page.body.contains(">Register</a>"));
+}
