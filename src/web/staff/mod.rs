@@ -318,12 +318,14 @@ struct DashboardPage {
 /// `GET /staff/`: upcoming events with seats and pending work; failed emails need attention.
 pub async fn dashboard(State(ctx): State<Ctx>, session: StaffSession) -> PageResult {
     let now = ctx.clock.now();
-    let mut events = Vec::new();
-    for e in crate::db::events::list_all(&ctx.db)
+    let mut upcoming: Vec<_> = crate::db::events::list_all(&ctx.db)
         .await?
         .into_iter()
         .filter(|e| e.ends_at >= now)
-    {
+        .collect();
+    upcoming.sort_by_key(|e| e.starts_at);
+    let mut events = Vec::new();
+    for e in upcoming {
         let awaiting = if session.role >= Role::Staff {
             crate::db::registrations::list_for_event(&ctx.db, e.id, Some("awaiting_approval"))
                 .await?
