@@ -293,8 +293,9 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         now,
     )
     .await?;
+    let mut codes = Vec::with_capacity(chosen.len());
     for (position, (p, offering)) in new.participants.iter().zip(&chosen).enumerate() {
-        regs::insert_participant(
+        let code = regs::insert_participant(
             &mut tx,
             id,
             offering.id,
@@ -304,6 +305,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             &p.notes,
         )
         .await?;
+        codes.push(Some(code));
     }
     if status.holds_seats() {
         events::add_held(&mut tx, event.id, &request, 1).await?;
@@ -343,6 +345,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             .zip(&chosen)
             .map(|(p, o)| (p.name.as_str().to_owned(), o.name.clone()))
             .collect(),
+        codes,
         paid: 0,
         event: event.clone(),
     };

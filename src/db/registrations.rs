@@ -51,6 +51,8 @@ pub struct ParticipantRow {
     pub notes: String,
     /// The code shown as a QR code at the door.
     pub checkin_code: Option<String>,
+    /// When the participant was checked in.
+    pub checked_in_at: Option<DateTime<Utc>>,
 }
 
 /// One recorded state change.
@@ -124,7 +126,7 @@ pub async fn insert(
     .context("inserting registration")
 }
 
-/// Inserts one participant of a registration.
+/// Inserts one participant of a registration; returns their new check-in code.
 pub async fn insert_participant(
     tx: &mut Tx,
     registration_id: i64,
@@ -133,7 +135,7 @@ pub async fn insert_participant(
     price_minor: i64,
     position: i64,
     notes: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     const SQL: &str = "INSERT INTO participants (registration_id, offering_id, name, price_minor, position, \
         notes, checkin_code) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let checkin_code = crate::domain::token::checkin_code();
@@ -151,7 +153,7 @@ pub async fn insert_participant(
             .map(|r| r.rows_affected())
     })
     .context("inserting participant")?;
-    Ok(())
+    Ok(checkin_code)
 }
 
 /// Finds a registration by the selector part of its token.
@@ -289,7 +291,7 @@ pub async fn record_transition(
 macro_rules! select_participants {
     () => {
         "SELECT p.id, p.registration_id, p.offering_id, o.key AS offering_key, o.name AS offering_name, p.name, \
-         p.price_minor, p.notes, p.checkin_code FROM participants p JOIN offerings o ON o.id = p.offering_id"
+         p.price_minor, p.notes, p.checkin_code, p.checked_in_at FROM participants p JOIN offerings o ON o.id = p.offering_id"
     };
 }
 

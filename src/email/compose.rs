@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::EmailKind;
 use super::ics::{CalendarEntry, calendar_file};
-use super::render::{MailContext, paragraphs, render};
+use super::render::{CheckinCode, MailContext, paragraphs, render};
 use crate::db::events::{self, EventRow};
 use crate::db::outbox::{self, NewOutboxRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
@@ -171,6 +171,8 @@ pub struct Loaded {
     pub registration: RegistrationRow,
     /// (participant name, offering name).
     pub participants: Vec<(String, String)>,
+    /// Check-in codes, in the order of `participants`.
+    pub codes: Vec<Option<String>>,
     /// Amount paid so far, in minor units.
     pub paid: i64,
 }
@@ -182,8 +184,9 @@ impl Loaded {
             .await?
             .ok_or_else(|| anyhow::anyhow!("registration {registration_id} vanished"))?;
         let event = events::lock(tx, registration.event_id).await?;
-        let participants = regs::participants_tx(tx, registration_id)
-            .await?
+        let rows = regs::participants_tx(tx, registration_id).await?;
+        let codes = rows.iter().map(|p| p.checkin_code.clone()).collect();
+        let participants = rows
             .into_iter()
             .map(|p| (p.name, p.offering_name))
             .collect();
@@ -192,6 +195,7 @@ impl Loaded {
             event,
             registration,
             participants,
+            codes,
             paid,
         })
     }
@@ -212,6 +216,15 @@ fn registration_context(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra
         event_when: event_when(event),
         event_venue: event.venue.clone(),
         participants: data.participants.clone(),
+        checkin: if kind == EmailKind::Confirmed {
+            data.participants
+                .iter()
+                .zip(&data.codes)
+                .filter_map(|((name, _), code)| code.as_ref().map(|c| CheckinCode::new(name, c)))
+                .collect()
+        } else {
+            Vec::new()
+        },
         amount_total: money(reg.total_minor, &reg.currency),
         amount_paid: money(paid, &reg.currency),
         amount_due: money((reg.total_minor - paid).max(0), &reg.currency),

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod capacity;
+mod checkin;
 mod cli;
 mod email;
 mod events;

@@ -424,6 +424,10 @@ async fn staff_sign_in_find_a_registration_record_a_payment_and_the_participant_
             "edit event form",
         ),
         ("/staff/users", "staff users"),
+        (
+            "/staff/events/delmenhorst-youth-orchestra/checkin?q=garc",
+            "check-in page",
+        ),
         ("/staff/outbox", "outbox"),
     ] {
         c.goto(path).await;
@@ -509,6 +513,7 @@ async fn every_page_is_valid_html() {
         "/staff/users".to_owned(),
         "/staff/outbox".to_owned(),
         "/staff/outbox/1".to_owned(),
+        format!("/staff/events/{festival}/checkin?q=mei"),
     ] {
         let page = staff.get(&path).await;
         assert_eq!(page.status.as_u16(), 200, "{path}");

@@ -625,7 +625,7 @@ pub fn consent_lines(stored: &str) -> Vec<String> {
 }
 
 async fn load_event_json(ctx: &Ctx, row: &EventRow) -> Result<EventJson> {
-    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, row).await?;
     Ok(event_json(row, &offerings, partner.as_ref()))
 }
 

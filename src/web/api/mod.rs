@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`.
 
+pub mod checkins;
 pub mod events;
 pub mod outbox;
 pub mod registrations;
@@ -49,6 +50,11 @@ pub fn router() -> Router<Ctx> {
         .route(
             "/registrations/{token}/payments",
             post(registrations::record_payment),
+        )
+        .route("/checkins", post(checkins::create_checkin))
+        .route(
+            "/checkins/{code}",
+            axum::routing::delete(checkins::delete_checkin),
         )
         .route("/outbox", get(outbox::list_outbox))
         .route("/outbox/stats", get(outbox::outbox_stats))

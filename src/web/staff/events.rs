@@ -457,7 +457,7 @@ async fn save(
     let body = v.body(editing.is_none(), &mut errors);
     let base = match &editing {
         Some(row) => {
-            let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
+            let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, row).await?;
             Some(stored_draft(row, &offerings, partner.as_ref())?)
         }
         None => None,

@@ -4,6 +4,7 @@
 //! database keeps only its SHA-256 and a per-session anti-forgery token that every staff form
 //! repeats. Sign-in attempts are rate limited per client address and per email.
 
+pub mod door;
 pub mod events;
 pub mod outbox;
 pub mod registrations;
@@ -55,6 +56,18 @@ pub fn router() -> Router<Ctx> {
             get(events::edit_event_form).post(events::update_event),
         )
         .route("/staff/events/{slug}/status", post(events::change_status))
+        .route(
+            "/staff/events/{slug}/checkin",
+            get(door::door_page).post(door::door_code),
+        )
+        .route(
+            "/staff/events/{slug}/checkin/counts",
+            get(door::door_counts),
+        )
+        .route(
+            "/staff/events/{slug}/checkin/{participant}/{action}",
+            post(door::door_tap),
+        )
         .route(
             "/staff/events/{slug}/registrations",
             get(registrations::list_registrations),
