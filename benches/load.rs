@@ -27,6 +27,8 @@ struct Args {
     emails: usize,
     /// Requests per page and concurrency in the page benchmark (0 = skip).
     pages: usize,
+    /// Participants checked in by the door benchmark (0 = skip).
+    checkins: usize,
     /// Port of the SMTP sink this tool runs (the server's SMTP_URL must point at it).
     smtp_port: u16,
 }
@@ -42,6 +44,7 @@ fn parse_args() -> Args {
         rush_seats: 100,
         emails: 0,
         pages: 2000,
+        checkins: 2000,
         smtp_port: 2525,
     };
     let mut it = std::env::args().skip(1);
@@ -63,12 +66,13 @@ fn parse_args() -> Args {
             "--rush-seats" => args.rush_seats = value().parse().expect("number"),
             "--emails" => args.emails = value().parse().expect("number"),
             "--pages" => args.pages = value().parse().expect("number"),
+            "--checkins" => args.checkins = value().parse().expect("number"),
             "--smtp-port" => args.smtp_port = value().parse().expect("port"),
             "--bench" => {} // passed by `cargo bench`
             "--help" | "-h" => {
                 println!(
                     "load --url URL --token STAFF_TOKEN [--server-pid PID] [--concurrency 1,8,32] \
-                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000] [--emails 5000 --smtp-port 2525]"
+                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000] [--checkins 2000] [--emails 5000 --smtp-port 2525]"
                 );
                 std::process::exit(0);
             }
@@ -181,6 +185,59 @@ async fn drive(
     (started.elapsed(), hist, errors)
 }
 
+/// Check-in at the door: `args.checkins` free participants, then 20 scanners checking them in
+/// at once, each with its own codes.
+async fn checkins_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
+    let slug = format!("door-{run}");
+    create_event(client, args, &slug, None).await;
+    let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
+    let register = {
+        let (client, url) = (client.clone(), url.clone());
+        move |i: usize| {
+            client.post(&url).json(&json!({
+                "contact": {"name": format!("Guest {i}"), "email": format!("door{i}@example.org")},
+                "participants": [{"name": format!("Guest {i}"), "offering": "child"}]}))
+        }
+    };
+    let (_, _, errors) = drive(8, args.checkins, 201, register).await;
+    assert_eq!(errors, 0, "registrations for the door benchmark failed");
+    let list: Value = client
+        .get(format!("{url}?status=confirmed"))
+        .bearer_auth(&args.token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    let codes: Arc<Vec<String>> = Arc::new(
+        list.as_array()
+            .expect("array")
+            .iter()
+            .flat_map(|r| r["participants"].as_array().cloned().unwrap_or_default())
+            .filter_map(|p| p["checkin_code"].as_str().map(str::to_owned))
+            .collect(),
+    );
+    let total = codes.len();
+    let (client, base, token) = (client.clone(), args.url.clone(), args.token.clone());
+    let scan = move |i: usize| {
+        client
+            .post(format!("{base}/api/v1/checkins"))
+            .bearer_auth(&token)
+            .json(&json!({"code": codes[i]}))
+    };
+    let (elapsed, hist, errors) = drive(20, total, 201, scan).await;
+    println!();
+    println!(
+        "check-in: {total} participants checked in by 20 concurrent scanners in {:.2} s ({:.0}/s); p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {errors} not 201",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64(),
+        hist.value_at_quantile(0.50) as f64 / 1000.0,
+        hist.value_at_quantile(0.99) as f64 / 1000.0,
+        hist.max() as f64 / 1000.0,
+    );
+}
+
 /// Page latency: the event page, the registration form, the home page and a private page,
 /// each fetched `total` times at concurrency 1 and 8.
 async fn pages_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
@@ -269,6 +326,9 @@ async fn main() {
     }
     if args.pages > 0 {
         pages_benchmark(&client, &args, run).await;
+    }
+    if args.checkins > 0 {
+        checkins_benchmark(&client, &args, run).await;
     }
     if args.emails > 0 {
         email_benchmark(&client, &args).await;

@@ -74,6 +74,8 @@ pub struct ParticipantJson {
     pub offering_name: String,
     pub price: MoneyJson,
     pub notes: String,
+    /// The code shown as a QR code at the door.
+    pub checkin_code: Option<String>,
 }
 
 /// A registration as shown to its holder (and to staff, who also get `token` and `history`).
@@ -141,6 +143,7 @@ fn registration_json(
                 offering_name: p.offering_name.clone(),
                 price: money(p.price_minor, &r.currency),
                 notes: p.notes.clone(),
+                checkin_code: p.checkin_code.clone(),
             })
             .collect(),
         amount_total: money(r.total_minor, &r.currency),
