@@ -35,3 +35,49 @@ pub async fn audit(
     .context("writing audit entry")?;
     Ok(())
 }
+
+/// An audit entry as listed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditRow {
+    pub id: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Entries newest first, filtered by actor (exact), action (prefix, e.g. `registration.`) and
+/// event (the event itself, its registrations and its participants), at most `limit`.
+pub async fn list(
+    db: &super::Db,
+    actor: Option<&str>,
+    action: Option<&str>,
+    event_id: Option<i64>,
+    limit: i64,
+) -> anyhow::Result<Vec<AuditRow>> {
+    const SQL: &str = "SELECT a.id, a.actor, a.action, a.subject, a.before_json, a.after_json, a.created_at \
+        FROM audit_log a \
+        WHERE ($1 IS NULL OR a.actor = $1) AND ($2 IS NULL OR a.action LIKE $2 || '%') \
+        AND ($3 IS NULL OR a.subject = 'event:' || $3 \
+          OR a.subject IN (SELECT 'registration:' || r.id FROM registrations r WHERE r.event_id = $3) \
+          OR a.subject IN (SELECT 'participant:' || p.id FROM participants p \
+             JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $3)) \
+        ORDER BY a.id DESC LIMIT $4";
+    crate::on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(actor)
+        .bind(action)
+        .bind(event_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+    .context("listing the audit log")
+}
+
+/// Every actor that appears in the log.
+pub async fn actors(db: &super::Db) -> anyhow::Result<Vec<String>> {
+    const SQL: &str = "SELECT DISTINCT actor FROM audit_log ORDER BY actor";
+    crate::on_pool!(db, |pool| sqlx::query_scalar(SQL).fetch_all(pool).await)
+        .context("listing audit actors")
+}

@@ -535,3 +535,52 @@ async fn cancelling_an_event_needs_the_confirmation_box_and_emails_every_registr
     assert!(page.body.contains("This event has been cancelled."));
     assert!(!page.body.contains(">Register</a>"));
 }
+
+#[tokio::test]
+async fn the_audit_log_shows_staff_actions_filtered_by_event_person_and_kind() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let other = app.create_event(json!({})).await;
+    let created = app.register(&slug, "adult", &["Ana"]).await;
+    app.register(&other, "adult", &["Ben"]).await;
+    let token = created["token"].as_str().unwrap();
+    let mut staff = app.staff_browser("staff@example.org", "staff").await;
+    let reg = twinning::registrations::find(&app.ctx, token)
+        .await
+        .unwrap();
+    staff.get(&format!("/staff/registrations/{}", reg.id)).await;
+    staff
+        .submit(
+            &format!("/staff/registrations/{}/payment", reg.id),
+            &[("amount", "25"), ("method", "cash"), ("reference", "")],
+        )
+        .await;
+    assert_eq!(
+        staff.get("/staff/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let mut admin = app.staff_browser("boss@example.org", "admin").await;
+    let all = admin.get("/staff/audit").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("payment.record"));
+    assert!(all.body.contains("event.create"));
+    let by_event = admin
+        .get(&format!("/staff/audit?event={slug}&action=payment."))
+        .await;
+    assert!(by_event.body.contains("staff:staff@example.org"));
+    assert!(by_event.body.contains(&format!("registration:{}", reg.id)));
+    assert!(!by_event.body.contains("event.create"), "filtered by kind");
+    let other_event = admin.get(&format!("/staff/audit?event={other}")).await;
+    assert!(
+        !other_event.body.contains("payment.record"),
+        "filtered by event"
+    );
+    let by_person = admin
+        .get("/staff/audit?actor=staff%3Aboss%40example.org")
+        .await;
+    assert!(
+        !by_person.body.contains("payment.record"),
+        "filtered by person"
+    );
+}

@@ -424,6 +424,7 @@ async fn staff_sign_in_find_a_registration_record_a_payment_and_the_participant_
             "edit event form",
         ),
         ("/staff/users", "staff users"),
+        ("/staff/audit", "audit log"),
         (
             "/staff/events/delmenhorst-youth-orchestra/checkin?q=garc",
             "check-in page",
@@ -511,6 +512,7 @@ async fn every_page_is_valid_html() {
         format!("/staff/events/{festival}/registrations"),
         format!("/staff/registrations/{reg_id}"),
         "/staff/users".to_owned(),
+        "/staff/audit".to_owned(),
         "/staff/outbox".to_owned(),
         "/staff/outbox/1".to_owned(),
         format!("/staff/events/{festival}/checkin?q=mei"),

@@ -4,6 +4,7 @@
 //! database keeps only its SHA-256 and a per-session anti-forgery token that every staff form
 //! repeats. Sign-in attempts are rate limited per client address and per email.
 
+pub mod audit;
 pub mod door;
 pub mod events;
 pub mod outbox;
@@ -85,6 +86,7 @@ pub fn router() -> Router<Ctx> {
             get(users::list_users).post(users::create_user),
         )
         .route("/staff/users/{id}", post(users::update_user))
+        .route("/staff/audit", get(audit::audit_log))
         .route("/staff/outbox", get(outbox::list_outbox))
         .route("/staff/outbox/{id}", get(outbox::outbox_detail))
         .route("/staff/outbox/{id}/{action}", post(outbox::outbox_action))

@@ -1,0 +1,70 @@
+//! `/staff/audit` (admins): who changed what, when, with before and after.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+
+use super::StaffSession;
+use crate::db::audit::{self, AuditRow};
+use crate::db::events as db_events;
+use crate::state::Ctx;
+use crate::web::extract::Role;
+use crate::web::pages::{Layout, PageResult, render};
+
+/// Kinds of actions, by prefix.
+const ACTIONS: &[(&str, &str)] = &[
+    ("event.", "Event changes"),
+    ("registration.", "Registrations: approve, reject, cancel"),
+    ("payment.", "Payments recorded"),
+    ("checkin.", "Check-ins"),
+    ("email.", "Emails resent or cancelled"),
+    ("staff.", "Staff users"),
+];
+
+/// Filters of the audit log.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub action: String,
+    /// Event slug.
+    #[serde(default)]
+    pub event: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/audit.html")]
+struct AuditPage {
+    l: Layout,
+    filter: AuditQuery,
+    actors: Vec<String>,
+    actions: &'static [(&'static str, &'static str)],
+    events: Vec<(String, String)>,
+    rows: Vec<AuditRow>,
+}
+
+/// `GET /staff/audit?actor=&action=&event=`: the latest 500 matching entries.
+pub async fn audit_log(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Query(filter): Query<AuditQuery>,
+) -> PageResult {
+    session.require(Role::Admin)?;
+    let events = db_events::list_all(&ctx.db).await?;
+    let event_id = events.iter().find(|e| e.slug == filter.event).map(|e| e.id);
+    let action = ACTIONS
+        .iter()
+        .find(|(prefix, _)| *prefix == filter.action)
+        .map(|(prefix, _)| *prefix);
+    let actor = Some(filter.actor.as_str()).filter(|a| !a.is_empty());
+    let rows = audit::list(&ctx.db, actor, action, event_id, 500).await?;
+    Ok(render(&AuditPage {
+        l: session.layout(&ctx, "Audit log"),
+        actors: audit::actors(&ctx.db).await?,
+        actions: ACTIONS,
+        events: events.into_iter().map(|e| (e.slug, e.title)).collect(),
+        rows,
+        filter,
+    }))
+}
