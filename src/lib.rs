@@ -12,6 +12,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod jobs;
 pub mod registrations;
 pub mod sample;

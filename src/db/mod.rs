@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod checkin;
 pub mod events;
+pub mod export;
 pub mod outbox;
 pub mod registrations;
 pub mod staff;

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{checkins, events, outbox, registrations};
+use super::api::{checkins, events, exports, outbox, registrations};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,11 +14,11 @@ use super::api::{checkins, events, outbox, registrations};
         registrations::claim_offer, registrations::list_registrations, registrations::approve_registration,
         registrations::reject_registration, registrations::record_payment,
         outbox::list_outbox, outbox::outbox_stats, outbox::get_outbox, outbox::resend_outbox, outbox::cancel_outbox,
-        checkins::create_checkin, checkins::delete_checkin,
+        checkins::create_checkin, checkins::delete_checkin, exports::attendees_csv_api,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "events"), (name = "registrations"), (name = "outbox"), (name = "checkins"))
+    tags((name = "events"), (name = "registrations"), (name = "outbox"), (name = "checkins"), (name = "exports"))
 )]
 struct ApiDoc;
 

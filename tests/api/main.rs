@@ -7,6 +7,7 @@ mod checkin;
 mod cli;
 mod email;
 mod events;
+mod exports;
 mod helpers;
 mod jobs;
 mod pages;

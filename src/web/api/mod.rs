@@ -2,6 +2,7 @@
 
 pub mod checkins;
 pub mod events;
+pub mod exports;
 pub mod outbox;
 pub mod registrations;
 
@@ -50,6 +51,10 @@ pub fn router() -> Router<Ctx> {
         .route(
             "/registrations/{token}/payments",
             post(registrations::record_payment),
+        )
+        .route(
+            "/events/{slug}/attendees.csv",
+            get(exports::attendees_csv_api),
         )
         .route("/checkins", post(checkins::create_checkin))
         .route(

@@ -574,6 +574,20 @@ pub async fn change_status(
     Ok(back_to(&format!("/staff/events/{slug}")))
 }
 
+/// `GET /staff/events/{slug}/attendees.csv?...`: the export, with the session's rights.
+pub async fn export_attendees(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    Ok(
+        crate::web::api::exports::export_event(&ctx, &slug, query.as_deref(), &session.actor())
+            .await?,
+    )
+}
+
 /// Seats and people per offering on the dashboard.
 struct OfferingStats {
     name: String,
@@ -600,6 +614,9 @@ struct DashboardPage {
     received: String,
     due: String,
     public_url: String,
+    offering_keys: Vec<(String, String)>,
+    columns: &'static [(&'static str, &'static str)],
+    statuses: Vec<&'static str>,
 }
 
 /// `GET /staff/events/{slug}`: seats, registrations by state and offering, money.
@@ -658,6 +675,12 @@ pub async fn event_dashboard(
         received: money(received, &currency),
         due: money(due, &currency),
         public_url: format!("/events/{}", row.slug),
+        offering_keys: offerings
+            .iter()
+            .map(|o| (o.key.clone(), o.name.clone()))
+            .collect(),
+        columns: crate::export::COLUMNS,
+        statuses: RegistrationStatus::ALL.iter().map(|s| s.as_str()).collect(),
         slug: row.slug,
         title: row.title,
     }))

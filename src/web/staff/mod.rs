@@ -58,6 +58,10 @@ pub fn router() -> Router<Ctx> {
         )
         .route("/staff/events/{slug}/status", post(events::change_status))
         .route(
+            "/staff/events/{slug}/attendees.csv",
+            get(events::export_attendees),
+        )
+        .route(
             "/staff/events/{slug}/checkin",
             get(door::door_page).post(door::door_code),
         )

@@ -1,0 +1,118 @@
+//! `GET /api/v1/events/{slug}/attendees.csv` (staff): the attendee list as CSV.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+
+use crate::db::events as db_events;
+use crate::db::export::AttendeeFilter;
+use crate::domain::RegistrationStatus;
+use crate::error::{AppError, FieldCollector, Result};
+use crate::export::{attendees_csv, parse_columns};
+use crate::registrations::Actor;
+use crate::state::Ctx;
+use crate::web::extract::{Role, StaffAuth};
+
+/// Export options from a query string: `status`, `offering`, `checked_in` (`yes`/`no`),
+/// `columns` (comma-separated or repeated), `bom` (`1` adds a byte-order mark for Excel).
+pub struct ExportOptions {
+    pub filter: AttendeeFilter,
+    pub columns: Vec<usize>,
+    pub bom: bool,
+}
+
+impl ExportOptions {
+    /// Parses the query string, naming any bad parameter.
+    pub fn parse(query: Option<&str>) -> Result<Self> {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or("").as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, v)| k == name && !v.trim().is_empty())
+                .map(|(_, v)| v.trim().to_owned())
+        };
+        let mut f = FieldCollector::default();
+        let status = get("status");
+        if let Some(s) = &status {
+            f.take("status", RegistrationStatus::parse(s));
+        }
+        let checked_in = match get("checked_in").as_deref() {
+            None => None,
+            Some("yes" | "true" | "1") => Some(true),
+            Some("no" | "false" | "0") => Some(false),
+            Some(_) => {
+                f.add("checked_in", "must be yes or no");
+                None
+            }
+        };
+        let columns: Vec<&str> = pairs
+            .iter()
+            .filter(|(k, _)| k == "columns")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        let columns = match parse_columns(Some(&columns.join(","))) {
+            Ok(c) => c,
+            Err(AppError::Validation(fields)) => {
+                for (k, v) in fields {
+                    f.add(k, v);
+                }
+                Vec::new()
+            }
+            Err(e) => return Err(e),
+        };
+        f.finish()?;
+        Ok(Self {
+            filter: AttendeeFilter {
+                status,
+                offering: get("offering"),
+                checked_in,
+            },
+            columns,
+            bom: matches!(get("bom").as_deref(), Some("1" | "yes" | "true")),
+        })
+    }
+}
+
+/// Exports an event's attendees for `actor` (staff or admin).
+pub async fn export_event(
+    ctx: &Ctx,
+    slug: &str,
+    query: Option<&str>,
+    actor: &Actor,
+) -> Result<Response> {
+    let event = db_events::find_by_slug(&ctx.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let options = ExportOptions::parse(query)?;
+    attendees_csv(
+        ctx,
+        &event,
+        options.filter,
+        options.columns,
+        options.bom,
+        actor,
+    )
+    .await
+}
+
+/// The attendee list of an event as CSV, one row per participant (staff; streamed).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/attendees.csv", tag = "exports",
+    params(("slug" = String, Path, description = "Event slug"),
+        ("status" = Option<String>, Query, description = "Registration status"),
+        ("offering" = Option<String>, Query, description = "Offering key"),
+        ("checked_in" = Option<String>, Query, description = "yes or no"),
+        ("columns" = Option<String>, Query, description = "Comma-separated column keys (default all)"),
+        ("bom" = Option<String>, Query, description = "1 adds a UTF-8 byte-order mark for Excel")),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", description = "The list"),
+        (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn attendees_csv_api(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    staff.require(Role::Staff)?;
+    export_event(&ctx, &slug, query.as_deref(), &staff.actor()).await
+}
