@@ -29,6 +29,8 @@ struct Args {
     pages: usize,
     /// Participants checked in by the door benchmark (0 = skip).
     checkins: usize,
+    /// Participants in the export benchmark (0 = skip).
+    export: usize,
     /// Port of the SMTP sink this tool runs (the server's SMTP_URL must point at it).
     smtp_port: u16,
 }
@@ -45,6 +47,7 @@ fn parse_args() -> Args {
         emails: 0,
         pages: 2000,
         checkins: 2000,
+        export: 0,
         smtp_port: 2525,
     };
     let mut it = std::env::args().skip(1);
@@ -67,12 +70,13 @@ fn parse_args() -> Args {
             "--emails" => args.emails = value().parse().expect("number"),
             "--pages" => args.pages = value().parse().expect("number"),
             "--checkins" => args.checkins = value().parse().expect("number"),
+            "--export" => args.export = value().parse().expect("number"),
             "--smtp-port" => args.smtp_port = value().parse().expect("port"),
             "--bench" => {} // passed by `cargo bench`
             "--help" | "-h" => {
                 println!(
                     "load --url URL --token STAFF_TOKEN [--server-pid PID] [--concurrency 1,8,32] \
-                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000] [--checkins 2000] [--emails 5000 --smtp-port 2525]"
+                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000] [--checkins 2000] [--export 100000] [--emails 5000 --smtp-port 2525]"
                 );
                 std::process::exit(0);
             }
@@ -238,6 +242,71 @@ async fn checkins_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
     );
 }
 
+/// Exports `args.export` participants (registrations of five) as CSV and times the download,
+/// reading the server's RSS while it streams.
+async fn export_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
+    let slug = format!("export-{run}");
+    create_event(client, args, &slug, None).await;
+    let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
+    let register = {
+        let (client, url) = (client.clone(), url.clone());
+        move |i: usize| {
+            let participants: Vec<Value> = (0..5)
+                .map(|j| json!({"name": format!("Guest {i}-{j}"), "offering": "child", "notes": "vegetarian"}))
+                .collect();
+            client.post(&url).json(&json!({
+                "contact": {"name": format!("Family {i}"), "email": format!("family{i}@example.org")},
+                "participants": participants}))
+        }
+    };
+    let started = Instant::now();
+    let (_, _, errors) = drive(16, args.export / 5, 201, register).await;
+    assert_eq!(errors, 0, "registrations for the export benchmark failed");
+    println!();
+    println!(
+        "export: {} participants registered in {:.1} s",
+        args.export,
+        started.elapsed().as_secs_f64()
+    );
+    let rss_before = rss_mb(args.server_pid, "VmRSS:");
+    // Sample the server's resident memory while it streams the export.
+    let sampling = Arc::new(AtomicUsize::new(1));
+    let max_kb = Arc::new(AtomicUsize::new(0));
+    let sampler = {
+        let (sampling, max_kb, pid) = (sampling.clone(), max_kb.clone(), args.server_pid);
+        tokio::spawn(async move {
+            while sampling.load(Ordering::Relaxed) == 1 {
+                if let Some(mb) = rss_mb(pid, "VmRSS:") {
+                    max_kb.fetch_max((mb * 1024.0) as usize, Ordering::Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+    };
+    let started = Instant::now();
+    let response = client
+        .get(format!("{}/api/v1/events/{slug}/attendees.csv", args.url))
+        .bearer_auth(&args.token)
+        .send()
+        .await
+        .expect("export answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let first_byte = started.elapsed();
+    let body = response.bytes().await.expect("body");
+    let elapsed = started.elapsed();
+    sampling.store(0, Ordering::Relaxed);
+    let _ = sampler.await;
+    let rows = body.iter().filter(|b| **b == b'\n').count() - 1;
+    println!(
+        "export: CSV of {rows} rows, {:.1} MB, first byte after {:.0} ms, complete in {:.2} s; server RSS {} MB before, at most {:.1} MB while streaming",
+        body.len() as f64 / 1e6,
+        first_byte.as_secs_f64() * 1000.0,
+        elapsed.as_secs_f64(),
+        rss_before.map_or("?".into(), |m| format!("{m:.1}")),
+        max_kb.load(Ordering::Relaxed) as f64 / 1024.0,
+    );
+}
+
 /// Page latency: the event page, the registration form, the home page and a private page,
 /// each fetched `total` times at concurrency 1 and 8.
 async fn pages_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
@@ -283,8 +352,13 @@ async fn pages_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
 }
 
 fn peak_rss_mb(pid: Option<u32>) -> Option<f64> {
+    rss_mb(pid, "VmHWM:")
+}
+
+/// A memory line of `/proc/PID/status` (`VmRSS:` now, `VmHWM:` peak) in MB.
+fn rss_mb(pid: Option<u32>, field: &str) -> Option<f64> {
     let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
@@ -329,6 +403,9 @@ async fn main() {
     }
     if args.checkins > 0 {
         checkins_benchmark(&client, &args, run).await;
+    }
+    if args.export > 0 {
+        export_benchmark(&client, &args, run).await;
     }
     if args.emails > 0 {
         email_benchmark(&client, &args).await;
