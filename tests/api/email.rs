@@ -509,7 +509,17 @@ async fn reminders_go_once_to_confirmed_registrations_follow_date_changes_and_ca
     .await;
     twinning::jobs::sweep(&app.ctx).await.unwrap();
     assert_eq!(outbox(&app, "?kind=reminder").await.len(), 1);
-    app.advance(Duration::days(4));
+    // An hour past the new 7-day due time (09:00 in Madrid, 7 days before the new date),
+    // whatever time of day the test runs at.
+    let due = (now + Duration::days(10))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_local_timezone(chrono_tz::Europe::Madrid)
+        .single()
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    app.advance(due + Duration::hours(1) - app.ctx.clock.now());
     twinning::jobs::sweep(&app.ctx).await.unwrap();
     assert_eq!(
         outbox(&app, "?kind=reminder").await.len(),
