@@ -9,7 +9,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
 use crate::db::events::EventRow;
-use crate::db::export::{self, AttendeeFilter, AttendeeRow};
+use crate::db::export::{self, AttendeeFilter, AttendeeRow, ExportReader};
 use crate::domain::TimeZone;
 use crate::email::compose::money;
 use crate::error::{AppError, Result};
@@ -94,13 +94,10 @@ fn cell(row: &AttendeeRow, column: usize, zone: &TimeZone) -> String {
     safe_cell(&value)
 }
 
-fn csv_line(fields: impl IntoIterator<Item = String>) -> Vec<u8> {
-    let mut writer = csv::WriterBuilder::new()
+fn csv_writer(capacity: usize) -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = writer.write_record(fields);
-    writer.into_inner().unwrap_or_default()
+        .from_writer(Vec::with_capacity(capacity))
 }
 
 /// The CSV export of `event`'s participants selected by `filter`, audited as `actor`'s.
@@ -134,32 +131,40 @@ pub async fn attendees_csv(
     } else {
         Vec::new()
     };
-    head.extend(csv_line(columns.iter().map(|c| COLUMNS[*c].1.to_owned())));
+    let mut writer = csv_writer(256);
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(columns.iter().map(|c| COLUMNS[*c].1));
+    head.extend(writer.into_inner().unwrap_or_default());
     let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
-    let (db, event_id) = (ctx.db.clone(), event.id);
-    // State: (last participant id, finished).
-    let body = futures::stream::unfold((0_i64, false), move |(after, done)| {
-        let (db, filter, columns, zone) = (db.clone(), filter.clone(), columns.clone(), zone);
+    let reader = ExportReader::acquire(&ctx.db).await?;
+    let event_id = event.id;
+    // State: the connection, the last participant id, and whether the list is finished.
+    let body = futures::stream::unfold((reader, 0_i64, false), move |(mut reader, after, done)| {
+        let (filter, columns) = (filter.clone(), columns.clone());
         async move {
             if done {
                 return None;
             }
-            match export::batch(&db, event_id, &filter, after, BATCH).await {
+            match reader.batch(event_id, &filter, after, BATCH).await {
                 Ok(rows) => {
-                    let last = rows.last().map(|r| r.participant_id);
-                    let mut out = Vec::with_capacity(rows.len() * 160);
+                    let last = rows.last().map_or(after, |r| r.participant_id);
+                    let mut writer = csv_writer(rows.len() * 160);
                     for row in &rows {
-                        out.extend(csv_line(columns.iter().map(|c| cell(row, *c, &zone))));
+                        let _ = writer.write_record(columns.iter().map(|c| cell(row, *c, &zone)));
                     }
+                    let out = writer.into_inner().unwrap_or_default();
                     let finished = (rows.len() as i64) < BATCH;
                     Some((
                         Ok::<_, std::io::Error>(Bytes::from(out)),
-                        (last.unwrap_or(after), finished),
+                        (reader, last, finished),
                     ))
                 }
                 Err(e) => {
                     tracing::error!(error = format!("{e:#}"), "export failed midway");
-                    Some((Err(std::io::Error::other("export failed")), (after, true)))
+                    Some((
+                        Err(std::io::Error::other("export failed")),
+                        (reader, after, true),
+                    ))
                 }
             }
         }
