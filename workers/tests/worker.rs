@@ -31,6 +31,39 @@ async fn database_url(dir: &tempfile::TempDir) -> String {
     }
 }
 
+/// Creates a published event in Berlin from `fields` (slug, title, times, offerings ...) and
+/// registers Ana on its first offering.
+async fn event_with_one_registration(
+    ctx: &twinning::state::Ctx,
+    fields: serde_json::Value,
+    payment: Option<PaymentChoice>,
+) -> registrations::Submitted {
+    let mut event =
+        serde_json::json!({"kind": "event", "timezone": "Europe/Berlin", "status": "published"});
+    for (k, v) in fields.as_object().unwrap() {
+        event[k] = v.clone();
+    }
+    let slug = event["slug"].as_str().unwrap().to_owned();
+    let offering = event["offerings"][0]["key"].as_str().unwrap().to_owned();
+    let body: twinning::web::api::events::EventBody = serde_json::from_value(event).unwrap();
+    let draft = twinning::web::api::events::build_draft(body, None).unwrap();
+    twinning::events::create(ctx, &draft, &Actor::System)
+        .await
+        .unwrap();
+    let new = NewRegistration {
+        contact_name: PersonName::parse("Ana").unwrap(),
+        contact_email: EmailAddress::parse("ana@example.org").unwrap(),
+        language: Language::parse("de").unwrap(),
+        participants: vec![twinning::registrations::NewParticipant::new(
+            PersonName::parse("Ana").unwrap(),
+            offering,
+        )],
+        accept_consents: true,
+        payment,
+    };
+    registrations::submit(ctx, &slug, new).await.unwrap()
+}
+
 #[tokio::test]
 async fn the_worker_process_expires_a_hold_that_ran_out() {
     let dir = tempfile::tempdir().unwrap();
@@ -41,29 +74,16 @@ async fn the_worker_process_expires_a_hold_that_ran_out() {
     let ctx = twinning::startup::connect(Settings::for_database(url.clone()), clock)
         .await
         .unwrap();
-    let body: twinning::web::api::events::EventBody = serde_json::from_value(serde_json::json!({
-        "slug": "concert", "kind": "event", "title": "Concert", "timezone": "Europe/Berlin",
-        "starts_at": "2031-05-01T19:00", "ends_at": "2031-05-01T22:00", "status": "published",
-        "capacity": 1, "hold_minutes": 30,
-        "offerings": [{"key": "adult", "name": "Adult", "price": {"amount_minor": 1500, "currency": "EUR"}}]
-    }))
-    .unwrap();
-    let draft = twinning::web::api::events::build_draft(body, None).unwrap();
-    twinning::events::create(&ctx, &draft, &Actor::System)
-        .await
-        .unwrap();
-    let new = NewRegistration {
-        contact_name: PersonName::parse("Ana").unwrap(),
-        contact_email: EmailAddress::parse("ana@example.org").unwrap(),
-        language: Language::parse("de").unwrap(),
-        participants: vec![twinning::registrations::NewParticipant::new(
-            PersonName::parse("Ana").unwrap(),
-            "adult",
-        )],
-        accept_consents: true,
-        payment: Some(PaymentChoice::Later),
-    };
-    let submitted = registrations::submit(&ctx, "concert", new).await.unwrap();
+    let submitted = event_with_one_registration(
+        &ctx,
+        serde_json::json!({
+            "slug": "concert", "title": "Concert", "starts_at": "2031-05-01T19:00",
+            "ends_at": "2031-05-01T22:00", "capacity": 1, "hold_minutes": 30,
+            "offerings": [{"key": "adult", "name": "Adult", "price": {"amount_minor": 1500, "currency": "EUR"}}]
+        }),
+        Some(PaymentChoice::Later),
+    )
+    .await;
     assert_eq!(submitted.status.as_str(), "pending_payment");
 
     let mut worker = Command::new(env!("CARGO_BIN_EXE_twinning-worker"))
@@ -176,28 +196,16 @@ async fn graceful_shutdown(lose_job: bool) {
     let ctx = twinning::startup::connect(settings, Clock::system())
         .await
         .unwrap();
-    let body: twinning::web::api::events::EventBody = serde_json::from_value(serde_json::json!({
-        "slug": "picnic", "kind": "event", "title": "Picnic", "timezone": "Europe/Berlin",
-        "starts_at": "2031-05-01T12:00", "ends_at": "2031-05-01T16:00", "status": "published",
-        "offerings": [{"key": "free", "name": "Free", "price": {"amount_minor": 0, "currency": "EUR"}}]
-    }))
-    .unwrap();
-    let draft = twinning::web::api::events::build_draft(body, None).unwrap();
-    twinning::events::create(&ctx, &draft, &Actor::System)
-        .await
-        .unwrap();
-    let new = NewRegistration {
-        contact_name: PersonName::parse("Ana").unwrap(),
-        contact_email: EmailAddress::parse("ana@example.org").unwrap(),
-        language: Language::parse("de").unwrap(),
-        participants: vec![twinning::registrations::NewParticipant::new(
-            PersonName::parse("Ana").unwrap(),
-            "free",
-        )],
-        accept_consents: true,
-        payment: None,
-    };
-    registrations::submit(&ctx, "picnic", new).await.unwrap();
+    event_with_one_registration(
+        &ctx,
+        serde_json::json!({
+            "slug": "picnic", "title": "Picnic", "starts_at": "2031-05-01T12:00",
+            "ends_at": "2031-05-01T16:00",
+            "offerings": [{"key": "free", "name": "Free", "price": {"amount_minor": 0, "currency": "EUR"}}]
+        }),
+        None,
+    )
+    .await;
     if lose_job {
         if url.starts_with("sqlite") {
             let queue = url.replace("twinning.db", "twinning.queue.db");
