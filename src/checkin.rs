@@ -117,18 +117,15 @@ pub async fn check_in_participant(ctx: &Ctx, p: DoorRow, actor: &Actor) -> Resul
             checked_in_at: at,
         });
     }
-    if door::set_status_if(&mut tx, p.registration_id, "confirmed", "attended", now).await? {
-        regs::record_transition(
-            &mut tx,
-            p.registration_id,
-            Some("confirmed"),
-            "attended",
-            &actor.label(),
-            "checked in",
-            now,
-        )
-        .await?;
-    }
+    move_registration(
+        &mut tx,
+        p.registration_id,
+        ("confirmed", "attended"),
+        actor,
+        "checked in",
+        now,
+    )
+    .await?;
     crate::db::audit::audit(
         &mut tx,
         &actor.label(),
@@ -150,6 +147,32 @@ pub async fn check_in_participant(ctx: &Ctx, p: DoorRow, actor: &Actor) -> Resul
     })
 }
 
+/// Moves a registration between `confirmed` and `attended` (`(from, to)`) if it is in `from`,
+/// recording the change in its history. Both states hold the same seats and neither sends an
+/// email, so this bypasses the state machine's seat counting and notifications.
+async fn move_registration(
+    tx: &mut crate::db::Tx,
+    registration_id: i64,
+    (from, to): (&str, &str),
+    actor: &Actor,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if door::set_status_if(tx, registration_id, from, to, now).await? {
+        regs::record_transition(
+            tx,
+            registration_id,
+            Some(from),
+            to,
+            &actor.label(),
+            reason,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// Undoes a participant's check-in (a wrong tap); the registration returns to `confirmed` when
 /// nobody of it is checked in any more.
 pub async fn undo(ctx: &Ctx, participant_id: i64, actor: &Actor) -> Result<DoorRow> {
@@ -165,15 +188,12 @@ pub async fn undo(ctx: &Ctx, participant_id: i64, actor: &Actor) -> Result<DoorR
         return Err(refusal(&p));
     }
     if door::unmark(&mut tx, participant_id).await? {
-        if door::checked_in_of(&mut tx, p.registration_id).await? == 0
-            && door::set_status_if(&mut tx, p.registration_id, "attended", "confirmed", now).await?
-        {
-            regs::record_transition(
+        if door::checked_in_of(&mut tx, p.registration_id).await? == 0 {
+            move_registration(
                 &mut tx,
                 p.registration_id,
-                Some("attended"),
-                "confirmed",
-                &actor.label(),
+                ("attended", "confirmed"),
+                actor,
                 "check-in undone",
                 now,
             )

@@ -528,3 +528,15 @@ pub async fn ids_in_states_tx(
     ids.sort_unstable();
     Ok(ids)
 }
+
+/// Registrations per event in `status`, for the events that have any.
+pub async fn count_by_event(db: &Db, status: &str) -> anyhow::Result<HashMap<i64, i64>> {
+    const SQL: &str = "SELECT event_id, CAST(COUNT(*) AS BIGINT) FROM registrations WHERE status = $1 \
+        GROUP BY event_id";
+    let rows: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(status)
+        .fetch_all(pool)
+        .await)
+    .context("counting registrations by event")?;
+    Ok(rows.into_iter().collect())
+}

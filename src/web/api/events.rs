@@ -491,6 +491,12 @@ pub fn slugify(name: &str) -> String {
         .to_owned()
 }
 
+/// Reads a stored event's offerings and partner and rebuilds its draft (the base of an update).
+pub(crate) async fn load_stored_draft(ctx: &Ctx, row: &EventRow) -> anyhow::Result<EventDraft> {
+    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, row).await?;
+    stored_draft(row, &offerings, partner.as_ref())
+}
+
 /// Rebuilds the draft of a stored event (the base of a PATCH).
 pub(crate) fn stored_draft(
     row: &EventRow,
@@ -705,8 +711,7 @@ pub async fn update_event(
     let row = db_events::find_by_slug(&ctx.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
-    let base = stored_draft(&row, &offerings, partner.as_ref())?;
+    let base = load_stored_draft(&ctx, &row).await?;
     let draft = build_draft(body, Some(base))?;
     events::update(&ctx, row.id, &draft, &staff.actor()).await?;
     let row = db_events::find_by_slug(&ctx.db, &slug)

@@ -13,7 +13,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::state::Ctx;
 use crate::web::api::MoneyJson;
 use crate::web::api::events::{
-    EventBody, OfferingBody, PartnerCityJson, build_draft, consent_lines, stored_draft,
+    EventBody, OfferingBody, PartnerCityJson, build_draft, consent_lines, load_stored_draft,
 };
 use crate::web::extract::Role;
 use crate::web::pages::forms::{FormData, field_id};
@@ -456,10 +456,7 @@ async fn save(
     let mut errors = FieldErrors::new();
     let body = v.body(editing.is_none(), &mut errors);
     let base = match &editing {
-        Some(row) => {
-            let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, row).await?;
-            Some(stored_draft(row, &offerings, partner.as_ref())?)
-        }
+        Some(row) => Some(load_stored_draft(ctx, row).await?),
         None => None,
     };
     let outcome = match build_draft(body, base) {
@@ -561,8 +558,7 @@ pub async fn change_status(
         )
         .into());
     }
-    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
-    let base = stored_draft(&row, &offerings, partner.as_ref())?;
+    let base = load_stored_draft(&ctx, &row).await?;
     let draft = build_draft(
         EventBody {
             status: Some(status.to_owned()),

@@ -321,7 +321,7 @@ struct DashboardEvent {
     status: String,
     held: i64,
     capacity: String,
-    awaiting: usize,
+    awaiting: i64,
 }
 
 #[derive(Template)]
@@ -343,15 +343,14 @@ pub async fn dashboard(State(ctx): State<Ctx>, session: StaffSession) -> PageRes
         .filter(|e| e.ends_at >= now)
         .collect();
     upcoming.sort_by_key(|e| e.starts_at);
+    let awaiting = if session.role >= Role::Staff {
+        crate::db::registrations::count_by_event(&ctx.db, "awaiting_approval").await?
+    } else {
+        Default::default()
+    };
     let mut events = Vec::new();
     for e in upcoming {
-        let awaiting = if session.role >= Role::Staff {
-            crate::db::registrations::list_for_event(&ctx.db, e.id, Some("awaiting_approval"))
-                .await?
-                .len()
-        } else {
-            0
-        };
+        let awaiting = awaiting.get(&e.id).copied().unwrap_or(0);
         events.push(DashboardEvent {
             when: crate::email::compose::event_when(&e),
             capacity: e.capacity.map_or("unlimited".to_owned(), |c| c.to_string()),
