@@ -89,6 +89,7 @@ async fn main() {
         let new = NewRegistration {
             contact_name: name.clone(),
             contact_email: EmailAddress::parse(&format!("guest{i}@example.org")).unwrap(),
+            contact_phone: String::new(),
             language: Language::parse("en").unwrap(),
             participants: vec![twinning::registrations::NewParticipant::new(name, "free")],
             accept_consents: true,

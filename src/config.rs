@@ -82,6 +82,11 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_EMAIL_RETRY_HOURS", default_value_t = 24)]
     pub email_retry_hours: u64,
 
+    /// Messages from staff to attendees are delivered at most this many per minute, so a
+    /// big mailing does not trip the mail server's limits or spam filters.
+    #[arg(long, env = "TWINNING_MESSAGE_RATE", default_value_t = 60)]
+    pub message_rate: u32,
+
     /// Log format: `text` for people, `json` for log collectors. Levels come from `RUST_LOG`.
     #[arg(long, env = "TWINNING_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
@@ -154,6 +159,7 @@ impl Settings {
             email_retry_initial_secs: 60,
             email_retry_max_secs: 3600,
             email_retry_hours: 24,
+            message_rate: 60,
             log_format: LogFormat::Text,
         }
     }

@@ -1,16 +1,22 @@
-//! Attendee exports as CSV, streamed in batches so memory stays flat however long the list.
+//! Attendee exports as CSV and XLSX, read in batches so memory stays flat however long the
+//! list.
 //!
 //! Every cell that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a
-//! tab or a carriage return) is written with a leading apostrophe, OWASP's rule against CSV
-//! injection; names like `=HYPERLINK(...)` arrive as text.
+//! tab or a carriage return) arrives as text, OWASP's rule against formula injection: in CSV
+//! with a leading apostrophe, in XLSX as a string cell carrying Excel's quote-prefix flag.
+
+use std::collections::HashMap;
+use std::io::Seek;
 
 use axum::body::{Body, Bytes};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use rust_xlsxwriter::{Format, Workbook};
 
 use crate::db::events::EventRow;
 use crate::db::export::{self, AttendeeFilter, AttendeeRow, ExportReader};
-use crate::domain::TimeZone;
+use crate::domain::{Currency, TimeZone};
 use crate::email::compose::money;
 use crate::error::{AppError, Result};
 use crate::registrations::Actor;
@@ -27,6 +33,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("offering", "Offering"),
     ("contact", "Contact"),
     ("email", "Email"),
+    ("phone", "Phone"),
     ("language", "Language"),
     ("notes", "Diet and accessibility"),
     ("price", "Price"),
@@ -63,6 +70,58 @@ pub fn parse_columns(list: Option<&str>) -> Result<Vec<usize>> {
         .collect()
 }
 
+/// Saves the column choice `columns` (comma-separated keys) of `event` as preset `name`,
+/// replacing one of the same name.
+pub async fn save_preset(
+    ctx: &Ctx,
+    event: &EventRow,
+    name: &str,
+    columns: &str,
+    actor: &Actor,
+) -> Result<()> {
+    let keys: Vec<&str> = parse_columns(Some(columns))?
+        .into_iter()
+        .map(|c| COLUMNS[c].0)
+        .collect();
+    let columns = keys.join(",");
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    crate::db::messages::save_preset(&mut tx, event.id, name, &columns, &actor.label(), now)
+        .await?;
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        "export.preset_saved",
+        &format!("event:{}", event.id),
+        None,
+        Some(&serde_json::json!({ "name": name, "columns": keys })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes preset `name` of `event`.
+pub async fn delete_preset(ctx: &Ctx, event: &EventRow, name: &str, actor: &Actor) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    if !crate::db::messages::delete_preset(&mut tx, event.id, name).await? {
+        return Err(AppError::NotFound);
+    }
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        "export.preset_deleted",
+        &format!("event:{}", event.id),
+        Some(&serde_json::json!({ "name": name })),
+        None,
+        ctx.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Neutralises a cell a spreadsheet would run as a formula.
 pub fn safe_cell(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -72,32 +131,97 @@ pub fn safe_cell(value: &str) -> String {
     }
 }
 
-fn cell(row: &AttendeeRow, column: usize, zone: &TimeZone) -> String {
-    let local =
-        |t: chrono::DateTime<chrono::Utc>| zone.to_local(t).format("%Y-%m-%d %H:%M").to_string();
-    let value = match COLUMNS[column].0 {
-        "reference" => row.registration_id.to_string(),
-        "status" => row.status.clone(),
-        "participant" => row.name.clone(),
-        "offering" => row.offering_name.clone(),
-        "contact" => row.contact_name.clone(),
-        "email" => row.contact_email.clone(),
-        "language" => row.language.clone(),
-        "notes" => row.notes.clone(),
-        "price" => money(row.price_minor, &row.currency),
-        "paid" => money(row.paid_minor, &row.currency),
-        "due" => money((row.total_minor - row.paid_minor).max(0), &row.currency),
-        "checked_in" => row.checked_in_at.map(local).unwrap_or_default(),
-        "registered" => local(row.created_at),
-        _ => String::new(),
-    };
-    safe_cell(&value)
+/// One cell's value, typed so XLSX can store numbers, amounts and times as such.
+enum Value {
+    Text(String),
+    Number(i64),
+    /// An amount in minor units of the row's currency.
+    Money(i64),
+    Time(Option<DateTime<Utc>>),
+}
+
+fn value(row: &AttendeeRow, column: usize) -> Value {
+    match COLUMNS[column].0 {
+        "reference" => Value::Number(row.registration_id),
+        "status" => Value::Text(row.status.clone()),
+        "participant" => Value::Text(row.name.clone()),
+        "offering" => Value::Text(row.offering_name.clone()),
+        "contact" => Value::Text(row.contact_name.clone()),
+        "email" => Value::Text(row.contact_email.clone()),
+        "phone" => Value::Text(row.contact_phone.clone()),
+        "language" => Value::Text(row.language.clone()),
+        "notes" => Value::Text(row.notes.clone()),
+        "price" => Value::Money(row.price_minor),
+        "paid" => Value::Money(row.paid_minor),
+        "due" => Value::Money((row.total_minor - row.paid_minor).max(0)),
+        "checked_in" => Value::Time(row.checked_in_at),
+        "registered" => Value::Time(Some(row.created_at)),
+        _ => Value::Text(String::new()),
+    }
+}
+
+fn csv_cell(row: &AttendeeRow, column: usize, zone: &TimeZone) -> String {
+    match value(row, column) {
+        Value::Text(text) => safe_cell(&text),
+        Value::Number(n) => n.to_string(),
+        Value::Money(minor) => money(minor, &row.currency),
+        Value::Time(t) => t
+            .map(|t| zone.to_local(t).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default(),
+    }
 }
 
 fn csv_writer(capacity: usize) -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::with_capacity(capacity))
+}
+
+/// Writes the audit entry of an export before it starts.
+async fn audit_export(
+    ctx: &Ctx,
+    event: &EventRow,
+    format: &str,
+    filter: &AttendeeFilter,
+    columns: &[usize],
+    actor: &Actor,
+) -> Result<()> {
+    let rows = export::count(&ctx.db, event.id, filter).await?;
+    let mut tx = ctx.db.begin().await?;
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        &format!("export.{format}"),
+        &format!("event:{}", event.id),
+        None,
+        Some(&serde_json::json!({
+            "status": filter.status, "offering": filter.offering, "checked_in": filter.checked_in,
+            "columns": columns.iter().map(|c| COLUMNS[*c].0).collect::<Vec<_>>(), "rows": rows,
+        })),
+        ctx.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn download(content_type: &str, filename: String, body: Body) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn zone_of(event: &EventRow) -> TimeZone {
+    TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC))
 }
 
 /// The CSV export of `event`'s participants selected by `filter`, audited as `actor`'s.
@@ -109,23 +233,7 @@ pub async fn attendees_csv(
     bom: bool,
     actor: &Actor,
 ) -> Result<Response> {
-    let rows = export::count(&ctx.db, event.id, &filter).await?;
-    let mut tx = ctx.db.begin().await?;
-    crate::db::audit::audit(
-        &mut tx,
-        &actor.label(),
-        "export.csv",
-        &format!("event:{}", event.id),
-        None,
-        Some(&serde_json::json!({
-            "status": filter.status, "offering": filter.offering, "checked_in": filter.checked_in,
-            "columns": columns.iter().map(|c| COLUMNS[*c].0).collect::<Vec<_>>(), "rows": rows,
-        })),
-        ctx.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-
+    audit_export(ctx, event, "csv", &filter, &columns, actor).await?;
     let mut head = if bom {
         vec![0xEF, 0xBB, 0xBF]
     } else {
@@ -135,55 +243,214 @@ pub async fn attendees_csv(
     // Writing to memory cannot fail.
     let _ = writer.write_record(columns.iter().map(|c| COLUMNS[*c].1));
     head.extend(writer.into_inner().unwrap_or_default());
-    let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
+    let zone = zone_of(event);
     let reader = ExportReader::acquire(&ctx.db).await?;
     let event_id = event.id;
-    // State: the connection, the last participant id, and whether the list is finished.
-    let body = futures::stream::unfold((reader, 0_i64, false), move |(mut reader, after, done)| {
-        let (filter, columns) = (filter.clone(), columns.clone());
-        async move {
-            if done {
-                return None;
-            }
-            match reader.batch(event_id, &filter, after, BATCH).await {
-                Ok(rows) => {
-                    let last = rows.last().map_or(after, |r| r.participant_id);
-                    let mut writer = csv_writer(rows.len() * 160);
-                    for row in &rows {
-                        let _ = writer.write_record(columns.iter().map(|c| cell(row, *c, &zone)));
-                    }
-                    let out = writer.into_inner().unwrap_or_default();
-                    let finished = (rows.len() as i64) < BATCH;
-                    Some((
-                        Ok::<_, std::io::Error>(Bytes::from(out)),
-                        (reader, last, finished),
-                    ))
+    // State: the connection, the last (registration, participant), and whether the list is
+    // finished.
+    let body = futures::stream::unfold(
+        (reader, (0_i64, 0_i64), false),
+        move |(mut reader, after, done)| {
+            let (filter, columns) = (filter.clone(), columns.clone());
+            async move {
+                if done {
+                    return None;
                 }
-                Err(e) => {
-                    tracing::error!(error = format!("{e:#}"), "export failed midway");
-                    Some((
-                        Err(std::io::Error::other("export failed")),
-                        (reader, after, true),
-                    ))
+                match reader.batch(event_id, &filter, after, BATCH).await {
+                    Ok(rows) => {
+                        let last = rows
+                            .last()
+                            .map_or(after, |r| (r.registration_id, r.participant_id));
+                        let mut writer = csv_writer(rows.len() * 160);
+                        for row in &rows {
+                            let _ = writer
+                                .write_record(columns.iter().map(|c| csv_cell(row, *c, &zone)));
+                        }
+                        let out = writer.into_inner().unwrap_or_default();
+                        let finished = (rows.len() as i64) < BATCH;
+                        Some((
+                            Ok::<_, std::io::Error>(Bytes::from(out)),
+                            (reader, last, finished),
+                        ))
+                    }
+                    Err(e) => {
+                        tracing::error!(error = format!("{e:#}"), "export failed midway");
+                        Some((
+                            Err(std::io::Error::other("export failed")),
+                            (reader, after, true),
+                        ))
+                    }
+                }
+            }
+        },
+    );
+    let head = futures::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) });
+    use futures::StreamExt;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("{}-attendees.csv", event.slug),
+        Body::from_stream(head.chain(body)),
+    ))
+}
+
+/// The XLSX export: a workbook with one sheet, a bold frozen header row with filters, amounts
+/// as numbers in the event's currency and times as dates in its time zone. Rows are written in
+/// rust_xlsxwriter's constant-memory mode (flushed to a temporary file as they come), on a
+/// blocking thread fed batch by batch from the database, and the finished file is streamed
+/// from disk: memory stays flat however long the list.
+pub async fn attendees_xlsx(
+    ctx: &Ctx,
+    event: &EventRow,
+    filter: AttendeeFilter,
+    columns: Vec<usize>,
+    actor: &Actor,
+) -> Result<Response> {
+    audit_export(ctx, event, "xlsx", &filter, &columns, actor).await?;
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<AttendeeRow>>(2);
+    let zone = zone_of(event);
+    let sheet_columns = columns.clone();
+    let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<std::fs::File> {
+        let mut sheet = XlsxSheet::new(&sheet_columns)?;
+        while let Some(rows) = receiver.blocking_recv() {
+            for row in &rows {
+                sheet.write_row(row, &zone)?;
+            }
+        }
+        sheet.finish()
+    });
+    let mut reader = ExportReader::acquire(&ctx.db).await?;
+    let mut after = (0, 0);
+    loop {
+        let rows = reader.batch(event.id, &filter, after, BATCH).await?;
+        let finished = (rows.len() as i64) < BATCH;
+        if let Some(last) = rows.last() {
+            after = (last.registration_id, last.participant_id);
+        }
+        // A closed channel means the writer failed; its error is reported below.
+        if sender.send(rows).await.is_err() || finished {
+            break;
+        }
+    }
+    drop(sender);
+    drop(reader);
+    let file = writer
+        .await
+        .map_err(|e| anyhow::anyhow!("xlsx writer stopped: {e}"))??;
+    let file = tokio::fs::File::from_std(file);
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("{}-attendees.xlsx", event.slug),
+        Body::from_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024)),
+    ))
+}
+
+/// A number format showing an amount in `currency` (`#,##0.00 "EUR"`), and the number of
+/// minor units in one major unit.
+fn amount_format(currency: &str) -> (Format, f64) {
+    let digits = Currency::parse(currency).map_or(2, |c| c.minor_digits());
+    let decimals = if digits == 0 {
+        String::new()
+    } else {
+        format!(".{}", "0".repeat(usize::from(digits)))
+    };
+    (
+        Format::new().set_num_format(format!("#,##0{decimals} \"{currency}\"")),
+        10_f64.powi(i32::from(digits)),
+    )
+}
+
+/// One worksheet being written.
+struct XlsxSheet {
+    workbook: Workbook,
+    columns: Vec<usize>,
+    row: u32,
+    text: Format,
+    quoted: Format,
+    /// Amount format per currency, with its scale (minor units per major unit).
+    amounts: HashMap<String, (Format, f64)>,
+    time: Format,
+}
+
+impl XlsxSheet {
+    fn new(columns: &[usize]) -> anyhow::Result<Self> {
+        let mut workbook = Workbook::new();
+        let header = Format::new().set_bold().set_background_color("#E4E7EB");
+        let sheet = workbook.add_worksheet_with_constant_memory();
+        sheet.set_name("Attendees")?;
+        for (i, column) in columns.iter().enumerate() {
+            let (key, title) = COLUMNS[*column];
+            sheet.write_string_with_format(0, i as u16, title, &header)?;
+            let width = match key {
+                "reference" | "status" | "language" | "price" | "paid" | "due" => 14.0,
+                "checked_in" | "registered" => 18.0,
+                "notes" => 40.0,
+                _ => 26.0,
+            };
+            sheet.set_column_width(i as u16, width)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        Ok(Self {
+            workbook,
+            columns: columns.to_vec(),
+            row: 0,
+            text: Format::new(),
+            // Excel's own "this is text" flag: shown as typed, never evaluated, and kept as
+            // text when the cell is edited.
+            quoted: Format::new().set_quote_prefix(),
+            amounts: HashMap::new(),
+            time: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+        })
+    }
+
+    fn write_row(&mut self, row: &AttendeeRow, zone: &TimeZone) -> anyhow::Result<()> {
+        self.row += 1;
+        let r = self.row;
+        let (amount, scale) = self
+            .amounts
+            .entry(row.currency.clone())
+            .or_insert_with(|| amount_format(&row.currency));
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        for (i, column) in self.columns.iter().enumerate() {
+            let c = i as u16;
+            match value(row, *column) {
+                Value::Text(text) if text.is_empty() => {}
+                Value::Text(text) => {
+                    let format = if safe_cell(&text) == text {
+                        &self.text
+                    } else {
+                        &self.quoted
+                    };
+                    sheet.write_string_with_format(r, c, &text, format)?;
+                }
+                Value::Number(n) => {
+                    sheet.write_number(r, c, n as f64)?;
+                }
+                Value::Money(minor) => {
+                    sheet.write_number_with_format(r, c, minor as f64 / *scale, amount)?;
+                }
+                Value::Time(None) => {}
+                Value::Time(Some(t)) => {
+                    sheet.write_datetime_with_format(
+                        r,
+                        c,
+                        zone.to_local(t).naive_local(),
+                        &self.time,
+                    )?;
                 }
             }
         }
-    });
-    let head = futures::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) });
-    use futures::StreamExt;
-    let filename = format!("{}-attendees.csv", event.slug);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        Body::from_stream(head.chain(body)),
-    )
-        .into_response())
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<std::fs::File> {
+        let last_column = self.columns.len().saturating_sub(1) as u16;
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        sheet.autofilter(0, 0, self.row, last_column)?;
+        let mut file = tempfile::tempfile()?;
+        self.workbook.save_to_writer(&mut file)?;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        Ok(file)
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod export;
 pub mod jobs;
+pub mod messages;
 pub mod registrations;
 pub mod sample;
 pub mod staff;

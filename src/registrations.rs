@@ -59,6 +59,8 @@ pub struct NewRegistration {
     pub contact_name: PersonName,
     /// Contact email.
     pub contact_email: EmailAddress,
+    /// Contact telephone, possibly empty.
+    pub contact_phone: String,
     /// Language for emails and pages.
     pub language: Language,
     /// Participants in the order entered.
@@ -282,6 +284,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             status: status.as_str(),
             contact_name: new.contact_name.as_str(),
             contact_email: new.contact_email.as_str(),
+            contact_phone: &new.contact_phone,
             language: new.language.as_str(),
             payment_method,
             seats: chosen.len() as i64,
@@ -329,6 +332,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             status: status.as_str().to_owned(),
             contact_name: new.contact_name.as_str().to_owned(),
             contact_email: new.contact_email.as_str().to_owned(),
+            contact_phone: new.contact_phone.clone(),
             language: new.language.as_str().to_owned(),
             payment_method: payment_method.to_owned(),
             seats: chosen.len() as i64,

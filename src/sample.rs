@@ -81,6 +81,7 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
         let new = NewRegistration {
             contact_name: PersonName::parse(name)?,
             contact_email: EmailAddress::parse(email)?,
+            contact_phone: String::new(),
             language: Language::parse("en")?,
             participants: vec![NewParticipant::new(PersonName::parse(name)?, offering)],
             accept_consents: true,

@@ -29,6 +29,7 @@ pub struct AttendeeRow {
     pub offering_name: String,
     pub contact_name: String,
     pub contact_email: String,
+    pub contact_phone: String,
     pub language: String,
     pub notes: String,
     pub price_minor: i64,
@@ -48,14 +49,19 @@ pub enum ExportReader {
     Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
+/// Keyset pagination in (registration, participant) order, which on SQLite walks the
+/// `registrations_event` index and each registration's participants without sorting: a batch
+/// costs the same at the end of a long list as at the start.
 const BATCH_SQL: &str = "SELECT p.id AS participant_id, r.id AS registration_id, r.status, p.name, \
-    o.key AS offering_key, o.name AS offering_name, r.contact_name, r.contact_email, r.language, p.notes, \
-    p.price_minor, r.total_minor, \
-    COALESCE((SELECT CAST(SUM(pay.amount_minor) AS BIGINT) FROM payments pay WHERE pay.registration_id = r.id), 0) AS paid_minor, \
-    r.currency, p.checked_in_at, r.created_at \
-    FROM participants p JOIN registrations r ON r.id = p.registration_id JOIN offerings o ON o.id = p.offering_id \
+    o.key AS offering_key, o.name AS offering_name, r.contact_name, r.contact_email, r.contact_phone, r.language, p.notes, \
+    p.price_minor, r.total_minor, CAST(0 AS BIGINT) AS paid_minor, r.currency, p.checked_in_at, r.created_at \
+    FROM registrations r JOIN participants p ON p.registration_id = r.id JOIN offerings o ON o.id = p.offering_id \
     WHERE r.event_id = $1 AND ($2 IS NULL OR r.status = $2) AND ($3 IS NULL OR o.key = $3) \
-    AND ($4 IS NULL OR $4 = (p.checked_in_at IS NOT NULL)) AND p.id > $5 ORDER BY p.id LIMIT $6";
+    AND ($4 IS NULL OR $4 = (p.checked_in_at IS NOT NULL)) \
+    AND r.id >= $5 AND (r.id > $5 OR p.id > $6) ORDER BY r.id, p.id LIMIT $7";
+
+const PAID_SQL: &str = "SELECT registration_id, CAST(SUM(amount_minor) AS BIGINT) FROM payments \
+    WHERE registration_id BETWEEN $1 AND $2 GROUP BY registration_id";
 
 impl ExportReader {
     /// Takes a reading connection from the pool.
@@ -70,12 +76,13 @@ impl ExportReader {
         })
     }
 
-    /// The next `limit` participants after participant id `after`, in id order.
+    /// The next `limit` participants after `after` (a registration id and a participant id;
+    /// `(0, 0)` for the first batch), in registration then participant order.
     pub async fn batch(
         &mut self,
         event_id: i64,
         filter: &AttendeeFilter,
-        after: i64,
+        after: (i64, i64),
         limit: i64,
     ) -> anyhow::Result<Vec<AttendeeRow>> {
         macro_rules! run {
@@ -85,17 +92,47 @@ impl ExportReader {
                     .bind(filter.status.as_deref())
                     .bind(filter.offering.as_deref())
                     .bind(filter.checked_in)
-                    .bind(after)
+                    .bind(after.0)
+                    .bind(after.1)
                     .bind(limit)
                     .fetch_all(&mut **$conn)
                     .await
             };
         }
-        match self {
+        let mut rows: Vec<AttendeeRow> = match self {
             Self::Sqlite(c) => run!(c),
             Self::Postgres(c) => run!(c),
         }
-        .context("reading attendees")
+        .context("reading attendees")?;
+        // What each registration paid, for the whole batch in one query rather than a
+        // correlated subquery per row. A batch is in registration order, so its registrations
+        // are one id range.
+        let (Some(low), Some(high)) = (
+            rows.iter().map(|r| r.registration_id).min(),
+            rows.iter().map(|r| r.registration_id).max(),
+        ) else {
+            return Ok(rows);
+        };
+        macro_rules! paid {
+            ($conn:expr) => {
+                sqlx::query_as::<_, (i64, i64)>(PAID_SQL)
+                    .bind(low)
+                    .bind(high)
+                    .fetch_all(&mut **$conn)
+                    .await
+            };
+        }
+        let paid: std::collections::HashMap<i64, i64> = match self {
+            Self::Sqlite(c) => paid!(c),
+            Self::Postgres(c) => paid!(c),
+        }
+        .context("reading payments")?
+        .into_iter()
+        .collect();
+        for row in &mut rows {
+            row.paid_minor = paid.get(&row.registration_id).copied().unwrap_or(0);
+        }
+        Ok(rows)
     }
 }
 

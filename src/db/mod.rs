@@ -8,6 +8,7 @@ pub mod audit;
 pub mod checkin;
 pub mod events;
 pub mod export;
+pub mod messages;
 pub mod outbox;
 pub mod registrations;
 pub mod staff;

@@ -56,6 +56,8 @@ pub struct NewOutboxRow<'a> {
     pub ics: Option<&'a str>,
     pub message_id: &'a str,
     pub status: &'a str,
+    /// Not before this time (staff messages are spread out); `None` for at once.
+    pub send_at: Option<DateTime<Utc>>,
 }
 
 /// Inserts a message; `Ok(None)` when one with the same dedupe key exists (sent once per key).
@@ -66,7 +68,7 @@ pub async fn insert(
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO outbox (dedupe_key, kind, recipient, language, registration_id, event_id, subject, \
         body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $13, $13, $13) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $14, $13, $13) \
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
     on_tx!(tx, |c| {
         sqlx::query_scalar(SQL)
@@ -83,10 +85,28 @@ pub async fn insert(
             .bind(m.message_id)
             .bind(m.status)
             .bind(now)
+            .bind(m.send_at.unwrap_or(now))
             .fetch_optional(c)
             .await
     })
     .context("queueing email")
+}
+
+/// Delivery states of the messages whose dedupe keys start with `prefix` (our own keys, free
+/// of `%` and `_`), with counts.
+pub async fn count_by_status_with_prefix(
+    db: &Db,
+    event_id: i64,
+    prefix: &str,
+) -> anyhow::Result<Vec<(String, i64)>> {
+    const SQL: &str = "SELECT status, CAST(COUNT(*) AS BIGINT) FROM outbox \
+        WHERE event_id = $1 AND dedupe_key LIKE $2 GROUP BY status ORDER BY status";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .bind(format!("{prefix}%"))
+        .fetch_all(pool)
+        .await)
+    .context("counting deliveries")
 }
 
 /// Claims message `id` for sending if it is due: `queued`/`retrying` → `sending`, attempts + 1.

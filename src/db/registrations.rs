@@ -18,6 +18,7 @@ pub struct RegistrationRow {
     pub status: String,
     pub contact_name: String,
     pub contact_email: String,
+    pub contact_phone: String,
     pub language: String,
     pub payment_method: String,
     pub seats: i64,
@@ -32,7 +33,7 @@ pub struct RegistrationRow {
 /// `SELECT <every RegistrationRow column> FROM registrations`.
 macro_rules! select_registrations {
     () => {
-        "SELECT id, event_id, token, status, contact_name, contact_email, language, payment_method, seats, \
+        "SELECT id, event_id, token, status, contact_name, contact_email, contact_phone, language, payment_method, seats, \
          total_minor, currency, hold_expires_at, offer_expires_at, created_at, updated_at FROM registrations"
     };
 }
@@ -85,6 +86,7 @@ pub struct NewRegistrationRow<'a> {
     pub status: &'a str,
     pub contact_name: &'a str,
     pub contact_email: &'a str,
+    pub contact_phone: &'a str,
     pub language: &'a str,
     pub payment_method: &'a str,
     pub seats: i64,
@@ -102,8 +104,8 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> anyhow::Result<i64> {
     const SQL: &str = "INSERT INTO registrations (event_id, token, token_selector, status, contact_name, \
-        contact_email, language, payment_method, seats, total_minor, currency, hold_expires_at, created_at, updated_at, consents) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id";
+        contact_email, language, payment_method, seats, total_minor, currency, hold_expires_at, created_at, updated_at, consents, \
+        contact_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING id";
     on_tx!(tx, |c| {
         sqlx::query_scalar(SQL)
             .bind(r.event_id)
@@ -120,6 +122,7 @@ pub async fn insert(
             .bind(r.hold_expires_at)
             .bind(now)
             .bind(r.consents)
+            .bind(r.contact_phone)
             .fetch_one(c)
             .await
     })

@@ -12,7 +12,7 @@ pub use email::EmailAddress;
 pub use event::{EventKind, EventStatus, LocalTime, PaymentOption, TimeZone};
 pub use money::{Currency, Money};
 pub use registration::{Language, PaymentChoice, RegistrationStatus};
-pub use text::{PersonName, Slug, Title, parse_long_text};
+pub use text::{PersonName, Slug, Title, parse_long_text, parse_phone};
 
 /// A problem with one input field, reported back to whoever sent it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -84,6 +84,25 @@ impl PersonName {
     }
 }
 
+/// Parses an optional telephone number: empty, or 6–20 digits with the usual separators
+/// (`+`, spaces, `-`, `.`, `/`, parentheses). Kept as written; numbers are not rewritten.
+pub fn parse_phone(input: &str) -> Result<String, ParseError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    let allowed = s
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-./()".contains(c));
+    if !allowed || !(6..=20).contains(&digits) || s.len() > 32 || s[1..].contains('+') {
+        return Err(ParseError::new(
+            "must be a telephone number such as +1 419 555 0100",
+        ));
+    }
+    Ok(s.to_owned())
+}
+
 /// Parses a free multi-line text (descriptions) of at most `max_chars` characters; empty is allowed.
 pub fn parse_long_text(input: &str, max_chars: usize) -> Result<String, ParseError> {
     if input.trim().is_empty() {
@@ -95,6 +114,24 @@ pub fn parse_long_text(input: &str, max_chars: usize) -> Result<String, ParseErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phones_are_digits_with_separators_or_nothing() {
+        assert_eq!(
+            parse_phone(" +34 925 (22) 10-00 ").unwrap(),
+            "+34 925 (22) 10-00"
+        );
+        assert_eq!(parse_phone("").unwrap(), "");
+        for bad in [
+            "12345",
+            "call me",
+            "+1 419 555 0100 ext 3",
+            "1+2345678",
+            &"1".repeat(21),
+        ] {
+            assert!(parse_phone(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
 
     #[test]
     fn slugs_accept_lowercase_words_joined_by_hyphens() {

@@ -127,6 +127,7 @@ async fn insert(
     event_id: Option<i64>,
     m: &MailContext,
     ics: Option<String>,
+    send_at: Option<DateTime<Utc>>,
 ) -> anyhow::Result<Option<Scheduled>> {
     let rendered = render(kind, m).map_err(|e| anyhow::anyhow!("rendering {kind} email: {e}"))?;
     let status = if ctx.mailer.is_some() {
@@ -150,6 +151,7 @@ async fn insert(
             ics: ics.as_deref(),
             message_id: &message_id(ctx),
             status,
+            send_at,
         },
         now,
     )
@@ -157,7 +159,7 @@ async fn insert(
     Ok(match id {
         Some(outbox_id) if status == "queued" => Some(Scheduled {
             job: Job::SendEmail { outbox_id },
-            run_at: now,
+            run_at: send_at.unwrap_or(now),
         }),
         _ => None,
     })
@@ -250,6 +252,8 @@ fn registration_context(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra
         reminder_when: extra.reminder_when.clone(),
         previous_when: extra.previous_when.clone(),
         previous_venue: extra.previous_venue.clone(),
+        message_subject: String::new(),
+        message_paragraphs: Vec::new(),
     }
 }
 
@@ -291,6 +295,7 @@ pub async fn queue_loaded(
         Some(event.id),
         &m,
         ics,
+        None,
     )
     .await
 }
@@ -322,6 +327,7 @@ pub async fn queue_staff_approval_emails(
                 Some(event.id),
                 &m,
                 None,
+                None,
             )
             .await?,
         );
@@ -352,6 +358,63 @@ pub async fn queue_event_email(
         jobs.extend(queue_registration_email(ctx, tx, kind, id, &key, extra).await?);
     }
     Ok(jobs)
+}
+
+/// A message from staff to attendees.
+#[derive(Debug, Clone)]
+pub struct StaffMessage {
+    pub subject: String,
+    pub body: String,
+}
+
+/// Renders message `message` as registration `registration_id`'s contact would receive it.
+pub async fn message_preview(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    registration_id: i64,
+    message: &StaffMessage,
+) -> anyhow::Result<(String, super::render::Rendered)> {
+    let data = Loaded::read(tx, registration_id).await?;
+    let m = message_context(ctx, &data, message);
+    let rendered = render(EmailKind::Message, &m)
+        .map_err(|e| anyhow::anyhow!("rendering message email: {e}"))?;
+    Ok((data.registration.contact_email.clone(), rendered))
+}
+
+fn message_context(ctx: &Ctx, data: &Loaded, message: &StaffMessage) -> MailContext {
+    let mut m = registration_context(ctx, EmailKind::Message, data, &Extra::default());
+    m.message_subject = message.subject.clone();
+    m.message_paragraphs = paragraphs(&message.body);
+    m
+}
+
+/// Queues message `message` to the contact of registration `registration_id`, not before
+/// `send_at`, once per `dedupe_key`.
+pub async fn queue_message(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    registration_id: i64,
+    message: &StaffMessage,
+    dedupe_key: &str,
+    send_at: DateTime<Utc>,
+) -> anyhow::Result<Option<Scheduled>> {
+    let data = Loaded::read(tx, registration_id).await?;
+    let m = message_context(ctx, &data, message);
+    let reg = &data.registration;
+    insert(
+        ctx,
+        tx,
+        EmailKind::Message,
+        dedupe_key,
+        &reg.contact_email,
+        &reg.language,
+        Some(reg.id),
+        Some(data.event.id),
+        &m,
+        None,
+        Some(send_at),
+    )
+    .await
 }
 
 /// Formats the time and place of an event before a change (for `event_changed`).

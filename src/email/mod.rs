@@ -35,5 +35,6 @@ text_enum! {
         EventChanged = "event_changed",
         EventCancelled = "event_cancelled",
         ApprovalNeeded = "approval_needed",
+        Message = "message",
     }
 }

@@ -42,6 +42,10 @@ pub struct MailContext {
     pub previous_venue: String,
     /// Check-in codes with their QR codes (confirmations only).
     pub checkin: Vec<CheckinCode>,
+    /// For messages from staff: the subject they wrote.
+    pub message_subject: String,
+    /// For messages from staff: their text, one string per paragraph.
+    pub message_paragraphs: Vec<String>,
 }
 
 /// A participant's check-in code and its QR code as rows of dark/light runs, so the HTML part
@@ -140,6 +144,7 @@ templates! {
     EventChanged: EventChangedSubject EventChangedText EventChangedHtml = "event_changed/subject.txt" "event_changed/email.txt" "event_changed/email.html";
     EventCancelled: EventCancelledSubject EventCancelledText EventCancelledHtml = "event_cancelled/subject.txt" "event_cancelled/email.txt" "event_cancelled/email.html";
     ApprovalNeeded: ApprovalNeededSubject ApprovalNeededText ApprovalNeededHtml = "approval_needed/subject.txt" "approval_needed/email.txt" "approval_needed/email.html";
+    Message: MessageSubject MessageText MessageHtml = "message/subject.txt" "message/email.txt" "message/email.html";
 }
 
 /// Subjects are one line: newlines from templates (or data) would break the header.

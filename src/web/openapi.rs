@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{checkins, events, exports, outbox, registrations};
+use super::api::{checkins, events, exports, messages, outbox, registrations};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -14,11 +14,12 @@ use super::api::{checkins, events, exports, outbox, registrations};
         registrations::claim_offer, registrations::list_registrations, registrations::approve_registration,
         registrations::reject_registration, registrations::record_payment,
         outbox::list_outbox, outbox::outbox_stats, outbox::get_outbox, outbox::resend_outbox, outbox::cancel_outbox,
-        checkins::create_checkin, checkins::delete_checkin, exports::attendees_csv_api,
+        checkins::create_checkin, checkins::delete_checkin, exports::attendees_csv_api, exports::attendees_xlsx_api,
+        messages::create_message, messages::list_messages,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "events"), (name = "registrations"), (name = "outbox"), (name = "checkins"), (name = "exports"))
+    tags((name = "events"), (name = "registrations"), (name = "outbox"), (name = "checkins"), (name = "exports"), (name = "messages"))
 )]
 struct ApiDoc;
 

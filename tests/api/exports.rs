@@ -54,7 +54,11 @@ async fn staff_export_one_row_per_participant_with_filters_and_columns() {
     assert_eq!(rows[0][2], "Participant");
     let sam = rows.iter().find(|r| r[2] == "Sam Okafor").unwrap();
     assert_eq!(sam[1], "pending_payment");
-    assert_eq!(sam[10], "25.00 EUR", "due");
+    let due = rows[0]
+        .iter()
+        .position(|h| h == "Due (registration)")
+        .unwrap();
+    assert_eq!(sam[due], "25.00 EUR", "due");
     let (_, _, body) = csv(
         &app,
         &token,
@@ -201,4 +205,269 @@ async fn a_list_longer_than_one_batch_is_exported_whole() {
 
 async fn spawn_app_without_limit() -> TestApp {
     crate::helpers::spawn_app_with(|s| s.registrations_per_minute = 0, false).await
+}
+
+async fn bytes(app: &TestApp, token: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let response = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, response.bytes().await.unwrap().to_vec())
+}
+
+/// The cells of the first sheet of an XLSX file, and that sheet's XML.
+fn sheet(xlsx: &[u8]) -> (calamine::Range<calamine::Data>, String) {
+    use calamine::Reader;
+    use std::io::Read;
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("a workbook");
+    assert_eq!(workbook.sheet_names(), vec!["Attendees"]);
+    let range = workbook.worksheet_range("Attendees").expect("the sheet");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    (range, xml)
+}
+
+#[tokio::test]
+async fn xlsx_has_typed_cells_a_frozen_filtered_header_and_formulas_as_text() {
+    use calamine::Data;
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"timezone": "America/New_York"}))
+        .await;
+    let body = json!({
+        "contact": {"name": "=HYPERLINK(\"http://x\",\"y\")", "email": "evil@example.org", "phone": "+1 419 555 0100"},
+        "participants": [{"name": "@SUM(A1:A9)", "offering": "adult", "notes": "-2+3"},
+            {"name": "Ana García", "offering": "free"}],
+        "payment": "later"
+    });
+    let response = app
+        .post(&format!("/api/v1/events/{slug}/registrations"), &body)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let (status, kind, file) = bytes(
+        &app,
+        &app.admin_token.clone(),
+        &format!("/api/v1/events/{slug}/attendees.xlsx"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        kind,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let (range, xml) = sheet(&file);
+    assert_eq!(range.height(), 3, "header and two participants");
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<&[Data]> = range.rows().skip(1).collect();
+    let evil = rows
+        .iter()
+        .find(|r| r[col("Participant")] == Data::String("@SUM(A1:A9)".into()))
+        .expect("the formula-like name is a plain string cell, as typed");
+    assert_eq!(
+        evil[col("Contact")],
+        Data::String("=HYPERLINK(\"http://x\",\"y\")".into())
+    );
+    assert_eq!(
+        evil[col("Diet and accessibility")],
+        Data::String("-2+3".into())
+    );
+    assert_eq!(evil[col("Phone")], Data::String("+1 419 555 0100".into()));
+    assert!(
+        matches!(evil[col("Reference")], Data::Float(_) | Data::Int(_)),
+        "reference is a number"
+    );
+    assert_eq!(evil[col("Price")], Data::Float(25.0), "amounts are numbers");
+    assert_eq!(evil[col("Due (registration)")], Data::Float(25.0));
+    assert_eq!(evil[col("Paid (registration)")], Data::Float(0.0));
+    match &evil[col("Registered")] {
+        Data::DateTime(t) => assert!(t.as_f64() > 40_000.0, "an Excel date: {t:?}"),
+        other => panic!("registered is a date, not {other:?}"),
+    }
+    assert_eq!(evil[col("Checked in")], Data::Empty);
+    // No cell is a formula; the dangerous ones carry Excel's quote prefix; the header row is
+    // frozen and has filters over every row and column.
+    assert!(!xml.contains("<f>"), "no formula anywhere: {xml}");
+    let styles = {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.clone())).unwrap();
+        let mut s = String::new();
+        zip.by_name("xl/styles.xml")
+            .unwrap()
+            .read_to_string(&mut s)
+            .unwrap();
+        s
+    };
+    assert!(styles.contains("quotePrefix=\"1\""), "{styles}");
+    assert!(
+        xml.contains("state=\"frozen\"") && xml.contains("ySplit=\"1\""),
+        "{xml}"
+    );
+    let last_column = (b'A' + header.len() as u8 - 1) as char;
+    assert!(
+        xml.contains(&format!("<autoFilter ref=\"A1:{last_column}3\"")),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("#,##0.00 &quot;EUR&quot;") || styles.contains("#,##0.00 &quot;EUR&quot;")
+    );
+
+    // Filters and columns work as for CSV; the export is audited as xlsx.
+    let (_, _, file) = bytes(
+        &app,
+        &app.admin_token.clone(),
+        &format!("/api/v1/events/{slug}/attendees.xlsx?offering=free&columns=participant,price"),
+    )
+    .await;
+    let (range, _) = sheet(&file);
+    assert_eq!(range.height(), 2);
+    assert_eq!(range.get((1, 0)), Some(&Data::String("Ana García".into())));
+    assert_eq!(range.get((1, 1)), Some(&Data::Float(0.0)));
+    let entries = twinning::db::audit::list(&app.ctx.db, None, Some("export.xlsx"), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2);
+    let door = app.token_for("door@example.org", "checkin").await;
+    let (status, _, _) = bytes(
+        &app,
+        &door,
+        &format!("/api/v1/events/{slug}/attendees.xlsx"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn column_presets_are_saved_per_event_and_used_by_the_form_and_the_api() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let other = app.create_event(json!({})).await;
+    app.register(&slug, "free", &["Mei Tanaka"]).await;
+    let mut staff = app.staff_browser("staff@example.org", "staff").await;
+    staff.get(&format!("/staff/events/{slug}")).await;
+    let page = staff
+        .submit(
+            &format!("/staff/events/{slug}/export"),
+            &[
+                ("columns", "participant"),
+                ("columns", "phone"),
+                ("preset_name", "Door list"),
+                ("action", "save_preset"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let page = staff
+        .get(&format!("/staff/events/{slug}?preset=Door%20list"))
+        .await;
+    assert!(
+        page.body
+            .contains("id=\"col-participant\" name=\"columns\" value=\"participant\" checked")
+    );
+    assert!(
+        page.body
+            .contains("id=\"col-phone\" name=\"columns\" value=\"phone\" checked")
+    );
+    assert!(
+        !page
+            .body
+            .contains("id=\"col-email\" name=\"columns\" value=\"email\" checked"),
+        "only the preset's columns"
+    );
+
+    let (status, _, body) = csv(
+        &app,
+        &app.admin_token.clone(),
+        &format!("/api/v1/events/{slug}/attendees.csv?preset=Door%20list"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        records(&body),
+        vec![vec!["Participant", "Phone"], vec!["Mei Tanaka", ""]]
+    );
+    let (status, _, _) = csv(
+        &app,
+        &app.admin_token.clone(),
+        &format!("/api/v1/events/{other}/attendees.csv?preset=Door%20list"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "presets belong to their event"
+    );
+
+    // The export form downloads with the chosen columns (CSRF-protected POST).
+    let page = staff
+        .submit(
+            &format!("/staff/events/{slug}/export"),
+            &[
+                ("columns", "participant"),
+                ("status", "confirmed"),
+                ("action", "csv"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        records(&page.body),
+        vec![vec!["Participant"], vec!["Mei Tanaka"]]
+    );
+    let page = staff
+        .post_form(
+            &format!("/staff/events/{slug}/export"),
+            &[("action", "csv")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "no anti-forgery token");
+    staff.get(&format!("/staff/events/{slug}")).await;
+    let page = staff
+        .submit(
+            &format!("/staff/events/{slug}/export"),
+            &[("action", "xlsx")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type.contains("spreadsheetml"));
+
+    staff.get(&format!("/staff/events/{slug}")).await;
+    let page = staff
+        .submit(
+            &format!("/staff/events/{slug}/export"),
+            &[("action", "delete_preset:Door list")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let (status, _, _) = csv(
+        &app,
+        &app.admin_token.clone(),
+        &format!("/api/v1/events/{slug}/attendees.csv?preset=Door%20list"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let audit = twinning::db::audit::list(&app.ctx.db, None, Some("export.preset"), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 2, "saved and deleted");
 }

@@ -160,6 +160,7 @@ async fn a_form_with_errors_comes_back_with_every_value_and_each_message_by_its_
             &[
                 ("contact.name", "Ana"),
                 ("contact.email", "not-an-email"),
+                ("contact.phone", "call me"),
                 ("contact.language", "en"),
                 ("participants[0].name", ""),
                 ("participants[0].offering", "adult"),
@@ -179,6 +180,11 @@ async fn a_form_with_errors_comes_back_with_every_value_and_each_message_by_its_
     assert!(page.body.contains("href=\"#participants-0-name\""));
     assert!(page.body.contains("href=\"#accept-consents\""));
     assert!(page.body.contains("id=\"contact-email-error\""));
+    assert!(page.body.contains("id=\"contact-phone-error\""));
+    assert_eq!(
+        field_value(&page.body, "contact.phone").as_deref(),
+        Some("call me")
+    );
     assert!(
         page.body
             .contains("aria-invalid=\"true\" aria-describedby=\"participants-0-name-error\"")

@@ -338,3 +338,50 @@ async fn every_state_change_is_recorded_with_actor_and_reason() {
     assert_eq!(history[1]["to"], "cancelled");
     assert_eq!(history[1]["reason"], "cannot travel");
 }
+
+#[tokio::test]
+async fn a_contact_phone_is_optional_checked_and_shown_to_staff_only() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let url = format!("/api/v1/events/{slug}/registrations");
+    let body = |phone: &str| {
+        json!({"contact": {"name": "Ana", "email": "ana@example.org", "phone": phone},
+            "participants": [{"name": "Ana", "offering": "free"}]})
+    };
+    let response = app.post(&url, &body("ring twice")).await;
+    assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("contact.phone"),
+    )
+    .await;
+    let response = app.post(&url, &body("+34 925 22 10 00")).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert!(
+        created["contact"].get("phone").is_none(),
+        "the private link's holder does not need it echoed: {created}"
+    );
+    let listed: Value = app.staff_get(&url).await.json().await.unwrap();
+    assert_eq!(listed[0]["contact"]["phone"], "+34 925 22 10 00");
+    let id = twinning::db::registrations::list_for_event(
+        &app.ctx.db,
+        twinning::db::events::find_by_slug(&app.ctx.db, &slug)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        None,
+    )
+    .await
+    .unwrap()[0]
+        .id;
+    let mut staff = app.staff_browser("staff@example.org", "staff").await;
+    let page = staff.get(&format!("/staff/registrations/{id}")).await;
+    assert!(
+        page.body.contains("href=\"tel:+34 925 22 10 00\""),
+        "{}",
+        page.body
+    );
+}

@@ -53,6 +53,7 @@ async fn event_with_one_registration(
     let new = NewRegistration {
         contact_name: PersonName::parse("Ana").unwrap(),
         contact_email: EmailAddress::parse("ana@example.org").unwrap(),
+        contact_phone: String::new(),
         language: Language::parse("de").unwrap(),
         participants: vec![twinning::registrations::NewParticipant::new(
             PersonName::parse("Ana").unwrap(),

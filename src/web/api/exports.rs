@@ -1,4 +1,4 @@
-//! `GET /api/v1/events/{slug}/attendees.csv` (staff): the attendee list as CSV.
+//! `GET /api/v1/events/{slug}/attendees.csv` and `.xlsx` (staff): the attendee list.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
@@ -7,16 +7,21 @@ use crate::db::events as db_events;
 use crate::db::export::AttendeeFilter;
 use crate::domain::RegistrationStatus;
 use crate::error::{AppError, FieldCollector, Result};
-use crate::export::{attendees_csv, parse_columns};
+use crate::export::{attendees_csv, attendees_xlsx, parse_columns};
 use crate::registrations::Actor;
 use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
 
 /// Export options from a query string: `status`, `offering`, `checked_in` (`yes`/`no`),
-/// `columns` (comma-separated or repeated), `bom` (`1` adds a byte-order mark for Excel).
+/// `columns` (comma-separated or repeated) or `preset` (a saved column choice), `bom` (`1`
+/// adds a byte-order mark for Excel).
 pub struct ExportOptions {
     pub filter: AttendeeFilter,
     pub columns: Vec<usize>,
+    /// Whether `columns` was given (else every column, or the preset's).
+    pub columns_given: bool,
+    /// A saved column choice of the event, by name.
+    pub preset: Option<String>,
     pub bom: bool,
 }
 
@@ -51,6 +56,7 @@ impl ExportOptions {
             .filter(|(k, _)| k == "columns")
             .map(|(_, v)| v.as_str())
             .collect();
+        let columns_raw_empty = columns.iter().all(|c| c.trim().is_empty());
         let columns = match parse_columns(Some(&columns.join(","))) {
             Ok(c) => c,
             Err(AppError::Validation(fields)) => {
@@ -68,10 +74,19 @@ impl ExportOptions {
                 offering: get("offering"),
                 checked_in,
             },
+            columns_given: !columns_raw_empty,
             columns,
+            preset: get("preset"),
             bom: matches!(get("bom").as_deref(), Some("1" | "yes" | "true")),
         })
     }
+}
+
+/// The file formats of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
 }
 
 /// Exports an event's attendees for `actor` (staff or admin).
@@ -79,21 +94,35 @@ pub async fn export_event(
     ctx: &Ctx,
     slug: &str,
     query: Option<&str>,
+    format: Format,
     actor: &Actor,
 ) -> Result<Response> {
     let event = db_events::find_by_slug(&ctx.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let options = ExportOptions::parse(query)?;
-    attendees_csv(
-        ctx,
-        &event,
-        options.filter,
-        options.columns,
-        options.bom,
-        actor,
-    )
-    .await
+    let mut options = ExportOptions::parse(query)?;
+    if let Some(name) = options.preset.as_deref().filter(|_| !options.columns_given) {
+        let presets = crate::db::messages::presets(&ctx.db, event.id).await?;
+        let preset = presets
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| AppError::field("preset", format!("no preset named {name:?}")))?;
+        options.columns = parse_columns(Some(&preset.columns))?;
+    }
+    match format {
+        Format::Csv => {
+            attendees_csv(
+                ctx,
+                &event,
+                options.filter,
+                options.columns,
+                options.bom,
+                actor,
+            )
+            .await
+        }
+        Format::Xlsx => attendees_xlsx(ctx, &event, options.filter, options.columns, actor).await,
+    }
 }
 
 /// The attendee list of an event as CSV, one row per participant (staff; streamed).
@@ -103,6 +132,7 @@ pub async fn export_event(
         ("offering" = Option<String>, Query, description = "Offering key"),
         ("checked_in" = Option<String>, Query, description = "yes or no"),
         ("columns" = Option<String>, Query, description = "Comma-separated column keys (default all)"),
+        ("preset" = Option<String>, Query, description = "Name of a saved column choice (instead of columns)"),
         ("bom" = Option<String>, Query, description = "1 adds a UTF-8 byte-order mark for Excel")),
     security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", description = "The list"),
@@ -114,5 +144,26 @@ pub async fn attendees_csv_api(
     RawQuery(query): RawQuery,
 ) -> Result<Response> {
     staff.require(Role::Staff)?;
-    export_event(&ctx, &slug, query.as_deref(), &staff.actor()).await
+    export_event(&ctx, &slug, query.as_deref(), Format::Csv, &staff.actor()).await
+}
+
+/// The attendee list of an event as an Excel workbook: typed cells (numbers, amounts in the
+/// event's currency, dates in its time zone), a frozen header row with filters (staff).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/attendees.xlsx", tag = "exports",
+    params(("slug" = String, Path, description = "Event slug"),
+        ("status" = Option<String>, Query, description = "Registration status"),
+        ("offering" = Option<String>, Query, description = "Offering key"),
+        ("checked_in" = Option<String>, Query, description = "yes or no"),
+        ("columns" = Option<String>, Query, description = "Comma-separated column keys (default all)")),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The list"),
+        (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn attendees_xlsx_api(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    staff.require(Role::Staff)?;
+    export_event(&ctx, &slug, query.as_deref(), Format::Xlsx, &staff.actor()).await
 }

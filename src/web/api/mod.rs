@@ -3,6 +3,7 @@
 pub mod checkins;
 pub mod events;
 pub mod exports;
+pub mod messages;
 pub mod outbox;
 pub mod registrations;
 
@@ -55,6 +56,14 @@ pub fn router() -> Router<Ctx> {
         .route(
             "/events/{slug}/attendees.csv",
             get(exports::attendees_csv_api),
+        )
+        .route(
+            "/events/{slug}/attendees.xlsx",
+            get(exports::attendees_xlsx_api),
+        )
+        .route(
+            "/events/{slug}/messages",
+            post(messages::create_message).get(messages::list_messages),
         )
         .route("/checkins", post(checkins::create_checkin))
         .route(

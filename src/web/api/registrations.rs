@@ -24,6 +24,9 @@ use crate::web::extract::{ApiJson, Role, StaffAuth};
 pub struct ContactBody {
     pub name: String,
     pub email: String,
+    /// Telephone number, optional (staff may need it on the day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Language for emails and pages, e.g. `es`. Defaults to `en`.
     #[serde(default)]
     pub language: Option<String>,
@@ -133,6 +136,7 @@ fn registration_json(
         contact: ContactBody {
             name: r.contact_name.clone(),
             email: r.contact_email.clone(),
+            phone: (staff_view && !r.contact_phone.is_empty()).then(|| r.contact_phone.clone()),
             language: Some(r.language.clone()),
         },
         participants: participants
@@ -164,6 +168,10 @@ pub(crate) fn parse_registration(body: RegistrationBody) -> Result<NewRegistrati
     let mut f = FieldCollector::default();
     let contact_name = f.take("contact.name", PersonName::parse(&body.contact.name));
     let contact_email = f.take("contact.email", EmailAddress::parse(&body.contact.email));
+    let contact_phone = f.take(
+        "contact.phone",
+        crate::domain::parse_phone(body.contact.phone.as_deref().unwrap_or("")),
+    );
     let language = f.take(
         "contact.language",
         Language::parse(body.contact.language.as_deref().unwrap_or("en")),
@@ -205,6 +213,7 @@ pub(crate) fn parse_registration(body: RegistrationBody) -> Result<NewRegistrati
     Ok(NewRegistration {
         contact_name: contact_name.expect("checked"),
         contact_email: contact_email.expect("checked"),
+        contact_phone: contact_phone.expect("checked"),
         language: language.expect("checked"),
         participants,
         payment: payment.expect("checked"),

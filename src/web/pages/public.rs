@@ -128,6 +128,7 @@ struct RegisterPage {
     event: EventView,
     contact_name: String,
     contact_email: String,
+    contact_phone: String,
     language: String,
     participants: Vec<ParticipantInput>,
     consents_accepted: Vec<bool>,
@@ -262,6 +263,7 @@ fn register_page(
         event,
         contact_name: String::new(),
         contact_email: String::new(),
+        contact_phone: String::new(),
         language: "en".to_owned(),
         participants,
         errors: FieldErrors::new(),
@@ -294,6 +296,7 @@ pub async fn register_submit(
     let mut page = register_page(&ctx, csrf, event, Vec::new());
     page.contact_name = form.get("contact.name").to_owned();
     page.contact_email = form.get("contact.email").to_owned();
+    page.contact_phone = form.get("contact.phone").to_owned();
     page.language = form.get("contact.language").to_owned();
     page.consents_accepted = (0..consents)
         .map(|i| form.all("consent").contains(&i.to_string().as_str()))
@@ -326,6 +329,7 @@ pub async fn register_submit(
         contact: ContactBody {
             name: page.contact_name.clone(),
             email: page.contact_email.clone(),
+            phone: Some(page.contact_phone.clone()),
             language: Some(page.language.clone()),
         },
         participants: participants

@@ -15,6 +15,7 @@ use crate::web::api::MoneyJson;
 use crate::web::api::events::{
     EventBody, OfferingBody, PartnerCityJson, build_draft, consent_lines, load_stored_draft,
 };
+use crate::web::api::exports::{Format, export_event};
 use crate::web::extract::Role;
 use crate::web::pages::forms::{FormData, field_id};
 use crate::web::pages::{Layout, PageError, PageResult, render, render_with};
@@ -578,10 +579,101 @@ pub async fn export_attendees(
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> PageResult {
     session.require(Role::Staff)?;
-    Ok(
-        crate::web::api::exports::export_event(&ctx, &slug, query.as_deref(), &session.actor())
-            .await?,
+    Ok(export_event(&ctx, &slug, query.as_deref(), Format::Csv, &session.actor()).await?)
+}
+
+/// `GET /staff/events/{slug}/attendees.xlsx?...`: the Excel export.
+pub async fn export_attendees_xlsx(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    Ok(export_event(
+        &ctx,
+        &slug,
+        query.as_deref(),
+        Format::Xlsx,
+        &session.actor(),
     )
+    .await?)
+}
+
+/// `POST /staff/events/{slug}/export`: the export form on the event page. `action` is `csv`
+/// or `xlsx` (download with the chosen filters and columns), `save_preset` (keep the chosen
+/// columns under `preset_name`) or `delete_preset:NAME`.
+pub async fn export_form(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+    form: FormData,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    session.verify(&form)?;
+    let row = event_by_slug(&ctx, &slug).await?;
+    let action = form.get("action");
+    let columns = form.all("columns").join(",");
+    // The serializer is not `Send`: finish it before any await.
+    let query = {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        for name in ["status", "offering", "checked_in", "bom"] {
+            if !form.get(name).is_empty() {
+                query.append_pair(name, form.get(name));
+            }
+        }
+        query.append_pair("columns", &columns);
+        query.finish()
+    };
+    match action {
+        "csv" | "xlsx" => {
+            let format = if action == "csv" {
+                Format::Csv
+            } else {
+                Format::Xlsx
+            };
+            Ok(export_event(&ctx, &slug, Some(&query), format, &session.actor()).await?)
+        }
+        "save_preset" => {
+            let name = crate::domain::Title::parse(form.get("preset_name"))
+                .map_err(|e| AppError::field("preset_name", e.to_string()))?;
+            crate::export::parse_columns(Some(&columns))?;
+            if columns.is_empty() {
+                return Err(AppError::field("columns", "choose at least one column").into());
+            }
+            crate::export::save_preset(&ctx, &row, name.as_str(), &columns, &session.actor())
+                .await?;
+            let target = form_urlencoded::Serializer::new(String::new())
+                .append_pair("preset", name.as_str())
+                .finish();
+            Ok(back_to(&format!("/staff/events/{slug}?{target}#export")))
+        }
+        other => match other.strip_prefix("delete_preset:") {
+            Some(name) => {
+                crate::export::delete_preset(&ctx, &row, name, &session.actor()).await?;
+                Ok(back_to(&format!("/staff/events/{slug}#export")))
+            }
+            None => Err(AppError::field("action", "unknown action").into()),
+        },
+    }
+}
+
+/// Who a message went to, in words.
+fn audience(m: &crate::db::messages::MessageRow) -> String {
+    let mut parts = vec![
+        m.filter_status
+            .clone()
+            .unwrap_or_else(|| "every live registration".to_owned()),
+    ];
+    if let Some(o) = &m.filter_offering {
+        parts.push(format!("offering {o}"));
+    }
+    match m.filter_checked_in {
+        Some(true) => parts.push("checked in".to_owned()),
+        Some(false) => parts.push("not checked in".to_owned()),
+        None => {}
+    }
+    parts.join(", ")
 }
 
 /// Seats and people per offering on the dashboard.
@@ -611,8 +703,34 @@ struct DashboardPage {
     due: String,
     public_url: String,
     offering_keys: Vec<(String, String)>,
-    columns: &'static [(&'static str, &'static str)],
+    /// (key, label, chosen) per export column.
+    columns: Vec<(&'static str, &'static str, bool)>,
     statuses: Vec<&'static str>,
+    presets: Vec<String>,
+    preset: String,
+    messages: Vec<MessageLine>,
+    sent: bool,
+}
+
+/// A sent message on the event page.
+struct MessageLine {
+    subject: String,
+    audience: String,
+    recipients: i64,
+    deliveries: String,
+    sent_by: String,
+    when: String,
+}
+
+/// Query of the event page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DashboardQuery {
+    /// A saved column choice to pre-select in the export form.
+    #[serde(default)]
+    preset: String,
+    /// Set after a message was sent.
+    #[serde(default)]
+    sent: String,
 }
 
 /// `GET /staff/events/{slug}`: seats, registrations by state and offering, money.
@@ -620,9 +738,33 @@ pub async fn event_dashboard(
     State(ctx): State<Ctx>,
     session: StaffSession,
     Path(slug): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<DashboardQuery>,
 ) -> PageResult {
     session.require(Role::Staff)?;
     let row = event_by_slug(&ctx, &slug).await?;
+    let presets = crate::db::messages::presets(&ctx.db, row.id).await?;
+    let chosen = presets
+        .iter()
+        .find(|p| p.name == query.preset)
+        .and_then(|p| crate::export::parse_columns(Some(&p.columns)).ok())
+        .unwrap_or_else(|| (0..crate::export::COLUMNS.len()).collect());
+    let messages = crate::messages::list(&ctx, row.id)
+        .await?
+        .into_iter()
+        .map(|s| MessageLine {
+            audience: audience(&s.message),
+            recipients: s.message.recipients,
+            deliveries: s
+                .deliveries
+                .iter()
+                .map(|(status, n)| format!("{n} {status}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sent_by: s.message.created_by.clone(),
+            when: crate::email::compose::local_time(s.message.created_at, &row),
+            subject: s.message.subject,
+        })
+        .collect();
     let offerings = db_events::offerings(&ctx.db, row.id).await?;
     let regs = db_regs::list_for_event(&ctx.db, row.id, None).await?;
     let paid = db_regs::paid_by_registration(&ctx.db, row.id).await?;
@@ -675,8 +817,16 @@ pub async fn event_dashboard(
             .iter()
             .map(|o| (o.key.clone(), o.name.clone()))
             .collect(),
-        columns: crate::export::COLUMNS,
+        columns: crate::export::COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, (key, label))| (*key, *label, chosen.contains(&i)))
+            .collect(),
         statuses: RegistrationStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        presets: presets.into_iter().map(|p| p.name).collect(),
+        preset: query.preset,
+        messages,
+        sent: !query.sent.is_empty(),
         slug: row.slug,
         title: row.title,
     }))

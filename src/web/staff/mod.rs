@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod door;
 pub mod events;
+pub mod messages;
 pub mod outbox;
 pub mod registrations;
 pub mod users;
@@ -60,6 +61,19 @@ pub fn router() -> Router<Ctx> {
         .route(
             "/staff/events/{slug}/attendees.csv",
             get(events::export_attendees),
+        )
+        .route(
+            "/staff/events/{slug}/attendees.xlsx",
+            get(events::export_attendees_xlsx),
+        )
+        .route("/staff/events/{slug}/export", post(events::export_form))
+        .route(
+            "/staff/events/{slug}/messages/new",
+            get(messages::new_message),
+        )
+        .route(
+            "/staff/events/{slug}/messages",
+            post(messages::post_message),
         )
         .route(
             "/staff/events/{slug}/checkin",
