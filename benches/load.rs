@@ -271,8 +271,8 @@ async fn checkins_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
     }
 }
 
-/// Exports `args.export` participants (registrations of five) as CSV and times the download,
-/// reading the server's RSS while it streams.
+/// Exports `args.export` participants (registrations of five) as CSV and as XLSX and times
+/// each download, reading the server's RSS meanwhile.
 async fn export_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
     let slug = format!("export-{run}");
     create_event(client, args, &slug, None).await;
@@ -297,8 +297,14 @@ async fn export_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
         args.export,
         started.elapsed().as_secs_f64()
     );
+    for format in ["csv", "xlsx"] {
+        timed_download(client, args, &slug, format).await;
+    }
+}
+
+/// Downloads one export of event `slug`, timing it and sampling the server's RSS meanwhile.
+async fn timed_download(client: &reqwest::Client, args: &Args, slug: &str, format: &str) {
     let rss_before = rss_mb(args.server_pid, "VmRSS:");
-    // Sample the server's resident memory while it streams the export.
     let sampling = Arc::new(AtomicUsize::new(1));
     let max_kb = Arc::new(AtomicUsize::new(0));
     let sampler = {
@@ -314,7 +320,10 @@ async fn export_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
     };
     let started = Instant::now();
     let response = client
-        .get(format!("{}/api/v1/events/{slug}/attendees.csv", args.url))
+        .get(format!(
+            "{}/api/v1/events/{slug}/attendees.{format}",
+            args.url
+        ))
         .bearer_auth(&args.token)
         .send()
         .await
@@ -325,9 +334,13 @@ async fn export_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
     let elapsed = started.elapsed();
     sampling.store(0, Ordering::Relaxed);
     let _ = sampler.await;
-    let rows = body.iter().filter(|b| **b == b'\n').count() - 1;
+    let rows = if format == "csv" {
+        (body.iter().filter(|b| **b == b'\n').count() - 1).to_string()
+    } else {
+        "?".to_owned()
+    };
     println!(
-        "export: CSV of {rows} rows, {:.1} MB, first byte after {:.0} ms, complete in {:.2} s; server RSS {} MB before, at most {:.1} MB while streaming",
+        "export: {format} of {rows} rows, {:.1} MB, first byte after {:.0} ms, complete in {:.2} s; server RSS {} MB before, at most {:.1} MB during",
         body.len() as f64 / 1e6,
         first_byte.as_secs_f64() * 1000.0,
         elapsed.as_secs_f64(),

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::db::events::{self, EventValues, OfferingValues};
+use crate::domain::question::Question;
 use crate::domain::{Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title};
 use crate::error::{AppError, Result};
 use crate::registrations::{self, Actor};
@@ -75,6 +76,8 @@ pub struct EventDraft {
     pub custom_email_text: String,
     /// Statements every registrant must accept (privacy notice, photo consent ...).
     pub consents: Vec<String>,
+    /// Questions asked per participant.
+    pub questions: Vec<Question>,
 }
 
 impl EventDraft {
@@ -106,6 +109,7 @@ impl EventDraft {
                 .join(","),
             custom_email_text: self.custom_email_text.clone(),
             consents: self.consents.join("\n"),
+            questions: serde_json::to_string(&self.questions).unwrap_or_else(|_| "[]".to_owned()),
         }
     }
 }

@@ -16,6 +16,7 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use crate::db::events::EventRow;
 use crate::db::export::{self, AttendeeFilter, AttendeeRow, ExportReader};
+use crate::domain::question::{self, Answers, Question};
 use crate::domain::{Currency, TimeZone};
 use crate::email::compose::money;
 use crate::error::{AppError, Result};
@@ -43,30 +44,78 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("registered", "Registered"),
 ];
 
-/// Parses a comma-separated column choice; empty means all.
-pub fn parse_columns(list: Option<&str>) -> Result<Vec<usize>> {
+/// One column of an export: a fixed one (an index into [`COLUMNS`]) or the answers to one of
+/// the event's questions (key `q:<question key>`, headed by the question).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    Fixed(usize),
+    Answer { key: String, label: String },
+}
+
+impl Column {
+    /// The key used in `columns=` and in saved presets.
+    pub fn key(&self) -> String {
+        match self {
+            Column::Fixed(i) => COLUMNS[*i].0.to_owned(),
+            Column::Answer { key, .. } => format!("q:{key}"),
+        }
+    }
+
+    /// The header cell.
+    pub fn header(&self) -> &str {
+        match self {
+            Column::Fixed(i) => COLUMNS[*i].1,
+            Column::Answer { label, .. } => label,
+        }
+    }
+}
+
+/// Every column an event's export can have, in order: the fixed ones with the answers to its
+/// questions after the notes.
+pub fn all_columns(questions: &[Question]) -> Vec<Column> {
+    let mut out = Vec::new();
+    for (i, (key, _)) in COLUMNS.iter().enumerate() {
+        out.push(Column::Fixed(i));
+        if *key == "notes" {
+            out.extend(questions.iter().map(|q| Column::Answer {
+                key: q.key.clone(),
+                label: q.label.clone(),
+            }));
+        }
+    }
+    out
+}
+
+/// Parses a comma-separated column choice for an event with `questions`; empty means all.
+pub fn parse_columns(list: Option<&str>, questions: &[Question]) -> Result<Vec<Column>> {
+    let all = all_columns(questions);
     let Some(list) = list.map(str::trim).filter(|l| !l.is_empty()) else {
-        return Ok((0..COLUMNS.len()).collect());
+        return Ok(all);
     };
     list.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
         .map(|key| {
-            COLUMNS
-                .iter()
-                .position(|(k, _)| *k == key.trim())
-                .ok_or_else(|| {
-                    AppError::field(
-                        "columns",
-                        format!(
-                            "unknown column {key:?}; choose from: {}",
-                            COLUMNS
-                                .iter()
-                                .map(|(k, _)| *k)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    )
-                })
+            all.iter().find(|c| c.key() == key).cloned().ok_or_else(|| {
+                AppError::field(
+                    "columns",
+                    format!(
+                        "unknown column {key:?}; choose from: {}",
+                        all.iter().map(Column::key).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
         })
+        .collect()
+}
+
+/// The columns of a saved preset; columns that no longer exist (a question removed since)
+/// are left out.
+pub fn preset_columns(stored: &str, questions: &[Question]) -> Vec<Column> {
+    stored
+        .split(',')
+        .filter_map(|key| parse_columns(Some(key), questions).ok())
+        .flatten()
         .collect()
 }
 
@@ -79,9 +128,9 @@ pub async fn save_preset(
     columns: &str,
     actor: &Actor,
 ) -> Result<()> {
-    let keys: Vec<&str> = parse_columns(Some(columns))?
-        .into_iter()
-        .map(|c| COLUMNS[c].0)
+    let keys: Vec<String> = parse_columns(Some(columns), &question::from_stored(&event.questions))?
+        .iter()
+        .map(Column::key)
         .collect();
     let columns = keys.join(",");
     let now = ctx.clock.now();
@@ -140,8 +189,14 @@ enum Value {
     Time(Option<DateTime<Utc>>),
 }
 
-fn value(row: &AttendeeRow, column: usize) -> Value {
-    match COLUMNS[column].0 {
+fn value(row: &AttendeeRow, column: &Column, answers: &Answers) -> Value {
+    let index = match column {
+        Column::Fixed(i) => *i,
+        Column::Answer { key, .. } => {
+            return Value::Text(answers.get(key).cloned().unwrap_or_default());
+        }
+    };
+    match COLUMNS[index].0 {
         "reference" => Value::Number(row.registration_id),
         "status" => Value::Text(row.status.clone()),
         "participant" => Value::Text(row.name.clone()),
@@ -160,14 +215,23 @@ fn value(row: &AttendeeRow, column: usize) -> Value {
     }
 }
 
-fn csv_cell(row: &AttendeeRow, column: usize, zone: &TimeZone) -> String {
-    match value(row, column) {
+fn csv_cell(row: &AttendeeRow, column: &Column, answers: &Answers, zone: &TimeZone) -> String {
+    match value(row, column, answers) {
         Value::Text(text) => safe_cell(&text),
         Value::Number(n) => n.to_string(),
         Value::Money(minor) => money(minor, &row.currency),
         Value::Time(t) => t
             .map(|t| zone.to_local(t).format("%Y-%m-%d %H:%M").to_string())
             .unwrap_or_default(),
+    }
+}
+
+/// A row's answers, read only when an answer column is exported.
+fn row_answers(row: &AttendeeRow, columns: &[Column]) -> Answers {
+    if columns.iter().any(|c| matches!(c, Column::Answer { .. })) {
+        question::answers_from_stored(&row.answers)
+    } else {
+        Answers::new()
     }
 }
 
@@ -183,7 +247,7 @@ async fn audit_export(
     event: &EventRow,
     format: &str,
     filter: &AttendeeFilter,
-    columns: &[usize],
+    columns: &[Column],
     actor: &Actor,
 ) -> Result<()> {
     let rows = export::count(&ctx.db, event.id, filter).await?;
@@ -196,7 +260,7 @@ async fn audit_export(
         None,
         Some(&serde_json::json!({
             "status": filter.status, "offering": filter.offering, "checked_in": filter.checked_in,
-            "columns": columns.iter().map(|c| COLUMNS[*c].0).collect::<Vec<_>>(), "rows": rows,
+            "columns": columns.iter().map(Column::key).collect::<Vec<_>>(), "rows": rows,
         })),
         ctx.clock.now(),
     )
@@ -229,7 +293,7 @@ pub async fn attendees_csv(
     ctx: &Ctx,
     event: &EventRow,
     filter: AttendeeFilter,
-    columns: Vec<usize>,
+    columns: Vec<Column>,
     bom: bool,
     actor: &Actor,
 ) -> Result<Response> {
@@ -241,7 +305,7 @@ pub async fn attendees_csv(
     };
     let mut writer = csv_writer(256);
     // Writing to memory cannot fail.
-    let _ = writer.write_record(columns.iter().map(|c| COLUMNS[*c].1));
+    let _ = writer.write_record(columns.iter().map(Column::header));
     head.extend(writer.into_inner().unwrap_or_default());
     let zone = zone_of(event);
     let reader = ExportReader::acquire(&ctx.db).await?;
@@ -263,8 +327,10 @@ pub async fn attendees_csv(
                             .map_or(after, |r| (r.registration_id, r.participant_id));
                         let mut writer = csv_writer(rows.len() * 160);
                         for row in &rows {
-                            let _ = writer
-                                .write_record(columns.iter().map(|c| csv_cell(row, *c, &zone)));
+                            let answers = row_answers(row, &columns);
+                            let _ = writer.write_record(
+                                columns.iter().map(|c| csv_cell(row, c, &answers, &zone)),
+                            );
                         }
                         let out = writer.into_inner().unwrap_or_default();
                         let finished = (rows.len() as i64) < BATCH;
@@ -302,7 +368,7 @@ pub async fn attendees_xlsx(
     ctx: &Ctx,
     event: &EventRow,
     filter: AttendeeFilter,
-    columns: Vec<usize>,
+    columns: Vec<Column>,
     actor: &Actor,
 ) -> Result<Response> {
     audit_export(ctx, event, "xlsx", &filter, &columns, actor).await?;
@@ -362,7 +428,7 @@ fn amount_format(currency: &str) -> (Format, f64) {
 /// One worksheet being written.
 struct XlsxSheet {
     workbook: Workbook,
-    columns: Vec<usize>,
+    columns: Vec<Column>,
     row: u32,
     text: Format,
     quoted: Format,
@@ -372,15 +438,14 @@ struct XlsxSheet {
 }
 
 impl XlsxSheet {
-    fn new(columns: &[usize]) -> anyhow::Result<Self> {
+    fn new(columns: &[Column]) -> anyhow::Result<Self> {
         let mut workbook = Workbook::new();
         let header = Format::new().set_bold().set_background_color("#E4E7EB");
         let sheet = workbook.add_worksheet_with_constant_memory();
         sheet.set_name("Attendees")?;
         for (i, column) in columns.iter().enumerate() {
-            let (key, title) = COLUMNS[*column];
-            sheet.write_string_with_format(0, i as u16, title, &header)?;
-            let width = match key {
+            sheet.write_string_with_format(0, i as u16, column.header(), &header)?;
+            let width = match column.key().as_str() {
                 "reference" | "status" | "language" | "price" | "paid" | "due" => 14.0,
                 "checked_in" | "registered" => 18.0,
                 "notes" => 40.0,
@@ -409,10 +474,11 @@ impl XlsxSheet {
             .amounts
             .entry(row.currency.clone())
             .or_insert_with(|| amount_format(&row.currency));
+        let answers = row_answers(row, &self.columns);
         let sheet = self.workbook.worksheet_from_index(0)?;
         for (i, column) in self.columns.iter().enumerate() {
             let c = i as u16;
-            match value(row, *column) {
+            match value(row, column, &answers) {
                 Value::Text(text) if text.is_empty() => {}
                 Value::Text(text) => {
                     let format = if safe_cell(&text) == text {
@@ -472,10 +538,30 @@ mod tests {
     #[test]
     fn columns_are_chosen_by_key() {
         assert_eq!(
-            parse_columns(Some("participant, email")).unwrap(),
-            vec![2, 5]
+            parse_columns(Some("participant, email"), &[]).unwrap(),
+            vec![Column::Fixed(2), Column::Fixed(5)]
         );
-        assert_eq!(parse_columns(None).unwrap().len(), COLUMNS.len());
-        assert!(parse_columns(Some("password")).is_err());
+        assert_eq!(parse_columns(None, &[]).unwrap().len(), COLUMNS.len());
+        assert!(parse_columns(Some("password"), &[]).is_err());
+    }
+
+    #[test]
+    fn questions_add_answer_columns_after_the_notes() {
+        let questions = question::parse_lines("T-shirt size: S / M *\nArrival").unwrap();
+        let all = parse_columns(None, &questions).unwrap();
+        assert_eq!(all.len(), COLUMNS.len() + 2);
+        let notes = all.iter().position(|c| c.key() == "notes").unwrap();
+        assert_eq!(all[notes + 1].key(), "q:t-shirt-size");
+        assert_eq!(all[notes + 1].header(), "T-shirt size");
+        assert_eq!(
+            parse_columns(Some("participant,q:arrival"), &questions).unwrap()[1].header(),
+            "Arrival"
+        );
+        assert!(parse_columns(Some("q:gone"), &questions).is_err());
+        assert_eq!(
+            preset_columns("participant,q:gone,q:arrival", &questions).len(),
+            2,
+            "a preset skips columns of removed questions"
+        );
     }
 }

@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::db::Tx;
 use crate::db::events::{self, EventRow, HeldSeats, OfferingRow};
 use crate::db::registrations::{self as regs, NewRegistrationRow, RegistrationRow};
+use crate::domain::question::{self, Answers};
 use crate::domain::{
     EmailAddress, EventStatus, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
     token,
@@ -80,15 +81,18 @@ pub struct NewParticipant {
     pub offering: String,
     /// Dietary and accessibility notes (may be empty).
     pub notes: String,
+    /// Answers to the event's questions, by question key, as sent (checked on submission).
+    pub answers: Answers,
 }
 
 impl NewParticipant {
-    /// A participant without notes.
+    /// A participant without notes or answers.
     pub fn new(name: PersonName, offering: impl Into<String>) -> Self {
         Self {
             name,
             offering: offering.into(),
             notes: String::new(),
+            answers: Answers::new(),
         }
     }
 }
@@ -238,7 +242,28 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     if !event.consents.trim().is_empty() && !new.accept_consents {
         errors.add("accept_consents", CONSENT_REQUIRED);
     }
+    let questions = question::from_stored(&event.questions);
+    let mut answers: Vec<Answers> = Vec::with_capacity(new.participants.len());
     for (i, p) in new.participants.iter().enumerate() {
+        let mut checked = Answers::new();
+        for q in &questions {
+            if let Some(a) = errors.take(
+                format!("participants[{i}].answers.{}", q.key),
+                q.check(p.answers.get(&q.key).map(String::as_str)),
+            ) && let Some(a) = a
+            {
+                checked.insert(q.key.clone(), a);
+            }
+        }
+        for key in p.answers.keys() {
+            if !questions.iter().any(|q| &q.key == key) {
+                errors.add(
+                    format!("participants[{i}].answers.{key}"),
+                    "is not a question of this event",
+                );
+            }
+        }
+        answers.push(checked);
         match offerings.iter().find(|o| o.key == p.offering) {
             Some(o) => chosen.push(o),
             None => errors.add(
@@ -297,15 +322,24 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     )
     .await?;
     let mut codes = Vec::with_capacity(chosen.len());
-    for (position, (p, offering)) in new.participants.iter().zip(&chosen).enumerate() {
+    for (position, ((p, offering), answers)) in new
+        .participants
+        .iter()
+        .zip(&chosen)
+        .zip(&answers)
+        .enumerate()
+    {
         let code = regs::insert_participant(
             &mut tx,
-            id,
-            offering.id,
-            p.name.as_str(),
-            offering.price_minor,
-            position as i64,
-            &p.notes,
+            &regs::NewParticipantRow {
+                registration_id: id,
+                offering_id: offering.id,
+                name: p.name.as_str(),
+                price_minor: offering.price_minor,
+                position: position as i64,
+                notes: &p.notes,
+                answers: &serde_json::to_string(answers).map_err(anyhow::Error::from)?,
+            },
         )
         .await?;
         codes.push(Some(code));
@@ -1098,6 +1132,7 @@ mod tests {
             reminder_days: "7,1".into(),
             custom_email_text: String::new(),
             consents: String::new(),
+            questions: "[]".to_owned(),
             created_at: t,
             updated_at: t,
         }

@@ -1,6 +1,9 @@
--- Staff tools: contact telephone, messages to attendees, saved export column choices, and an
--- index that lets exports page through an event's registrations in id order.
+-- Staff tools: contact telephone, the event's questions and each participant's answers (JSON),
+-- messages to attendees, saved export column choices, and an index that lets exports page
+-- through an event's registrations in id order.
 ALTER TABLE registrations ADD COLUMN contact_phone TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN questions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE participants ADD COLUMN answers TEXT NOT NULL DEFAULT '{}';
 CREATE INDEX registrations_event ON registrations (event_id, id);
 
 CREATE TABLE messages (

@@ -47,6 +47,8 @@ pub struct EventRow {
     pub custom_email_text: String,
     /// Statements a registrant must accept, one per line.
     pub consents: String,
+    /// Questions asked per participant (JSON, see `domain::question`).
+    pub questions: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -91,7 +93,7 @@ macro_rules! select_events {
     () => {
         "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
          registration_opens_at, registration_closes_at, status, capacity, seats_held, approval_required, \
-         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, created_at, updated_at FROM events"
+         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, questions, created_at, updated_at FROM events"
     };
 }
 
@@ -298,6 +300,7 @@ pub struct EventValues {
     pub reminder_days: String,
     pub custom_email_text: String,
     pub consents: String,
+    pub questions: String,
 }
 
 impl From<&EventRow> for EventValues {
@@ -324,12 +327,13 @@ impl From<&EventRow> for EventValues {
             reminder_days: r.reminder_days.clone(),
             custom_email_text: r.custom_email_text.clone(),
             consents: r.consents.clone(),
+            questions: r.questions.clone(),
         }
     }
 }
 
 /// Binds the fields of an [`EventValues`] as `$1`..`$18`, `now` as `$19` and the email
-/// settings as `$20`, `$21`, the consents as `$22`, in the column
+/// settings as `$20`, `$21`, the consents as `$22`, the questions as `$23`, in the column
 /// order that [`insert`] and [`update`] share.
 macro_rules! bind_event_values {
     ($query:expr, $v:expr, $now:expr) => {
@@ -356,6 +360,7 @@ macro_rules! bind_event_values {
             .bind(&$v.reminder_days)
             .bind(&$v.custom_email_text)
             .bind(&$v.consents)
+            .bind(&$v.questions)
     };
 }
 
@@ -367,8 +372,8 @@ pub async fn insert(
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO events (slug, kind, title, description, venue, timezone, starts_at, ends_at, \
         registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, pay_later, \
-        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22) \
+        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents, questions) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23) \
         ON CONFLICT (slug) DO NOTHING RETURNING id";
     on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
         .fetch_optional(c)
@@ -387,7 +392,7 @@ pub async fn update(
         timezone = $6, starts_at = $7, ends_at = $8, registration_opens_at = $9, registration_closes_at = $10, \
         status = $11, capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, \
         hold_minutes = $16, offer_minutes = $17, partner_city_id = $18, updated_at = $19, \
-        reminder_days = $20, custom_email_text = $21, consents = $22 WHERE id = $23";
+        reminder_days = $20, custom_email_text = $21, consents = $22, questions = $23 WHERE id = $24";
     on_tx!(tx, |c| bind_event_values!(sqlx::query(SQL), v, now)
         .bind(id)
         .execute(c)

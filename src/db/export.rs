@@ -32,6 +32,8 @@ pub struct AttendeeRow {
     pub contact_phone: String,
     pub language: String,
     pub notes: String,
+    /// Answers to the event's questions (JSON object by key).
+    pub answers: String,
     pub price_minor: i64,
     pub total_minor: i64,
     pub paid_minor: i64,
@@ -53,7 +55,7 @@ pub enum ExportReader {
 /// `registrations_event` index and each registration's participants without sorting: a batch
 /// costs the same at the end of a long list as at the start.
 const BATCH_SQL: &str = "SELECT p.id AS participant_id, r.id AS registration_id, r.status, p.name, \
-    o.key AS offering_key, o.name AS offering_name, r.contact_name, r.contact_email, r.contact_phone, r.language, p.notes, \
+    o.key AS offering_key, o.name AS offering_name, r.contact_name, r.contact_email, r.contact_phone, r.language, p.notes, p.answers, \
     p.price_minor, r.total_minor, CAST(0 AS BIGINT) AS paid_minor, r.currency, p.checked_in_at, r.created_at \
     FROM registrations r JOIN participants p ON p.registration_id = r.id JOIN offerings o ON o.id = p.offering_id \
     WHERE r.event_id = $1 AND ($2 IS NULL OR r.status = $2) AND ($3 IS NULL OR o.key = $3) \

@@ -54,6 +54,8 @@ pub struct ParticipantRow {
     pub checkin_code: Option<String>,
     /// When the participant was checked in.
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// Answers to the event's questions (JSON object by question key).
+    pub answers: String,
 }
 
 /// One recorded state change.
@@ -129,28 +131,35 @@ pub async fn insert(
     .context("inserting registration")
 }
 
+/// A new participant row.
+#[derive(Debug, Clone)]
+pub struct NewParticipantRow<'a> {
+    pub registration_id: i64,
+    pub offering_id: i64,
+    pub name: &'a str,
+    pub price_minor: i64,
+    /// Order within the registration.
+    pub position: i64,
+    pub notes: &'a str,
+    /// Answers as a JSON object.
+    pub answers: &'a str,
+}
+
 /// Inserts one participant of a registration; returns their new check-in code.
-pub async fn insert_participant(
-    tx: &mut Tx,
-    registration_id: i64,
-    offering_id: i64,
-    name: &str,
-    price_minor: i64,
-    position: i64,
-    notes: &str,
-) -> anyhow::Result<String> {
+pub async fn insert_participant(tx: &mut Tx, p: &NewParticipantRow<'_>) -> anyhow::Result<String> {
     const SQL: &str = "INSERT INTO participants (registration_id, offering_id, name, price_minor, position, \
-        notes, checkin_code) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+        notes, checkin_code, answers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     let checkin_code = crate::domain::token::checkin_code();
     on_tx!(tx, |c| {
         sqlx::query(SQL)
-            .bind(registration_id)
-            .bind(offering_id)
-            .bind(name)
-            .bind(price_minor)
-            .bind(position)
-            .bind(notes)
+            .bind(p.registration_id)
+            .bind(p.offering_id)
+            .bind(p.name)
+            .bind(p.price_minor)
+            .bind(p.position)
+            .bind(p.notes)
             .bind(&checkin_code)
+            .bind(p.answers)
             .execute(c)
             .await
             .map(|r| r.rows_affected())
@@ -294,7 +303,7 @@ pub async fn record_transition(
 macro_rules! select_participants {
     () => {
         "SELECT p.id, p.registration_id, p.offering_id, o.key AS offering_key, o.name AS offering_name, p.name, \
-         p.price_minor, p.notes, p.checkin_code, p.checked_in_at FROM participants p JOIN offerings o ON o.id = p.offering_id"
+         p.price_minor, p.notes, p.checkin_code, p.checked_in_at, p.answers FROM participants p JOIN offerings o ON o.id = p.offering_id"
     };
 }
 

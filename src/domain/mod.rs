@@ -4,6 +4,7 @@
 mod email;
 pub(crate) mod event;
 mod money;
+pub mod question;
 mod registration;
 mod text;
 pub mod token;

@@ -33,7 +33,11 @@ impl Slug {
 }
 
 /// Trims `input` and checks its length in characters and that it has no control characters.
-fn bounded_text(input: &str, max_chars: usize, allow_newlines: bool) -> Result<String, ParseError> {
+pub(crate) fn bounded_text(
+    input: &str,
+    max_chars: usize,
+    allow_newlines: bool,
+) -> Result<String, ParseError> {
     let s = input.trim();
     if s.is_empty() {
         return Err(ParseError::new("must not be empty"));

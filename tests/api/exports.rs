@@ -471,3 +471,84 @@ async fn column_presets_are_saved_per_event_and_used_by_the_form_and_the_api() {
         .unwrap();
     assert_eq!(audit.len(), 2, "saved and deleted");
 }
+
+#[tokio::test]
+async fn answers_to_the_events_questions_are_columns_of_their_own() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"questions": [
+            {"label": "T-shirt size", "options": ["S", "M"]}, {"label": "Arrival"}]}))
+        .await;
+    let body = json!({
+        "contact": {"name": "Ana", "email": "ana@example.org"},
+        "participants": [
+            {"name": "Ana", "offering": "free", "answers": {"t-shirt-size": "M", "arrival": "=cmd|' /C calc'!A0"}},
+            {"name": "Luis", "offering": "free"}]
+    });
+    let response = app
+        .post(&format!("/api/v1/events/{slug}/registrations"), &body)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let token = app.admin_token.clone();
+    let (_, _, text) = csv(
+        &app,
+        &token,
+        &format!("/api/v1/events/{slug}/attendees.csv"),
+    )
+    .await;
+    let rows = records(&text);
+    let notes = rows[0]
+        .iter()
+        .position(|h| h == "Diet and accessibility")
+        .unwrap();
+    assert_eq!(rows[0][notes + 1], "T-shirt size");
+    assert_eq!(rows[0][notes + 2], "Arrival");
+    let ana = rows.iter().find(|r| r[2] == "Ana").unwrap();
+    assert_eq!(ana[notes + 1], "M");
+    assert_eq!(
+        ana[notes + 2],
+        "'=cmd|' /C calc'!A0",
+        "answers are neutralised too"
+    );
+    let luis = rows.iter().find(|r| r[2] == "Luis").unwrap();
+    assert_eq!(luis[notes + 1], "", "no answer, empty cell");
+
+    let (status, _, text) = csv(
+        &app,
+        &token,
+        &format!("/api/v1/events/{slug}/attendees.csv?columns=participant,q:t-shirt-size"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        records(&text),
+        vec![
+            vec!["Participant", "T-shirt size"],
+            vec!["Ana", "M"],
+            vec!["Luis", ""]
+        ]
+    );
+    let (_, _, file) = bytes(
+        &app,
+        &token,
+        &format!("/api/v1/events/{slug}/attendees.xlsx?columns=participant,q:arrival"),
+    )
+    .await;
+    let (range, _) = sheet(&file);
+    assert_eq!(
+        range.get((0, 1)),
+        Some(&calamine::Data::String("Arrival".into()))
+    );
+    assert_eq!(
+        range.get((1, 1)),
+        Some(&calamine::Data::String("=cmd|' /C calc'!A0".into()))
+    );
+    let mut staff = app.staff_browser("staff@example.org", "staff").await;
+    let page = staff.get(&format!("/staff/events/{slug}")).await;
+    assert!(
+        page.body.contains("value=\"q:t-shirt-size\" checked"),
+        "the dashboard offers answer columns"
+    );
+    let page = staff.get(&format!("/staff/registrations/{}", ana[0])).await;
+    assert!(page.body.contains("T-shirt size: M"), "{}", page.body);
+}

@@ -386,3 +386,133 @@ async fn private_pages_are_not_cached_and_never_leak_their_address_to_other_site
     assert!(public.headers().get("cache-control").is_none());
     assert_eq!(public.headers()["referrer-policy"], "same-origin");
 }
+
+#[tokio::test]
+async fn the_form_asks_the_events_questions_and_staff_write_them_one_per_line() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({"status": "draft"})).await;
+    let mut staff = app.staff_browser("staff@example.org", "staff").await;
+    let page = staff.get(&format!("/staff/events/{slug}/edit")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Every field of the edit form as it is, with the questions added.
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let form = &page.body;
+    fields.push(("kind".into(), "event".into()));
+    for name in [
+        "title",
+        "description",
+        "venue",
+        "timezone",
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_closes_at",
+        "capacity",
+        "hold_minutes",
+        "offer_minutes",
+        "reminders",
+        "offerings[0].key",
+        "offerings[0].name",
+        "offerings[0].price",
+        "offerings[0].currency",
+        "offerings[1].key",
+        "offerings[1].name",
+        "offerings[1].price",
+        "offerings[1].currency",
+    ] {
+        if let Some(v) = input_value(form, name) {
+            fields.push((name.to_owned(), v));
+        }
+    }
+    fields.push(("payment_options".into(), "later".into()));
+    let with = |questions: &str| {
+        let mut f = fields.clone();
+        f.push(("questions".into(), questions.into()));
+        f.push(("action".into(), "save".into()));
+        f
+    };
+    let bad = with("T-shirt size: S /");
+    let refs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let page = staff
+        .submit(&format!("/staff/events/{slug}/edit"), &refs)
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"questions-error\""));
+    let good = with("T-shirt size: S / M / L *\nDietary needs");
+    let refs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let page = staff
+        .submit(&format!("/staff/events/{slug}/edit"), &refs)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = staff.get(&format!("/staff/events/{slug}/edit")).await;
+    assert!(
+        page.body
+            .contains("T-shirt size: S / M / L *\nDietary needs</textarea>")
+    );
+    let response = app
+        .staff_patch(
+            &format!("/api/v1/events/{slug}"),
+            &json!({"status": "published"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let mut b = app.browser();
+    let page = b.get(&format!("/events/{slug}/register")).await;
+    assert!(
+        page.body
+            .contains("name=\"participants[0].answers.t-shirt-size\"")
+    );
+    assert!(page.body.contains("<option value=\"M\">M</option>"));
+    let submit = |size: &'static str| {
+        vec![
+            ("contact.name", "Ana"),
+            ("contact.email", "ana@example.org"),
+            ("contact.language", "en"),
+            ("participants[0].name", "Ana"),
+            ("participants[0].offering", "free"),
+            ("participants[0].notes", ""),
+            ("participants[0].answers.t-shirt-size", size),
+            ("participants[0].answers.dietary-needs", "no nuts"),
+            ("action", "register"),
+        ]
+    };
+    let page = b
+        .submit(&format!("/events/{slug}/register"), &submit(""))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("id=\"participants-0-answers-t-shirt-size-error\"")
+    );
+    assert!(
+        page.body
+            .contains("Participant 1 – T-shirt size: is required"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"no nuts\""),
+        "the other answer is kept"
+    );
+    let page = b
+        .submit(&format!("/events/{slug}/register"), &submit("L"))
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = b.get(page.location.as_deref().unwrap()).await;
+    assert!(page.body.contains("T-shirt size: L") && page.body.contains("Dietary needs: no nuts"));
+}
+
+/// The `value` of the input named `name`, wherever the attribute is in the tag.
+fn input_value(html: &str, name: &str) -> Option<String> {
+    let start = html.find(&format!("name=\"{name}\""))?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    let value = tag.find("value=\"")? + "value=\"".len();
+    let end = tag[value..].find('"')? + value;
+    Some(tag[value..end].replace("&#58;", ":").replace("&#43;", "+"))
+}

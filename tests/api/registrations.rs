@@ -385,3 +385,77 @@ async fn a_contact_phone_is_optional_checked_and_shown_to_staff_only() {
         page.body
     );
 }
+
+#[tokio::test]
+async fn answers_to_the_events_questions_are_checked_stored_and_shown() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"questions": [
+            {"label": "T-shirt size", "options": ["S", "M", "L"], "required": true},
+            {"key": "diet", "label": "Dietary needs"}
+        ]}))
+        .await;
+    let event = app.event(&slug).await;
+    assert_eq!(event["questions"][0]["key"], "t-shirt-size");
+    assert_eq!(event["questions"][1]["key"], "diet");
+    let url = format!("/api/v1/events/{slug}/registrations");
+    let body = |answers: Value| {
+        json!({"contact": {"name": "Ana", "email": "ana@example.org"},
+            "participants": [{"name": "Ana", "offering": "free", "answers": answers}]})
+    };
+    let response = app.post(&url, &body(json!({"diet": "vegan"}))).await;
+    assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants[0].answers.t-shirt-size"),
+    )
+    .await;
+    let response = app
+        .post(&url, &body(json!({"t-shirt-size": "XXL", "shoe": "42"})))
+        .await;
+    let error = assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants[0].answers.t-shirt-size"),
+    )
+    .await;
+    assert!(
+        error["error"]["fields"]["participants[0].answers.shoe"].is_string(),
+        "an unknown question is named: {error}"
+    );
+    let response = app
+        .post(
+            &url,
+            &body(json!({"t-shirt-size": " M ", "diet": "no nuts"})),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    let registration = app.registration(&token).await;
+    assert_eq!(
+        registration["participants"][0]["answers"],
+        json!({"t-shirt-size": "M", "diet": "no nuts"}),
+        "answers are trimmed and kept by key"
+    );
+    let mut b = app.browser();
+    let page = b.get(&format!("/r/{token}")).await;
+    assert!(page.body.contains("T-shirt size: M"), "{}", page.body);
+
+    // Staff change the questions with PATCH; stored answers stay.
+    let response = app
+        .staff_patch(
+            &format!("/api/v1/events/{slug}"),
+            &json!({"questions": [{"label": "Size", "options": ["S"]}]}),
+        )
+        .await;
+    assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("questions[0]"),
+    )
+    .await;
+}

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{MoneyJson, double_option};
 use crate::db::events::{self as db_events, EventRow, OfferingRow, PartnerCityRow};
+use crate::domain::question::{self, Question};
 use crate::domain::{
     Currency, EventKind, EventStatus, LocalTime, Money, PaymentOption, Slug, TimeZone, Title,
 };
@@ -54,6 +55,8 @@ pub struct EventJson {
     pub custom_email_text: String,
     /// Statements a registrant must accept (`accept_consents` in the registration body).
     pub consents: Vec<String>,
+    /// Questions asked of every participant (answers go in `participants[].answers`).
+    pub questions: Vec<Question>,
 }
 
 /// An offering as the API shows it.
@@ -138,6 +141,24 @@ pub struct EventBody {
     pub custom_email_text: Option<String>,
     /// Statements every registrant must accept, e.g. a privacy notice; `[]` for none.
     pub consents: Option<Vec<String>>,
+    /// Questions asked of every participant; `[]` for none.
+    pub questions: Option<Vec<QuestionBody>>,
+}
+
+/// A question as sent by the API.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionBody {
+    /// Stable key of the answers (lowercase letters, digits, `-`, `_`); made from the label
+    /// when missing.
+    #[serde(default)]
+    pub key: Option<String>,
+    pub label: String,
+    /// Allowed answers (two or more) for a choice; none for free text.
+    #[serde(default)]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub required: bool,
 }
 
 /// Turns a body into a complete draft, on top of `base` for updates. Reports every bad field.
@@ -370,6 +391,25 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
         f.finish()?;
         unreachable!("a missing field was recorded as an error");
     };
+    let questions = match body.questions {
+        Some(list) => {
+            let mut out = Vec::new();
+            for (i, q) in list.iter().enumerate() {
+                if let Some(q) = f.take(
+                    format!("questions[{i}]"),
+                    Question::new(q.key.as_deref(), &q.label, &q.options, q.required),
+                ) {
+                    out.push(q);
+                }
+            }
+            f.take("questions", question::check_list(out))
+                .unwrap_or_default()
+        }
+        None => base
+            .as_ref()
+            .map(|b| b.questions.clone())
+            .unwrap_or_default(),
+    };
     let draft = EventDraft {
         slug,
         kind,
@@ -393,6 +433,7 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
         reminder_days,
         custom_email_text,
         consents,
+        questions,
     };
     for (field, message) in events::cross_field_problems(&draft) {
         f.add(field, message);
@@ -553,6 +594,7 @@ pub(crate) fn stored_draft(
         reminder_days: crate::email::reminders::parse_rules(&row.reminder_days),
         custom_email_text: row.custom_email_text.clone(),
         consents: consent_lines(&row.consents),
+        questions: question::from_stored(&row.questions),
     })
 }
 
@@ -618,6 +660,7 @@ pub fn event_json(
         reminders: crate::email::reminders::parse_rules(&row.reminder_days),
         custom_email_text: row.custom_email_text.clone(),
         consents: consent_lines(&row.consents),
+        questions: question::from_stored(&row.questions),
     }
 }
 

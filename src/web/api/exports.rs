@@ -6,8 +6,9 @@ use axum::response::Response;
 use crate::db::events as db_events;
 use crate::db::export::AttendeeFilter;
 use crate::domain::RegistrationStatus;
+use crate::domain::question::Question;
 use crate::error::{AppError, FieldCollector, Result};
-use crate::export::{attendees_csv, attendees_xlsx, parse_columns};
+use crate::export::{Column, attendees_csv, attendees_xlsx, parse_columns, preset_columns};
 use crate::registrations::Actor;
 use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
@@ -17,7 +18,7 @@ use crate::web::extract::{Role, StaffAuth};
 /// adds a byte-order mark for Excel).
 pub struct ExportOptions {
     pub filter: AttendeeFilter,
-    pub columns: Vec<usize>,
+    pub columns: Vec<Column>,
     /// Whether `columns` was given (else every column, or the preset's).
     pub columns_given: bool,
     /// A saved column choice of the event, by name.
@@ -26,8 +27,8 @@ pub struct ExportOptions {
 }
 
 impl ExportOptions {
-    /// Parses the query string, naming any bad parameter.
-    pub fn parse(query: Option<&str>) -> Result<Self> {
+    /// Parses the query string for an event asking `questions`, naming any bad parameter.
+    pub fn parse(query: Option<&str>, questions: &[Question]) -> Result<Self> {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or("").as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
@@ -57,7 +58,7 @@ impl ExportOptions {
             .map(|(_, v)| v.as_str())
             .collect();
         let columns_raw_empty = columns.iter().all(|c| c.trim().is_empty());
-        let columns = match parse_columns(Some(&columns.join(","))) {
+        let columns = match parse_columns(Some(&columns.join(",")), questions) {
             Ok(c) => c,
             Err(AppError::Validation(fields)) => {
                 for (k, v) in fields {
@@ -100,14 +101,15 @@ pub async fn export_event(
     let event = db_events::find_by_slug(&ctx.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut options = ExportOptions::parse(query)?;
+    let questions = crate::domain::question::from_stored(&event.questions);
+    let mut options = ExportOptions::parse(query, &questions)?;
     if let Some(name) = options.preset.as_deref().filter(|_| !options.columns_given) {
         let presets = crate::db::messages::presets(&ctx.db, event.id).await?;
         let preset = presets
             .iter()
             .find(|p| p.name == name)
             .ok_or_else(|| AppError::field("preset", format!("no preset named {name:?}")))?;
-        options.columns = parse_columns(Some(&preset.columns))?;
+        options.columns = preset_columns(&preset.columns, &questions);
     }
     match format {
         Format::Csv => {

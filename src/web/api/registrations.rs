@@ -1,5 +1,7 @@
 //! `/api/v1/.../registrations`: submit, view, cancel, claim; staff list, approve, reject, pay.
 
+use std::collections::BTreeMap;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -12,6 +14,7 @@ use crate::domain::{
     Currency, EmailAddress, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
 };
 use crate::error::{AppError, FieldCollector, Result};
+
 use crate::registrations::{
     self, Actor, MAX_PARTICIPANTS, NewParticipant, NewRegistration, OfflinePayment,
 };
@@ -42,6 +45,9 @@ pub struct ParticipantBody {
     /// Dietary and accessibility notes.
     #[serde(default)]
     pub notes: Option<String>,
+    /// Answers to the event's questions, by question key (see the event's `questions`).
+    #[serde(default)]
+    pub answers: Option<BTreeMap<String, String>>,
 }
 
 /// Body of `POST /api/v1/events/{slug}/registrations`.
@@ -79,6 +85,8 @@ pub struct ParticipantJson {
     pub notes: String,
     /// The code shown as a QR code at the door.
     pub checkin_code: Option<String>,
+    /// Answers to the event's questions, by question key.
+    pub answers: BTreeMap<String, String>,
 }
 
 /// A registration as shown to its holder (and to staff, who also get `token` and `history`).
@@ -148,6 +156,7 @@ fn registration_json(
                 price: money(p.price_minor, &r.currency),
                 notes: p.notes.clone(),
                 checkin_code: p.checkin_code.clone(),
+                answers: crate::domain::question::answers_from_stored(&p.answers),
             })
             .collect(),
         amount_total: money(r.total_minor, &r.currency),
@@ -202,6 +211,7 @@ pub(crate) fn parse_registration(body: RegistrationBody) -> Result<NewRegistrati
                 name,
                 offering: p.offering.trim().to_owned(),
                 notes,
+                answers: p.answers.clone().unwrap_or_default(),
             });
         }
     }

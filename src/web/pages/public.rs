@@ -118,6 +118,15 @@ pub struct ParticipantInput {
     pub name: String,
     pub offering: String,
     pub notes: String,
+    /// Answers by question key.
+    pub answers: std::collections::BTreeMap<String, String>,
+}
+
+impl ParticipantInput {
+    /// The answer to question `key`, as entered.
+    fn answer(&self, key: &str) -> &str {
+        self.answers.get(key).map_or("", String::as_str)
+    }
 }
 
 #[derive(Template)]
@@ -150,6 +159,11 @@ impl RegisterPage {
         self.errors.get(&format!("participants[{i}].{field}"))
     }
 
+    /// The element id of participant `i`'s answer to question `key`.
+    fn qid(&self, i: &usize, key: &str) -> String {
+        field_id(&format!("participants[{i}].answers.{key}"))
+    }
+
     /// Whether consent statement `i` is ticked.
     fn consent_checked(&self, i: &usize) -> bool {
         self.consents_accepted.get(*i).copied().unwrap_or(false)
@@ -161,7 +175,25 @@ impl RegisterPage {
         fields.sort_by_key(|(name, _)| form_order(name));
         fields
             .into_iter()
-            .map(|(name, message)| (field_id(name), format!("{}: {message}", label(name))))
+            .map(|(name, message)| {
+                let what = match name.split_once("].answers.") {
+                    Some((head, key)) => {
+                        let i = head
+                            .trim_start_matches("participants[")
+                            .parse::<usize>()
+                            .unwrap_or(0);
+                        let question = self
+                            .event
+                            .questions
+                            .iter()
+                            .find(|q| q.key == key)
+                            .map_or(key, |q| q.label.as_str());
+                        format!("Participant {} – {question}", i + 1)
+                    }
+                    None => label(name),
+                };
+                (field_id(name), format!("{what}: {message}"))
+            })
             .collect()
     }
 }
@@ -290,6 +322,14 @@ pub async fn register_submit(
             name: form.get(&format!("participants[{i}].name")).to_owned(),
             offering: form.get(&format!("participants[{i}].offering")).to_owned(),
             notes: form.get(&format!("participants[{i}].notes")).to_owned(),
+            answers: event
+                .questions
+                .iter()
+                .map(|q| {
+                    let name = format!("participants[{i}].answers.{}", q.key);
+                    (q.key.clone(), form.get(&name).to_owned())
+                })
+                .collect(),
         })
         .collect();
     let consents = event.consents.len();
@@ -338,6 +378,13 @@ pub async fn register_submit(
                 name: p.name.clone(),
                 offering: p.offering.clone(),
                 notes: Some(p.notes.clone()),
+                answers: Some(
+                    p.answers
+                        .iter()
+                        .filter(|(_, a)| !a.trim().is_empty())
+                        .map(|(k, a)| (k.clone(), a.clone()))
+                        .collect(),
+                ),
             })
             .collect(),
         payment: page.priced.then(|| "later".to_owned()),
@@ -378,6 +425,8 @@ struct ParticipantLine {
     offering: String,
     price: String,
     notes: String,
+    /// (question, answer) pairs.
+    answers: Vec<(String, String)>,
     code: Option<String>,
     /// The check-in code as an inline SVG QR code.
     qr: Option<String>,
@@ -477,6 +526,7 @@ pub async fn registration_page(State(ctx): State<Ctx>, Path(token): Path<String>
                 offering: p.offering_name.clone(),
                 price: price(p.price_minor, &currency),
                 notes: p.notes.clone(),
+                answers: crate::domain::question::labelled(&d.event.questions, &p.answers),
                 code: confirmed.then(|| p.checkin_code.clone()).flatten(),
                 qr: if confirmed {
                     p.checkin_code.as_deref().and_then(qr_svg)

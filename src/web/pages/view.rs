@@ -55,6 +55,7 @@ pub struct EventView {
     pub window: Window,
     pub partner: Option<PartnerView>,
     pub offerings: Vec<OfferingView>,
+    pub questions: Vec<crate::domain::question::Question>,
     pub consents: Vec<String>,
     pub approval_required: bool,
     pub pay_later: bool,
@@ -93,6 +94,7 @@ impl EventView {
                 })
                 .collect(),
             consents: crate::web::api::events::consent_lines(&event.consents),
+            questions: crate::domain::question::from_stored(&event.questions),
             approval_required: event.approval_required,
             pay_later: event.pay_later,
             status: event.status.clone(),

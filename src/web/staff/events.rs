@@ -13,7 +13,8 @@ use crate::error::{AppError, FieldErrors};
 use crate::state::Ctx;
 use crate::web::api::MoneyJson;
 use crate::web::api::events::{
-    EventBody, OfferingBody, PartnerCityJson, build_draft, consent_lines, load_stored_draft,
+    EventBody, OfferingBody, PartnerCityJson, QuestionBody, build_draft, consent_lines,
+    load_stored_draft,
 };
 use crate::web::api::exports::{Format, export_event};
 use crate::web::extract::Role;
@@ -113,6 +114,8 @@ struct EventInput {
     reminders: String,
     custom_email_text: String,
     consents: String,
+    /// One question per line (see `domain::question::parse_lines`).
+    questions: String,
     offerings: Vec<OfferingInput>,
 }
 
@@ -230,6 +233,9 @@ impl EventInput {
             reminders: e.reminder_days.replace(',', ", "),
             custom_email_text: e.custom_email_text.clone(),
             consents: e.consents.clone(),
+            questions: crate::domain::question::to_lines(&crate::domain::question::from_stored(
+                &e.questions,
+            )),
             offerings: offerings
                 .iter()
                 .map(|o| OfferingInput {
@@ -285,6 +291,7 @@ impl EventInput {
             reminders: s("reminders"),
             custom_email_text: s("custom_email_text"),
             consents: s("consents"),
+            questions: s("questions"),
             offerings,
         }
     }
@@ -405,6 +412,23 @@ impl EventInput {
             reminders: Some(reminders),
             custom_email_text: Some(self.custom_email_text.clone()),
             consents: Some(consent_lines(&self.consents)),
+            questions: Some(
+                match crate::domain::question::parse_lines(&self.questions) {
+                    Ok(list) => list,
+                    Err(e) => {
+                        errors.insert("questions".to_owned(), e.to_string());
+                        Vec::new()
+                    }
+                }
+                .into_iter()
+                .map(|q| QuestionBody {
+                    key: Some(q.key),
+                    label: q.label,
+                    options: q.options,
+                    required: q.required,
+                })
+                .collect(),
+            ),
         }
     }
 }
@@ -637,7 +661,6 @@ pub async fn export_form(
         "save_preset" => {
             let name = crate::domain::Title::parse(form.get("preset_name"))
                 .map_err(|e| AppError::field("preset_name", e.to_string()))?;
-            crate::export::parse_columns(Some(&columns))?;
             if columns.is_empty() {
                 return Err(AppError::field("columns", "choose at least one column").into());
             }
@@ -703,8 +726,8 @@ struct DashboardPage {
     due: String,
     public_url: String,
     offering_keys: Vec<(String, String)>,
-    /// (key, label, chosen) per export column.
-    columns: Vec<(&'static str, &'static str, bool)>,
+    /// (key, element id, header, chosen) per export column.
+    columns: Vec<(String, String, String, bool)>,
     statuses: Vec<&'static str>,
     presets: Vec<String>,
     preset: String,
@@ -743,11 +766,13 @@ pub async fn event_dashboard(
     session.require(Role::Staff)?;
     let row = event_by_slug(&ctx, &slug).await?;
     let presets = crate::db::messages::presets(&ctx.db, row.id).await?;
+    let questions = crate::domain::question::from_stored(&row.questions);
+    let all = crate::export::all_columns(&questions);
     let chosen = presets
         .iter()
         .find(|p| p.name == query.preset)
-        .and_then(|p| crate::export::parse_columns(Some(&p.columns)).ok())
-        .unwrap_or_else(|| (0..crate::export::COLUMNS.len()).collect());
+        .map(|p| crate::export::preset_columns(&p.columns, &questions))
+        .unwrap_or_else(|| all.clone());
     let messages = crate::messages::list(&ctx, row.id)
         .await?
         .into_iter()
@@ -817,10 +842,16 @@ pub async fn event_dashboard(
             .iter()
             .map(|o| (o.key.clone(), o.name.clone()))
             .collect(),
-        columns: crate::export::COLUMNS
+        columns: all
             .iter()
-            .enumerate()
-            .map(|(i, (key, label))| (*key, *label, chosen.contains(&i)))
+            .map(|c| {
+                (
+                    c.key(),
+                    crate::web::pages::forms::field_id(&format!("col-{}", c.key())),
+                    c.header().to_owned(),
+                    chosen.contains(c),
+                )
+            })
             .collect(),
         statuses: RegistrationStatus::ALL.iter().map(|s| s.as_str()).collect(),
         presets: presets.into_iter().map(|p| p.name).collect(),

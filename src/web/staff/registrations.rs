@@ -133,7 +133,8 @@ struct DetailPage {
     contact_phone: String,
     language: String,
     created: String,
-    participants: Vec<db_regs::ParticipantRow>,
+    /// Each participant with their (question, answer) pairs.
+    participants: Vec<(db_regs::ParticipantRow, Vec<(String, String)>)>,
     consents: Vec<String>,
     total: String,
     paid: String,
@@ -187,7 +188,16 @@ async fn detail(
         contact_phone: reg.contact_phone.clone(),
         language: reg.language.clone(),
         created: local_time(reg.created_at, &event),
-        participants,
+        participants: {
+            let questions = crate::domain::question::from_stored(&event.questions);
+            participants
+                .into_iter()
+                .map(|p| {
+                    let answers = crate::domain::question::labelled(&questions, &p.answers);
+                    (p, answers)
+                })
+                .collect()
+        },
         consents: crate::web::api::events::consent_lines(&db_regs::consents(&ctx.db, id).await?),
         total: money(reg.total_minor, &reg.currency),
         paid: money(paid, &reg.currency),
