@@ -21,14 +21,17 @@ pub struct DoorRow {
     pub contact_name: String,
     pub total_minor: i64,
     pub currency: String,
+    pub event_slug: String,
+    pub event_timezone: String,
 }
 
 macro_rules! select_door {
     () => {
         "SELECT p.id AS participant_id, p.registration_id, r.event_id, p.name, o.name AS offering_name, \
-         p.checkin_code, p.checked_in_at, r.status, r.contact_name, r.total_minor, r.currency \
+         p.checkin_code, p.checked_in_at, r.status, r.contact_name, r.total_minor, r.currency, \
+         e.slug AS event_slug, e.timezone AS event_timezone \
          FROM participants p JOIN registrations r ON r.id = p.registration_id \
-         JOIN offerings o ON o.id = p.offering_id"
+         JOIN offerings o ON o.id = p.offering_id JOIN events e ON e.id = r.event_id"
     };
 }
 

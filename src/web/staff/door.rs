@@ -126,7 +126,7 @@ async fn answer(
 ) -> PageResult {
     let (status, outcome) = match result {
         Ok(scan) => {
-            let json = scan_json(ctx, &scan).await?;
+            let json = scan_json(&scan);
             (
                 StatusCode::OK,
                 Outcome {
