@@ -4,10 +4,15 @@
 //! from `confirmed` to `attended`; undoing the last check-in moves it back. Neither sends an
 //! email. A second scan of the same code is not an error: it says when the first one was.
 
-use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::clock::Clock;
 use crate::db::checkin::{self as door, DoorRow};
 use crate::db::registrations as regs;
+use crate::db::{Backend, Db};
 use crate::domain::RegistrationStatus;
 use crate::error::{AppError, Result};
 use crate::registrations::Actor;
@@ -96,55 +101,169 @@ pub async fn check_in_participant(ctx: &Ctx, p: DoorRow, actor: &Actor) -> Resul
             checked_in_at: at,
         });
     }
-    let now = ctx.clock.now();
-    let mut tx = ctx.db.begin().await?;
-    if door::lock_admissible(&mut tx, p.registration_id)
-        .await?
-        .is_none()
-    {
-        return Err(refusal(&p));
-    }
-    if !door::mark(&mut tx, p.participant_id, &actor.label(), now).await? {
-        // Someone else scanned the same code a moment ago.
-        drop(tx);
-        let again = door::by_id(&ctx.db, p.participant_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let at = again.checked_in_at.unwrap_or(now);
-        return Ok(Scan {
-            participant: again,
-            already: true,
-            checked_in_at: at,
+    ctx.door.check_in(p, actor).await
+}
+
+/// The writer of check-ins. On SQLite, where every write goes through one connection anyway,
+/// scans arriving while a transaction commits are written together in the next one (group
+/// commit): with `synchronous=FULL` every commit waits for the disk, and twenty scanners at a
+/// busy door would otherwise queue behind one disk flush each. Every scan is answered only
+/// after the transaction holding it committed, so an answered check-in is on disk; a database
+/// error fails the whole group, and the scanners may simply scan again. On PostgreSQL, which
+/// commits many transactions in parallel, each scan is its own transaction (measured: a single
+/// writer there halves the throughput, see BENCHMARKS.md).
+#[derive(Debug, Clone)]
+pub struct Door {
+    /// The group writer's queue (SQLite).
+    sender: Option<mpsc::Sender<Pending>>,
+    db: Db,
+    clock: Clock,
+}
+
+/// A scan waiting to be written.
+struct Pending {
+    participant: DoorRow,
+    actor: String,
+    reply: oneshot::Sender<Result<Scan>>,
+}
+
+/// Most scans written in one transaction.
+const MAX_GROUP: usize = 64;
+
+impl Door {
+    /// Starts the group writer task on SQLite; it ends when every handle is dropped.
+    pub fn start(db: Db, clock: Clock) -> Self {
+        let sender = (db.backend() == Backend::Sqlite).then(|| {
+            let (sender, receiver) = mpsc::channel(1024);
+            tokio::spawn(write_groups(db.clone(), clock.clone(), receiver));
+            sender
         });
+        Self { sender, db, clock }
     }
-    move_registration(
-        &mut tx,
-        p.registration_id,
-        ("confirmed", "attended"),
-        actor,
-        "checked in",
-        now,
-    )
-    .await?;
-    crate::db::audit::audit(
-        &mut tx,
-        &actor.label(),
-        "checkin.create",
-        &format!("participant:{}", p.participant_id),
-        None,
-        Some(&serde_json::json!({"registration": p.registration_id, "event": p.event_id})),
-        now,
-    )
-    .await?;
+
+    /// Checks in `participant` (in the next group, on SQLite) once it is committed.
+    pub async fn check_in(&self, participant: DoorRow, actor: &Actor) -> Result<Scan> {
+        let Some(sender) = &self.sender else {
+            let (reply, _) = oneshot::channel();
+            let alone = [Pending {
+                participant,
+                actor: actor.label(),
+                reply,
+            }];
+            let mut results = write_group(&self.db, self.clock.now(), &alone).await?;
+            return results
+                .pop()
+                .unwrap_or_else(|| Err(anyhow::anyhow!("no check-in result").into()));
+        };
+        let stopped = || AppError::Internal(anyhow::anyhow!("the check-in writer stopped"));
+        let (reply, answer) = oneshot::channel();
+        sender
+            .send(Pending {
+                participant,
+                actor: actor.label(),
+                reply,
+            })
+            .await
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_groups(db: Db, clock: Clock, mut receiver: mpsc::Receiver<Pending>) {
+    while let Some(first) = receiver.recv().await {
+        let mut group = vec![first];
+        while group.len() < MAX_GROUP {
+            match receiver.try_recv() {
+                Ok(next) => group.push(next),
+                Err(_) => break,
+            }
+        }
+        match write_group(&db, clock.now(), &group).await {
+            Ok(results) => {
+                for (pending, result) in group.into_iter().zip(results) {
+                    let _ = pending.reply.send(result);
+                }
+            }
+            Err(e) => {
+                let message = format!("{e:#}");
+                tracing::error!(error = %message, scans = group.len(), "check-in group failed");
+                for pending in group {
+                    let _ = pending
+                        .reply
+                        .send(Err(AppError::Internal(anyhow::anyhow!("{message}"))));
+                }
+            }
+        }
+    }
+}
+
+/// Writes a group of scans in one transaction; per scan, its answer (a refusal writes nothing).
+async fn write_group(
+    db: &Db,
+    now: DateTime<Utc>,
+    group: &[Pending],
+) -> anyhow::Result<Vec<Result<Scan>>> {
+    let mut tx = db.begin().await?;
+    // Participants checked in by this group, for a code scanned twice within it.
+    let mut marked: HashMap<i64, DateTime<Utc>> = HashMap::new();
+    let mut results = Vec::with_capacity(group.len());
+    for pending in group {
+        let p = &pending.participant;
+        if door::lock_admissible(&mut tx, p.registration_id)
+            .await?
+            .is_none()
+        {
+            results.push(Err(refusal(p)));
+            continue;
+        }
+        if !door::mark(&mut tx, p.participant_id, &pending.actor, now).await? {
+            // Scanned a moment ago, by this group or an earlier one.
+            let at = match marked.get(&p.participant_id) {
+                Some(at) => *at,
+                None => door::checked_in_at_tx(&mut tx, p.participant_id)
+                    .await?
+                    .unwrap_or(now),
+            };
+            let mut participant = p.clone();
+            participant.checked_in_at = Some(at);
+            results.push(Ok(Scan {
+                participant,
+                already: true,
+                checked_in_at: at,
+            }));
+            continue;
+        }
+        marked.insert(p.participant_id, now);
+        move_registration(
+            &mut tx,
+            p.registration_id,
+            ("confirmed", "attended"),
+            &pending.actor,
+            "checked in",
+            now,
+        )
+        .await?;
+        crate::db::audit::audit(
+            &mut tx,
+            &pending.actor,
+            "checkin.create",
+            &format!("participant:{}", p.participant_id),
+            None,
+            Some(&serde_json::json!({"registration": p.registration_id, "event": p.event_id})),
+            now,
+        )
+        .await?;
+        let mut participant = p.clone();
+        participant.checked_in_at = Some(now);
+        participant.status = "attended".to_owned();
+        results.push(Ok(Scan {
+            participant,
+            already: false,
+            checked_in_at: now,
+        }));
+    }
     tx.commit().await?;
-    let mut participant = p;
-    participant.checked_in_at = Some(now);
-    participant.status = "attended".to_owned();
-    Ok(Scan {
-        participant,
-        already: false,
-        checked_in_at: now,
-    })
+    Ok(results)
 }
 
 /// Moves a registration between `confirmed` and `attended` (`(from, to)`) if it is in `from`,
@@ -154,21 +273,12 @@ async fn move_registration(
     tx: &mut crate::db::Tx,
     registration_id: i64,
     (from, to): (&str, &str),
-    actor: &Actor,
+    actor: &str,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> anyhow::Result<()> {
     if door::set_status_if(tx, registration_id, from, to, now).await? {
-        regs::record_transition(
-            tx,
-            registration_id,
-            Some(from),
-            to,
-            &actor.label(),
-            reason,
-            now,
-        )
-        .await?;
+        regs::record_transition(tx, registration_id, Some(from), to, actor, reason, now).await?;
     }
     Ok(())
 }
@@ -193,7 +303,7 @@ pub async fn undo(ctx: &Ctx, participant_id: i64, actor: &Actor) -> Result<DoorR
                 &mut tx,
                 p.registration_id,
                 ("attended", "confirmed"),
-                actor,
+                &actor.label(),
                 "check-in undone",
                 now,
             )

@@ -29,6 +29,10 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             "starts_at": format!("{}T12:00", day(30)), "ends_at": format!("{}T22:00", day(30)),
             "capacity": 400, "payment_options": ["later"],
             "consents": ["I agree that photos taken at the festival may show me and be used in the association's newsletter."],
+            "questions": [
+                {"label": "Festival T-shirt size", "options": ["Child", "S", "M", "L", "XL"]},
+                {"label": "Will you join the paella workshop?", "options": ["Yes", "No", "Maybe"]}
+            ],
             "partner_city": {"slug": "toledo-spain", "name": "Toledo", "country": "Spain", "languages": ["es"], "since_year": 1931},
             "offerings": [
                 {"key": "general", "name": "General admission", "price": {"amount_minor": 0, "currency": "USD"}},
@@ -56,6 +60,10 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             "starts_at": format!("{}T09:00", day(120)), "ends_at": format!("{}T18:00", day(130)),
             "capacity": 12, "approval_required": true, "payment_options": ["later"],
             "consents": ["I have read the exchange's safeguarding and code-of-conduct policy.", "A parent or guardian agrees to this application for a participant under 18."],
+            "questions": [
+                {"label": "Emergency contact (name and phone)", "required": true},
+                {"label": "School or college"}
+            ],
             "partner_city": {"slug": "toyohashi", "name": "Toyohashi", "country": "Japan", "languages": ["ja"], "since_year": 2000},
             "offerings": [
                 {"key": "student", "name": "Student delegate (15–18)", "price": {"amount_minor": 35000, "currency": "USD"}},

@@ -41,6 +41,7 @@ pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
         None => None,
     };
     Ok(Ctx {
+        door: crate::checkin::Door::start(db.clone(), clock.clone()),
         db,
         queue,
         mailer,

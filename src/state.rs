@@ -20,6 +20,8 @@ pub struct Ctx {
     pub mailer: Option<crate::email::Mailer>,
     /// Settings from the environment.
     pub settings: Arc<Settings>,
+    /// The check-in writer (group commit of door scans).
+    pub door: crate::checkin::Door,
 }
 
 impl Ctx {

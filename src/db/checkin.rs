@@ -123,6 +123,20 @@ pub async fn mark(
     .context("checking in")
 }
 
+/// When participant `participant_id` was checked in, read inside the transaction.
+pub async fn checked_in_at_tx(
+    tx: &mut Tx,
+    participant_id: i64,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    const SQL: &str = "SELECT checked_in_at FROM participants WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(participant_id)
+        .fetch_optional(c)
+        .await)
+    .map(Option::flatten)
+    .context("reading check-in time")
+}
+
 /// Undoes a check-in; returns whether the participant was checked in.
 pub async fn unmark(tx: &mut Tx, participant_id: i64) -> anyhow::Result<bool> {
     const SQL: &str = "UPDATE participants SET checked_in_at = NULL, checked_in_by = NULL \

@@ -126,6 +126,34 @@ macro_rules! on_tx {
     };
 }
 
+/// How often the background task checkpoints SQLite's write-ahead log.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Checkpoints the WAL every second on a reader connection (`PASSIVE`: it never blocks the
+/// writer or readers), until the pool closes. Commits then only append to the WAL; with
+/// `synchronous=FULL` each still waits for its own flush, so nothing is less durable.
+fn checkpoint_in_background(pool: SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if pool.is_closed() {
+                break;
+            }
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                if pool.is_closed() {
+                    break;
+                }
+                tracing::warn!(error = %e, "WAL checkpoint failed; will retry");
+            }
+        }
+    });
+}
+
 impl Db {
     /// Connects to `url`, creating a SQLite file if it is missing. `sqlite_full_sync` chooses
     /// SQLite's `synchronous=FULL` (every commit survives a power cut) over `NORMAL` (commits
@@ -148,10 +176,14 @@ impl Db {
                     })
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
+                // The writer never checkpoints the WAL itself (a checkpoint copies pages and
+                // flushes the disk inside whichever commit crosses the threshold, a latency
+                // spike for that request); a background task does it instead, see
+                // `checkpoint_in_background`.
                 let write = SqlitePoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(Duration::from_secs(30))
-                    .connect_with(options.clone())
+                    .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
                     .await
                     .with_context(|| format!("opening SQLite database {url}"))?;
                 let read = SqlitePoolOptions::new()
@@ -159,6 +191,7 @@ impl Db {
                     .connect_with(options)
                     .await
                     .context("opening SQLite readers")?;
+                checkpoint_in_background(read.clone());
                 Ok(Db::Sqlite(SqlitePools { write, read }))
             }
             Backend::Postgres => {

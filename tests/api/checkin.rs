@@ -301,3 +301,68 @@ async fn the_confirmation_email_carries_each_check_in_code_and_its_qr_code() {
     );
     assert!(email.body_html.contains("background:#000000"));
 }
+
+/// Scans arriving together are written in groups: each participant is checked in exactly once,
+/// a repeated code in the same rush answers "already", an unpaid code in the same group is
+/// refused without spoiling the others, and everything answered is in the database.
+#[tokio::test]
+async fn a_rush_of_scans_is_written_in_groups_each_answered_correctly() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let mut codes = Vec::new();
+    for i in 0..12 {
+        let created = app
+            .register(
+                &slug,
+                "free",
+                &[&format!("Guest {i}a"), &format!("Guest {i}b")],
+            )
+            .await;
+        codes.extend(codes_of(&app, created["token"].as_str().unwrap()).await);
+    }
+    let unpaid = app.register(&slug, "adult", &["Sam"]).await;
+    let unpaid_code = codes_of(&app, unpaid["token"].as_str().unwrap())
+        .await
+        .remove(0);
+    let door = app.token_for("door@example.org", "checkin").await;
+    // Every code twice, and the unpaid one, all at once.
+    let mut bodies: Vec<Value> = codes
+        .iter()
+        .chain(codes.iter())
+        .map(|c| json!({"code": c}))
+        .collect();
+    bodies.push(json!({"code": unpaid_code}));
+    let answers = futures::future::join_all(
+        bodies
+            .iter()
+            .map(|b| app.post_as(&door, "/api/v1/checkins", b)),
+    )
+    .await;
+    let count = |s: StatusCode| answers.iter().filter(|r| r.status() == s).count();
+    assert_eq!(
+        count(StatusCode::CREATED),
+        24,
+        "each of 24 participants once"
+    );
+    assert_eq!(count(StatusCode::OK), 24, "each repeat says already");
+    assert_eq!(count(StatusCode::CONFLICT), 1, "the unpaid code is refused");
+    let (checked_in, expected) = twinning::db::checkin::counts(
+        &app.ctx.db,
+        twinning::db::events::find_by_slug(&app.ctx.db, &slug)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+    )
+    .await
+    .unwrap();
+    assert_eq!((checked_in, expected), (24, 24));
+    let audit = twinning::db::audit::list(&app.ctx.db, None, Some("checkin.create"), None, 100)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 24, "one audit entry per check-in");
+    assert_eq!(
+        app.status_of(unpaid["token"].as_str().unwrap()).await,
+        "pending_payment"
+    );
+}

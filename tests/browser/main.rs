@@ -434,6 +434,17 @@ async fn staff_sign_in_find_a_registration_record_a_payment_and_the_participant_
         c.goto(path).await;
         c.check(name).await;
     }
+    // A message to the concert's attendees: write, preview as the first recipient sees it.
+    c.goto("/staff/events/delmenhorst-youth-orchestra/messages/new")
+        .await;
+    c.check("message form").await;
+    c.fill("#m-subject", "Doors open at 19:00").await;
+    c.fill("#m-body", "Please come early: seating is unreserved.")
+        .await;
+    c.click("button[value=preview]").await;
+    let text = c.text().await;
+    assert!(text.contains("will get this message"), "{text}");
+    c.check("message preview").await;
     c.click("table a[href^=\"/staff/outbox/\"]").await;
     c.check("one email").await;
     // An invalid event form keeps its values and is accessible too.
@@ -516,11 +527,26 @@ async fn every_page_is_valid_html() {
         "/staff/outbox".to_owned(),
         "/staff/outbox/1".to_owned(),
         format!("/staff/events/{festival}/checkin?q=mei"),
+        format!("/staff/events/{festival}/messages/new"),
     ] {
         let page = staff.get(&path).await;
         assert_eq!(page.status.as_u16(), 200, "{path}");
         pages.push((path, page.body));
     }
+    let preview = staff
+        .submit(
+            &format!("/staff/events/{festival}/messages"),
+            &[
+                ("form_key", "valid-html-preview"),
+                ("status", ""),
+                ("subject", "Parking"),
+                ("body", "Park behind the museum."),
+                ("action", "preview"),
+            ],
+        )
+        .await;
+    assert_eq!(preview.status.as_u16(), 200);
+    pages.push(("message preview".to_owned(), preview.body));
     staff.get("/staff/events/new").await;
     let errors = staff
         .submit("/staff/events/new", &[("title", ""), ("action", "save")])
