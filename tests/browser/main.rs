@@ -434,6 +434,8 @@ async fn staff_sign_in_find_a_registration_record_a_payment_and_the_participant_
         c.goto(path).await;
         c.check(name).await;
     }
+    c.click("table a[href^=\"/staff/outbox/\"]").await;
+    c.check("one email").await;
     // A message to the concert's attendees: write, preview as the first recipient sees it.
     c.goto("/staff/events/delmenhorst-youth-orchestra/messages/new")
         .await;
@@ -445,8 +447,6 @@ async fn staff_sign_in_find_a_registration_record_a_payment_and_the_participant_
     let text = c.text().await;
     assert!(text.contains("will get this message"), "{text}");
     c.check("message preview").await;
-    c.click("table a[href^=\"/staff/outbox/\"]").await;
-    c.check("one email").await;
     // An invalid event form keeps its values and is accessible too.
     c.goto("/staff/events/new").await;
     c.click("button.primary").await;
