@@ -82,6 +82,11 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_EMAIL_RETRY_HOURS", default_value_t = 24)]
     pub email_retry_hours: u64,
 
+    /// Language of public pages for visitors whose browser asks for none we have (`en`,
+    /// `es`, `de`).
+    #[arg(long, env = "TWINNING_DEFAULT_LANGUAGE", default_value = "en")]
+    pub default_language: String,
+
     /// Messages from staff to attendees are delivered at most this many per minute, so a
     /// big mailing does not trip the mail server's limits or spam filters.
     #[arg(long, env = "TWINNING_MESSAGE_RATE", default_value_t = 60)]
@@ -160,6 +165,7 @@ impl Settings {
             email_retry_max_secs: 3600,
             email_retry_hours: 24,
             message_rate: 60,
+            default_language: "en".to_owned(),
             log_format: LogFormat::Text,
         }
     }

@@ -13,6 +13,7 @@ pub mod email;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod i18n;
 pub mod jobs;
 pub mod messages;
 pub mod registrations;

@@ -42,7 +42,11 @@ pub fn router(ctx: Ctx) -> Router {
             ctx.clone(),
             pages::html_errors,
         ))
-        .layer(axum::middleware::from_fn(pages::security_headers));
+        .layer(axum::middleware::from_fn(pages::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            pages::language,
+        ));
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -102,6 +106,7 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             get(public::offer_page).post(public::claim_submit),
         )
         .route("/partners/{slug}", get(public::partner_page))
+        .route("/language/{code}", get(public::choose_language))
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::limit_registrations,

@@ -516,3 +516,50 @@ fn input_value(html: &str, name: &str) -> Option<String> {
     let end = tag[value..].find('"')? + value;
     Some(tag[value..end].replace("&#58;", ":").replace("&#43;", "+"))
 }
+
+#[tokio::test]
+async fn pages_speak_the_browsers_language_or_the_one_chosen_with_the_switch() {
+    let app = spawn_app().await;
+    app.create_event(json!({})).await;
+    let get = |lang: Option<&'static str>, cookie: Option<&'static str>| {
+        let mut request = app.client.get(format!("{}/", app.address));
+        if let Some(l) = lang {
+            request = request.header("accept-language", l);
+        }
+        if let Some(c) = cookie {
+            request = request.header("cookie", c);
+        }
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let german = get(Some("de-AT,de;q=0.9"), None).await;
+    assert!(german.contains("<html lang=\"de\">"), "{german}");
+    assert!(german.contains("Kommende Veranstaltungen und Austausche"));
+    let english = get(Some("ja, fr;q=0.8"), None).await;
+    assert!(english.contains("<html lang=\"en\">") && english.contains("Upcoming events"));
+
+    // The switch keeps the choice in a cookie and returns to the page; the choice beats the
+    // browser's header.
+    let mut b = app.browser();
+    let page = b.get("/language/es?back=%2F%3Fpartner%3Dx").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location.as_deref(), Some("/?partner=x"));
+    let home = b.get("/").await;
+    assert!(
+        home.body.contains("<html lang=\"es\">"),
+        "the browser kept the cookie"
+    );
+    let spanish = get(Some("de"), Some("twinning_lang=es")).await;
+    assert!(spanish.contains("<html lang=\"es\">") && spanish.contains("Próximos eventos"));
+    // Every page links each language, marking the current one, back to itself.
+    assert!(
+        spanish.contains("href=\"/language/de?back=%2F\" lang=\"de\" hreflang=\"de\">Deutsch</a>"),
+        "{spanish}"
+    );
+    assert!(spanish.contains("aria-current=\"true\">Español</a>"));
+
+    // Only paths on this site are followed back; unknown languages are not found.
+    let page = b.get("/language/de?back=//evil.example/").await;
+    assert_eq!(page.location.as_deref(), Some("/"));
+    let page = b.get("/language/xx?back=/").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+}

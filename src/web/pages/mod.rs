@@ -40,15 +40,79 @@ pub struct StaffNav {
 }
 
 impl Layout {
+    /// Message `key` in the page's language.
+    pub fn t(&self, key: &str) -> String {
+        crate::i18n::t(&self.lang, key)
+    }
+
+    /// Message `key` in the page's language, with named values.
+    pub fn t_with(&self, key: &str, args: &[(&'static str, &str)]) -> String {
+        crate::i18n::t_with(&self.lang, key, args)
+    }
+
+    /// The language switch: (code, name, link, whether it is this page's language). Each link
+    /// keeps the choice and returns to this page.
+    pub fn languages(&self) -> Vec<(&'static str, &'static str, String, bool)> {
+        let back = PATH
+            .try_with(Clone::clone)
+            .unwrap_or_else(|_| "/".to_owned());
+        let back: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
+        crate::i18n::LANGUAGES
+            .iter()
+            .map(|(code, name)| {
+                (
+                    *code,
+                    *name,
+                    format!("/language/{code}?back={back}"),
+                    *code == self.lang,
+                )
+            })
+            .collect()
+    }
+
     /// The layout of a public page.
     pub fn public(ctx: &Ctx, title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
             org_name: ctx.settings.org_name.clone(),
-            lang: "en".to_owned(),
+            lang: crate::i18n::current().to_owned(),
             staff: None,
         }
     }
+}
+
+tokio::task_local! {
+    /// The path and query of the page being answered (for the language switch's way back).
+    static PATH: String;
+}
+
+/// Chooses the language of the request (see [`crate::i18n`]) and answers within it; the
+/// answer varies with the cookie and `Accept-Language`.
+pub async fn language(
+    axum::extract::State(ctx): axum::extract::State<Ctx>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let headers = request.headers();
+    let lang = crate::i18n::negotiate(
+        forms::cookie(headers, crate::i18n::COOKIE),
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+        &ctx.settings.default_language,
+    );
+    let path = request
+        .uri()
+        .path_and_query()
+        .map_or("/".to_owned(), |p| p.as_str().to_owned());
+    let mut response = PATH
+        .scope(path, crate::i18n::with_language(lang, next.run(request)))
+        .await;
+    response.headers_mut().append(
+        header::VARY,
+        header::HeaderValue::from_static("Accept-Language, Cookie"),
+    );
+    response
 }
 
 /// Renders a page with status 200.

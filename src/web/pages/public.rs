@@ -9,7 +9,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::forms::{CsrfToken, FormData, field_id};
+use super::forms::{CsrfToken, FormData, field_id, set_cookie};
 use super::view::{EventView, PartnerView, Window, price, status_words};
 use super::{Layout, PageError, PageResult, render, render_with};
 use crate::db::events::{self as db_events, EventRow, PartnerCityRow};
@@ -800,4 +800,37 @@ impl Window {
             Window::Cancelled => "This event has been cancelled.".to_owned(),
         }
     }
+}
+
+/// Where the language switch returns to.
+#[derive(Debug, Deserialize)]
+pub struct LanguageQuery {
+    /// The page the visitor was on (a path on this site).
+    #[serde(default)]
+    back: String,
+}
+
+/// `GET /language/{code}?back=/path`: keeps the visitor's choice of language in a cookie for a
+/// year and returns to the page they were on (only paths on this site; anything else goes
+/// home).
+pub async fn choose_language(
+    State(ctx): State<Ctx>,
+    Path(code): Path<String>,
+    Query(query): Query<LanguageQuery>,
+) -> PageResult {
+    let code = crate::i18n::supported(&code).ok_or(AppError::NotFound)?;
+    let back = if query.back.starts_with('/')
+        && !query.back.starts_with("//")
+        && !query.back.contains('\\')
+    {
+        query.back.as_str()
+    } else {
+        "/"
+    };
+    let mut response = Redirect::to(back).into_response();
+    response.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        set_cookie(&ctx, crate::i18n::COOKIE, code, "/", Some(365 * 24 * 3600)),
+    );
+    Ok(response)
 }
