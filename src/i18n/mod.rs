@@ -110,6 +110,16 @@ pub fn t_with(lang: &str, key: &str, args: &[(&'static str, &str)]) -> String {
     LOCALES.lookup_with_args(id, key, &args)
 }
 
+/// Message `key` in `lang` for a number `count` (plural rules of the language choose the form).
+pub fn t_count(lang: &str, key: &str, count: i64) -> String {
+    let id = IDS.get(lang).unwrap_or_else(|| &IDS["en"]);
+    let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = HashMap::from([(
+        std::borrow::Cow::Borrowed("count"),
+        FluentValue::from(count),
+    )]);
+    LOCALES.lookup_with_args(id, key, &args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +194,9 @@ mod tests {
         );
         assert_eq!(t("es", "nav-events"), "Eventos");
         assert_eq!(t("xx", "nav-events"), "Events");
+        assert_eq!(t_count("en", "seats-left", 1), "1 seat left");
+        assert_eq!(t_count("en", "seats-left", 12), "12 seats left");
+        assert_eq!(t_count("es", "seats-left", 12), "Quedan 12 plazas");
+        assert_eq!(t_count("de", "seats-left", 1), "Noch 1 Platz frei");
     }
 }

@@ -520,7 +520,26 @@ fn input_value(html: &str, name: &str) -> Option<String> {
 #[tokio::test]
 async fn pages_speak_the_browsers_language_or_the_one_chosen_with_the_switch() {
     let app = spawn_app().await;
-    app.create_event(json!({})).await;
+    let slug = app.create_event(json!({"capacity": 12})).await;
+    let event_page = app
+        .client
+        .get(format!("{}/events/{slug}", app.address))
+        .header("accept-language", "es-MX,es;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for spanish in [
+        "Cuándo",
+        "Inscribirme",
+        "Gratis",
+        "Quedan 12 plazas",
+        "Entradas",
+    ] {
+        assert!(event_page.contains(spanish), "{spanish}: {event_page}");
+    }
     let get = |lang: Option<&'static str>, cookie: Option<&'static str>| {
         let mut request = app.client.get(format!("{}/", app.address));
         if let Some(l) = lang {

@@ -45,6 +45,11 @@ impl Layout {
         crate::i18n::t(&self.lang, key)
     }
 
+    /// Message `key` in the page's language for a number (plural forms).
+    pub fn t_count(&self, key: &str, count: &i64) -> String {
+        crate::i18n::t_count(&self.lang, key, *count)
+    }
+
     /// Message `key` in the page's language, with named values.
     pub fn t_with(&self, key: &str, args: &[(&'static str, &str)]) -> String {
         crate::i18n::t_with(&self.lang, key, args)

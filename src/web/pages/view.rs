@@ -113,12 +113,12 @@ impl EventView {
 
     /// "12 seats left", "Waitlist only", or "" when unlimited.
     pub fn seats_label(&self) -> String {
+        let lang = crate::i18n::current();
         if self.full() {
-            return "Full: waitlist open".to_owned();
+            return crate::i18n::t(lang, "seats-full");
         }
         match self.offerings_left() {
-            Some(1) => "1 seat left".to_owned(),
-            Some(n) => format!("{n} seats left"),
+            Some(n) => crate::i18n::t_count(lang, "seats-left", n),
             None => String::new(),
         }
     }
@@ -177,7 +177,7 @@ impl PartnerView {
 /// An amount, "Free" for zero.
 pub fn price(amount_minor: i64, currency: &str) -> String {
     if amount_minor == 0 {
-        "Free".to_owned()
+        crate::i18n::t(crate::i18n::current(), "price-free")
     } else {
         money(amount_minor, currency)
     }

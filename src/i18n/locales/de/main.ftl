@@ -16,3 +16,31 @@ home-partner-city = Partnerstadt
 home-all-partner-cities = Alle Partnerstädte
 home-show = Anzeigen
 home-empty = Zurzeit sind keine Veranstaltungen geplant. Abonnieren Sie den <a href="/events.ics">Kalender</a>, um von neuen zu erfahren.
+
+# Veranstaltungen: Karten und Veranstaltungsseite
+kind-event = Veranstaltung
+kind-exchange = Austausch
+with-partner = mit
+price-free = Kostenlos
+seats-full = Ausgebucht: Warteliste offen
+seats-left = { $count ->
+    [one] Noch 1 Platz frei
+   *[other] Noch { $count } Plätze frei
+}
+event-cancelled = Diese Veranstaltung wurde abgesagt.
+fact-when = Wann
+fact-where = Wo
+fact-price = Preis
+fact-seats = Plätze
+tickets = Tickets
+tickets-caption = Tickets und Preise
+ticket = Ticket
+availability = Verfügbarkeit
+ticket-full = Ausgebucht (Warteliste)
+ticket-left = Noch { $count }
+ticket-available = Verfügbar
+event-full-waitlist = Die Veranstaltung ist ausgebucht. Tragen Sie sich in die Warteliste ein; wir schreiben Ihnen, sobald ein Platz frei wird.
+join-waitlist = Auf die Warteliste
+approval-note = Die Veranstalter prüfen jede Bewerbung, bevor sie bestätigt wird.
+apply = Bewerben
+register = Anmelden

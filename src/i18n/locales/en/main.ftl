@@ -16,3 +16,31 @@ home-partner-city = Partner city
 home-all-partner-cities = All partner cities
 home-show = Show
 home-empty = No upcoming events right now. Subscribe to the <a href="/events.ics">calendar feed</a> to hear about new ones.
+
+# Events: cards and the event page
+kind-event = Event
+kind-exchange = Exchange
+with-partner = with
+price-free = Free
+seats-full = Full: waitlist open
+seats-left = { $count ->
+    [one] 1 seat left
+   *[other] { $count } seats left
+}
+event-cancelled = This event has been cancelled.
+fact-when = When
+fact-where = Where
+fact-price = Price
+fact-seats = Seats
+tickets = Tickets
+tickets-caption = Tickets and prices
+ticket = Ticket
+availability = Availability
+ticket-full = Full (waitlist)
+ticket-left = { $count } left
+ticket-available = Available
+event-full-waitlist = The event is full. Join the waitlist and we will email you if a seat frees up.
+join-waitlist = Join the waitlist
+approval-note = Applications are reviewed by the organisers before they are confirmed.
+apply = Apply
+register = Register
