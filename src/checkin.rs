@@ -120,10 +120,15 @@ pub struct Door {
     clock: Clock,
 }
 
-/// A scan waiting to be written.
-struct Pending {
+/// A scan to write: the participant and who scanned (actor label).
+struct ScanRequest {
     participant: DoorRow,
     actor: String,
+}
+
+/// A scan waiting in the group writer's queue.
+struct Pending {
+    scan: ScanRequest,
     reply: oneshot::Sender<Result<Scan>>,
 }
 
@@ -143,26 +148,20 @@ impl Door {
 
     /// Checks in `participant` (in the next group, on SQLite) once it is committed.
     pub async fn check_in(&self, participant: DoorRow, actor: &Actor) -> Result<Scan> {
+        let scan = ScanRequest {
+            participant,
+            actor: actor.label(),
+        };
         let Some(sender) = &self.sender else {
-            let (reply, _) = oneshot::channel();
-            let alone = [Pending {
-                participant,
-                actor: actor.label(),
-                reply,
-            }];
-            let mut results = write_group(&self.db, self.clock.now(), &alone).await?;
-            return results
-                .pop()
-                .unwrap_or_else(|| Err(anyhow::anyhow!("no check-in result").into()));
+            let mut tx = self.db.begin().await?;
+            let result = write_scan(&mut tx, &scan, self.clock.now(), &HashMap::new()).await?;
+            tx.commit().await?;
+            return result;
         };
         let stopped = || AppError::Internal(anyhow::anyhow!("the check-in writer stopped"));
         let (reply, answer) = oneshot::channel();
         sender
-            .send(Pending {
-                participant,
-                actor: actor.label(),
-                reply,
-            })
+            .send(Pending { scan, reply })
             .await
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
@@ -208,62 +207,76 @@ async fn write_group(
     let mut marked: HashMap<i64, DateTime<Utc>> = HashMap::new();
     let mut results = Vec::with_capacity(group.len());
     for pending in group {
-        let p = &pending.participant;
-        if door::lock_admissible(&mut tx, p.registration_id)
-            .await?
-            .is_none()
+        let result = write_scan(&mut tx, &pending.scan, now, &marked).await?;
+        if let Ok(scan) = &result
+            && !scan.already
         {
-            results.push(Err(refusal(p)));
-            continue;
+            marked.insert(scan.participant.participant_id, now);
         }
-        if !door::mark(&mut tx, p.participant_id, &pending.actor, now).await? {
-            // Scanned a moment ago, by this group or an earlier one.
-            let at = match marked.get(&p.participant_id) {
-                Some(at) => *at,
-                None => door::checked_in_at_tx(&mut tx, p.participant_id)
-                    .await?
-                    .unwrap_or(now),
-            };
-            let mut participant = p.clone();
-            participant.checked_in_at = Some(at);
-            results.push(Ok(Scan {
-                participant,
-                already: true,
-                checked_in_at: at,
-            }));
-            continue;
-        }
-        marked.insert(p.participant_id, now);
-        move_registration(
-            &mut tx,
-            p.registration_id,
-            ("confirmed", "attended"),
-            &pending.actor,
-            "checked in",
-            now,
-        )
-        .await?;
-        crate::db::audit::audit(
-            &mut tx,
-            &pending.actor,
-            "checkin.create",
-            &format!("participant:{}", p.participant_id),
-            None,
-            Some(&serde_json::json!({"registration": p.registration_id, "event": p.event_id})),
-            now,
-        )
-        .await?;
-        let mut participant = p.clone();
-        participant.checked_in_at = Some(now);
-        participant.status = "attended".to_owned();
-        results.push(Ok(Scan {
-            participant,
-            already: false,
-            checked_in_at: now,
-        }));
+        results.push(result);
     }
     tx.commit().await?;
     Ok(results)
+}
+
+/// Writes one scan inside `tx`; `marked` holds participants checked in earlier in the same
+/// transaction. The outer error is a database failure, the inner one a refusal.
+async fn write_scan(
+    tx: &mut crate::db::Tx,
+    scan: &ScanRequest,
+    now: DateTime<Utc>,
+    marked: &HashMap<i64, DateTime<Utc>>,
+) -> anyhow::Result<Result<Scan>> {
+    let p = &scan.participant;
+    if door::lock_admissible(tx, p.registration_id)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(refusal(p)));
+    }
+    if !door::mark(tx, p.participant_id, &scan.actor, now).await? {
+        // Scanned a moment ago, in this transaction or an earlier one.
+        let at = match marked.get(&p.participant_id) {
+            Some(at) => *at,
+            None => door::checked_in_at_tx(tx, p.participant_id)
+                .await?
+                .unwrap_or(now),
+        };
+        let mut participant = p.clone();
+        participant.checked_in_at = Some(at);
+        return Ok(Ok(Scan {
+            participant,
+            already: true,
+            checked_in_at: at,
+        }));
+    }
+    move_registration(
+        tx,
+        p.registration_id,
+        ("confirmed", "attended"),
+        &scan.actor,
+        "checked in",
+        now,
+    )
+    .await?;
+    crate::db::audit::audit(
+        tx,
+        &scan.actor,
+        "checkin.create",
+        &format!("participant:{}", p.participant_id),
+        None,
+        Some(&serde_json::json!({"registration": p.registration_id, "event": p.event_id})),
+        now,
+    )
+    .await?;
+    let mut participant = p.clone();
+    participant.checked_in_at = Some(now);
+    participant.status = "attended".to_owned();
+    Ok(Ok(Scan {
+        participant,
+        already: false,
+        checked_in_at: now,
+    }))
 }
 
 /// Moves a registration between `confirmed` and `attended` (`(from, to)`) if it is in `from`,

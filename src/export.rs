@@ -288,6 +288,53 @@ fn zone_of(event: &EventRow) -> TimeZone {
     TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC))
 }
 
+/// An event's participants selected by a filter, read [`BATCH`] at a time on one connection
+/// held for the whole export (and, on SQLite, one worker thread), in key order.
+struct Batches {
+    reader: ExportReader,
+    event_id: i64,
+    filter: AttendeeFilter,
+    /// The last (registration, participant) read.
+    after: (i64, i64),
+    done: bool,
+}
+
+impl Batches {
+    async fn start(ctx: &Ctx, event_id: i64, filter: AttendeeFilter) -> anyhow::Result<Self> {
+        Ok(Self {
+            reader: ExportReader::acquire(&ctx.db).await?,
+            event_id,
+            filter,
+            after: (0, 0),
+            done: false,
+        })
+    }
+
+    /// The next batch; `None` once the list is finished (or after an error).
+    async fn next(&mut self) -> anyhow::Result<Option<Vec<AttendeeRow>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let read = self
+            .reader
+            .batch(self.event_id, &self.filter, self.after, BATCH)
+            .await;
+        let rows = match read {
+            Ok(rows) => rows,
+            Err(e) => {
+                self.done = true;
+                return Err(e);
+            }
+        };
+        self.done = (rows.len() as i64) < BATCH;
+        match rows.last() {
+            Some(last) => self.after = (last.registration_id, last.participant_id),
+            None => return Ok(None),
+        }
+        Ok(Some(rows))
+    }
+}
+
 /// The CSV export of `event`'s participants selected by `filter`, audited as `actor`'s.
 pub async fn attendees_csv(
     ctx: &Ctx,
@@ -308,48 +355,30 @@ pub async fn attendees_csv(
     let _ = writer.write_record(columns.iter().map(Column::header));
     head.extend(writer.into_inner().unwrap_or_default());
     let zone = zone_of(event);
-    let reader = ExportReader::acquire(&ctx.db).await?;
-    let event_id = event.id;
-    // State: the connection, the last (registration, participant), and whether the list is
-    // finished.
-    let body = futures::stream::unfold(
-        (reader, (0_i64, 0_i64), false),
-        move |(mut reader, after, done)| {
-            let (filter, columns) = (filter.clone(), columns.clone());
-            async move {
-                if done {
-                    return None;
+    let batches = Batches::start(ctx, event.id, filter).await?;
+    let body = futures::stream::unfold(batches, move |mut batches| {
+        let columns = columns.clone();
+        async move {
+            match batches.next().await {
+                Ok(None) => None,
+                Ok(Some(rows)) => {
+                    let mut writer = csv_writer(rows.len() * 160);
+                    for row in &rows {
+                        let answers = row_answers(row, &columns);
+                        let _ = writer.write_record(
+                            columns.iter().map(|c| csv_cell(row, c, &answers, &zone)),
+                        );
+                    }
+                    let out = writer.into_inner().unwrap_or_default();
+                    Some((Ok::<_, std::io::Error>(Bytes::from(out)), batches))
                 }
-                match reader.batch(event_id, &filter, after, BATCH).await {
-                    Ok(rows) => {
-                        let last = rows
-                            .last()
-                            .map_or(after, |r| (r.registration_id, r.participant_id));
-                        let mut writer = csv_writer(rows.len() * 160);
-                        for row in &rows {
-                            let answers = row_answers(row, &columns);
-                            let _ = writer.write_record(
-                                columns.iter().map(|c| csv_cell(row, c, &answers, &zone)),
-                            );
-                        }
-                        let out = writer.into_inner().unwrap_or_default();
-                        let finished = (rows.len() as i64) < BATCH;
-                        Some((
-                            Ok::<_, std::io::Error>(Bytes::from(out)),
-                            (reader, last, finished),
-                        ))
-                    }
-                    Err(e) => {
-                        tracing::error!(error = format!("{e:#}"), "export failed midway");
-                        Some((
-                            Err(std::io::Error::other("export failed")),
-                            (reader, after, true),
-                        ))
-                    }
+                Err(e) => {
+                    tracing::error!(error = format!("{e:#}"), "export failed midway");
+                    Some((Err(std::io::Error::other("export failed")), batches))
                 }
             }
-        },
-    );
+        }
+    });
     let head = futures::stream::once(async move { Ok::<_, std::io::Error>(Bytes::from(head)) });
     use futures::StreamExt;
     Ok(download(
@@ -384,21 +413,15 @@ pub async fn attendees_xlsx(
         }
         sheet.finish()
     });
-    let mut reader = ExportReader::acquire(&ctx.db).await?;
-    let mut after = (0, 0);
-    loop {
-        let rows = reader.batch(event.id, &filter, after, BATCH).await?;
-        let finished = (rows.len() as i64) < BATCH;
-        if let Some(last) = rows.last() {
-            after = (last.registration_id, last.participant_id);
-        }
+    let mut batches = Batches::start(ctx, event.id, filter).await?;
+    while let Some(rows) = batches.next().await? {
         // A closed channel means the writer failed; its error is reported below.
-        if sender.send(rows).await.is_err() || finished {
+        if sender.send(rows).await.is_err() {
             break;
         }
     }
     drop(sender);
-    drop(reader);
+    drop(batches);
     let file = writer
         .await
         .map_err(|e| anyhow::anyhow!("xlsx writer stopped: {e}"))??;

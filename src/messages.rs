@@ -194,13 +194,29 @@ pub async fn send(
     .await?;
     tx.commit().await?;
     ctx.queue.push_all(&compact(&jobs)).await;
-    let message = db_messages::by_form_key(&ctx.db, form_key)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("message {message_id} vanished"))?;
     Ok(Sent {
-        message,
+        message: MessageRow {
+            id: message_id,
+            event_id: event.id,
+            subject: draft.message.subject.clone(),
+            body: draft.message.body.clone(),
+            filter_status: draft.filter.status.clone(),
+            filter_offering: draft.filter.offering.clone(),
+            filter_checked_in: draft.filter.checked_in,
+            recipients: ids.len() as i64,
+            created_by: label,
+            created_at: now,
+        },
         repeated: false,
     })
+}
+
+/// Emails per outbox state of message `message_id` of event `event_id`.
+pub async fn deliveries(ctx: &Ctx, event_id: i64, message_id: i64) -> Result<Vec<(String, i64)>> {
+    Ok(
+        outbox::count_by_status_with_prefix(&ctx.db, event_id, &format!("message:{message_id}:"))
+            .await?,
+    )
 }
 
 /// A sent message with the delivery state of its emails.
@@ -215,12 +231,7 @@ pub struct Summary {
 pub async fn list(ctx: &Ctx, event_id: i64) -> Result<Vec<Summary>> {
     let mut out = Vec::new();
     for message in db_messages::list(&ctx.db, event_id).await? {
-        let deliveries = outbox::count_by_status_with_prefix(
-            &ctx.db,
-            event_id,
-            &format!("message:{}:", message.id),
-        )
-        .await?;
+        let deliveries = deliveries(ctx, event_id, message.id).await?;
         out.push(Summary {
             message,
             deliveries,

@@ -9,6 +9,7 @@
 //! Adding a language: copy `locales/en` to `locales/<code>`, translate every message, and add
 //! the code to [`LANGUAGES`]. The catalogue test fails while a key is missing or extra.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -94,30 +95,34 @@ pub fn current() -> &'static str {
     CURRENT.try_with(|l| *l).unwrap_or("en")
 }
 
+/// Message `key` in `lang` with `args`; an unknown language falls back to English.
+fn lookup(
+    lang: &str,
+    key: &str,
+    args: Option<&HashMap<Cow<'static, str>, FluentValue<'_>>>,
+) -> String {
+    let id = IDS.get(lang).unwrap_or_else(|| &IDS["en"]);
+    LOCALES.lookup_complete(id, key, args)
+}
+
 /// Message `key` in `lang`.
 pub fn t(lang: &str, key: &str) -> String {
-    let id = IDS.get(lang).unwrap_or_else(|| &IDS["en"]);
-    LOCALES.lookup(id, key)
+    lookup(lang, key, None)
 }
 
 /// Message `key` in `lang` with named values.
 pub fn t_with(lang: &str, key: &str, args: &[(&'static str, &str)]) -> String {
-    let id = IDS.get(lang).unwrap_or_else(|| &IDS["en"]);
-    let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = args
+    let args = args
         .iter()
-        .map(|(k, v)| (std::borrow::Cow::Borrowed(*k), FluentValue::from(*v)))
+        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)))
         .collect();
-    LOCALES.lookup_with_args(id, key, &args)
+    lookup(lang, key, Some(&args))
 }
 
 /// Message `key` in `lang` for a number `count` (plural rules of the language choose the form).
 pub fn t_count(lang: &str, key: &str, count: i64) -> String {
-    let id = IDS.get(lang).unwrap_or_else(|| &IDS["en"]);
-    let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = HashMap::from([(
-        std::borrow::Cow::Borrowed("count"),
-        FluentValue::from(count),
-    )]);
-    LOCALES.lookup_with_args(id, key, &args)
+    let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(count))]);
+    lookup(lang, key, Some(&args))
 }
 
 #[cfg(test)]

@@ -210,18 +210,9 @@ async fn the_door_page_finds_people_by_name_checks_them_in_with_one_tap_and_coun
         !page.body.contains("Sam Okafor"),
         "unpaid and not searched for"
     );
-    let reg = twinning::db::checkin::search(
-        &app.ctx.db,
-        twinning::db::events::find_by_slug(&app.ctx.db, &slug)
-            .await
-            .unwrap()
-            .unwrap()
-            .id,
-        "mei",
-        5,
-    )
-    .await
-    .unwrap();
+    let reg = twinning::db::checkin::search(&app.ctx.db, app.event_id(&slug).await, "mei", 5)
+        .await
+        .unwrap();
     let id = reg
         .iter()
         .find(|p| p.name == "Mei Tanaka")
@@ -346,16 +337,10 @@ async fn a_rush_of_scans_is_written_in_groups_each_answered_correctly() {
     );
     assert_eq!(count(StatusCode::OK), 24, "each repeat says already");
     assert_eq!(count(StatusCode::CONFLICT), 1, "the unpaid code is refused");
-    let (checked_in, expected) = twinning::db::checkin::counts(
-        &app.ctx.db,
-        twinning::db::events::find_by_slug(&app.ctx.db, &slug)
+    let (checked_in, expected) =
+        twinning::db::checkin::counts(&app.ctx.db, app.event_id(&slug).await)
             .await
-            .unwrap()
-            .unwrap()
-            .id,
-    )
-    .await
-    .unwrap();
+            .unwrap();
     assert_eq!((checked_in, expected), (24, 24));
     let audit = twinning::db::audit::list(&app.ctx.db, None, Some("checkin.create"), None, 100)
         .await

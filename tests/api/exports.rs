@@ -7,20 +7,8 @@ use serde_json::json;
 use crate::helpers::{TestApp, spawn_app};
 
 async fn csv(app: &TestApp, token: &str, path: &str) -> (StatusCode, String, String) {
-    let response = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    let kind = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, kind, response.text().await.unwrap())
+    let (status, kind, body) = bytes(app, token, path).await;
+    (status, kind, String::from_utf8(body).expect("UTF-8"))
 }
 
 fn records(body: &str) -> Vec<Vec<String>> {
@@ -224,21 +212,26 @@ async fn bytes(app: &TestApp, token: &str, path: &str) -> (StatusCode, String, V
     (status, kind, response.bytes().await.unwrap().to_vec())
 }
 
+/// One part of an XLSX file (a zip archive), as text.
+fn part(xlsx: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("a zip archive");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect("the part")
+        .read_to_string(&mut text)
+        .expect("UTF-8");
+    text
+}
+
 /// The cells of the first sheet of an XLSX file, and that sheet's XML.
 fn sheet(xlsx: &[u8]) -> (calamine::Range<calamine::Data>, String) {
     use calamine::Reader;
-    use std::io::Read;
     let mut workbook: calamine::Xlsx<_> =
         calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).expect("a workbook");
     assert_eq!(workbook.sheet_names(), vec!["Attendees"]);
     let range = workbook.worksheet_range("Attendees").expect("the sheet");
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
-    let mut xml = String::new();
-    zip.by_name("xl/worksheets/sheet1.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    (range, xml)
+    (range, part(xlsx, "xl/worksheets/sheet1.xml"))
 }
 
 #[tokio::test]
@@ -308,16 +301,7 @@ async fn xlsx_has_typed_cells_a_frozen_filtered_header_and_formulas_as_text() {
     // No cell is a formula; the dangerous ones carry Excel's quote prefix; the header row is
     // frozen and has filters over every row and column.
     assert!(!xml.contains("<f>"), "no formula anywhere: {xml}");
-    let styles = {
-        use std::io::Read;
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(file.clone())).unwrap();
-        let mut s = String::new();
-        zip.by_name("xl/styles.xml")
-            .unwrap()
-            .read_to_string(&mut s)
-            .unwrap();
-        s
-    };
+    let styles = part(&file, "xl/styles.xml");
     assert!(styles.contains("quotePrefix=\"1\""), "{styles}");
     assert!(
         xml.contains("state=\"frozen\"") && xml.contains("ySplit=\"1\""),
@@ -551,4 +535,43 @@ async fn answers_to_the_events_questions_are_columns_of_their_own() {
     );
     let page = staff.get(&format!("/staff/registrations/{}", ana[0])).await;
     assert!(page.body.contains("T-shirt size: M"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn bad_export_form_input_gets_a_clear_answer_not_a_server_error() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let mut staff = app.staff_browser("staff@example.org", "staff").await;
+    let url = format!("/staff/events/{slug}/export");
+    for fields in [
+        vec![
+            ("columns", "participant"),
+            ("preset_name", " "),
+            ("action", "save_preset"),
+        ],
+        vec![
+            ("columns", "password"),
+            ("preset_name", "Door"),
+            ("action", "save_preset"),
+        ],
+        vec![("action", "save_preset"), ("preset_name", "Nothing chosen")],
+        vec![("columns", "password"), ("action", "csv")],
+        vec![("checked_in", "maybe"), ("action", "xlsx")],
+        vec![("action", "print")],
+    ] {
+        staff.get(&format!("/staff/events/{slug}")).await;
+        let page = staff.submit(&url, &fields).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{fields:?}: {}",
+            page.body
+        );
+        assert!(page.content_type.starts_with("text/html"), "{fields:?}");
+    }
+    staff.get(&format!("/staff/events/{slug}")).await;
+    let page = staff
+        .submit(&url, &[("action", "delete_preset:Never saved")])
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
 }

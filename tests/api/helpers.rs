@@ -256,6 +256,15 @@ impl TestApp {
             .expect("json")
     }
 
+    /// The database id of event `slug`.
+    pub async fn event_id(&self, slug: &str) -> i64 {
+        twinning::db::events::find_by_slug(&self.ctx.db, slug)
+            .await
+            .expect("event read")
+            .expect("event exists")
+            .id
+    }
+
     /// Asserts that the stored held-seat counters of event `slug` equal a recount from its
     /// registrations.
     pub async fn assert_seat_counters_match(&self, slug: &str) {

@@ -190,18 +190,10 @@ async fn a_form_with_errors_comes_back_with_every_value_and_each_message_by_its_
             .contains("aria-invalid=\"true\" aria-describedby=\"participants-0-name-error\"")
     );
     assert!(
-        twinning::db::registrations::list_for_event(
-            &app.ctx.db,
-            twinning::db::events::find_by_slug(&app.ctx.db, &slug)
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-            None
-        )
-        .await
-        .unwrap()
-        .is_empty(),
+        twinning::db::registrations::list_for_event(&app.ctx.db, app.event_id(&slug).await, None)
+            .await
+            .unwrap()
+            .is_empty(),
         "nothing was registered"
     );
 }

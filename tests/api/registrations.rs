@@ -365,18 +365,11 @@ async fn a_contact_phone_is_optional_checked_and_shown_to_staff_only() {
     );
     let listed: Value = app.staff_get(&url).await.json().await.unwrap();
     assert_eq!(listed[0]["contact"]["phone"], "+34 925 22 10 00");
-    let id = twinning::db::registrations::list_for_event(
-        &app.ctx.db,
-        twinning::db::events::find_by_slug(&app.ctx.db, &slug)
+    let id =
+        twinning::db::registrations::list_for_event(&app.ctx.db, app.event_id(&slug).await, None)
             .await
-            .unwrap()
-            .unwrap()
-            .id,
-        None,
-    )
-    .await
-    .unwrap()[0]
-        .id;
+            .unwrap()[0]
+            .id;
     let mut staff = app.staff_browser("staff@example.org", "staff").await;
     let page = staff.get(&format!("/staff/registrations/{id}")).await;
     assert!(

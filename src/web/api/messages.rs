@@ -148,12 +148,7 @@ pub async fn create_message(
     } else {
         StatusCode::CREATED
     };
-    let deliveries = crate::db::outbox::count_by_status_with_prefix(
-        &ctx.db,
-        event.id,
-        &format!("message:{}:", sent.message.id),
-    )
-    .await?;
+    let deliveries = messages::deliveries(&ctx, event.id, sent.message.id).await?;
     let json = message_json(sent.message, deliveries, sent.repeated);
     Ok((
         status,

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 
 use super::{StaffSession, back_to};
-use crate::db::events as db_events;
+use crate::db::events::{self as db_events, EventRow};
 use crate::domain::{RegistrationStatus, token};
 use crate::error::{AppError, FieldErrors};
 use crate::messages::{self, Input};
@@ -49,16 +49,20 @@ impl ComposePage {
     }
 }
 
-async fn compose_page(ctx: &Ctx, session: &StaffSession, slug: &str) -> PageResult<ComposePage> {
+async fn compose_page(
+    ctx: &Ctx,
+    session: &StaffSession,
+    slug: &str,
+) -> PageResult<(ComposePage, EventRow)> {
     let event = db_events::find_by_slug(&ctx.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let offerings = db_events::offerings(&ctx.db, event.id).await?;
-    Ok(ComposePage {
+    let page = ComposePage {
         l: session.layout(ctx, format!("Message: {}", event.title)),
         csrf: session.csrf.clone(),
-        slug: event.slug,
-        event_title: event.title,
+        slug: event.slug.clone(),
+        event_title: event.title.clone(),
         form_key: token::generate(),
         subject: String::new(),
         body: String::new(),
@@ -71,7 +75,8 @@ async fn compose_page(ctx: &Ctx, session: &StaffSession, slug: &str) -> PageResu
         problem: None,
         preview: None,
         rate: ctx.settings.message_rate,
-    })
+    };
+    Ok((page, event))
 }
 
 /// `GET /staff/events/{slug}/messages/new`: the compose form.
@@ -81,7 +86,7 @@ pub async fn new_message(
     Path(slug): Path<String>,
 ) -> PageResult {
     session.require(Role::Staff)?;
-    Ok(render(&compose_page(&ctx, &session, &slug).await?))
+    Ok(render(&compose_page(&ctx, &session, &slug).await?.0))
 }
 
 /// `POST /staff/events/{slug}/messages`: `action=preview` renders the message for its first
@@ -94,7 +99,7 @@ pub async fn post_message(
 ) -> PageResult {
     session.require(Role::Staff)?;
     session.verify(&form)?;
-    let mut page = compose_page(&ctx, &session, &slug).await?;
+    let (mut page, event) = compose_page(&ctx, &session, &slug).await?;
     page.subject = form.get("subject").to_owned();
     page.body = form.get("body").to_owned();
     page.status = form.get("status").to_owned();
@@ -103,9 +108,6 @@ pub async fn post_message(
     if !form.get("form_key").is_empty() {
         page.form_key = form.get("form_key").to_owned();
     }
-    let event = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let input = Input {
         subject: &page.subject,
         body: &page.body,
