@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::db::events::{self, EventValues, OfferingValues};
+use crate::db::events::{self, EventRow, EventValues, OfferingValues};
 use crate::domain::question::Question;
+use crate::domain::translation::{self, EventText, Translations};
 use crate::domain::{Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title};
 use crate::error::{AppError, Result};
 use crate::registrations::{self, Actor};
@@ -78,6 +79,8 @@ pub struct EventDraft {
     pub consents: Vec<String>,
     /// Questions asked per participant.
     pub questions: Vec<Question>,
+    /// Title, description and email text in other languages.
+    pub translations: Translations,
 }
 
 impl EventDraft {
@@ -110,7 +113,22 @@ impl EventDraft {
             custom_email_text: self.custom_email_text.clone(),
             consents: self.consents.join("\n"),
             questions: serde_json::to_string(&self.questions).unwrap_or_else(|_| "[]".to_owned()),
+            translations: translation::to_stored(&self.translations),
         }
+    }
+}
+
+/// An event's title, description and email text in `lang`, each falling back to the event's
+/// own (default-language) field when it has no translation.
+pub fn text_in(event: &EventRow, lang: &str) -> EventText {
+    let own = translation::from_stored(&event.translations)
+        .remove(lang)
+        .unwrap_or_default();
+    let or = |t: String, default: &str| if t.is_empty() { default.to_owned() } else { t };
+    EventText {
+        title: or(own.title, &event.title),
+        description: or(own.description, &event.description),
+        email_text: or(own.email_text, &event.custom_email_text),
     }
 }
 
@@ -261,12 +279,7 @@ async fn notify_attendees(
         || before.ends_at != after.ends_at
         || before.venue != after.venue;
     if moved && after.status == EventStatus::Published.as_str() {
-        let (previous_when, previous_venue) = compose::previous(before);
-        let extra = compose::Extra {
-            previous_when,
-            previous_venue,
-            ..compose::Extra::default()
-        };
+        let extra = compose::previous(before);
         let prefix = format!(
             "event_changed:{}:{}",
             after.id,

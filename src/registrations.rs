@@ -1133,6 +1133,7 @@ mod tests {
             custom_email_text: String::new(),
             consents: String::new(),
             questions: "[]".to_owned(),
+            translations: "{}".to_owned(),
             created_at: t,
             updated_at: t,
         }

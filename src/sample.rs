@@ -34,6 +34,19 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
                 {"label": "Will you join the paella workshop?", "options": ["Yes", "No", "Maybe"]}
             ],
             "partner_city": {"slug": "toledo-spain", "name": "Toledo", "country": "Spain", "languages": ["es"], "since_year": 1931},
+            "custom_email_text": "Free parking at the Promenade Park garage. The paella workshop starts at 15:00 by the river stage.",
+            "translations": {
+                "es": {
+                    "title": "Festival de Toledo, España",
+                    "description": "Música, tapas y flamenco con nuestra ciudad hermana Toledo, España. Ven con toda la familia.",
+                    "email_text": "Aparcamiento gratuito en el garaje de Promenade Park. El taller de paella empieza a las 15:00 junto al escenario del río."
+                },
+                "de": {
+                    "title": "Fest von Toledo, Spanien",
+                    "description": "Musik, Tapas und Flamenco mit unserer Partnerstadt Toledo in Spanien. Bringen Sie die ganze Familie mit.",
+                    "email_text": "Kostenlos parken im Parkhaus am Promenade Park. Der Paella-Workshop beginnt um 15:00 an der Flussbühne."
+                }
+            },
             "offerings": [
                 {"key": "general", "name": "General admission", "price": {"amount_minor": 0, "currency": "USD"}},
                 {"key": "gala-dinner", "name": "Gala dinner", "price": {"amount_minor": 4500, "currency": "USD"}, "capacity": 80}
@@ -47,6 +60,10 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             "starts_at": format!("{}T19:30", day(14)), "ends_at": format!("{}T21:30", day(14)),
             "capacity": 3, "payment_options": ["later"],
             "partner_city": {"slug": "delmenhorst", "name": "Delmenhorst", "country": "Germany", "languages": ["de"], "since_year": 1987},
+            "translations": {
+                "es": {"title": "Concierto de la Orquesta Juvenil de Delmenhorst", "description": "La orquesta juvenil de nuestra ciudad hermana Delmenhorst toca Beethoven y Gershwin."},
+                "de": {"title": "Jugendorchester Delmenhorst im Konzert", "description": "Das Jugendorchester unserer Partnerstadt Delmenhorst spielt Beethoven und Gershwin."}
+            },
             "offerings": [
                 {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "USD"}},
                 {"key": "student", "name": "Student", "price": {"amount_minor": 1000, "currency": "USD"}}

@@ -8,6 +8,7 @@ pub mod question;
 mod registration;
 mod text;
 pub mod token;
+pub mod translation;
 
 pub use email::EmailAddress;
 pub use event::{EventKind, EventStatus, LocalTime, PaymentOption, TimeZone};

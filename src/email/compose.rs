@@ -10,7 +10,7 @@ use crate::db::events::{self, EventRow};
 use crate::db::outbox::{self, NewOutboxRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::db::{Tx, staff};
-use crate::domain::{Currency, Money, TimeZone, token};
+use crate::domain::{TimeZone, token};
 use crate::jobs::{Job, Scheduled};
 use crate::state::Ctx;
 
@@ -19,49 +19,38 @@ use crate::state::Ctx;
 pub struct Extra {
     /// Why (cancellations, rejections).
     pub reason: String,
-    /// For reminders: `in 7 days`, `tomorrow`.
-    pub reminder_when: String,
-    /// For event changes: the old time and place.
-    pub previous_when: String,
+    /// For reminders: how many days before the start (0 = today).
+    pub reminder_days: Option<i64>,
+    /// For event changes: the old start, end and zone.
+    pub previous_span: Option<(DateTime<Utc>, DateTime<Utc>, TimeZone)>,
+    /// For event changes: the old place.
     pub previous_venue: String,
 }
 
-/// Formats an event's time span in its zone, e.g.
+/// Formats an event's time span in its zone for staff, e.g.
 /// `Sunday 1 June 2031, 18:00–23:00 (Europe/Madrid)`.
 pub fn event_when(event: &EventRow) -> String {
-    let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
-    span(event.starts_at, event.ends_at, zone)
+    event_when_in("en", event)
 }
 
-fn span(starts: DateTime<Utc>, ends: DateTime<Utc>, zone: TimeZone) -> String {
-    let s = zone.to_local(starts);
-    let e = zone.to_local(ends);
-    if s.date_naive() == e.date_naive() {
-        format!(
-            "{}, {}–{} ({})",
-            s.format("%A %-d %B %Y"),
-            s.format("%H:%M"),
-            e.format("%H:%M"),
-            zone.name()
-        )
-    } else {
-        format!(
-            "{} – {} ({})",
-            s.format("%A %-d %B %Y, %H:%M"),
-            e.format("%A %-d %B %Y, %H:%M"),
-            zone.name()
-        )
-    }
+/// Formats an event's time span in its zone in `lang`.
+pub fn event_when_in(lang: &str, event: &EventRow) -> String {
+    crate::i18n::format::span(lang, event.starts_at, event.ends_at, zone_of(event))
 }
 
-/// Formats a moment in the event's zone, e.g. `Monday 1 March 2027, 19:00 (America/New_York)`.
+fn zone_of(event: &EventRow) -> TimeZone {
+    TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC))
+}
+
+/// Formats a moment in the event's zone for staff, e.g.
+/// `Monday 1 March 2027, 19:00 (America/New_York)`.
 pub fn local_time(t: DateTime<Utc>, event: &EventRow) -> String {
-    let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
-    format!(
-        "{} ({})",
-        zone.to_local(t).format("%A %-d %B %Y, %H:%M"),
-        zone.name()
-    )
+    local_time_in("en", t, event)
+}
+
+/// Formats a moment in the event's zone in `lang`.
+pub fn local_time_in(lang: &str, t: DateTime<Utc>, event: &EventRow) -> String {
+    crate::i18n::format::moment(lang, t, zone_of(event))
 }
 
 /// The calendar file of a registration: one entry whose UID is fixed per registration, so a
@@ -92,16 +81,9 @@ pub fn registration_calendar(
     })
 }
 
-/// Formats an amount in minor units, e.g. `$25.00`.
+/// Formats an amount in minor units for staff and the API, e.g. `25.00 EUR`.
 pub fn money(amount_minor: i64, currency: &str) -> String {
-    match Currency::parse(currency) {
-        Ok(c) => Money {
-            amount_minor,
-            currency: c,
-        }
-        .display(),
-        Err(_) => format!("{amount_minor} {currency}"),
-    }
+    crate::i18n::format::money("en", amount_minor, currency)
 }
 
 /// A new Message-ID, fixed for the life of the outbox row.
@@ -203,19 +185,32 @@ impl Loaded {
     }
 }
 
-fn registration_context(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra) -> MailContext {
+/// The language of emails to the contact of `reg`: theirs, when a catalogue speaks it.
+fn contact_language(reg: &RegistrationRow) -> &'static str {
+    crate::i18n::supported(&reg.language).unwrap_or("en")
+}
+
+fn registration_context(
+    ctx: &Ctx,
+    kind: EmailKind,
+    data: &Loaded,
+    extra: &Extra,
+    lang: &str,
+) -> MailContext {
     let (event, reg, paid) = (&data.event, &data.registration, data.paid);
+    let money = |minor: i64| crate::i18n::format::money(lang, minor, &reg.currency);
     let custom = matches!(kind, EmailKind::Confirmed | EmailKind::Reminder);
     let base = ctx.settings.base_url();
+    let text = crate::events::text_in(event, lang);
     MailContext {
         org_name: ctx.settings.org_name.clone(),
-        language: reg.language.clone(),
+        language: lang.to_owned(),
         recipient_name: reg.contact_name.clone(),
         contact_name: reg.contact_name.clone(),
         contact_email: reg.contact_email.clone(),
         status: reg.status.clone(),
-        event_title: event.title.clone(),
-        event_when: event_when(event),
+        event_title: text.title.clone(),
+        event_when: event_when_in(lang, event),
         event_venue: event.venue.clone(),
         participants: data.participants.clone(),
         checkin: if kind == EmailKind::Confirmed {
@@ -227,30 +222,35 @@ fn registration_context(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra
         } else {
             Vec::new()
         },
-        amount_total: money(reg.total_minor, &reg.currency),
-        amount_paid: money(paid, &reg.currency),
-        amount_due: money((reg.total_minor - paid).max(0), &reg.currency),
+        amount_total: money(reg.total_minor),
+        amount_paid: money(paid),
+        amount_due: money((reg.total_minor - paid).max(0)),
         paid: paid > 0,
         hold_until: reg
             .hold_expires_at
-            .map(|t| local_time(t, event))
+            .map(|t| local_time_in(lang, t, event))
             .unwrap_or_default(),
         offer_until: reg
             .offer_expires_at
-            .map(|t| local_time(t, event))
+            .map(|t| local_time_in(lang, t, event))
             .unwrap_or_default(),
         manage_url: ctx.manage_url(&reg.token),
         offer_url: format!("{base}/offers/{}", reg.token),
         staff_url: format!("{base}/staff/registrations/{}", reg.id),
         custom_paragraphs: if custom {
-            paragraphs(&event.custom_email_text)
+            paragraphs(&text.email_text)
         } else {
             Vec::new()
         },
         reason: extra.reason.clone(),
-        refund_text: "We will be in touch about your refund.".to_owned(),
-        reminder_when: extra.reminder_when.clone(),
-        previous_when: extra.previous_when.clone(),
+        reminder_when: extra
+            .reminder_days
+            .map(|days| crate::i18n::t_count(lang, "email-reminder-when", days))
+            .unwrap_or_default(),
+        previous_when: extra
+            .previous_span
+            .map(|(s, e, zone)| crate::i18n::format::span(lang, s, e, zone))
+            .unwrap_or_default(),
         previous_venue: extra.previous_venue.clone(),
         message_subject: String::new(),
         message_paragraphs: Vec::new(),
@@ -281,7 +281,7 @@ pub async fn queue_loaded(
     extra: &Extra,
 ) -> anyhow::Result<Option<Scheduled>> {
     let (event, reg) = (&data.event, &data.registration);
-    let m = registration_context(ctx, kind, data, extra);
+    let m = registration_context(ctx, kind, data, extra, contact_language(reg));
     let ics = (kind == EmailKind::Confirmed)
         .then(|| registration_calendar(ctx, event, reg.id, &m.manage_url));
     insert(
@@ -290,7 +290,7 @@ pub async fn queue_loaded(
         kind,
         dedupe_key,
         &reg.contact_email,
-        &reg.language,
+        contact_language(reg),
         Some(reg.id),
         Some(event.id),
         &m,
@@ -309,7 +309,14 @@ pub async fn queue_staff_approval_emails(
 ) -> anyhow::Result<Vec<Scheduled>> {
     let data = Loaded::read(tx, registration_id).await?;
     let (event, reg) = (&data.event, &data.registration);
-    let mut m = registration_context(ctx, EmailKind::ApprovalNeeded, &data, &Extra::default());
+    // Staff read English (issue 8 leaves the console untranslated).
+    let mut m = registration_context(
+        ctx,
+        EmailKind::ApprovalNeeded,
+        &data,
+        &Extra::default(),
+        "en",
+    );
     m.manage_url = String::new();
     let mut jobs = Vec::new();
     for (staff_id, email) in staff::reviewers_tx(tx).await? {
@@ -382,7 +389,13 @@ pub async fn message_preview(
 }
 
 fn message_context(ctx: &Ctx, data: &Loaded, message: &StaffMessage) -> MailContext {
-    let mut m = registration_context(ctx, EmailKind::Message, data, &Extra::default());
+    let mut m = registration_context(
+        ctx,
+        EmailKind::Message,
+        data,
+        &Extra::default(),
+        contact_language(&data.registration),
+    );
     m.message_subject = message.subject.clone();
     m.message_paragraphs = paragraphs(&message.body);
     m
@@ -407,7 +420,7 @@ pub async fn queue_message(
         EmailKind::Message,
         dedupe_key,
         &reg.contact_email,
-        &reg.language,
+        contact_language(reg),
         Some(reg.id),
         Some(data.event.id),
         &m,
@@ -417,7 +430,11 @@ pub async fn queue_message(
     .await
 }
 
-/// Formats the time and place of an event before a change (for `event_changed`).
-pub fn previous(event: &EventRow) -> (String, String) {
-    (event_when(event), event.venue.clone())
+/// The time and place of an event before a change (for `event_changed`).
+pub fn previous(event: &EventRow) -> Extra {
+    Extra {
+        previous_span: Some((event.starts_at, event.ends_at, zone_of(event))),
+        previous_venue: event.venue.clone(),
+        ..Extra::default()
+    }
 }

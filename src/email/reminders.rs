@@ -41,14 +41,6 @@ pub fn due_at(event: &EventRow, days_before: i64) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn when_text(days_before: i64) -> String {
-    match days_before {
-        0 => "today".to_owned(),
-        1 => "tomorrow".to_owned(),
-        n => format!("in {n} days"),
-    }
-}
-
 /// Queues every reminder that is due and not yet queued; returns the delivery jobs.
 pub async fn queue_due(ctx: &Ctx) -> anyhow::Result<Vec<Scheduled>> {
     let now = ctx.clock.now();
@@ -86,7 +78,7 @@ pub async fn queue_due(ctx: &Ctx) -> anyhow::Result<Vec<Scheduled>> {
             let mut tx = ctx.db.begin().await?;
             events::lock(&mut tx, event.id).await?;
             let extra = Extra {
-                reminder_when: when_text(days),
+                reminder_days: Some(days),
                 ..Extra::default()
             };
             for reg in due_regs {

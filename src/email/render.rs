@@ -34,7 +34,6 @@ pub struct MailContext {
     /// Staff's per-event text, one string per paragraph.
     pub custom_paragraphs: Vec<String>,
     pub reason: String,
-    pub refund_text: String,
     /// For reminders: `in 7 days`, `tomorrow`.
     pub reminder_when: String,
     /// For event changes: what it was before.
@@ -46,6 +45,27 @@ pub struct MailContext {
     pub message_subject: String,
     /// For messages from staff: their text, one string per paragraph.
     pub message_paragraphs: Vec<String>,
+}
+
+impl MailContext {
+    /// Message `key` in the email's language.
+    pub fn t(&self, key: &str) -> String {
+        crate::i18n::t(&self.language, key)
+    }
+
+    /// Message `key` in the email's language, with named values.
+    pub fn t_with(&self, key: &str, args: &[(&'static str, &str)]) -> String {
+        crate::i18n::t_with(&self.language, key, args)
+    }
+
+    /// Message `key` in the email's language for a number (plural forms).
+    pub fn t_count(&self, key: &str, count: usize) -> String {
+        crate::i18n::t_count(
+            &self.language,
+            key,
+            i64::try_from(count).unwrap_or(i64::MAX),
+        )
+    }
 }
 
 /// A participant's check-in code and its QR code as rows of dark/light runs, so the HTML part

@@ -9,6 +9,8 @@
 //! Adding a language: copy `locales/en` to `locales/<code>`, translate every message, and add
 //! the code to [`LANGUAGES`]. The catalogue test fails while a key is missing or extra.
 
+pub mod format;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -101,7 +103,7 @@ fn lookup(
     key: &str,
     args: Option<&HashMap<Cow<'static, str>, FluentValue<'_>>>,
 ) -> String {
-    let id = IDS.get(lang).unwrap_or_else(|| &IDS["en"]);
+    let id = &IDS[supported(lang).unwrap_or("en")];
     LOCALES.lookup_complete(id, key, args)
 }
 
@@ -119,10 +121,103 @@ pub fn t_with(lang: &str, key: &str, args: &[(&'static str, &str)]) -> String {
     lookup(lang, key, Some(&args))
 }
 
+/// Message `key` in `lang` with named values and one number, `$name`, that plural rules and
+/// exact-number variants can select on.
+pub fn t_with_number(
+    lang: &str,
+    key: &str,
+    args: &[(&'static str, &str)],
+    (name, number): (&'static str, i64),
+) -> String {
+    let mut all: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+        .iter()
+        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(*v)))
+        .collect();
+    all.insert(Cow::Borrowed(name), FluentValue::from(number));
+    lookup(lang, key, Some(&all))
+}
+
 /// Message `key` in `lang` for a number `count` (plural rules of the language choose the form).
 pub fn t_count(lang: &str, key: &str, count: i64) -> String {
     let args = HashMap::from([(Cow::Borrowed("count"), FluentValue::from(count))]);
     lookup(lang, key, Some(&args))
+}
+
+/// Message `key` in `lang`, or `None` when the catalogues have no such message.
+pub fn try_t(lang: &str, key: &str) -> Option<String> {
+    let id = &IDS[supported(lang).unwrap_or("en")];
+    LOCALES.try_lookup(id, key)
+}
+
+/// The messages that field checks produce (in English, as the API reports them) and the
+/// catalogue message for each; `{}` marks the one varying part, passed as `$max` or `$options`.
+const FIELD_MESSAGES: &[(&str, &str, &str)] = &[
+    ("is required", "error-required", ""),
+    ("must not be empty", "error-empty", ""),
+    ("must be at most {} characters", "error-too-long", "max"),
+    ("must not contain control characters", "error-control", ""),
+    ("is not a valid email address", "error-email", ""),
+    (
+        "must be a telephone number such as +1 419 555 0100",
+        "error-phone",
+        "",
+    ),
+    (
+        "must be a language code such as en, es or pt-BR",
+        "error-language",
+        "",
+    ),
+    (
+        "must list at least one participant",
+        "error-participants-min",
+        "",
+    ),
+    (
+        "must list at most {} participants",
+        "error-participants-max",
+        "max",
+    ),
+    ("must be accepted to register", "error-consent", ""),
+    ("must be one of: {}", "error-choice", "options"),
+    (
+        "is not an offering of this event (choose one of: {})",
+        "error-offering",
+        "options",
+    ),
+    ("is not a question of this event", "error-not-question", ""),
+    (
+        "this event does not accept payment later",
+        "error-no-pay-later",
+        "",
+    ),
+];
+
+/// A field message (as produced in English by the checks) in `lang`; a message without a
+/// translation is shown as it is.
+pub fn field_message(lang: &str, message: &str) -> String {
+    for (pattern, key, arg) in FIELD_MESSAGES {
+        let value = match pattern.split_once("{}") {
+            None if message == *pattern => Some(""),
+            Some((head, tail)) if message.len() > head.len() + tail.len() => message
+                .strip_prefix(head)
+                .and_then(|rest| rest.strip_suffix(tail)),
+            _ => None,
+        };
+        if let Some(value) = value {
+            return if arg.is_empty() {
+                t(lang, key)
+            } else {
+                t_with(lang, key, &[(arg, value)])
+            };
+        }
+    }
+    message.to_owned()
+}
+
+/// What a person reads when an action conflicts with the current state (error `code`), in
+/// `lang`; codes without a catalogue message keep the English `message`.
+pub fn conflict_message(lang: &str, code: &str, message: &str) -> String {
+    try_t(lang, &format!("conflict-{code}")).unwrap_or_else(|| message.to_owned())
 }
 
 #[cfg(test)]
@@ -161,6 +256,66 @@ mod tests {
         }
     }
 
+    /// The words a template shows as it is: what is left after removing template code,
+    /// comments, tags and entities.
+    fn literal_words(template: &str) -> Vec<String> {
+        let mut text = template.to_owned();
+        for (open, close) in [("{#", "#}"), ("{{", "}}"), ("{%", "%}"), ("<", ">")] {
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(start) = rest.find(open) {
+                out.push_str(&rest[..start]);
+                out.push(' ');
+                rest = rest[start..]
+                    .find(close)
+                    .map_or("", |end| &rest[start + end + close.len()..]);
+            }
+            out.push_str(rest);
+            text = out;
+        }
+        text.split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn public_templates_and_emails_take_every_word_from_the_catalogues() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["templates", "email-templates"] {
+            let mut stack = vec![root.join(dir)];
+            while let Some(d) = stack.pop() {
+                for entry in std::fs::read_dir(&d).expect("template folder") {
+                    let path = entry.expect("entry").path();
+                    // Staff pages may stay in English (issue 8).
+                    if path.is_dir() && !path.ends_with("templates/staff") {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "html" || e == "txt") {
+                        files.push(path);
+                    }
+                }
+            }
+        }
+        assert!(files.len() > 40, "templates are found: {}", files.len());
+        let mut english = Vec::new();
+        for path in files {
+            let words = literal_words(&std::fs::read_to_string(&path).expect("readable"));
+            if !words.is_empty() {
+                english.push(format!("{}: {}", path.display(), words.join(" ")));
+            }
+        }
+        assert!(
+            english.is_empty(),
+            "text outside the catalogues:\n{}",
+            english.join("\n")
+        );
+        assert_eq!(
+            literal_words("<p class=\"x\">{{ l.t(\"a\") }} Hello</p>{% if x %}"),
+            vec!["Hello"]
+        );
+    }
+
     #[test]
     fn accept_language_picks_the_best_supported_language() {
         assert_eq!(negotiate(None, Some("de-AT,de;q=0.9"), "en"), "de");
@@ -185,6 +340,31 @@ mod tests {
             "an explicit choice wins"
         );
         assert_eq!(negotiate(Some("xx"), None, "en"), "en");
+    }
+
+    #[test]
+    fn field_messages_are_translated_with_their_values() {
+        for (pattern, key, _) in FIELD_MESSAGES {
+            let message = pattern.replace("{}", "12");
+            assert_eq!(field_message("en", &message), message, "{key} in English");
+            for lang in ["es", "de"] {
+                let translated = field_message(lang, &message);
+                assert_ne!(translated, message, "{key} is translated into {lang}");
+                if pattern.contains("{}") {
+                    assert!(translated.contains("12"), "{key} keeps its value in {lang}");
+                }
+            }
+        }
+        assert_eq!(
+            field_message("es", "must be at most 200 characters"),
+            "debe tener como máximo 200 caracteres"
+        );
+        assert_eq!(field_message("de", "something new"), "something new");
+        assert_eq!(
+            conflict_message("de", "registration_closed", "closed"),
+            "Die Anmeldung für diese Veranstaltung ist geschlossen."
+        );
+        assert_eq!(conflict_message("de", "no_such_code", "As is."), "As is.");
     }
 
     #[test]

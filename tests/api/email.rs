@@ -21,7 +21,7 @@ async fn outbox(app: &TestApp, query: &str) -> Vec<Value> {
 }
 
 async fn register_as(app: &TestApp, slug: &str, email: &str, offering: &str) -> Value {
-    let body = json!({"contact": {"name": "Lucía Fernández", "email": email, "language": "es"},
+    let body = json!({"contact": {"name": "Lucía Fernández", "email": email, "language": "en"},
         "participants": [{"name": "Lucía Fernández", "offering": offering}], "payment": "later"});
     let response = app
         .post(&format!("/api/v1/events/{slug}/registrations"), &body)

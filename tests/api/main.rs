@@ -10,6 +10,7 @@ mod events;
 mod exports;
 mod helpers;
 mod jobs;
+mod languages;
 mod messages;
 mod pages;
 mod registrations;

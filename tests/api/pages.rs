@@ -132,9 +132,14 @@ async fn a_group_registers_through_the_form_and_lands_on_its_private_page() {
 
     let private = b.get(&location).await;
     assert_eq!(private.status, StatusCode::OK);
-    assert!(private.body.contains("Awaiting payment"));
+    // Ana chose Spanish for her emails: the private page behind their link speaks it too.
+    assert!(
+        private.body.contains("Pendiente de pago"),
+        "{}",
+        private.body
+    );
     assert!(private.body.contains("Luis García"));
-    assert!(private.body.contains("25.00 EUR"));
+    assert!(private.body.contains("25,00 EUR"));
     assert!(
         !private.body.contains("calendar.ics"),
         "no calendar before confirmation"

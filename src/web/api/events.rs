@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{MoneyJson, double_option};
 use crate::db::events::{self as db_events, EventRow, OfferingRow, PartnerCityRow};
 use crate::domain::question::{self, Question};
+use crate::domain::translation::{self, Translations};
 use crate::domain::{
     Currency, EventKind, EventStatus, LocalTime, Money, PaymentOption, Slug, TimeZone, Title,
 };
@@ -57,6 +58,9 @@ pub struct EventJson {
     pub consents: Vec<String>,
     /// Questions asked of every participant (answers go in `participants[].answers`).
     pub questions: Vec<Question>,
+    /// Title, description and email text in other languages, by language code; a missing or
+    /// empty text falls back to the event's own.
+    pub translations: Translations,
 }
 
 /// An offering as the API shows it.
@@ -143,6 +147,10 @@ pub struct EventBody {
     pub consents: Option<Vec<String>>,
     /// Questions asked of every participant; `[]` for none.
     pub questions: Option<Vec<QuestionBody>>,
+    /// Texts in other languages than the installation's default, e.g.
+    /// `{"es": {"title": "...", "description": "...", "email_text": "..."}}`; when given, the
+    /// whole set (`{}` for none).
+    pub translations: Option<Translations>,
 }
 
 /// A question as sent by the API.
@@ -410,6 +418,26 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
             .map(|b| b.questions.clone())
             .unwrap_or_default(),
     };
+    let translations = match body.translations {
+        Some(map) => {
+            let mut out = Translations::new();
+            for (lang, text) in &map {
+                match translation::parse(lang, text) {
+                    Ok(Some(t)) => {
+                        out.insert(lang.clone(), t);
+                    }
+                    Ok(None) => {}
+                    Err(("", e)) => f.add(format!("translations.{lang}"), e.0),
+                    Err((field, e)) => f.add(format!("translations.{lang}.{field}"), e.0),
+                }
+            }
+            out
+        }
+        None => base
+            .as_ref()
+            .map(|b| b.translations.clone())
+            .unwrap_or_default(),
+    };
     let draft = EventDraft {
         slug,
         kind,
@@ -434,6 +462,7 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
         custom_email_text,
         consents,
         questions,
+        translations,
     };
     for (field, message) in events::cross_field_problems(&draft) {
         f.add(field, message);
@@ -595,6 +624,7 @@ pub(crate) fn stored_draft(
         custom_email_text: row.custom_email_text.clone(),
         consents: consent_lines(&row.consents),
         questions: question::from_stored(&row.questions),
+        translations: translation::from_stored(&row.translations),
     })
 }
 
@@ -661,6 +691,7 @@ pub fn event_json(
         custom_email_text: row.custom_email_text.clone(),
         consents: consent_lines(&row.consents),
         questions: question::from_stored(&row.questions),
+        translations: translation::from_stored(&row.translations),
     }
 }
 

@@ -50,6 +50,11 @@ impl Layout {
         crate::i18n::t_count(&self.lang, key, *count)
     }
 
+    /// Message `key` in the page's language for the size of a list (plural forms).
+    pub fn t_len(&self, key: &str, len: usize) -> String {
+        crate::i18n::t_count(&self.lang, key, i64::try_from(len).unwrap_or(i64::MAX))
+    }
+
     /// Message `key` in the page's language, with named values.
     pub fn t_with(&self, key: &str, args: &[(&'static str, &str)]) -> String {
         crate::i18n::t_with(&self.lang, key, args)
@@ -167,20 +172,29 @@ struct ErrorNote(String);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
+        let lang = crate::i18n::current();
         let message = match self.0 {
             AppError::Unauthorized => return Redirect::to("/staff/login").into_response(),
             AppError::Internal(ref err) => {
                 tracing::error!(error = format!("{err:#}"), "page failed");
-                default_message(StatusCode::INTERNAL_SERVER_ERROR).to_owned()
+                default_message(StatusCode::INTERNAL_SERVER_ERROR)
             }
-            AppError::Conflict { ref message, .. } => message.clone(),
-            AppError::Csrf => crate::error::CSRF_MESSAGE.to_owned(),
+            AppError::Conflict { code, ref message } => {
+                crate::i18n::conflict_message(lang, code, message)
+            }
+            AppError::Csrf => crate::i18n::conflict_message(
+                lang,
+                AppError::Csrf.code(),
+                crate::error::CSRF_MESSAGE,
+            ),
             AppError::Validation(ref fields) => fields
                 .iter()
-                .map(|(field, message)| format!("{field} {message}"))
+                .map(|(field, message)| {
+                    format!("{field} {}", crate::i18n::field_message(lang, message))
+                })
                 .collect::<Vec<_>>()
                 .join("; "),
-            ref other => default_message(other.status()).to_owned(),
+            ref other => default_message(other.status()),
         };
         let mut response = self.0.status().into_response();
         response.extensions_mut().insert(ErrorNote(message));
@@ -188,23 +202,14 @@ impl IntoResponse for PageError {
     }
 }
 
-fn default_message(status: StatusCode) -> &'static str {
-    match status {
-        StatusCode::NOT_FOUND => {
-            "We could not find this page. The link may be mistyped, or the page may have moved."
-        }
-        StatusCode::FORBIDDEN => "Your role does not allow you to open this page.",
-        StatusCode::METHOD_NOT_ALLOWED => "This address cannot be used that way.",
-        StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large.",
-        StatusCode::TOO_MANY_REQUESTS => "Too many attempts. Please wait a minute and try again.",
-        StatusCode::REQUEST_TIMEOUT => "This took too long. Please try again.",
-        s if s.is_client_error() => {
-            "The request could not be understood. Please go back and try again."
-        }
-        _ => {
-            "Something went wrong on our side. Please try again in a moment; nothing you entered was lost."
-        }
-    }
+/// The error page's message for `status`, in the page's language.
+fn default_message(status: StatusCode) -> String {
+    let key = match status.as_u16() {
+        code @ (403 | 404 | 405 | 408 | 413 | 429) => format!("error-message-{code}"),
+        _ if status.is_client_error() => "error-message-4xx".to_owned(),
+        _ => "error-message-500".to_owned(),
+    };
+    crate::i18n::t(crate::i18n::current(), &key)
 }
 
 /// The styled error page.
@@ -233,18 +238,21 @@ pub async fn html_errors(State(ctx): State<Ctx>, request: Request, next: Next) -
     let message = response
         .extensions()
         .get::<ErrorNote>()
-        .map_or_else(|| default_message(status).to_owned(), |n| n.0.clone());
-    let heading = match status {
-        StatusCode::NOT_FOUND => "Page not found",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::CONFLICT => "This cannot be done now",
-        s if s.is_server_error() => "Something went wrong",
-        _ => "There is a problem",
-    };
+        .map_or_else(|| default_message(status), |n| n.0.clone());
+    let heading = crate::i18n::t(
+        crate::i18n::current(),
+        match status.as_u16() {
+            404 => "error-heading-404",
+            403 => "error-heading-403",
+            409 => "error-heading-409",
+            _ if status.is_server_error() => "error-heading-500",
+            _ => "error-heading-other",
+        },
+    );
     let page = ErrorPage {
-        l: Layout::public(&ctx, heading),
+        l: Layout::public(&ctx, heading.clone()),
         status: status.as_u16(),
-        heading: heading.to_owned(),
+        heading,
         message,
     };
     let mut out = render_with(status, &page);

@@ -15,17 +15,15 @@ use super::{Layout, PageError, PageResult, render, render_with};
 use crate::db::events::{self as db_events, EventRow, PartnerCityRow};
 use crate::db::registrations as db_regs;
 use crate::domain::{EventStatus, RegistrationStatus};
-use crate::email::compose::{local_time, money, registration_calendar};
+use crate::email::compose::{local_time_in, registration_calendar};
 use crate::email::ics::{CalendarEntry, calendar_feed};
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::{self, LANGUAGES};
 use crate::registrations::{self, Actor, MAX_PARTICIPANTS};
 use crate::state::Ctx;
 use crate::web::api::registrations::{
     ContactBody, ParticipantBody, RegistrationBody, parse_registration,
 };
-
-/// Languages a registrant can choose for emails and pages.
-pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("es", "Español"), ("de", "Deutsch")];
 
 /// Filters of the home page.
 #[derive(Debug, Deserialize)]
@@ -78,7 +76,7 @@ pub async fn home(State(ctx): State<Ctx>, Query(q): Query<HomeQuery>) -> PageRes
     };
     let events = upcoming(&ctx, partner.map(|p| p.id)).await?;
     Ok(render(&HomePage {
-        l: Layout::public(&ctx, "Upcoming events and exchanges"),
+        l: Layout::public(&ctx, i18n::t(i18n::current(), "home-title")),
         events,
         partners: partners.iter().map(PartnerView::new).collect(),
         partner: partner.map(PartnerView::new),
@@ -171,6 +169,7 @@ impl RegisterPage {
 
     /// Every message with the id of its field, for the summary at the top.
     fn summary(&self) -> Vec<(String, String)> {
+        let lang = self.l.lang.as_str();
         let mut fields: Vec<(&String, &String)> = self.errors.iter().collect();
         fields.sort_by_key(|(name, _)| form_order(name));
         fields
@@ -188,9 +187,13 @@ impl RegisterPage {
                             .iter()
                             .find(|q| q.key == key)
                             .map_or(key, |q| q.label.as_str());
-                        format!("Participant {} – {question}", i + 1)
+                        i18n::t_with(
+                            lang,
+                            "field-participant-question",
+                            &[("n", &(i + 1).to_string()), ("question", question)],
+                        )
                     }
-                    None => label(name),
+                    None => label(lang, name),
                 };
                 (field_id(name), format!("{what}: {message}"))
             })
@@ -218,29 +221,31 @@ fn form_order(name: &str) -> (usize, usize, String) {
 }
 
 /// A field path in words, for the error summary.
-fn label(name: &str) -> String {
-    match name {
-        "contact.name" => "Your name".to_owned(),
-        "contact.email" => "Your email".to_owned(),
-        "contact.language" => "Language".to_owned(),
-        "accept_consents" => "Consent".to_owned(),
-        "participants" => "Participants".to_owned(),
-        "payment" => "Payment".to_owned(),
+fn label(lang: &str, name: &str) -> String {
+    let key = match name {
+        "contact.name" => "field-contact-name",
+        "contact.email" => "field-contact-email",
+        "contact.phone" => "field-contact-phone",
+        "contact.language" => "field-contact-language",
+        "accept_consents" => "field-consent",
+        "participants" => "field-participants",
+        "payment" => "field-payment",
         other => {
             if let Some(rest) = other.strip_prefix("participants[")
                 && let Some((i, field)) = rest.split_once("].")
                 && let Ok(i) = i.parse::<usize>()
             {
-                let what = match field {
-                    "name" => "name",
-                    "offering" => "ticket",
-                    _ => "notes",
+                let key = match field {
+                    "name" => "field-participant-name",
+                    "offering" => "field-participant-offering",
+                    _ => "field-participant-notes",
                 };
-                return format!("Participant {} {what}", i + 1);
+                return i18n::t_with(lang, key, &[("n", &(i + 1).to_string())]);
             }
-            other.to_owned()
+            return other.to_owned();
         }
-    }
+    };
+    i18n::t(lang, key)
 }
 
 /// How many participant rows the form shows when first opened.
@@ -287,16 +292,20 @@ fn register_page(
     event: EventView,
     participants: Vec<ParticipantInput>,
 ) -> RegisterPage {
-    let priced = event.offerings.iter().any(|o| o.price != "Free");
+    let priced = event.offerings.iter().any(|o| o.price_minor > 0);
+    let lang = i18n::current();
     RegisterPage {
-        l: Layout::public(ctx, format!("Register: {}", event.title)),
+        l: Layout::public(
+            ctx,
+            i18n::t_with(lang, "register-page-title", &[("title", &event.title)]),
+        ),
         csrf: csrf.0,
         consents_accepted: vec![false; event.consents.len()],
         event,
         contact_name: String::new(),
         contact_email: String::new(),
         contact_phone: String::new(),
-        language: "en".to_owned(),
+        language: lang.to_owned(),
         participants,
         errors: FieldErrors::new(),
         problem: None,
@@ -398,7 +407,7 @@ pub async fn register_submit(
         Err(AppError::Validation(mut fields)) if consent_missing => {
             fields.insert(
                 "accept_consents".to_owned(),
-                crate::registrations::CONSENT_REQUIRED.to_owned(),
+                registrations::CONSENT_REQUIRED.to_owned(),
             );
             Err(AppError::Validation(fields))
         }
@@ -407,11 +416,15 @@ pub async fn register_submit(
     match result {
         Ok(done) => Ok(Redirect::to(&format!("/r/{}", done.token)).into_response()),
         Err(AppError::Validation(errors)) => {
-            page.errors = errors;
+            // The checks speak English (as the API does); the page speaks the visitor's language.
+            page.errors = errors
+                .into_iter()
+                .map(|(field, m)| (field, i18n::field_message(&page.l.lang, &m)))
+                .collect();
             Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
-        Err(AppError::Conflict { message, .. }) => {
-            page.problem = Some(message);
+        Err(AppError::Conflict { code, message }) => {
+            page.problem = Some(i18n::conflict_message(&page.l.lang, code, &message));
             Ok(render_with(StatusCode::CONFLICT, &page))
         }
         Err(other) => Err(PageError(other)),
@@ -439,8 +452,8 @@ struct RegistrationPage {
     token: String,
     event: EventView,
     status: String,
-    status_label: &'static str,
-    status_text: &'static str,
+    status_label: String,
+    status_text: String,
     contact_name: String,
     contact_email: String,
     participants: Vec<ParticipantLine>,
@@ -480,6 +493,10 @@ struct Loaded {
 
 async fn load(ctx: &Ctx, token: &str) -> PageResult<Loaded> {
     let reg = registrations::find(ctx, token).await?;
+    load_registration(ctx, reg).await
+}
+
+async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResult<Loaded> {
     let event_row = db_events::find_by_id(&ctx.db, reg.event_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -500,9 +517,48 @@ async fn load(ctx: &Ctx, token: &str) -> PageResult<Loaded> {
     })
 }
 
+/// Loads registration `token` and answers with `page` in the registration's language, unless
+/// the visitor chose a language with the switch: the person who registered in Spanish reads
+/// their private pages in Spanish, whatever browser opens the link.
+async fn in_registration_language<F>(
+    ctx: &Ctx,
+    headers: &axum::http::HeaderMap,
+    token: &str,
+    page: F,
+) -> PageResult
+where
+    F: AsyncFnOnce(Loaded) -> PageResult,
+{
+    let reg = registrations::find(ctx, token).await?;
+    let chosen = super::forms::cookie(headers, i18n::COOKIE)
+        .and_then(i18n::supported)
+        .is_some();
+    let lang = match i18n::supported(&reg.language) {
+        Some(lang) if !chosen => lang,
+        _ => i18n::current(),
+    };
+    i18n::with_language(lang, async move {
+        let loaded = load_registration(ctx, reg).await?;
+        page(loaded).await
+    })
+    .await
+}
+
 /// `GET /r/{token}`: the private registration page.
-pub async fn registration_page(State(ctx): State<Ctx>, Path(token): Path<String>) -> PageResult {
-    let d = load(&ctx, &token).await?;
+pub async fn registration_page(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> PageResult {
+    in_registration_language(&ctx, &headers, &token.clone(), async |d| {
+        registration_view(&ctx, token, d)
+    })
+    .await
+}
+
+fn registration_view(ctx: &Ctx, token: String, d: Loaded) -> PageResult {
+    let lang = i18n::current();
+    let money = |minor: i64, currency: &str| i18n::format::money(lang, minor, currency);
     let (status_label, status_text) = status_words(d.status);
     let confirmed = matches!(
         d.status,
@@ -511,7 +567,14 @@ pub async fn registration_page(State(ctx): State<Ctx>, Path(token): Path<String>
     let currency = d.reg.currency.clone();
     let due = (d.reg.total_minor - d.paid).max(0);
     let page = RegistrationPage {
-        l: Layout::public(&ctx, format!("Your registration: {}", d.event.title)),
+        l: Layout::public(
+            ctx,
+            i18n::t_with(
+                lang,
+                "registration-page-title",
+                &[("title", &d.event.title)],
+            ),
+        ),
         token,
         status: d.status.as_str().to_owned(),
         status_label,
@@ -543,12 +606,12 @@ pub async fn registration_page(State(ctx): State<Ctx>, Path(token): Path<String>
             .reg
             .hold_expires_at
             .filter(|_| d.status == RegistrationStatus::PendingPayment)
-            .map(|t| local_time(t, &d.event_row)),
+            .map(|t| local_time_in(lang, t, &d.event_row)),
         offer_until: d
             .reg
             .offer_expires_at
             .filter(|_| d.status == RegistrationStatus::Offered)
-            .map(|t| local_time(t, &d.event_row)),
+            .map(|t| local_time_in(lang, t, &d.event_row)),
         can_cancel: d.status.is_live(),
         confirmed,
         payments: d
@@ -556,8 +619,9 @@ pub async fn registration_page(State(ctx): State<Ctx>, Path(token): Path<String>
             .iter()
             .map(|p| {
                 (
-                    local_time(p.created_at, &d.event_row),
-                    p.method.clone(),
+                    local_time_in(lang, p.created_at, &d.event_row),
+                    i18n::try_t(lang, &format!("payment-method-{}", p.method))
+                        .unwrap_or_else(|| p.method.clone()),
                     money(p.amount_minor, &p.currency),
                 )
             })
@@ -622,20 +686,24 @@ struct CancelPage {
 pub async fn cancel_form(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
     csrf: CsrfToken,
 ) -> PageResult {
-    let d = load(&ctx, &token).await?;
-    if !d.status.is_live() {
-        return Ok(Redirect::to(&format!("/r/{token}")).into_response());
-    }
-    Ok(render(&CancelPage {
-        l: Layout::public(&ctx, "Cancel your registration"),
-        csrf: csrf.0,
-        token,
-        event: d.event,
-        paid: d.paid,
-        paid_text: money(d.paid, &d.reg.currency),
-    }))
+    in_registration_language(&ctx, &headers, &token.clone(), async |d| {
+        if !d.status.is_live() {
+            return Ok(Redirect::to(&format!("/r/{token}")).into_response());
+        }
+        let lang = i18n::current();
+        Ok(render(&CancelPage {
+            l: Layout::public(&ctx, i18n::t(lang, "cancel-page-title")),
+            csrf: csrf.0,
+            token,
+            event: d.event,
+            paid: d.paid,
+            paid_text: i18n::format::money(lang, d.paid, &d.reg.currency),
+        }))
+    })
+    .await
 }
 
 /// `POST /r/{token}/cancel`.
@@ -674,19 +742,30 @@ struct OfferPage {
 pub async fn offer_page(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
     csrf: CsrfToken,
 ) -> PageResult {
-    let d = load(&ctx, &token).await?;
+    in_registration_language(&ctx, &headers, &token.clone(), async |d| {
+        offer_view(&ctx, token, csrf, d)
+    })
+    .await
+}
+
+fn offer_view(ctx: &Ctx, token: String, csrf: CsrfToken, d: Loaded) -> PageResult {
     let open = d.status == RegistrationStatus::Offered;
+    let lang = i18n::current();
     Ok(render(&OfferPage {
-        l: Layout::public(&ctx, format!("A seat for you: {}", d.event.title)),
+        l: Layout::public(
+            ctx,
+            i18n::t_with(lang, "offer-page-title", &[("title", &d.event.title)]),
+        ),
         csrf: csrf.0,
         token,
         open,
         deadline: d
             .reg
             .offer_expires_at
-            .map(|t| local_time(t, &d.event_row))
+            .map(|t| local_time_in(lang, t, &d.event_row))
             .unwrap_or_default(),
         participants: d
             .participants
@@ -795,9 +874,11 @@ impl Window {
     pub fn sentence(&self) -> String {
         match self {
             Window::Open => String::new(),
-            Window::OpensOn(when) => format!("Registration opens on {when}."),
-            Window::Closed => "Registration is closed.".to_owned(),
-            Window::Cancelled => "This event has been cancelled.".to_owned(),
+            Window::OpensOn(when) => {
+                i18n::t_with(i18n::current(), "window-opens", &[("when", when)])
+            }
+            Window::Closed => i18n::t(i18n::current(), "window-closed"),
+            Window::Cancelled => i18n::t(i18n::current(), "event-cancelled"),
         }
     }
 }

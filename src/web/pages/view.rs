@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 
 use crate::db::events::{EventRow, OfferingRow, PartnerCityRow};
 use crate::domain::{EventStatus, RegistrationStatus, TimeZone};
-use crate::email::compose::{event_when, local_time, money};
+use crate::email::compose::{event_when_in, local_time_in};
+use crate::i18n;
 use crate::registrations::Capacity;
 
 /// Whether and when registration is possible.
@@ -26,6 +27,8 @@ pub struct OfferingView {
     pub key: String,
     pub name: String,
     pub price: String,
+    /// The price in minor units (0 = free).
+    pub price_minor: i64,
     /// `None` = unlimited.
     pub seats_left: Option<i64>,
 }
@@ -70,15 +73,17 @@ impl EventView {
         partner: Option<&PartnerCityRow>,
         now: DateTime<Utc>,
     ) -> Self {
+        let lang = i18n::current();
+        let text = crate::events::text_in(event, lang);
         let capacity = Capacity::new(event, offerings);
         let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
         Self {
             slug: event.slug.clone(),
-            title: event.title.clone(),
+            title: text.title,
             is_exchange: event.kind == "exchange",
-            description: crate::email::render::paragraphs(&event.description),
+            description: crate::email::render::paragraphs(&text.description),
             venue: event.venue.clone(),
-            when: event_when(event),
+            when: event_when_in(lang, event),
             starts_iso: zone.to_local(event.starts_at).to_rfc3339(),
             price_range: price_range(offerings),
             seats_left: capacity.event_left(),
@@ -90,6 +95,7 @@ impl EventView {
                     key: o.key.clone(),
                     name: o.name.clone(),
                     price: price(o.price_minor, &o.currency),
+                    price_minor: o.price_minor,
                     seats_left: capacity.offering_left(o.id),
                 })
                 .collect(),
@@ -157,19 +163,21 @@ impl PartnerView {
         }
     }
 
-    /// "Sister city since 1931 (95 years)" or "Sister city".
+    /// "Sister city since 1931 (95 years)" or "Sister city", in the page's language.
     pub fn partnership(&self, now: DateTime<Utc>) -> String {
         use chrono::Datelike;
+        let lang = i18n::current();
         match self.since_year {
             Some(y) => {
-                let years = i64::from(now.year()) - y;
-                match years {
-                    ..=0 => format!("Sister city since {y}"),
-                    1 => format!("Sister city since {y} (1 year)"),
-                    n => format!("Sister city since {y} ({n} years)"),
-                }
+                let years = (i64::from(now.year()) - y).max(0);
+                i18n::t_with_number(
+                    lang,
+                    "partnership-since",
+                    &[("year", &y.to_string())],
+                    ("years", years),
+                )
             }
-            None => "Sister city".to_owned(),
+            None => i18n::t(lang, "partnership"),
         }
     }
 }
@@ -177,9 +185,9 @@ impl PartnerView {
 /// An amount, "Free" for zero.
 pub fn price(amount_minor: i64, currency: &str) -> String {
     if amount_minor == 0 {
-        crate::i18n::t(crate::i18n::current(), "price-free")
+        i18n::t(i18n::current(), "price-free")
     } else {
-        money(amount_minor, currency)
+        i18n::format::money(i18n::current(), amount_minor, currency)
     }
 }
 
@@ -206,7 +214,7 @@ pub fn window(event: &EventRow, now: DateTime<Utc>) -> Window {
     if let Some(opens) = event.registration_opens_at
         && now < opens
     {
-        return Window::OpensOn(local_time(opens, event));
+        return Window::OpensOn(local_time_in(i18n::current(), opens, event));
     }
     if now >= event.registration_closes_at.unwrap_or(event.ends_at) {
         return Window::Closed;
@@ -214,39 +222,9 @@ pub fn window(event: &EventRow, now: DateTime<Utc>) -> Window {
     Window::Open
 }
 
-/// A registration state in plain words: a short label and a sentence.
-pub fn status_words(status: RegistrationStatus) -> (&'static str, &'static str) {
-    use RegistrationStatus as S;
-    match status {
-        S::Confirmed => (
-            "Confirmed",
-            "You are registered. We look forward to seeing you.",
-        ),
-        S::Attended => ("Checked in", "You were checked in. Enjoy the event!"),
-        S::PendingPayment => (
-            "Awaiting payment",
-            "Your seats are held for you until the time below. Once we receive your payment, your registration is confirmed.",
-        ),
-        S::AwaitingApproval => (
-            "Awaiting review",
-            "The organisers review every application. We will email you as soon as they decide.",
-        ),
-        S::Waitlisted => (
-            "On the waitlist",
-            "The event is full. If a seat frees up we will email you an offer, first come first served.",
-        ),
-        S::Offered => (
-            "Seat offered",
-            "A seat has become free for you. Claim it before the deadline below.",
-        ),
-        S::Cancelled => ("Cancelled", "This registration is cancelled."),
-        S::Expired => (
-            "Expired",
-            "The time to pay or claim the seats ran out, so they were released.",
-        ),
-        S::Rejected => (
-            "Not accepted",
-            "The organisers could not accept this application.",
-        ),
-    }
+/// A registration state in plain words, in the page's language: a short label and a sentence.
+pub fn status_words(status: RegistrationStatus) -> (String, String) {
+    let lang = i18n::current();
+    let key = format!("status-{}", status.as_str());
+    (i18n::t(lang, &key), i18n::t(lang, &format!("{key}-text")))
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use super::{StaffSession, back_to};
 use crate::db::events::{self as db_events, EventRow};
 use crate::db::registrations as db_regs;
+use crate::domain::translation::{EventText, Translations};
 use crate::domain::{Currency, Money, RegistrationStatus, TimeZone};
 use crate::email::compose::{event_when, money};
 use crate::error::{AppError, FieldErrors};
@@ -117,6 +118,42 @@ struct EventInput {
     /// One question per line (see `domain::question::parse_lines`).
     questions: String,
     offerings: Vec<OfferingInput>,
+    /// The texts in each language other than the installation's default.
+    translations: Vec<TranslationInput>,
+}
+
+/// One language's title, description and email text as typed in the event form.
+#[derive(Debug, Clone, Default)]
+struct TranslationInput {
+    lang: &'static str,
+    /// The language's name, in that language.
+    name: &'static str,
+    text: EventText,
+}
+
+impl TranslationInput {
+    /// The form (and error) name of this language's `field`.
+    fn field(&self, field: &str) -> String {
+        format!("translations.{}.{field}", self.lang)
+    }
+
+    /// The element id of this language's `field`.
+    fn id(&self, field: &str) -> String {
+        field_id(&self.field(field))
+    }
+
+    /// One entry per language other than `default`, filled from `stored` (by language).
+    fn all(default: &str, mut stored: Translations) -> Vec<Self> {
+        crate::i18n::LANGUAGES
+            .iter()
+            .filter(|(code, _)| *code != default)
+            .map(|(lang, name)| Self {
+                lang,
+                name,
+                text: stored.remove(*lang).unwrap_or_default(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]
@@ -196,6 +233,7 @@ impl EventInput {
         e: &EventRow,
         offerings: &[db_events::OfferingRow],
         partner: Option<&db_events::PartnerCityRow>,
+        default_language: &str,
     ) -> Self {
         let zone = TimeZone::parse(&e.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
         Self {
@@ -249,10 +287,14 @@ impl EventInput {
                     capacity: o.capacity.map(|c| c.to_string()).unwrap_or_default(),
                 })
                 .collect(),
+            translations: TranslationInput::all(
+                default_language,
+                crate::domain::translation::from_stored(&e.translations),
+            ),
         }
     }
 
-    fn from_form(form: &FormData) -> Self {
+    fn from_form(form: &FormData, default_language: &str) -> Self {
         let offerings = (0..50)
             .take_while(|i| form.has(&format!("offerings[{i}].key")))
             .map(|i| {
@@ -293,6 +335,17 @@ impl EventInput {
             consents: s("consents"),
             questions: s("questions"),
             offerings,
+            translations: TranslationInput::all(default_language, Translations::new())
+                .into_iter()
+                .map(|mut t| {
+                    t.text = EventText {
+                        title: s(&t.field("title")),
+                        description: s(&t.field("description")),
+                        email_text: s(&t.field("email_text")),
+                    };
+                    t
+                })
+                .collect(),
         }
     }
 
@@ -429,6 +482,12 @@ impl EventInput {
                 })
                 .collect(),
             ),
+            translations: Some(
+                self.translations
+                    .iter()
+                    .map(|t| (t.lang.to_owned(), t.text.clone()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -440,7 +499,13 @@ pub async fn new_event_form(State(ctx): State<Ctx>, session: StaffSession) -> Pa
         l: session.layout(&ctx, "New event"),
         csrf: session.csrf.clone(),
         editing: None,
-        v: EventInput::blank(),
+        v: EventInput {
+            translations: TranslationInput::all(
+                &ctx.settings.default_language,
+                Translations::new(),
+            ),
+            ..EventInput::blank()
+        },
         errors: FieldErrors::new(),
     }))
 }
@@ -452,7 +517,7 @@ async fn save(
     form: &FormData,
     editing: Option<EventRow>,
 ) -> PageResult {
-    let mut v = EventInput::from_form(form);
+    let mut v = EventInput::from_form(form, &ctx.settings.default_language);
     let title = if editing.is_some() {
         "Edit event"
     } else {
@@ -543,7 +608,12 @@ pub async fn edit_event_form(
         l: session.layout(&ctx, format!("Edit {}", row.title)),
         csrf: session.csrf.clone(),
         editing: Some(row.slug.clone()),
-        v: EventInput::from_row(&row, &offerings, partner.as_ref()),
+        v: EventInput::from_row(
+            &row,
+            &offerings,
+            partner.as_ref(),
+            &ctx.settings.default_language,
+        ),
         errors: FieldErrors::new(),
     }))
 }

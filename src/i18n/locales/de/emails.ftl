@@ -1,0 +1,81 @@
+# E-Mails: gemeinsamer Rahmen
+email-hello = Hallo { $name },
+email-footer = Sie erhalten diese E-Mail wegen Ihrer Anmeldung zu { $title }.
+email-your-registration = Ihre Anmeldung
+email-event = Veranstaltung
+email-when = Wann
+email-where = Wo
+email-participants = Teilnehmende
+
+# Anmeldung eingegangen
+email-subject-received = Anmeldung eingegangen: { $title }
+email-received-review = Vielen Dank für Ihre Anmeldung. Unser Team prüft sie; wir schreiben Ihnen, sobald entschieden ist.
+email-received-held = Vielen Dank für Ihre Anmeldung. Ihre Plätze sind bis { $until } reserviert.
+email-received-pay = Offener Betrag: { $amount }. Bitte bezahlen Sie vor Ablauf der Reservierung per Überweisung oder bar wie auf Ihrer Anmeldeseite beschrieben; wir bestätigen Ihre Anmeldung, sobald die Zahlung eingegangen ist.
+email-see-or-change = Anmeldung ansehen oder ändern
+
+# Bestätigt
+email-subject-confirmed = Bestätigt: { $title }
+email-confirmed = Ihre Anmeldung ist bestätigt. Wir freuen uns auf Sie!
+email-paid = Bezahlt: { $amount }.
+email-checkin-show = { $count ->
+    [one] Zeigen Sie diesen Code am Eingang:
+   *[other] Zeigen Sie diese Codes am Eingang:
+}
+email-checkin-codes-text = Einlasscodes (am Eingang vorzeigen; auf Ihrer Anmeldeseite gibt es sie als QR-Codes):
+email-calendar-note = Mit der angehängten Kalenderdatei tragen Sie die Veranstaltung in Ihren Kalender ein. Ihre Anmeldeseite zeigt auch die Einlasscodes, und dort können Sie stornieren, falls sich Ihre Pläne ändern:
+
+# Warteliste
+email-subject-waitlisted = Auf der Warteliste: { $title }
+email-waitlisted = Die Veranstaltung ist im Moment ausgebucht, daher steht Ihre Anmeldung auf der Warteliste. Werden Plätze frei, bieten wir sie in der Reihenfolge der Anmeldungen an und schicken Ihnen einen Link, um sie anzunehmen.
+email-waitlisted-link = Ihre Anmeldung (dort können Sie die Warteliste auch verlassen)
+
+# Angebot von der Warteliste
+email-subject-offer = Plätze für Sie frei: { $title }
+email-offer = Gute Nachricht: Es sind Plätze frei geworden, die bis { $until } für Sie reserviert sind.
+email-offer-claim = Plätze annehmen
+email-offer-after = Wenn Sie sie bis dahin nicht annehmen, gehen sie an die nächste Person auf der Warteliste.
+email-subject-offer-expired = Ihr Angebot ist abgelaufen: { $title }
+email-offer-expired = Die angebotenen Plätze wurden nicht rechtzeitig angenommen und sind an die nächste Person auf der Warteliste gegangen. Schade, dass es diesmal nicht geklappt hat.
+
+# Zahlung
+email-subject-payment-due = Zahlungserinnerung: { $title }
+email-payment-due = Ihre Zahlung von { $amount } ist noch nicht eingegangen. Ihre Plätze sind bis { $until } reserviert; danach werden sie freigegeben.
+email-how-to-pay = So bezahlen Sie
+email-subject-hold-expired = Ihre Plätze wurden freigegeben: { $title }
+email-hold-expired = Ihre Zahlung ist nicht bis { $until } eingegangen, daher wurden die für Sie reservierten Plätze freigegeben. Falls Sie inzwischen bezahlt haben, antworten Sie bitte auf diese E-Mail, dann klären wir das.
+
+# Erinnerungen
+email-subject-reminder = Erinnerung: { $title } { $when }
+email-reminder = Zur Erinnerung: { $title } ist { $when }.
+email-reminder-code = Ihr Einlasscode steht auf Ihrer Anmeldeseite:
+email-reminder-when = { $count ->
+    [0] heute
+    [1] morgen
+   *[other] in { $count } Tagen
+}
+
+# Storniert, abgelehnt
+email-subject-cancelled = Storniert: { $title }
+email-cancelled = Ihre Anmeldung wurde storniert.
+email-cancelled-reason = Ihre Anmeldung wurde storniert ({ $reason }).
+email-paid-refund = Sie haben { $amount } bezahlt. Wir melden uns wegen der Erstattung bei Ihnen.
+email-subject-rejected = Zu Ihrer Anmeldung: { $title }
+email-rejected = Es tut uns leid: Wir können Ihre Anmeldung nicht annehmen. Es wurde nichts berechnet.
+email-rejected-reason = Es tut uns leid: Wir können Ihre Anmeldung nicht annehmen ({ $reason }). Es wurde nichts berechnet.
+
+# Änderungen der Veranstaltung
+email-subject-event-changed = Geändert: { $title }
+email-event-changed = Bei { $title } hat sich etwas geändert. So ist es jetzt geplant:
+email-before = Vorher: { $when }
+email-changed-cancel = Wenn Sie nicht mehr kommen können, stornieren Sie bitte auf Ihrer Anmeldeseite, damit jemand anderes Ihre Plätze bekommt:
+email-subject-event-cancelled = Veranstaltung abgesagt: { $title }
+email-event-cancelled = Leider müssen wir Ihnen mitteilen, dass { $title } abgesagt wurde.
+
+# Nachrichten der Veranstalter
+email-subject-message = { $title }: { $subject }
+
+# An das Team
+email-subject-approval-needed = Zu prüfen: { $contact } für { $title }
+email-approval-needed = { $contact } ({ $email }) hat sich für { $title } angemeldet; die Anmeldung muss genehmigt werden.
+email-review-link = Anmeldung prüfen

@@ -1,0 +1,27 @@
+# Datum, Uhrzeit und Geld. Wochentage von Montag (1) bis Sonntag (7).
+weekday-1 = Montag
+weekday-2 = Dienstag
+weekday-3 = Mittwoch
+weekday-4 = Donnerstag
+weekday-5 = Freitag
+weekday-6 = Samstag
+weekday-7 = Sonntag
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+date-long = { $weekday }, { $day }. { $month } { $year }
+date-time = { $date }, { $time } Uhr
+date-time-span = { $date }, { $start }–{ $end } Uhr
+date-span = { $start } – { $end }
+in-zone = { $when } (Ortszeit { $city })
+decimal-separator = ,
+money = { $amount } { $currency }

@@ -1,0 +1,147 @@
+# Anmeldeformular
+register-page-title = Anmeldung: { $title }
+register-heading = Anmeldung
+join-waitlist-heading = Auf die Warteliste
+errors-summary = { $count ->
+    [one] Bitte korrigieren Sie diese Angabe
+   *[other] Bitte korrigieren Sie diese { $count } Angaben
+}
+register-contact = Ihre Angaben (Kontaktperson)
+register-contact-hint = An diese Adresse senden wir die Bestätigung und alle Neuigkeiten.
+register-contact-name = Vor- und Nachname
+register-email = E-Mail
+register-phone = Telefon
+register-phone-hint = (optional, für die Veranstalter am Veranstaltungstag)
+register-language = Sprache der E-Mails
+register-participant = Teilnehmer/in { $n }
+register-participant-name = Vor- und Nachname
+register-ticket = Ticket
+register-ticket-full = ausgebucht: Warteliste
+register-notes = Ernährung oder Barrierefreiheit
+optional = (optional)
+choose = Bitte wählen…
+register-remove = Teilnehmer/in { $n } entfernen
+register-add = Weitere Person hinzufügen
+register-payment = Zahlung
+register-pay-later = Später per Überweisung oder bar bezahlen: Wir halten Ihre Plätze frei und erklären in der Bestätigungs-E-Mail, wie Sie bezahlen. Ihre Anmeldung ist bestätigt, sobald die Zahlung verbucht ist.
+register-consent = Einwilligung
+register-submit-apply = Bewerbung absenden
+
+# Feldnamen in der Fehlerübersicht
+field-contact-name = Ihr Name
+field-contact-email = Ihre E-Mail-Adresse
+field-contact-phone = Ihre Telefonnummer
+field-contact-language = Sprache
+field-consent = Einwilligung
+field-participants = Teilnehmende
+field-payment = Zahlung
+field-participant-name = Name von Teilnehmer/in { $n }
+field-participant-offering = Ticket von Teilnehmer/in { $n }
+field-participant-notes = Hinweise von Teilnehmer/in { $n }
+field-participant-question = Teilnehmer/in { $n } – { $question }
+
+# Anmeldezeitraum
+window-opens = Die Anmeldung beginnt am { $when }.
+window-closed = Die Anmeldung ist geschlossen.
+
+# Die private Anmeldeseite
+registration-page-title = Ihre Anmeldung: { $title }
+registration-heading = Ihre Anmeldung
+seats-held-until = Plätze reserviert bis { $when }.
+claim-before = Bitte bis { $when } annehmen.
+see-offer = Zum Angebot
+keep-private = Halten Sie die Adresse dieser Seite geheim: Wer sie kennt, kann diese Anmeldung sehen und stornieren. Wir haben sie auch an { $email } geschickt.
+fact-contact = Kontakt
+add-to-calendar = Zum Kalender hinzufügen (.ics)
+participants = Teilnehmende
+notes = Hinweise: { $notes }
+checkin-code = Einlasscode:
+checkin-qr-label = QR-Code für den Einlass von { $name }
+checkin-hint = Zeigen Sie den QR-Code am Eingang (auf dem Handy oder ausgedruckt), dann geht der Einlass schnell.
+payment = Zahlung
+amount-total = Gesamt
+amount-paid = Bezahlt
+amount-due = Noch offen
+pay-later-how = Bitte bezahlen Sie per Überweisung oder bar wie in Ihrer E-Mail beschrieben und geben Sie Ihren Namen und die Veranstaltung an. Die Veranstalter verbuchen Ihre Zahlung, dann ist Ihre Anmeldung bestätigt.
+payments-received = Eingegangene Zahlungen
+payment-date = Datum
+payment-method = Zahlungsart
+payment-amount = Betrag
+payment-method-cash = Bar
+payment-method-transfer = Überweisung
+payment-method-card = Karte
+payment-method-other = Sonstige
+cannot-come = Sie können nicht kommen?
+cancel-registration = Diese Anmeldung stornieren
+
+# Status der Anmeldung: Bezeichnung und Satz
+status-confirmed = Bestätigt
+status-confirmed-text = Sie sind angemeldet. Wir freuen uns auf Sie.
+status-attended = Eingecheckt
+status-attended-text = Sie sind eingecheckt. Viel Freude bei der Veranstaltung!
+status-pending_payment = Zahlung ausstehend
+status-pending_payment-text = Ihre Plätze sind bis zum unten genannten Zeitpunkt für Sie reserviert. Sobald Ihre Zahlung eingeht, ist Ihre Anmeldung bestätigt.
+status-awaiting_approval = In Prüfung
+status-awaiting_approval-text = Die Veranstalter prüfen jede Bewerbung. Wir schreiben Ihnen, sobald sie entschieden haben.
+status-waitlisted = Auf der Warteliste
+status-waitlisted-text = Die Veranstaltung ist ausgebucht. Wird ein Platz frei, schicken wir Ihnen ein Angebot per E-Mail, in der Reihenfolge der Anmeldungen.
+status-offered = Platz angeboten
+status-offered-text = Für Sie ist ein Platz frei geworden. Nehmen Sie ihn bis zur unten genannten Frist an.
+status-cancelled = Storniert
+status-cancelled-text = Diese Anmeldung ist storniert.
+status-expired = Abgelaufen
+status-expired-text = Die Frist zum Bezahlen oder Annehmen der Plätze ist abgelaufen, deshalb wurden sie freigegeben.
+status-rejected = Nicht angenommen
+status-rejected-text = Die Veranstalter konnten diese Bewerbung nicht annehmen.
+
+# Stornieren
+cancel-page-title = Anmeldung stornieren
+cancel-heading = Anmeldung stornieren?
+cancel-explain = Damit wird die Anmeldung für alle darin genannten Personen storniert und die Plätze gehen an die nächste Person auf der Warteliste. Das lässt sich nicht rückgängig machen.
+cancel-paid = Sie haben { $amount } bezahlt. Die Veranstalter erstatten den Betrag gemäß den Stornobedingungen der Veranstaltung und schreiben Ihnen dazu.
+cancel-nothing-paid = Es wurde nichts bezahlt, daher ist nichts zu erstatten.
+cancel-confirm = Ja, meine Anmeldung stornieren
+cancel-keep = Nein, behalten
+
+# Angebote von der Warteliste
+offer-page-title = Ein Platz für Sie: { $title }
+offer-heading = Ein Platz ist für Sie frei
+offer-lead = Nehmen Sie ihn bis { $when } an; danach geht er an die nächste Person auf der Warteliste.
+offer-total = Gesamt: { $amount }
+offer-pay-later = (später per Überweisung oder bar bezahlen)
+offer-claim = { $count ->
+    [one] Meinen Platz annehmen
+   *[other] Meine Plätze annehmen
+}
+offer-closed-heading = Dieses Angebot gilt nicht mehr
+offer-closed = Es wurde angenommen oder die Frist ist abgelaufen.
+see-registration = Zu Ihrer Anmeldung
+
+# Partnerstädte
+partner-city = Partnerstadt
+partnership = Partnerstadt
+partnership-since = { $years ->
+    [0] Partnerstadt seit { $year }
+    [one] Partnerstadt seit { $year } (1 Jahr)
+   *[other] Partnerstadt seit { $year } ({ $years } Jahre)
+}
+languages-spoken = Sprachen: { $languages }
+partner-nothing-planned = Mit { $partner } ist gerade nichts geplant.
+see-all-events = Alle Veranstaltungen ansehen
+
+# Fehlerseiten
+error-heading-404 = Seite nicht gefunden
+error-heading-403 = Nicht erlaubt
+error-heading-409 = Das ist gerade nicht möglich
+error-heading-500 = Etwas ist schiefgelaufen
+error-heading-other = Es gibt ein Problem
+error-message-404 = Wir konnten diese Seite nicht finden. Vielleicht ist der Link falsch geschrieben oder die Seite wurde verschoben.
+error-message-403 = Ihre Rolle erlaubt es nicht, diese Seite zu öffnen.
+error-message-405 = Diese Adresse lässt sich so nicht verwenden.
+error-message-408 = Das hat zu lange gedauert. Bitte versuchen Sie es noch einmal.
+error-message-413 = Was Sie gesendet haben, ist zu groß.
+error-message-429 = Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.
+error-message-4xx = Die Anfrage war nicht verständlich. Bitte gehen Sie zurück und versuchen Sie es erneut.
+error-message-500 = Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal; nichts von Ihren Eingaben ist verloren.
+error-status = Fehler { $status }.
+back-to-events = Zurück zu den Veranstaltungen

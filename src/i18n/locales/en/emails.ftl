@@ -1,0 +1,81 @@
+# Emails: the shared frame
+email-hello = Hello { $name },
+email-footer = You receive this email about your registration for { $title }.
+email-your-registration = Your registration
+email-event = Event
+email-when = When
+email-where = Where
+email-participants = Participants
+
+# Registration received
+email-subject-received = Registration received: { $title }
+email-received-review = Thank you for registering. Your registration will be reviewed by our team; we will write to you as soon as it is decided.
+email-received-held = Thank you for registering. Your seats are held until { $until }.
+email-received-pay = Amount due: { $amount }. Please pay by bank transfer or in cash as described on your registration page before the hold ends; we confirm your registration once the payment has arrived.
+email-see-or-change = See or change your registration
+
+# Confirmed
+email-subject-confirmed = Confirmed: { $title }
+email-confirmed = Your registration is confirmed. We look forward to seeing you!
+email-paid = Paid: { $amount }.
+email-checkin-show = { $count ->
+    [one] Show this code at the entrance to check in:
+   *[other] Show these codes at the entrance to check in:
+}
+email-checkin-codes-text = Check-in codes (show them at the entrance; your registration page has them as QR codes):
+email-calendar-note = The attached calendar file adds the event to your calendar. Your registration page shows the check-in codes too and lets you cancel if your plans change:
+
+# Waiting list
+email-subject-waitlisted = On the waiting list: { $title }
+email-waitlisted = The event is full at the moment, so your registration is on the waiting list. If seats become free, we offer them in the order registrations arrived and will email you a link to claim them.
+email-waitlisted-link = Your registration (you can leave the waiting list there)
+
+# Waitlist offer
+email-subject-offer = Seats available for you: { $title }
+email-offer = Good news: seats have become free and are held for you until { $until }.
+email-offer-claim = Claim your seats
+email-offer-after = If you do not claim them by then, they go to the next person on the waiting list.
+email-subject-offer-expired = Your offer has expired: { $title }
+email-offer-expired = The seats we offered you were not claimed in time, so they have gone to the next person on the waiting list. We are sorry it did not work out this time.
+
+# Payment
+email-subject-payment-due = Payment reminder: { $title }
+email-payment-due = We have not received your payment of { $amount } yet. Your seats are held until { $until }; after that they are released.
+email-how-to-pay = How to pay
+email-subject-hold-expired = Your seats were released: { $title }
+email-hold-expired = We did not receive your payment before { $until }, so the seats held for you have been released. If you have paid in the meantime, please reply to this email and we will sort it out.
+
+# Reminders
+email-subject-reminder = Reminder: { $title } { $when }
+email-reminder = A reminder that { $title } is { $when }.
+email-reminder-code = Your check-in code is on your registration page:
+email-reminder-when = { $count ->
+    [0] today
+    [1] tomorrow
+   *[other] in { $count } days
+}
+
+# Cancelled, rejected
+email-subject-cancelled = Cancelled: { $title }
+email-cancelled = Your registration has been cancelled.
+email-cancelled-reason = Your registration has been cancelled ({ $reason }).
+email-paid-refund = You paid { $amount }. We will be in touch about your refund.
+email-subject-rejected = About your registration: { $title }
+email-rejected = We are sorry: we cannot accept your registration. Nothing has been charged.
+email-rejected-reason = We are sorry: we cannot accept your registration ({ $reason }). Nothing has been charged.
+
+# Changes to the event
+email-subject-event-changed = Changed: { $title }
+email-event-changed = The details of { $title } have changed. Here is what is planned now:
+email-before = Before: { $when }
+email-changed-cancel = If you can no longer come, please cancel on your registration page so someone else can have your seats:
+email-subject-event-cancelled = Event cancelled: { $title }
+email-event-cancelled = We are sorry to tell you that { $title } has been cancelled.
+
+# Messages from the organisers
+email-subject-message = { $title }: { $subject }
+
+# To staff
+email-subject-approval-needed = To review: { $contact } for { $title }
+email-approval-needed = { $contact } ({ $email }) registered for { $title }, which needs approval.
+email-review-link = Review the registration

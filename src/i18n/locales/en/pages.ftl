@@ -1,0 +1,147 @@
+# Registration form
+register-page-title = Register: { $title }
+register-heading = Register
+join-waitlist-heading = Join the waitlist
+errors-summary = { $count ->
+    [one] Please correct this
+   *[other] Please correct these { $count }
+}
+register-contact = You (the contact)
+register-contact-hint = We send the confirmation and any updates to this address.
+register-contact-name = Your full name
+register-email = Email
+register-phone = Phone
+register-phone-hint = (optional, for the organisers on the day)
+register-language = Language for emails
+register-participant = Participant { $n }
+register-participant-name = Full name
+register-ticket = Ticket
+register-ticket-full = full: waitlist
+register-notes = Dietary or accessibility needs
+optional = (optional)
+choose = Choose…
+register-remove = Remove participant { $n }
+register-add = Add another participant
+register-payment = Payment
+register-pay-later = Pay later by bank transfer or in cash: we hold your seats and tell you how to pay in the confirmation email. Your registration is confirmed once the payment is recorded.
+register-consent = Consent
+register-submit-apply = Send application
+
+# Names of fields in the error summary
+field-contact-name = Your name
+field-contact-email = Your email
+field-contact-phone = Your phone
+field-contact-language = Language
+field-consent = Consent
+field-participants = Participants
+field-payment = Payment
+field-participant-name = Participant { $n } name
+field-participant-offering = Participant { $n } ticket
+field-participant-notes = Participant { $n } notes
+field-participant-question = Participant { $n } – { $question }
+
+# Registration window
+window-opens = Registration opens on { $when }.
+window-closed = Registration is closed.
+
+# The private registration page
+registration-page-title = Your registration: { $title }
+registration-heading = Your registration
+seats-held-until = Seats held until { $when }.
+claim-before = Claim before { $when }.
+see-offer = See the offer
+keep-private = Keep this page's address private: anyone with it can see and cancel this registration. We also sent it to { $email }.
+fact-contact = Contact
+add-to-calendar = Add to calendar (.ics)
+participants = Participants
+notes = Notes: { $notes }
+checkin-code = Check-in code:
+checkin-qr-label = Check-in QR code for { $name }
+checkin-hint = Show the QR code at the entrance (on your phone or printed) to check in quickly.
+payment = Payment
+amount-total = Total
+amount-paid = Paid
+amount-due = Still due
+pay-later-how = Please pay by bank transfer or in cash as explained in your email, quoting your name and the event. The organisers record your payment and your registration is then confirmed.
+payments-received = Payments received
+payment-date = Date
+payment-method = Method
+payment-amount = Amount
+payment-method-cash = Cash
+payment-method-transfer = Bank transfer
+payment-method-card = Card
+payment-method-other = Other
+cannot-come = Cannot come?
+cancel-registration = Cancel this registration
+
+# Registration states: a label and a sentence
+status-confirmed = Confirmed
+status-confirmed-text = You are registered. We look forward to seeing you.
+status-attended = Checked in
+status-attended-text = You were checked in. Enjoy the event!
+status-pending_payment = Awaiting payment
+status-pending_payment-text = Your seats are held for you until the time below. Once we receive your payment, your registration is confirmed.
+status-awaiting_approval = Awaiting review
+status-awaiting_approval-text = The organisers review every application. We will email you as soon as they decide.
+status-waitlisted = On the waitlist
+status-waitlisted-text = The event is full. If a seat frees up we will email you an offer, first come first served.
+status-offered = Seat offered
+status-offered-text = A seat has become free for you. Claim it before the deadline below.
+status-cancelled = Cancelled
+status-cancelled-text = This registration is cancelled.
+status-expired = Expired
+status-expired-text = The time to pay or claim the seats ran out, so they were released.
+status-rejected = Not accepted
+status-rejected-text = The organisers could not accept this application.
+
+# Cancelling
+cancel-page-title = Cancel your registration
+cancel-heading = Cancel your registration?
+cancel-explain = This cancels the registration for everyone in it and releases the seats to the next person on the waitlist. It cannot be undone.
+cancel-paid = You have paid { $amount }. The organisers will refund it according to the event's cancellation policy and email you about it.
+cancel-nothing-paid = Nothing has been paid, so no refund is due.
+cancel-confirm = Yes, cancel my registration
+cancel-keep = No, keep it
+
+# Waitlist offers
+offer-page-title = A seat for you: { $title }
+offer-heading = A seat is free for you
+offer-lead = Claim it before { $when }; after that it goes to the next person on the waitlist.
+offer-total = Total: { $amount }
+offer-pay-later = (pay later by bank transfer or in cash)
+offer-claim = { $count ->
+    [one] Claim my seat
+   *[other] Claim my seats
+}
+offer-closed-heading = This offer is no longer open
+offer-closed = It was claimed, or its time ran out.
+see-registration = See your registration
+
+# Partner cities
+partner-city = Partner city
+partnership = Sister city
+partnership-since = { $years ->
+    [0] Sister city since { $year }
+    [one] Sister city since { $year } (1 year)
+   *[other] Sister city since { $year } ({ $years } years)
+}
+languages-spoken = Languages spoken: { $languages }
+partner-nothing-planned = Nothing is planned with { $partner } right now.
+see-all-events = See all events
+
+# Error pages
+error-heading-404 = Page not found
+error-heading-403 = Not allowed
+error-heading-409 = This cannot be done now
+error-heading-500 = Something went wrong
+error-heading-other = There is a problem
+error-message-404 = We could not find this page. The link may be mistyped, or the page may have moved.
+error-message-403 = Your role does not allow you to open this page.
+error-message-405 = This address cannot be used that way.
+error-message-408 = This took too long. Please try again.
+error-message-413 = What you sent is too large.
+error-message-429 = Too many attempts. Please wait a minute and try again.
+error-message-4xx = The request could not be understood. Please go back and try again.
+error-message-500 = Something went wrong on our side. Please try again in a moment; nothing you entered was lost.
+error-status = Error { $status }.
+back-to-events = Back to the events

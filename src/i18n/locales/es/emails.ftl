@@ -1,0 +1,81 @@
+# Correos: estructura común
+email-hello = Hola, { $name }:
+email-footer = Recibes este correo por tu inscripción en { $title }.
+email-your-registration = Tu inscripción
+email-event = Evento
+email-when = Cuándo
+email-where = Dónde
+email-participants = Participantes
+
+# Inscripción recibida
+email-subject-received = Inscripción recibida: { $title }
+email-received-review = Gracias por inscribirte. Nuestro equipo revisará tu inscripción y te escribiremos en cuanto se decida.
+email-received-held = Gracias por inscribirte. Tus plazas están reservadas hasta el { $until }.
+email-received-pay = Importe pendiente: { $amount }. Paga por transferencia bancaria o en efectivo como se indica en la página de tu inscripción antes de que termine la reserva; confirmamos tu inscripción cuando llegue el pago.
+email-see-or-change = Ver o cambiar tu inscripción
+
+# Confirmada
+email-subject-confirmed = Confirmada: { $title }
+email-confirmed = Tu inscripción está confirmada. ¡Te esperamos!
+email-paid = Pagado: { $amount }.
+email-checkin-show = { $count ->
+    [one] Muestra este código en la entrada:
+   *[other] Muestra estos códigos en la entrada:
+}
+email-checkin-codes-text = Códigos de acceso (muéstralos en la entrada; la página de tu inscripción los tiene como códigos QR):
+email-calendar-note = El archivo de calendario adjunto añade el evento a tu calendario. La página de tu inscripción también muestra los códigos de acceso y te permite cancelar si cambian tus planes:
+
+# Lista de espera
+email-subject-waitlisted = En lista de espera: { $title }
+email-waitlisted = El evento está completo en este momento, así que tu inscripción está en la lista de espera. Si se liberan plazas, las ofrecemos por orden de llegada y te enviaremos un enlace para confirmarlas.
+email-waitlisted-link = Tu inscripción (desde allí puedes salir de la lista de espera)
+
+# Oferta de la lista de espera
+email-subject-offer = Plazas disponibles para ti: { $title }
+email-offer = Buenas noticias: se han liberado plazas y están reservadas para ti hasta el { $until }.
+email-offer-claim = Confirmar tus plazas
+email-offer-after = Si no las confirmas antes, pasarán a la siguiente persona de la lista de espera.
+email-subject-offer-expired = Tu oferta ha caducado: { $title }
+email-offer-expired = No confirmaste a tiempo las plazas que te ofrecimos, así que han pasado a la siguiente persona de la lista de espera. Sentimos que esta vez no haya podido ser.
+
+# Pago
+email-subject-payment-due = Recordatorio de pago: { $title }
+email-payment-due = Aún no hemos recibido tu pago de { $amount }. Tus plazas están reservadas hasta el { $until }; después se liberarán.
+email-how-to-pay = Cómo pagar
+email-subject-hold-expired = Se han liberado tus plazas: { $title }
+email-hold-expired = No recibimos tu pago antes del { $until }, así que se han liberado las plazas reservadas para ti. Si ya has pagado, responde a este correo y lo solucionaremos.
+
+# Recordatorios
+email-subject-reminder = Recordatorio: { $title } { $when }
+email-reminder = Te recordamos que { $title } es { $when }.
+email-reminder-code = Tu código de acceso está en la página de tu inscripción:
+email-reminder-when = { $count ->
+    [0] hoy
+    [1] mañana
+   *[other] dentro de { $count } días
+}
+
+# Cancelada, rechazada
+email-subject-cancelled = Cancelada: { $title }
+email-cancelled = Tu inscripción se ha cancelado.
+email-cancelled-reason = Tu inscripción se ha cancelado ({ $reason }).
+email-paid-refund = Pagaste { $amount }. Nos pondremos en contacto contigo para el reembolso.
+email-subject-rejected = Sobre tu inscripción: { $title }
+email-rejected = Lo sentimos: no podemos aceptar tu inscripción. No se te ha cobrado nada.
+email-rejected-reason = Lo sentimos: no podemos aceptar tu inscripción ({ $reason }). No se te ha cobrado nada.
+
+# Cambios en el evento
+email-subject-event-changed = Cambios: { $title }
+email-event-changed = Han cambiado los detalles de { $title }. Esto es lo previsto ahora:
+email-before = Antes: { $when }
+email-changed-cancel = Si ya no puedes venir, cancela en la página de tu inscripción para que otra persona pueda ocupar tus plazas:
+email-subject-event-cancelled = Evento cancelado: { $title }
+email-event-cancelled = Sentimos comunicarte que { $title } se ha cancelado.
+
+# Mensajes de los organizadores
+email-subject-message = { $title }: { $subject }
+
+# Para el equipo
+email-subject-approval-needed = Por revisar: { $contact } en { $title }
+email-approval-needed = { $contact } ({ $email }) se ha inscrito en { $title }, que requiere aprobación.
+email-review-link = Revisar la inscripción

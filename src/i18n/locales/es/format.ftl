@@ -1,0 +1,27 @@
+# Fechas, horas y dinero. Los días se numeran de lunes (1) a domingo (7).
+weekday-1 = lunes
+weekday-2 = martes
+weekday-3 = miércoles
+weekday-4 = jueves
+weekday-5 = viernes
+weekday-6 = sábado
+weekday-7 = domingo
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre
+date-long = { $weekday }, { $day } de { $month } de { $year }
+date-time = { $date }, { $time }
+date-time-span = { $date }, { $start }–{ $end }
+date-span = { $start } – { $end }
+in-zone = { $when } (hora de { $city })
+decimal-separator = ,
+money = { $amount } { $currency }

@@ -1,0 +1,147 @@
+# Formulario de inscripción
+register-page-title = Inscripción: { $title }
+register-heading = Inscripción
+join-waitlist-heading = Lista de espera
+errors-summary = { $count ->
+    [one] Corrige este dato
+   *[other] Corrige estos { $count } datos
+}
+register-contact = Tus datos (persona de contacto)
+register-contact-hint = Enviamos la confirmación y cualquier novedad a esta dirección.
+register-contact-name = Nombre y apellidos
+register-email = Correo electrónico
+register-phone = Teléfono
+register-phone-hint = (opcional, para los organizadores el día del evento)
+register-language = Idioma de los correos
+register-participant = Participante { $n }
+register-participant-name = Nombre y apellidos
+register-ticket = Entrada
+register-ticket-full = completo: lista de espera
+register-notes = Necesidades alimentarias o de accesibilidad
+optional = (opcional)
+choose = Elige…
+register-remove = Quitar participante { $n }
+register-add = Añadir otro participante
+register-payment = Pago
+register-pay-later = Paga más tarde por transferencia bancaria o en efectivo: te guardamos las plazas y te explicamos cómo pagar en el correo de confirmación. Tu inscripción queda confirmada cuando se registra el pago.
+register-consent = Consentimiento
+register-submit-apply = Enviar solicitud
+
+# Nombres de los campos en el resumen de errores
+field-contact-name = Tu nombre
+field-contact-email = Tu correo electrónico
+field-contact-phone = Tu teléfono
+field-contact-language = Idioma
+field-consent = Consentimiento
+field-participants = Participantes
+field-payment = Pago
+field-participant-name = Nombre del participante { $n }
+field-participant-offering = Entrada del participante { $n }
+field-participant-notes = Notas del participante { $n }
+field-participant-question = Participante { $n } – { $question }
+
+# Plazo de inscripción
+window-opens = La inscripción se abre el { $when }.
+window-closed = La inscripción está cerrada.
+
+# Página privada de la inscripción
+registration-page-title = Tu inscripción: { $title }
+registration-heading = Tu inscripción
+seats-held-until = Plazas reservadas hasta el { $when }.
+claim-before = Confírmala antes del { $when }.
+see-offer = Ver la oferta
+keep-private = No compartas la dirección de esta página: cualquiera que la tenga puede ver y cancelar esta inscripción. También la hemos enviado a { $email }.
+fact-contact = Contacto
+add-to-calendar = Añadir al calendario (.ics)
+participants = Participantes
+notes = Notas: { $notes }
+checkin-code = Código de acceso:
+checkin-qr-label = Código QR de acceso de { $name }
+checkin-hint = Muestra el código QR en la entrada (en el móvil o impreso) para entrar rápido.
+payment = Pago
+amount-total = Total
+amount-paid = Pagado
+amount-due = Pendiente
+pay-later-how = Paga por transferencia bancaria o en efectivo como se explica en tu correo, indicando tu nombre y el evento. Los organizadores registran tu pago y entonces tu inscripción queda confirmada.
+payments-received = Pagos recibidos
+payment-date = Fecha
+payment-method = Forma de pago
+payment-amount = Importe
+payment-method-cash = Efectivo
+payment-method-transfer = Transferencia bancaria
+payment-method-card = Tarjeta
+payment-method-other = Otro
+cannot-come = ¿No puedes venir?
+cancel-registration = Cancelar esta inscripción
+
+# Estados de la inscripción: una etiqueta y una frase
+status-confirmed = Confirmada
+status-confirmed-text = Estás inscrito. ¡Te esperamos!
+status-attended = Asistencia registrada
+status-attended-text = Ya has pasado el control de entrada. ¡Disfruta del evento!
+status-pending_payment = Pendiente de pago
+status-pending_payment-text = Tus plazas están reservadas hasta la hora indicada abajo. En cuanto recibamos tu pago, tu inscripción quedará confirmada.
+status-awaiting_approval = En revisión
+status-awaiting_approval-text = Los organizadores revisan cada solicitud. Te escribiremos en cuanto decidan.
+status-waitlisted = En lista de espera
+status-waitlisted-text = El evento está completo. Si se libera una plaza te enviaremos una oferta por correo, por orden de llegada.
+status-offered = Plaza ofrecida
+status-offered-text = Se ha liberado una plaza para ti. Confírmala antes del plazo indicado abajo.
+status-cancelled = Cancelada
+status-cancelled-text = Esta inscripción está cancelada.
+status-expired = Caducada
+status-expired-text = Se acabó el plazo para pagar o confirmar las plazas, así que se han liberado.
+status-rejected = No aceptada
+status-rejected-text = Los organizadores no han podido aceptar esta solicitud.
+
+# Cancelación
+cancel-page-title = Cancelar tu inscripción
+cancel-heading = ¿Cancelar tu inscripción?
+cancel-explain = Se cancela la inscripción de todas las personas incluidas y las plazas pasan a la siguiente persona de la lista de espera. No se puede deshacer.
+cancel-paid = Has pagado { $amount }. Los organizadores te lo devolverán según la política de cancelación del evento y te escribirán al respecto.
+cancel-nothing-paid = No has pagado nada, así que no hay nada que devolver.
+cancel-confirm = Sí, cancelar mi inscripción
+cancel-keep = No, mantenerla
+
+# Ofertas de la lista de espera
+offer-page-title = Una plaza para ti: { $title }
+offer-heading = Hay una plaza libre para ti
+offer-lead = Confírmala antes del { $when }; después pasará a la siguiente persona de la lista de espera.
+offer-total = Total: { $amount }
+offer-pay-later = (pago más tarde por transferencia bancaria o en efectivo)
+offer-claim = { $count ->
+    [one] Confirmar mi plaza
+   *[other] Confirmar mis plazas
+}
+offer-closed-heading = Esta oferta ya no está disponible
+offer-closed = Ya se confirmó o se acabó el plazo.
+see-registration = Ver tu inscripción
+
+# Ciudades hermanas
+partner-city = Ciudad hermana
+partnership = Ciudad hermana
+partnership-since = { $years ->
+    [0] Ciudad hermana desde { $year }
+    [one] Ciudad hermana desde { $year } (1 año)
+   *[other] Ciudad hermana desde { $year } ({ $years } años)
+}
+languages-spoken = Idiomas: { $languages }
+partner-nothing-planned = Por ahora no hay nada previsto con { $partner }.
+see-all-events = Ver todos los eventos
+
+# Páginas de error
+error-heading-404 = Página no encontrada
+error-heading-403 = No permitido
+error-heading-409 = Esto no se puede hacer ahora
+error-heading-500 = Algo ha fallado
+error-heading-other = Hay un problema
+error-message-404 = No encontramos esta página. Puede que el enlace esté mal escrito o que la página se haya movido.
+error-message-403 = Tu función no te permite abrir esta página.
+error-message-405 = Esta dirección no se puede usar así.
+error-message-408 = Ha tardado demasiado. Vuelve a intentarlo.
+error-message-413 = Lo que has enviado es demasiado grande.
+error-message-429 = Demasiados intentos. Espera un minuto y vuelve a intentarlo.
+error-message-4xx = No hemos podido entender la petición. Vuelve atrás e inténtalo de nuevo.
+error-message-500 = Algo ha fallado por nuestra parte. Vuelve a intentarlo en un momento; no se ha perdido nada de lo que escribiste.
+error-status = Error { $status }.
+back-to-events = Volver a los eventos
