@@ -20,6 +20,13 @@ use crate::error::{AppError, Result};
 use crate::jobs::{Job, Scheduled};
 use crate::state::Ctx;
 
+/// Reasons the system records on its own; emails do not repeat them to the participant.
+const SYSTEM_REASONS: &[&str] = &[
+    "submitted",
+    "cancelled on the private page",
+    "rejected by staff",
+];
+
 /// The message when an event's consent statements were not accepted.
 pub const CONSENT_REQUIRED: &str = "must be accepted to register";
 
@@ -557,7 +564,9 @@ async fn notify(
         S::Rejected => Some(EmailKind::Rejected),
         S::Attended => None,
     };
-    let shown_reason = if reason.starts_with("cancelled by") || reason == "submitted" {
+    // The history's own words for who did it are not news to the participant (and are
+    // English); a reason staff typed is shown as they wrote it.
+    let shown_reason = if SYSTEM_REASONS.contains(&reason) || reason.starts_with("cancelled by") {
         ""
     } else {
         reason

@@ -55,12 +55,15 @@ pub fn local_time_in(lang: &str, t: DateTime<Utc>, event: &EventRow) -> String {
 
 /// The calendar file of a registration: one entry whose UID is fixed per registration, so a
 /// second download or email updates the entry instead of adding another.
+/// The entry's title is the event's in the registration's language.
 pub fn registration_calendar(
     ctx: &Ctx,
     event: &EventRow,
-    registration_id: i64,
+    reg: &RegistrationRow,
     url: &str,
 ) -> String {
+    let registration_id = reg.id;
+    let title = crate::events::text_in(event, contact_language(reg)).title;
     let uid = format!(
         "registration-{}@{}",
         registration_id,
@@ -71,7 +74,7 @@ pub fn registration_calendar(
     );
     calendar_file(&CalendarEntry {
         uid: &uid,
-        title: &event.title,
+        title: &title,
         description: url,
         venue: &event.venue,
         url,
@@ -283,7 +286,7 @@ pub async fn queue_loaded(
     let (event, reg) = (&data.event, &data.registration);
     let m = registration_context(ctx, kind, data, extra, contact_language(reg));
     let ics = (kind == EmailKind::Confirmed)
-        .then(|| registration_calendar(ctx, event, reg.id, &m.manage_url));
+        .then(|| registration_calendar(ctx, event, reg, &m.manage_url));
     insert(
         ctx,
         tx,

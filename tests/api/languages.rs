@@ -294,3 +294,92 @@ async fn translations_are_checked_kept_and_replaced_through_the_api() {
         event["translations"]
     );
 }
+
+#[tokio::test]
+async fn staff_enter_an_events_texts_per_language_in_the_event_form() {
+    let app = spawn_app().await;
+    let slug = festival(&app).await;
+    let mut b = app.staff_browser("staff@example.org", "staff").await;
+    let edit = b.get(&format!("/staff/events/{slug}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    // One set of fields per language other than the default (English), filled from the event.
+    assert!(edit.body.contains("In Español") && edit.body.contains("In Deutsch"));
+    assert!(!edit.body.contains("In English"));
+    assert!(
+        edit.body
+            .contains("name=\"translations.es.title\" type=\"text\" value=\"Festival de Toledo\""),
+        "{}",
+        edit.body
+    );
+    assert!(edit.body.contains(">Trae un abrigo.</textarea>"));
+
+    let long_title = "x".repeat(201);
+    let mut fields = vec![
+        ("title", "Toledo Festival"),
+        ("kind", "event"),
+        ("description", "Music and tapas."),
+        ("venue", ""),
+        ("timezone", "America/New_York"),
+        ("starts_at", "2027-03-01T19:00"),
+        ("ends_at", "2027-03-01T22:30"),
+        ("payment_options", "later"),
+        ("hold_minutes", "1440"),
+        ("offer_minutes", "2880"),
+        ("offerings[0].key", "adult"),
+        ("offerings[0].name", "Adult"),
+        ("offerings[0].price", "25.00"),
+        ("offerings[0].currency", "EUR"),
+        ("offerings[1].key", "free"),
+        ("offerings[1].name", "Child"),
+        ("offerings[1].price", "0"),
+        ("offerings[1].currency", "EUR"),
+        ("reminders", "7, 1"),
+        ("custom_email_text", "Bring a coat."),
+        ("translations.es.title", long_title.as_str()),
+        ("translations.es.description", "Música, tapas y flamenco."),
+        ("translations.es.email_text", ""),
+        ("translations.de.title", "Toledo-Fest"),
+        ("translations.de.description", ""),
+        ("translations.de.email_text", "Bringen Sie eine Jacke mit."),
+        ("action", "save"),
+    ];
+    let page = b
+        .submit(&format!("/staff/events/{slug}/edit"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("id=\"translations-es-title-error\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(">Música, tapas y flamenco.</textarea>"));
+
+    fields.retain(|(k, _)| *k != "translations.es.title");
+    fields.push(("translations.es.title", "Festival de Toledo 2027"));
+    let page = b
+        .submit(&format!("/staff/events/{slug}/edit"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let event = app.event(&slug).await;
+    assert_eq!(
+        event["translations"],
+        json!({
+            "es": {"title": "Festival de Toledo 2027", "description": "Música, tapas y flamenco.", "email_text": ""},
+            "de": {"title": "Toledo-Fest", "description": "", "email_text": "Bringen Sie eine Jacke mit."}
+        })
+    );
+    let spanish = app
+        .client
+        .get(format!("{}/events/{slug}", app.address))
+        .header("cookie", "twinning_lang=es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        spanish.contains("<h1>Festival de Toledo 2027</h1>")
+            && spanish.contains("Música, tapas y flamenco.")
+    );
+}

@@ -647,7 +647,7 @@ pub async fn registration_calendar_file(
         )
         .into());
     }
-    let body = registration_calendar(&ctx, &d.event_row, d.reg.id, &ctx.manage_url(&token));
+    let body = registration_calendar(&ctx, &d.event_row, &d.reg, &ctx.manage_url(&token));
     Ok(calendar_response(
         body,
         &format!("{}.ics", d.event_row.slug),
@@ -845,13 +845,18 @@ pub async fn events_feed(State(ctx): State<Ctx>) -> PageResult {
         .iter()
         .map(|e| format!("{}/events/{}", ctx.settings.base_url(), e.slug))
         .collect();
+    let texts: Vec<_> = rows
+        .iter()
+        .map(|e| crate::events::text_in(e, i18n::current()))
+        .collect();
     let entries: Vec<CalendarEntry<'_>> = rows
         .iter()
         .zip(uids.iter().zip(&urls))
-        .map(|(e, (uid, url))| CalendarEntry {
+        .zip(&texts)
+        .map(|((e, (uid, url)), text)| CalendarEntry {
             uid,
-            title: &e.title,
-            description: &e.description,
+            title: &text.title,
+            description: &text.description,
             venue: &e.venue,
             url,
             starts_at: e.starts_at,
