@@ -27,6 +27,8 @@ struct Args {
     emails: usize,
     /// Requests per page and concurrency in the page benchmark (0 = skip).
     pages: usize,
+    /// `Accept-Language` of the page requests (`es`, `de`); none = the server's default.
+    page_language: Option<String>,
     /// Participants checked in by the door benchmark (0 = skip).
     checkins: usize,
     /// Participants in the export benchmark (0 = skip).
@@ -46,6 +48,7 @@ fn parse_args() -> Args {
         rush_seats: 100,
         emails: 0,
         pages: 2000,
+        page_language: None,
         checkins: 2000,
         export: 0,
         smtp_port: 2525,
@@ -69,6 +72,7 @@ fn parse_args() -> Args {
             "--rush-seats" => args.rush_seats = value().parse().expect("number"),
             "--emails" => args.emails = value().parse().expect("number"),
             "--pages" => args.pages = value().parse().expect("number"),
+            "--page-language" => args.page_language = Some(value()),
             "--checkins" => args.checkins = value().parse().expect("number"),
             "--export" => args.export = value().parse().expect("number"),
             "--smtp-port" => args.smtp_port = value().parse().expect("port"),
@@ -76,7 +80,7 @@ fn parse_args() -> Args {
             "--help" | "-h" => {
                 println!(
                     "load --url URL --token STAFF_TOKEN [--server-pid PID] [--concurrency 1,8,32] \
-                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000] [--checkins 2000] [--export 100000] [--emails 5000 --smtp-port 2525]"
+                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000 [--page-language es]] [--checkins 2000] [--export 100000] [--emails 5000 --smtp-port 2525]"
                 );
                 std::process::exit(0);
             }
@@ -390,9 +394,14 @@ async fn pages_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
     // Some registrations so the pages show real seat counts.
     let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
     run_level(client, &url, 4, 200).await;
+    // The private page speaks the registration's language.
+    let mut body = registration(1);
+    if let Some(lang) = &args.page_language {
+        body["contact"]["language"] = json!(lang);
+    }
     let created: Value = client
         .post(&url)
-        .json(&registration(1))
+        .json(&body)
         .send()
         .await
         .expect("registered")
@@ -412,7 +421,15 @@ async fn pages_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
         for c in [1, 8] {
             let page_url = format!("{}{path}", args.url);
             let client = client.clone();
-            let make = move |_| client.get(&page_url);
+            let language = args.page_language.clone().unwrap_or_default();
+            let make = move |_| {
+                let request = client.get(&page_url);
+                if language.is_empty() {
+                    request
+                } else {
+                    request.header("accept-language", language.as_str())
+                }
+            };
             drive(c, 200, 200, make.clone()).await;
             let (elapsed, hist, errors) = drive(c, args.pages, 200, make).await;
             println!(

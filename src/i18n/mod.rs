@@ -316,6 +316,55 @@ mod tests {
         );
     }
 
+    /// Messages of a catalogue: id → value (continuation lines joined).
+    fn messages(code: &str) -> std::collections::BTreeMap<String, String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("src/i18n/locales")
+            .join(code);
+        let mut out = std::collections::BTreeMap::new();
+        for entry in std::fs::read_dir(dir).expect("catalogue folder") {
+            let path = entry.expect("entry").path();
+            let mut current: Option<String> = None;
+            for line in std::fs::read_to_string(&path).expect("readable").lines() {
+                if line.starts_with('#') || line.trim().is_empty() {
+                    continue;
+                }
+                if line.starts_with([' ', '\t'])
+                    && let Some(id) = &current
+                {
+                    let value: &mut String = out.entry(id.clone()).or_default();
+                    value.push('\n');
+                    value.push_str(line.trim());
+                } else if let Some((id, value)) = line.split_once('=') {
+                    current = Some(id.trim().to_owned());
+                    out.insert(id.trim().to_owned(), value.trim().to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_catalogue_keeps_an_english_sentence_untranslated() {
+        let english = messages("en");
+        for (code, _) in LANGUAGES.iter().filter(|(c, _)| *c != "en") {
+            let other = messages(code);
+            let same: Vec<&String> = english
+                .iter()
+                .filter(|(id, value)| {
+                    // Only sentences: patterns, codes and one-word labels may well be the same.
+                    let words = value
+                        .split_whitespace()
+                        .filter(|w| !w.starts_with(['{', '$', '}']))
+                        .count();
+                    words >= 3 && other.get(*id) == Some(value)
+                })
+                .map(|(id, _)| id)
+                .collect();
+            assert!(same.is_empty(), "{code} repeats the English of {same:?}");
+        }
+    }
+
     #[test]
     fn accept_language_picks_the_best_supported_language() {
         assert_eq!(negotiate(None, Some("de-AT,de;q=0.9"), "en"), "de");
