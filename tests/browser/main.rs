@@ -244,6 +244,43 @@ async fn sample_app() -> TestApp {
 }
 
 #[tokio::test]
+async fn a_visitor_switches_to_spanish_and_registers_entirely_in_spanish() {
+    let app = sample_app().await;
+    let c = chrome(&app).await;
+    c.goto("/").await;
+    c.click("a[hreflang=es]").await;
+    assert_eq!(c.path().await, "/");
+    let text = c.text().await;
+    assert!(text.contains("Próximos eventos e intercambios"), "{text}");
+    c.check("home in Spanish").await;
+
+    c.click_link("Festival de Toledo, España").await;
+    let text = c.text().await;
+    assert!(text.contains("Ven con toda la familia"), "{text}");
+    c.check("event page in Spanish").await;
+    c.click_link("Inscribirme").await;
+    c.click("button.primary").await;
+    let text = c.text().await;
+    assert!(text.contains("Corrige estos"), "{text}");
+    assert!(text.contains("Tu nombre: no puede estar vacío"), "{text}");
+    c.check("registration form with errors in Spanish").await;
+
+    c.fill("#contact-name", "Lucía Fernández").await;
+    c.fill("#contact-email", "lucia@example.org").await;
+    c.fill("#participants-0-name", "Lucía Fernández").await;
+    c.tick("#consent-0").await;
+    c.click("button.primary").await;
+    assert!(c.path().await.starts_with("/r/"));
+    let text = c.text().await;
+    assert!(
+        text.contains("Confirmada") && text.contains("Código de acceso"),
+        "{text}"
+    );
+    c.check("private page in Spanish").await;
+    c.screenshot("private-page-es").await;
+}
+
+#[tokio::test]
 async fn a_participant_registers_a_group_of_two_and_downloads_the_calendar_file() {
     let app = sample_app().await;
     let c = chrome(&app).await;
@@ -512,6 +549,29 @@ async fn every_page_is_valid_html() {
         .await;
     assert_eq!(errors.status.as_u16(), 422);
     pages.push(("register with errors".to_owned(), errors.body));
+
+    // The same public pages in Spanish and German.
+    for lang in ["es", "de"] {
+        b.get(&format!("/language/{lang}?back=/")).await;
+        for path in [
+            "/".to_owned(),
+            format!("/events/{festival}"),
+            format!("/events/{festival}/register"),
+            format!("/r/{confirmed}"),
+            format!("/r/{pending}"),
+            format!("/r/{pending}/cancel"),
+            format!("/offers/{pending}"),
+            "/partners/toledo-spain".to_owned(),
+            "/no-such-page".to_owned(),
+        ] {
+            let page = b.get(&path).await;
+            assert!(
+                page.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{path}"
+            );
+            pages.push((format!("{path} ({lang})"), page.body));
+        }
+    }
 
     let mut staff = app.staff_browser("valid@example.org", "admin").await;
     for path in [
