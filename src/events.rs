@@ -118,8 +118,9 @@ impl EventDraft {
     }
 }
 
-/// An event's title, description and email text in `lang`, each falling back to the event's
-/// own (default-language) field when it has no translation.
+/// An event's texts in `lang`: title, description and email text each fall back to the
+/// event's own (default-language) field when it has no translation; offering names,
+/// questions and consents fall back one by one through [`EventText`]'s methods.
 pub fn text_in(event: &EventRow, lang: &str) -> EventText {
     let own = translation::from_stored(&event.translations)
         .remove(lang)
@@ -129,6 +130,7 @@ pub fn text_in(event: &EventRow, lang: &str) -> EventText {
         title: or(own.title, &event.title),
         description: or(own.description, &event.description),
         email_text: or(own.email_text, &event.custom_email_text),
+        ..own
     }
 }
 

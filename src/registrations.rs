@@ -388,7 +388,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             .participants
             .iter()
             .zip(&chosen)
-            .map(|(p, o)| (p.name.as_str().to_owned(), o.name.clone()))
+            .map(|(p, o)| (p.name.as_str().to_owned(), o.key.clone(), o.name.clone()))
             .collect(),
         codes,
         paid: 0,

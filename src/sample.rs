@@ -39,12 +39,24 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
                 "es": {
                     "title": "Festival de Toledo, España",
                     "description": "Música, tapas y flamenco con nuestra ciudad hermana Toledo, España. Ven con toda la familia.",
-                    "email_text": "Aparcamiento gratuito en el garaje de Promenade Park. El taller de paella empieza a las 15:00 junto al escenario del río."
+                    "email_text": "Aparcamiento gratuito en el garaje de Promenade Park. El taller de paella empieza a las 15:00 junto al escenario del río.",
+                    "offerings": {"general": "Entrada general", "gala-dinner": "Cena de gala"},
+                    "questions": {
+                        "festival-t-shirt-size": {"label": "Talla de la camiseta del festival", "options": ["Infantil", "S", "M", "L", "XL"]},
+                        "will-you-join-the-paella-workshop": {"label": "¿Participarás en el taller de paella?", "options": ["Sí", "No", "Quizás"]}
+                    },
+                    "consents": ["Acepto que las fotos tomadas en el festival puedan mostrarme y usarse en el boletín de la asociación."]
                 },
                 "de": {
                     "title": "Fest von Toledo, Spanien",
                     "description": "Musik, Tapas und Flamenco mit unserer Partnerstadt Toledo in Spanien. Bringen Sie die ganze Familie mit.",
-                    "email_text": "Kostenlos parken im Parkhaus am Promenade Park. Der Paella-Workshop beginnt um 15:00 an der Flussbühne."
+                    "email_text": "Kostenlos parken im Parkhaus am Promenade Park. Der Paella-Workshop beginnt um 15:00 an der Flussbühne.",
+                    "offerings": {"general": "Eintritt", "gala-dinner": "Galadinner"},
+                    "questions": {
+                        "festival-t-shirt-size": {"label": "Größe des Festival-T-Shirts", "options": ["Kind", "S", "M", "L", "XL"]},
+                        "will-you-join-the-paella-workshop": {"label": "Machen Sie beim Paella-Workshop mit?", "options": ["Ja", "Nein", "Vielleicht"]}
+                    },
+                    "consents": ["Ich bin einverstanden, dass auf dem Fest aufgenommene Fotos mich zeigen und im Newsletter des Vereins erscheinen dürfen."]
                 }
             },
             "offerings": [
@@ -61,8 +73,10 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             "capacity": 3, "payment_options": ["later"],
             "partner_city": {"slug": "delmenhorst", "name": "Delmenhorst", "country": "Germany", "languages": ["de"], "since_year": 1987},
             "translations": {
-                "es": {"title": "Concierto de la Orquesta Juvenil de Delmenhorst", "description": "La orquesta juvenil de nuestra ciudad hermana Delmenhorst toca Beethoven y Gershwin."},
-                "de": {"title": "Jugendorchester Delmenhorst im Konzert", "description": "Das Jugendorchester unserer Partnerstadt Delmenhorst spielt Beethoven und Gershwin."}
+                "es": {"title": "Concierto de la Orquesta Juvenil de Delmenhorst", "description": "La orquesta juvenil de nuestra ciudad hermana Delmenhorst toca Beethoven y Gershwin.",
+                       "offerings": {"adult": "Adulto", "student": "Estudiante"}},
+                "de": {"title": "Jugendorchester Delmenhorst im Konzert", "description": "Das Jugendorchester unserer Partnerstadt Delmenhorst spielt Beethoven und Gershwin.",
+                       "offerings": {"adult": "Erwachsene", "student": "Schüler und Studierende"}}
             },
             "offerings": [
                 {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "USD"}},

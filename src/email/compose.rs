@@ -150,14 +150,13 @@ async fn insert(
     })
 }
 
-/// The context of an email about one registration.
 /// What an email about one registration is made from.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub event: EventRow,
     pub registration: RegistrationRow,
-    /// (participant name, offering name).
-    pub participants: Vec<(String, String)>,
+    /// (participant name, offering key, offering name as registered).
+    pub participants: Vec<(String, String, String)>,
     /// Check-in codes, in the order of `participants`.
     pub codes: Vec<Option<String>>,
     /// Amount paid so far, in minor units.
@@ -175,7 +174,7 @@ impl Loaded {
         let codes = rows.iter().map(|p| p.checkin_code.clone()).collect();
         let participants = rows
             .into_iter()
-            .map(|p| (p.name, p.offering_name))
+            .map(|p| (p.name, p.offering_key, p.offering_name))
             .collect();
         let paid = regs::paid_minor_tx(tx, registration_id).await?;
         Ok(Self {
@@ -215,12 +214,18 @@ fn registration_context(
         event_title: text.title.clone(),
         event_when: event_when_in(lang, event),
         event_venue: event.venue.clone(),
-        participants: data.participants.clone(),
+        participants: data
+            .participants
+            .iter()
+            .map(|(name, key, offering)| {
+                (name.clone(), text.offering_name(key, offering).to_owned())
+            })
+            .collect(),
         checkin: if kind == EmailKind::Confirmed {
             data.participants
                 .iter()
                 .zip(&data.codes)
-                .filter_map(|((name, _), code)| code.as_ref().map(|c| CheckinCode::new(name, c)))
+                .filter_map(|((name, _, _), code)| code.as_ref().map(|c| CheckinCode::new(name, c)))
                 .collect()
         } else {
             Vec::new()

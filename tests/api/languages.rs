@@ -16,8 +16,13 @@ async fn festival(app: &TestApp) -> String {
         "timezone": "America/New_York",
         "starts_at": "2027-03-01T19:00", "ends_at": "2027-03-01T22:30",
         "custom_email_text": "Bring a coat.",
+        "questions": [{"key": "size", "label": "T-shirt size", "options": ["Small", "Large"], "required": true}],
+        "consents": ["Photos may show me."],
         "translations": {
-            "es": {"title": "Festival de Toledo", "description": "Música y tapas.", "email_text": "Trae un abrigo."},
+            "es": {"title": "Festival de Toledo", "description": "Música y tapas.", "email_text": "Trae un abrigo.",
+                   "offerings": {"adult": "Adulto", "free": "Niño"},
+                   "questions": {"size": {"label": "Talla de camiseta", "options": ["Pequeña", "Grande"]}},
+                   "consents": ["Acepto que las fotos me muestren."]},
             "de": {"title": "Toledo-Fest"}
         }
     }))
@@ -47,10 +52,22 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
         "Gratis",
         "Añadir otro participante",
         "<option value=\"es\" selected>",
+        "Adulto (25,00 EUR)",
+        "Niño (Gratis)",
+        "Talla de camiseta",
+        "<option value=\"Large\">Grande</option>",
+        "Acepto que las fotos me muestren.",
     ] {
         assert!(form.body.contains(spanish), "{spanish}: {}", form.body);
     }
-    assert!(!form.body.contains("Toledo Festival"), "{}", form.body);
+    for english in [
+        "Toledo Festival",
+        "T-shirt size",
+        "Photos may show me",
+        ">Adult (",
+    ] {
+        assert!(!form.body.contains(english), "{english}: {}", form.body);
+    }
 
     // Mistakes come back in Spanish, in the summary and by each field.
     let bad = b
@@ -68,14 +85,38 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     for spanish in [
-        "Corrige estos 2 datos",
+        "Corrige estos 3 datos",
         "Tu nombre: no puede estar vacío",
+        "Consentimiento: debes aceptarlo para inscribirte",
         "Tu correo electrónico: no es una dirección de correo válida",
         "<p class=\"field-error\" id=\"contact-email-error\">no es una dirección de correo válida</p>",
     ] {
         assert!(bad.body.contains(spanish), "{spanish}: {}", bad.body);
     }
 
+    // The event's own question, in Spanish, with its Spanish message.
+    let bad = b
+        .submit(
+            &path,
+            &[
+                ("contact.name", "Lucía Fernández"),
+                ("contact.email", "lucia@example.org"),
+                ("contact.language", "es"),
+                ("participants[0].name", "Lucía Fernández"),
+                ("participants[0].offering", "adult"),
+                ("participants[0].answers.size", ""),
+                ("consent", "0"),
+                ("action", "register"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body
+            .contains("Participante 1 – Talla de camiseta: es obligatorio"),
+        "{}",
+        bad.body
+    );
     let done = b
         .submit(
             &path,
@@ -85,6 +126,8 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
                 ("contact.language", "es"),
                 ("participants[0].name", "Lucía Fernández"),
                 ("participants[0].offering", "adult"),
+                ("participants[0].answers.size", "Large"),
+                ("consent", "0"),
                 ("action", "register"),
             ],
         )
@@ -92,7 +135,12 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let location = done.location.expect("redirect");
     let token = location.trim_start_matches("/r/").to_owned();
-    assert_eq!(app.registration(&token).await["contact"]["language"], "es");
+    let registration = app.registration(&token).await;
+    assert_eq!(registration["contact"]["language"], "es");
+    assert_eq!(
+        registration["participants"][0]["answers"]["size"], "Large",
+        "answers keep the event's own option, whatever language the form was in"
+    );
 
     let private = b.get(&location).await;
     for spanish in [
@@ -102,6 +150,8 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
         "(hora de New York)",
         "Pendiente</dt><dd>25,00 EUR",
         "¿No puedes venir?",
+        "Lucía Fernández</strong> · Adulto",
+        "Talla de camiseta: Grande",
     ] {
         assert!(
             private.body.contains(spanish),
@@ -169,6 +219,7 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
         "Pagado: 25,00 EUR.",
         "Trae un abrigo.",
         "Códigos de acceso",
+        "- Lucía Fernández (Adulto)",
     ] {
         assert!(text.contains(spanish), "{spanish}: {text}");
     }
@@ -205,7 +256,8 @@ async fn german_registrations_get_german_emails_and_the_default_text_where_none_
     let app = spawn_app().await;
     let slug = festival(&app).await;
     let body = json!({"contact": {"name": "Jonas Becker", "email": "jonas@example.org", "language": "de-AT"},
-        "participants": [{"name": "Jonas Becker", "offering": "free"}]});
+        "participants": [{"name": "Jonas Becker", "offering": "free", "answers": {"size": "Small"}}],
+        "accept_consents": true});
     let response = app
         .post(&format!("/api/v1/events/{slug}/registrations"), &body)
         .await;
@@ -312,6 +364,15 @@ async fn staff_enter_an_events_texts_per_language_in_the_event_form() {
         edit.body
     );
     assert!(edit.body.contains(">Trae un abrigo.</textarea>"));
+    assert!(
+        edit.body.contains(">Adulto\nNiño</textarea>"),
+        "{}",
+        edit.body
+    );
+    assert!(
+        edit.body
+            .contains(">Talla de camiseta: Pequeña / Grande</textarea>")
+    );
 
     let long_title = "x".repeat(201);
     let mut fields = vec![
@@ -335,6 +396,11 @@ async fn staff_enter_an_events_texts_per_language_in_the_event_form() {
         ("offerings[1].currency", "EUR"),
         ("reminders", "7, 1"),
         ("custom_email_text", "Bring a coat."),
+        ("questions", "T-shirt size: Small / Large *"),
+        ("consents", "Photos may show me."),
+        ("translations.es.offerings", "Adulto\n\nExtra"),
+        ("translations.es.questions", "Talla: P / G"),
+        ("translations.es.consents", "Acepto las fotos."),
         ("translations.es.title", long_title.as_str()),
         ("translations.es.description", "Música, tapas y flamenco."),
         ("translations.es.email_text", ""),
@@ -353,9 +419,16 @@ async fn staff_enter_an_events_texts_per_language_in_the_event_form() {
         page.body
     );
     assert!(page.body.contains(">Música, tapas y flamenco.</textarea>"));
+    assert!(
+        page.body
+            .contains("has 3 lines but the event has 2 tickets"),
+        "{}",
+        page.body
+    );
 
-    fields.retain(|(k, _)| *k != "translations.es.title");
+    fields.retain(|(k, _)| *k != "translations.es.title" && *k != "translations.es.offerings");
     fields.push(("translations.es.title", "Festival de Toledo 2027"));
+    fields.push(("translations.es.offerings", "\nPeque"));
     let page = b
         .submit(&format!("/staff/events/{slug}/edit"), &fields)
         .await;
@@ -364,7 +437,10 @@ async fn staff_enter_an_events_texts_per_language_in_the_event_form() {
     assert_eq!(
         event["translations"],
         json!({
-            "es": {"title": "Festival de Toledo 2027", "description": "Música, tapas y flamenco.", "email_text": ""},
+            "es": {"title": "Festival de Toledo 2027", "description": "Música, tapas y flamenco.", "email_text": "",
+                   "offerings": {"free": "Peque"},
+                   "questions": {"t-shirt-size": {"label": "Talla", "options": ["P", "G"]}},
+                   "consents": ["Acepto las fotos."]},
             "de": {"title": "Toledo-Fest", "description": "", "email_text": "Bringen Sie eine Jacke mit."}
         })
     );

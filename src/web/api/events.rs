@@ -420,15 +420,29 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
     };
     let translations = match body.translations {
         Some(map) => {
+            let keys: Vec<&str> = offerings.iter().map(|o| o.key.as_str()).collect();
+            let shape = translation::Shape {
+                offerings: &keys,
+                questions: &questions,
+                consents: consents.len(),
+            };
             let mut out = Translations::new();
             for (lang, text) in &map {
-                match translation::parse(lang, text) {
+                match translation::parse(lang, text, &shape) {
                     Ok(Some(t)) => {
                         out.insert(lang.clone(), t);
                     }
                     Ok(None) => {}
-                    Err(("", e)) => f.add(format!("translations.{lang}"), e.0),
-                    Err((field, e)) => f.add(format!("translations.{lang}.{field}"), e.0),
+                    Err(errors) => {
+                        for (field, e) in errors {
+                            let name = if field.is_empty() {
+                                format!("translations.{lang}")
+                            } else {
+                                format!("translations.{lang}.{field}")
+                            };
+                            f.add(name, e.0);
+                        }
+                    }
                 }
             }
             out

@@ -431,6 +431,16 @@ pub async fn register_submit(
     }
 }
 
+/// The name of offering `key` as the event page shows it (in the page's language), else the
+/// name it was registered under.
+fn offering_name(event: &EventView, key: &str, registered: &str) -> String {
+    event
+        .offerings
+        .iter()
+        .find(|o| o.key == key)
+        .map_or_else(|| registered.to_owned(), |o| o.name.clone())
+}
+
 /// A participant as the private page shows it.
 #[derive(Debug, Clone)]
 struct ParticipantLine {
@@ -586,10 +596,10 @@ fn registration_view(ctx: &Ctx, token: String, d: Loaded) -> PageResult {
             .iter()
             .map(|p| ParticipantLine {
                 name: p.name.clone(),
-                offering: p.offering_name.clone(),
+                offering: offering_name(&d.event, &p.offering_key, &p.offering_name),
                 price: price(p.price_minor, &currency),
                 notes: p.notes.clone(),
-                answers: crate::domain::question::labelled(&d.event.questions, &p.answers),
+                answers: super::view::answers(&d.event.questions, &p.answers),
                 code: confirmed.then(|| p.checkin_code.clone()).flatten(),
                 qr: if confirmed {
                     p.checkin_code.as_deref().and_then(qr_svg)
@@ -770,7 +780,10 @@ fn offer_view(ctx: &Ctx, token: String, csrf: CsrfToken, d: Loaded) -> PageResul
         participants: d
             .participants
             .iter()
-            .map(|p| (p.name.clone(), p.offering_name.clone()))
+            .map(|p| {
+                let offering = offering_name(&d.event, &p.offering_key, &p.offering_name);
+                (p.name.clone(), offering)
+            })
             .collect(),
         total: price(d.reg.total_minor, &d.reg.currency),
         priced: d.reg.total_minor > 0,

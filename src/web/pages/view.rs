@@ -40,6 +40,39 @@ impl OfferingView {
     }
 }
 
+/// A question as the page's language asks it.
+#[derive(Debug, Clone)]
+pub struct QuestionView {
+    pub key: String,
+    pub label: String,
+    pub required: bool,
+    /// (answer value, wording) per option; empty for a free answer.
+    pub choices: Vec<(String, String)>,
+}
+
+impl QuestionView {
+    /// How a stored answer reads: a choice in the page's language, free text as written.
+    pub fn shown<'a>(&'a self, answer: &'a str) -> &'a str {
+        self.choices
+            .iter()
+            .find(|(value, _)| value == answer)
+            .map_or(answer, |(_, shown)| shown.as_str())
+    }
+}
+
+/// Each answered question of a participant as (question, answer) in the event's order.
+pub fn answers(questions: &[QuestionView], stored: &str) -> Vec<(String, String)> {
+    let answers = crate::domain::question::answers_from_stored(stored);
+    questions
+        .iter()
+        .filter_map(|q| {
+            answers
+                .get(&q.key)
+                .map(|a| (q.label.clone(), q.shown(a).to_owned()))
+        })
+        .collect()
+}
+
 /// An event as pages show it.
 #[derive(Debug, Clone)]
 pub struct EventView {
@@ -58,7 +91,7 @@ pub struct EventView {
     pub window: Window,
     pub partner: Option<PartnerView>,
     pub offerings: Vec<OfferingView>,
-    pub questions: Vec<crate::domain::question::Question>,
+    pub questions: Vec<QuestionView>,
     pub consents: Vec<String>,
     pub approval_required: bool,
     pub pay_later: bool,
@@ -79,7 +112,7 @@ impl EventView {
         let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
         Self {
             slug: event.slug.clone(),
-            title: text.title,
+            title: text.title.clone(),
             is_exchange: event.kind == "exchange",
             description: crate::email::render::paragraphs(&text.description),
             venue: event.venue.clone(),
@@ -93,14 +126,25 @@ impl EventView {
                 .iter()
                 .map(|o| OfferingView {
                     key: o.key.clone(),
-                    name: o.name.clone(),
+                    name: text.offering_name(&o.key, &o.name).to_owned(),
                     price: price(o.price_minor, &o.currency),
                     price_minor: o.price_minor,
                     seats_left: capacity.offering_left(o.id),
                 })
                 .collect(),
-            consents: crate::web::api::events::consent_lines(&event.consents),
-            questions: crate::domain::question::from_stored(&event.questions),
+            consents: text.consents_or(crate::web::api::events::consent_lines(&event.consents)),
+            questions: crate::domain::question::from_stored(&event.questions)
+                .iter()
+                .map(|q| {
+                    let (label, choices) = text.question(q);
+                    QuestionView {
+                        key: q.key.clone(),
+                        label,
+                        required: q.required,
+                        choices,
+                    }
+                })
+                .collect(),
             approval_required: event.approval_required,
             pay_later: event.pay_later,
             status: event.status.clone(),

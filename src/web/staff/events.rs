@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use super::{StaffSession, back_to};
 use crate::db::events::{self as db_events, EventRow};
 use crate::db::registrations as db_regs;
-use crate::domain::translation::{EventText, Translations};
+use crate::domain::question::Question;
+use crate::domain::translation::{EventText, QuestionText, Translations};
 use crate::domain::{Currency, Money, RegistrationStatus, TimeZone};
 use crate::email::compose::{event_when, money};
 use crate::error::{AppError, FieldErrors};
@@ -122,13 +123,21 @@ struct EventInput {
     translations: Vec<TranslationInput>,
 }
 
-/// One language's title, description and email text as typed in the event form.
+/// One language's texts as typed in the event form: title, description and email text, and
+/// the offering names, questions and consent statements one per line in the order of the
+/// event's own.
 #[derive(Debug, Clone, Default)]
 struct TranslationInput {
     lang: &'static str,
     /// The language's name, in that language.
     name: &'static str,
-    text: EventText,
+    title: String,
+    description: String,
+    email_text: String,
+    offerings: String,
+    /// `Label` or `Label: option / option` per line.
+    questions: String,
+    consents: String,
 }
 
 impl TranslationInput {
@@ -142,17 +151,158 @@ impl TranslationInput {
         field_id(&self.field(field))
     }
 
-    /// One entry per language other than `default`, filled from `stored` (by language).
-    fn all(default: &str, mut stored: Translations) -> Vec<Self> {
+    /// The form's fields: (field, label, hint, rows (0 = one line), value).
+    fn rows(&self) -> Vec<(&'static str, &'static str, &'static str, usize, &str)> {
+        vec![
+            ("title", "Title", "", 0, &self.title),
+            ("description", "Description", "", 4, &self.description),
+            (
+                "email_text",
+                "Text for confirmations and reminders",
+                "",
+                3,
+                &self.email_text,
+            ),
+            (
+                "offerings",
+                "Ticket names",
+                "One per line, in the order of the tickets above.",
+                2,
+                &self.offerings,
+            ),
+            (
+                "questions",
+                "Questions",
+                "One per line, in the order of the questions above; for a choice, its options after a colon in the same order: Talla: S / M / L.",
+                2,
+                &self.questions,
+            ),
+            (
+                "consents",
+                "Statements to accept",
+                "One per line, in the order above (all of them, or none).",
+                2,
+                &self.consents,
+            ),
+        ]
+    }
+
+    /// One (empty) entry per language other than `default`.
+    fn all(default: &str) -> Vec<Self> {
         crate::i18n::LANGUAGES
             .iter()
             .filter(|(code, _)| *code != default)
             .map(|(lang, name)| Self {
                 lang,
                 name,
-                text: stored.remove(*lang).unwrap_or_default(),
+                ..Self::default()
             })
             .collect()
+    }
+
+    /// This language's stored texts, as lines in the order of the event's offerings,
+    /// questions and consents.
+    fn fill(
+        mut self,
+        stored: &Translations,
+        offerings: &[db_events::OfferingRow],
+        questions: &[Question],
+    ) -> Self {
+        let Some(t) = stored.get(self.lang) else {
+            return self;
+        };
+        self.title = t.title.clone();
+        self.description = t.description.clone();
+        self.email_text = t.email_text.clone();
+        self.offerings = offerings
+            .iter()
+            .map(|o| t.offerings.get(&o.key).cloned().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_owned();
+        self.questions = questions
+            .iter()
+            .map(|q| match t.questions.get(&q.key) {
+                Some(qt) if qt.options.is_empty() => qt.label.clone(),
+                Some(qt) => format!("{}: {}", qt.label, qt.options.join(" / ")),
+                None => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim_end()
+            .to_owned();
+        self.consents = t.consents.join("\n");
+        self
+    }
+
+    /// The API's form of these texts; `offering_keys` and `questions` are the event's as
+    /// entered in the same form, matched line by line.
+    fn text(
+        &self,
+        offering_keys: &[String],
+        questions: &[Question],
+        errors: &mut FieldErrors,
+    ) -> EventText {
+        let lines = |text: &str| -> Vec<String> {
+            text.replace("\r\n", "\n")
+                .lines()
+                .map(|l| l.trim().to_owned())
+                .collect::<Vec<_>>()
+        };
+        let mut too_many = |field: &str, what: &str, have: usize, lines: usize| {
+            if lines > have {
+                errors.insert(
+                    self.field(field),
+                    format!("has {lines} lines but the event has {have} {what}"),
+                );
+            }
+        };
+        let offering_lines = lines(&self.offerings);
+        too_many(
+            "offerings",
+            "tickets",
+            offering_keys.len(),
+            offering_lines.len(),
+        );
+        let question_lines = lines(&self.questions);
+        too_many(
+            "questions",
+            "questions",
+            questions.len(),
+            question_lines.len(),
+        );
+        let consents: Vec<String> = lines(&self.consents)
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect();
+        EventText {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            email_text: self.email_text.clone(),
+            offerings: offering_keys
+                .iter()
+                .zip(offering_lines)
+                .filter(|(_, name)| !name.is_empty())
+                .map(|(key, name)| (key.clone(), name))
+                .collect(),
+            questions: questions
+                .iter()
+                .zip(question_lines)
+                .filter(|(_, line)| !line.is_empty())
+                .map(|(q, line)| {
+                    let (label, options) = match line.split_once(':') {
+                        Some((label, options)) if !q.options.is_empty() => (
+                            label.trim().to_owned(),
+                            options.split('/').map(|o| o.trim().to_owned()).collect(),
+                        ),
+                        _ => (line.clone(), Vec::new()),
+                    };
+                    (q.key.clone(), QuestionText { label, options })
+                })
+                .collect(),
+            consents,
+        }
     }
 }
 
@@ -287,10 +437,14 @@ impl EventInput {
                     capacity: o.capacity.map(|c| c.to_string()).unwrap_or_default(),
                 })
                 .collect(),
-            translations: TranslationInput::all(
-                default_language,
-                crate::domain::translation::from_stored(&e.translations),
-            ),
+            translations: {
+                let stored = crate::domain::translation::from_stored(&e.translations);
+                let questions = crate::domain::question::from_stored(&e.questions);
+                TranslationInput::all(default_language)
+                    .into_iter()
+                    .map(|t| t.fill(&stored, offerings, &questions))
+                    .collect()
+            },
         }
     }
 
@@ -335,15 +489,16 @@ impl EventInput {
             consents: s("consents"),
             questions: s("questions"),
             offerings,
-            translations: TranslationInput::all(default_language, Translations::new())
+            translations: TranslationInput::all(default_language)
                 .into_iter()
-                .map(|mut t| {
-                    t.text = EventText {
-                        title: s(&t.field("title")),
-                        description: s(&t.field("description")),
-                        email_text: s(&t.field("email_text")),
-                    };
-                    t
+                .map(|t| TranslationInput {
+                    title: s(&t.field("title")),
+                    description: s(&t.field("description")),
+                    email_text: s(&t.field("email_text")),
+                    offerings: s(&t.field("offerings")),
+                    questions: s(&t.field("questions")),
+                    consents: s(&t.field("consents")),
+                    ..t
                 })
                 .collect(),
         }
@@ -420,6 +575,14 @@ impl EventInput {
                 }
             }
         }
+        let questions = match crate::domain::question::parse_lines(&self.questions) {
+            Ok(list) => list,
+            Err(e) => {
+                errors.insert("questions".to_owned(), e.to_string());
+                Vec::new()
+            }
+        };
+        let offering_keys: Vec<String> = offerings.iter().map(|o| o.key.clone()).collect();
         let mut payment_options = Vec::new();
         if self.pay_later {
             payment_options.push("later".to_owned());
@@ -465,27 +628,26 @@ impl EventInput {
             reminders: Some(reminders),
             custom_email_text: Some(self.custom_email_text.clone()),
             consents: Some(consent_lines(&self.consents)),
-            questions: Some(
-                match crate::domain::question::parse_lines(&self.questions) {
-                    Ok(list) => list,
-                    Err(e) => {
-                        errors.insert("questions".to_owned(), e.to_string());
-                        Vec::new()
-                    }
-                }
-                .into_iter()
-                .map(|q| QuestionBody {
-                    key: Some(q.key),
-                    label: q.label,
-                    options: q.options,
-                    required: q.required,
-                })
-                .collect(),
-            ),
             translations: Some(
                 self.translations
                     .iter()
-                    .map(|t| (t.lang.to_owned(), t.text.clone()))
+                    .map(|t| {
+                        (
+                            t.lang.to_owned(),
+                            t.text(&offering_keys, &questions, errors),
+                        )
+                    })
+                    .collect(),
+            ),
+            questions: Some(
+                questions
+                    .into_iter()
+                    .map(|q| QuestionBody {
+                        key: Some(q.key),
+                        label: q.label,
+                        options: q.options,
+                        required: q.required,
+                    })
                     .collect(),
             ),
         }
@@ -500,10 +662,7 @@ pub async fn new_event_form(State(ctx): State<Ctx>, session: StaffSession) -> Pa
         csrf: session.csrf.clone(),
         editing: None,
         v: EventInput {
-            translations: TranslationInput::all(
-                &ctx.settings.default_language,
-                Translations::new(),
-            ),
+            translations: TranslationInput::all(&ctx.settings.default_language),
             ..EventInput::blank()
         },
         errors: FieldErrors::new(),
