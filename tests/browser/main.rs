@@ -265,6 +265,11 @@ async fn a_visitor_switches_to_spanish_and_registers_entirely_in_spanish() {
     assert!(text.contains("Tu nombre: no puede estar vacío"), "{text}");
     c.check("registration form with errors in Spanish").await;
 
+    assert!(
+        text.contains("Talla de la camiseta del festival") && text.contains("Entrada general"),
+        "the event's own questions and tickets in Spanish: {text}"
+    );
+    c.screenshot("register-errors-es").await;
     c.fill("#contact-name", "Lucía Fernández").await;
     c.fill("#contact-email", "lucia@example.org").await;
     c.fill("#participants-0-name", "Lucía Fernández").await;
