@@ -232,6 +232,20 @@ impl TestApp {
         json
     }
 
+    /// The HTML of page `path` fetched with one extra request header (`accept-language`,
+    /// `cookie` ...).
+    pub async fn page_with(&self, path: &str, (name, value): (&str, &str)) -> String {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header(name, value)
+            .send()
+            .await
+            .expect("request sent")
+            .text()
+            .await
+            .expect("body")
+    }
+
     /// The registration behind `token`, as its holder sees it.
     pub async fn registration(&self, token: &str) -> Value {
         let response = self.get(&format!("/api/v1/registrations/{token}")).await;

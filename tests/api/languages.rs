@@ -162,26 +162,12 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
     // The private link opened in a browser that prefers English still shows the registration's
     // language; an explicit choice of language wins.
     let fresh = app
-        .client
-        .get(format!("{}{location}", app.address))
-        .header("accept-language", "en-US,en;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_with(&location, ("accept-language", "en-US,en;q=0.9"))
+        .await;
     assert!(fresh.contains("Pendiente de pago"), "{fresh}");
     let chosen = app
-        .client
-        .get(format!("{}{location}", app.address))
-        .header("cookie", "twinning_lang=de")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_with(&location, ("cookie", "twinning_lang=de"))
+        .await;
     assert!(chosen.contains("Zahlung ausstehend"), "{chosen}");
 
     // Staff record the payment: the confirmation is in Spanish, with Spanish dates and money
@@ -289,15 +275,11 @@ async fn german_registrations_get_german_emails_and_the_default_text_where_none_
 
     // The German event page: translated title, the default description.
     let page = app
-        .client
-        .get(format!("{}/events/{slug}", app.address))
-        .header("accept-language", "de-AT,de;q=0.9")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_with(
+            &format!("/events/{slug}"),
+            ("accept-language", "de-AT,de;q=0.9"),
+        )
+        .await;
     assert!(page.contains("<h1>Toledo-Fest</h1>"), "{page}");
     assert!(page.contains("Music and tapas."));
 }
@@ -445,15 +427,8 @@ async fn staff_enter_an_events_texts_per_language_in_the_event_form() {
         })
     );
     let spanish = app
-        .client
-        .get(format!("{}/events/{slug}", app.address))
-        .header("cookie", "twinning_lang=es")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_with(&format!("/events/{slug}"), ("cookie", "twinning_lang=es"))
+        .await;
     assert!(
         spanish.contains("<h1>Festival de Toledo 2027</h1>")
             && spanish.contains("Música, tapas y flamenco.")

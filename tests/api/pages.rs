@@ -519,15 +519,11 @@ async fn pages_speak_the_browsers_language_or_the_one_chosen_with_the_switch() {
     let app = spawn_app().await;
     let slug = app.create_event(json!({"capacity": 12})).await;
     let event_page = app
-        .client
-        .get(format!("{}/events/{slug}", app.address))
-        .header("accept-language", "es-MX,es;q=0.9,en;q=0.5")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .page_with(
+            &format!("/events/{slug}"),
+            ("accept-language", "es-MX,es;q=0.9,en;q=0.5"),
+        )
+        .await;
     for spanish in [
         "Cuándo",
         "Inscribirme",
