@@ -152,22 +152,6 @@ impl Money {
             width = digits as usize
         )
     }
-
-    /// Formats as e.g. `25.00 EUR` (language-neutral; pages format per language).
-    pub fn display(&self) -> String {
-        let digits = self.currency.minor_digits() as u32;
-        if digits == 0 {
-            return format!("{} {}", self.amount_minor, self.currency.code());
-        }
-        let unit = 10_i64.pow(digits);
-        format!(
-            "{}.{:0width$} {}",
-            self.amount_minor / unit,
-            self.amount_minor % unit,
-            self.currency.code(),
-            width = digits as usize
-        )
-    }
 }
 
 #[cfg(test)]
@@ -202,12 +186,12 @@ mod tests {
         let eur = Currency::parse("EUR").unwrap();
         assert!(Money::from_minor(-1, eur).is_err());
         assert!(Money::from_minor(MAX_AMOUNT_MINOR + 1, eur).is_err());
-        assert_eq!(Money::from_minor(2505, eur).unwrap().display(), "25.05 EUR");
+        assert_eq!(Money::from_minor(2505, eur).unwrap().major(), "25.05");
         assert_eq!(
             Money::from_minor(1500, Currency::parse("JPY").unwrap())
                 .unwrap()
-                .display(),
-            "1500 JPY"
+                .major(),
+            "1500"
         );
     }
 }

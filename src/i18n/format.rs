@@ -5,7 +5,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, Utc};
 
 use super::{t, t_with};
-use crate::domain::{Currency, TimeZone};
+use crate::domain::{Currency, Money, TimeZone};
 
 /// The long date of a local moment: `Monday 1 March 2027`, `lunes, 1 de marzo de 2027`,
 /// `Montag, 1. März 2027`.
@@ -94,21 +94,16 @@ pub fn money(lang: &str, amount_minor: i64, currency: &str) -> String {
     let Ok(c) = Currency::parse(currency) else {
         return format!("{amount_minor} {currency}");
     };
-    let digits = u32::from(c.minor_digits());
+    let major = Money {
+        amount_minor: amount_minor.abs(),
+        currency: c,
+    }
+    .major();
     let sign = if amount_minor < 0 { "-" } else { "" };
-    let abs = amount_minor.unsigned_abs();
-    let amount = if digits == 0 {
-        format!("{sign}{abs}")
-    } else {
-        let unit = 10_u64.pow(digits);
-        format!(
-            "{sign}{}{}{:0width$}",
-            abs / unit,
-            t(lang, "decimal-separator"),
-            abs % unit,
-            width = digits as usize
-        )
-    };
+    let amount = format!(
+        "{sign}{}",
+        major.replace('.', &t(lang, "decimal-separator"))
+    );
     t_with(
         lang,
         "money",
