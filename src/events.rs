@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use crate::db::events::{self, EventRow, EventValues, OfferingValues};
 use crate::domain::question::Question;
 use crate::domain::translation::{self, EventText, Translations};
-use crate::domain::{Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title};
+use crate::domain::{
+    CancellationPolicy, Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title,
+};
 use crate::error::{AppError, Result};
 use crate::registrations::{self, Actor};
 use crate::state::Ctx;
@@ -81,6 +83,8 @@ pub struct EventDraft {
     pub questions: Vec<Question>,
     /// Title, description and email text in other languages.
     pub translations: Translations,
+    /// What a participant who cancels gets back.
+    pub policy: CancellationPolicy,
 }
 
 impl EventDraft {
@@ -114,6 +118,8 @@ impl EventDraft {
             consents: self.consents.join("\n"),
             questions: serde_json::to_string(&self.questions).unwrap_or_else(|_| "[]".to_owned()),
             translations: translation::to_stored(&self.translations),
+            refund_full_days: self.policy.full_refund_days,
+            refund_later_percent: self.policy.later_refund_percent,
         }
     }
 }

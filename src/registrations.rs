@@ -403,7 +403,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         transition_id,
         None,
         status,
-        "submitted",
+        (&Actor::Participant, "submitted"),
         Some(&loaded),
     )
     .await?;
@@ -531,7 +531,7 @@ async fn transition(
         transition_id,
         Some(from),
         to,
-        reason,
+        (actor, reason),
         None,
     )
     .await?;
@@ -548,7 +548,7 @@ async fn notify(
     transition_id: i64,
     from: Option<RegistrationStatus>,
     to: RegistrationStatus,
-    reason: &str,
+    (actor, reason): (&Actor, &str),
     preloaded: Option<&crate::email::compose::Loaded>,
 ) -> Result<()> {
     use crate::email::EmailKind;
@@ -573,6 +573,8 @@ async fn notify(
     };
     let extra = crate::email::compose::Extra {
         reason: shown_reason.to_owned(),
+        // Participants who cancel get what the event's policy gives back; staff decide.
+        apply_policy: to == S::Cancelled && matches!(actor, Actor::Participant),
         ..Default::default()
     };
     if let Some(kind) = kind {
@@ -1143,6 +1145,8 @@ mod tests {
             consents: String::new(),
             questions: "[]".to_owned(),
             translations: "{}".to_owned(),
+            refund_full_days: 7,
+            refund_later_percent: 0,
             created_at: t,
             updated_at: t,
         }

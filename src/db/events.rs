@@ -51,6 +51,10 @@ pub struct EventRow {
     pub questions: String,
     /// Texts in other languages (JSON, see `domain::translation`).
     pub translations: String,
+    /// Cancellation policy: full refund until this many days before the start ...
+    pub refund_full_days: i64,
+    /// ... then this per cent of what was paid.
+    pub refund_later_percent: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -95,7 +99,7 @@ macro_rules! select_events {
     () => {
         "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
          registration_opens_at, registration_closes_at, status, capacity, seats_held, approval_required, \
-         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, questions, translations, created_at, updated_at FROM events"
+         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent, created_at, updated_at FROM events"
     };
 }
 
@@ -304,6 +308,16 @@ pub struct EventValues {
     pub consents: String,
     pub questions: String,
     pub translations: String,
+    pub refund_full_days: i64,
+    pub refund_later_percent: i64,
+}
+
+impl EventRow {
+    /// The event's cancellation policy.
+    pub fn policy(&self) -> crate::domain::CancellationPolicy {
+        crate::domain::CancellationPolicy::parse(self.refund_full_days, self.refund_later_percent)
+            .unwrap_or_default()
+    }
 }
 
 impl From<&EventRow> for EventValues {
@@ -332,13 +346,15 @@ impl From<&EventRow> for EventValues {
             consents: r.consents.clone(),
             questions: r.questions.clone(),
             translations: r.translations.clone(),
+            refund_full_days: r.refund_full_days,
+            refund_later_percent: r.refund_later_percent,
         }
     }
 }
 
 /// Binds the fields of an [`EventValues`] as `$1`..`$18`, `now` as `$19` and the email
 /// settings as `$20`, `$21`, the consents as `$22`, the questions as `$23`, the translations
-/// as `$24`, in the column
+/// as `$24`, the cancellation policy as `$25`, `$26`, in the column
 /// order that [`insert`] and [`update`] share.
 macro_rules! bind_event_values {
     ($query:expr, $v:expr, $now:expr) => {
@@ -367,6 +383,8 @@ macro_rules! bind_event_values {
             .bind(&$v.consents)
             .bind(&$v.questions)
             .bind(&$v.translations)
+            .bind($v.refund_full_days)
+            .bind($v.refund_later_percent)
     };
 }
 
@@ -378,8 +396,8 @@ pub async fn insert(
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO events (slug, kind, title, description, venue, timezone, starts_at, ends_at, \
         registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, pay_later, \
-        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents, questions, translations) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24) \
+        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24, $25, $26) \
         ON CONFLICT (slug) DO NOTHING RETURNING id";
     on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
         .fetch_optional(c)
@@ -398,7 +416,8 @@ pub async fn update(
         timezone = $6, starts_at = $7, ends_at = $8, registration_opens_at = $9, registration_closes_at = $10, \
         status = $11, capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, \
         hold_minutes = $16, offer_minutes = $17, partner_city_id = $18, updated_at = $19, \
-        reminder_days = $20, custom_email_text = $21, consents = $22, questions = $23, translations = $24 WHERE id = $25";
+        reminder_days = $20, custom_email_text = $21, consents = $22, questions = $23, translations = $24, \
+        refund_full_days = $25, refund_later_percent = $26 WHERE id = $27";
     on_tx!(tx, |c| bind_event_values!(sqlx::query(SQL), v, now)
         .bind(id)
         .execute(c)

@@ -4,6 +4,7 @@
 mod email;
 pub(crate) mod event;
 mod money;
+mod policy;
 pub mod question;
 mod registration;
 mod text;
@@ -13,6 +14,7 @@ pub mod translation;
 pub use email::EmailAddress;
 pub use event::{EventKind, EventStatus, LocalTime, PaymentOption, TimeZone};
 pub use money::{Currency, Money};
+pub use policy::CancellationPolicy;
 pub use registration::{Language, PaymentChoice, RegistrationStatus};
 pub use text::{PersonName, Slug, Title, parse_long_text, parse_phone};
 

@@ -25,6 +25,9 @@ pub struct Extra {
     pub previous_span: Option<(DateTime<Utc>, DateTime<Utc>, TimeZone)>,
     /// For event changes: the old place.
     pub previous_venue: String,
+    /// For cancellations: the participant cancelled, so the event's policy says what is
+    /// refunded.
+    pub apply_policy: bool,
 }
 
 /// Formats an event's time span in its zone for staff, e.g.
@@ -251,6 +254,7 @@ fn registration_context(
             Vec::new()
         },
         reason: extra.reason.clone(),
+        refund_text: refund_text(ctx, kind, data, extra, lang),
         reminder_when: extra
             .reminder_days
             .map(|days| crate::i18n::t_count(lang, "email-reminder-when", days))
@@ -263,6 +267,28 @@ fn registration_context(
         message_subject: String::new(),
         message_paragraphs: Vec::new(),
     }
+}
+
+/// What a cancellation email says about the money paid (shown when something was paid).
+fn refund_text(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra, lang: &str) -> String {
+    let currency = &data.registration.currency;
+    let money = |minor: i64| crate::i18n::format::money(lang, minor, currency);
+    let paid = money(data.paid);
+    let refund = if kind == EmailKind::EventCancelled {
+        data.paid
+    } else if extra.apply_policy {
+        data.event
+            .policy()
+            .refund_for(data.paid, data.event.starts_at, ctx.clock.now())
+    } else {
+        return crate::i18n::t_with(lang, "email-paid-refund", &[("amount", &paid)]);
+    };
+    let key = match refund {
+        r if r >= data.paid => "email-refund-full",
+        0 => "email-refund-none",
+        _ => "email-refund-part",
+    };
+    crate::i18n::t_with(lang, key, &[("amount", &paid), ("refund", &money(refund))])
 }
 
 /// Queues an email of `kind` to the contact of registration `registration_id`, unless one

@@ -34,6 +34,8 @@ pub struct MailContext {
     /// Staff's per-event text, one string per paragraph.
     pub custom_paragraphs: Vec<String>,
     pub reason: String,
+    /// For cancellations: what happens to the money paid.
+    pub refund_text: String,
     /// For reminders: `in 7 days`, `tomorrow`.
     pub reminder_when: String,
     /// For event changes: what it was before.

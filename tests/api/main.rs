@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` is set.
 
 mod bad_input;
+mod cancellation;
 mod capacity;
 mod checkin;
 mod cli;

@@ -12,7 +12,8 @@ use crate::db::events::{self as db_events, EventRow, OfferingRow, PartnerCityRow
 use crate::domain::question::{self, Question};
 use crate::domain::translation::{self, Translations};
 use crate::domain::{
-    Currency, EventKind, EventStatus, LocalTime, Money, PaymentOption, Slug, TimeZone, Title,
+    CancellationPolicy, Currency, EventKind, EventStatus, LocalTime, Money, PaymentOption, Slug,
+    TimeZone, Title,
 };
 use crate::error::{AppError, FieldCollector, Result};
 use crate::events::{
@@ -61,6 +62,8 @@ pub struct EventJson {
     /// Title, description and email text in other languages, by language code; a missing or
     /// empty text falls back to the event's own.
     pub translations: Translations,
+    /// What a participant who cancels gets back.
+    pub cancellation_policy: CancellationPolicy,
 }
 
 /// An offering as the API shows it.
@@ -151,6 +154,9 @@ pub struct EventBody {
     /// `{"es": {"title": "...", "description": "...", "email_text": "..."}}`; when given, the
     /// whole set (`{}` for none).
     pub translations: Option<Translations>,
+    /// A full refund until `full_refund_days` before the start, then `later_refund_percent`
+    /// (default 7 days, then nothing).
+    pub cancellation_policy: Option<CancellationPolicy>,
 }
 
 /// A question as sent by the API.
@@ -452,6 +458,16 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
             .map(|b| b.translations.clone())
             .unwrap_or_default(),
     };
+    let policy = match body.cancellation_policy {
+        Some(p) => match CancellationPolicy::parse(p.full_refund_days, p.later_refund_percent) {
+            Ok(p) => p,
+            Err((field, e)) => {
+                f.add(format!("cancellation_policy.{field}"), e.0);
+                CancellationPolicy::default()
+            }
+        },
+        None => base.as_ref().map(|b| b.policy).unwrap_or_default(),
+    };
     let draft = EventDraft {
         slug,
         kind,
@@ -477,6 +493,7 @@ pub fn build_draft(body: EventBody, base: Option<EventDraft>) -> Result<EventDra
         consents,
         questions,
         translations,
+        policy,
     };
     for (field, message) in events::cross_field_problems(&draft) {
         f.add(field, message);
@@ -639,6 +656,7 @@ pub(crate) fn stored_draft(
         consents: consent_lines(&row.consents),
         questions: question::from_stored(&row.questions),
         translations: translation::from_stored(&row.translations),
+        policy: row.policy(),
     })
 }
 
@@ -706,6 +724,7 @@ pub fn event_json(
         consents: consent_lines(&row.consents),
         questions: question::from_stored(&row.questions),
         translations: translation::from_stored(&row.translations),
+        cancellation_policy: row.policy(),
     }
 }
 

@@ -688,8 +688,8 @@ struct CancelPage {
     csrf: String,
     token: String,
     event: EventView,
-    paid: i64,
-    paid_text: String,
+    /// What cancelling now does to the money paid, by the event's policy (empty: nothing paid).
+    refund: String,
 }
 
 /// `GET /r/{token}/cancel`: asks for confirmation and states the refund that applies.
@@ -704,13 +704,35 @@ pub async fn cancel_form(
             return Ok(Redirect::to(&format!("/r/{token}")).into_response());
         }
         let lang = i18n::current();
+        let policy = d.event_row.policy();
+        let starts = d.event_row.starts_at;
+        let refund = policy.refund_for(d.paid, starts, ctx.clock.now());
+        let money = |minor: i64| i18n::format::money(lang, minor, &d.reg.currency);
+        let key = match refund {
+            _ if d.paid <= 0 => None,
+            r if r >= d.paid => Some("cancel-refund-full"),
+            0 => Some("cancel-refund-none"),
+            _ => Some("cancel-refund-part"),
+        };
+        let until = local_time_in(lang, policy.full_refund_until(starts), &d.event_row);
         Ok(render(&CancelPage {
             l: Layout::public(&ctx, i18n::t(lang, "cancel-page-title")),
             csrf: csrf.0,
             token,
             event: d.event,
-            paid: d.paid,
-            paid_text: i18n::format::money(lang, d.paid, &d.reg.currency),
+            refund: key
+                .map(|key| {
+                    i18n::t_with(
+                        lang,
+                        key,
+                        &[
+                            ("amount", &money(d.paid)),
+                            ("refund", &money(refund)),
+                            ("until", &until),
+                        ],
+                    )
+                })
+                .unwrap_or_default(),
         }))
     })
     .await

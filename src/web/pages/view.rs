@@ -96,6 +96,8 @@ pub struct EventView {
     pub approval_required: bool,
     pub pay_later: bool,
     pub status: String,
+    /// The cancellation policy in words; empty when nothing costs money.
+    pub cancellation: String,
 }
 
 impl EventView {
@@ -148,6 +150,11 @@ impl EventView {
             approval_required: event.approval_required,
             pay_later: event.pay_later,
             status: event.status.clone(),
+            cancellation: if offerings.iter().any(|o| o.price_minor > 0) {
+                cancellation_words(lang, event)
+            } else {
+                String::new()
+            },
         }
     }
 
@@ -185,6 +192,19 @@ impl EventView {
             (a, b) => a.or(b),
         }
     }
+}
+
+/// "Full refund until Monday 1 March 2027, 19:00 (...); no refund after that."
+fn cancellation_words(lang: &str, event: &EventRow) -> String {
+    let policy = event.policy();
+    let until = local_time_in(lang, policy.full_refund_until(event.starts_at), event);
+    let percent = policy.later_refund_percent.to_string();
+    let key = if policy.later_refund_percent > 0 {
+        "policy-full-then-part"
+    } else {
+        "policy-full-then-none"
+    };
+    i18n::t_with(lang, key, &[("until", &until), ("percent", &percent)])
 }
 
 /// A partner city as pages show it.

@@ -9,7 +9,7 @@ use crate::db::events::{self as db_events, EventRow};
 use crate::db::registrations as db_regs;
 use crate::domain::question::Question;
 use crate::domain::translation::{EventText, QuestionText, Translations};
-use crate::domain::{Currency, Money, RegistrationStatus, TimeZone};
+use crate::domain::{CancellationPolicy, Currency, Money, RegistrationStatus, TimeZone};
 use crate::email::compose::{event_when, money};
 use crate::error::{AppError, FieldErrors};
 use crate::state::Ctx;
@@ -109,6 +109,10 @@ struct EventInput {
     pay_card: bool,
     hold_minutes: String,
     offer_minutes: String,
+    /// Cancellation policy: full refund until this many days before ...
+    refund_days: String,
+    /// ... then this per cent.
+    refund_percent: String,
     partner_name: String,
     partner_country: String,
     partner_languages: String,
@@ -367,6 +371,10 @@ impl EventInput {
             pay_later: true,
             hold_minutes: crate::events::DEFAULT_HOLD_MINUTES.to_string(),
             offer_minutes: crate::events::DEFAULT_OFFER_MINUTES.to_string(),
+            refund_days: CancellationPolicy::default().full_refund_days.to_string(),
+            refund_percent: CancellationPolicy::default()
+                .later_refund_percent
+                .to_string(),
             reminders: "7, 1".to_owned(),
             offerings: vec![OfferingInput {
                 key: "general".to_owned(),
@@ -409,6 +417,8 @@ impl EventInput {
             pay_card: e.pay_card,
             hold_minutes: e.hold_minutes.to_string(),
             offer_minutes: e.offer_minutes.to_string(),
+            refund_days: e.refund_full_days.to_string(),
+            refund_percent: e.refund_later_percent.to_string(),
             partner_name: partner.map(|p| p.name.clone()).unwrap_or_default(),
             partner_country: partner.map(|p| p.country.clone()).unwrap_or_default(),
             partner_languages: partner
@@ -480,6 +490,8 @@ impl EventInput {
             pay_card: form.all("payment_options").contains(&"card"),
             hold_minutes: s("hold_minutes"),
             offer_minutes: s("offer_minutes"),
+            refund_days: s("cancellation_policy.full_refund_days"),
+            refund_percent: s("cancellation_policy.later_refund_percent"),
             partner_name: s("partner_city.name"),
             partner_country: s("partner_city.country"),
             partner_languages: s("partner_city.languages"),
@@ -524,6 +536,16 @@ impl EventInput {
         let capacity = int(errors, "capacity", &self.capacity);
         let hold = int(errors, "hold_minutes", &self.hold_minutes);
         let offer = int(errors, "offer_minutes", &self.offer_minutes);
+        let refund_days = int(
+            errors,
+            "cancellation_policy.full_refund_days",
+            &self.refund_days,
+        );
+        let refund_percent = int(
+            errors,
+            "cancellation_policy.later_refund_percent",
+            &self.refund_percent,
+        );
         let since = int(errors, "partner_city.since_year", &self.partner_since);
         let mut offerings = Vec::new();
         for (i, o) in self.offerings.iter().enumerate() {
@@ -607,6 +629,13 @@ impl EventInput {
             payment_options: Some(payment_options),
             hold_minutes: hold,
             offer_minutes: offer,
+            // Both blank: keep the event's policy (the default for a new one).
+            cancellation_policy: (refund_days.is_some() || refund_percent.is_some()).then(|| {
+                CancellationPolicy {
+                    full_refund_days: refund_days.unwrap_or(0),
+                    later_refund_percent: refund_percent.unwrap_or(0),
+                }
+            }),
             partner_city: Some(if self.partner_name.trim().is_empty() {
                 None
             } else {

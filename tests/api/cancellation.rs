@@ -1,0 +1,276 @@
+//! Cancellation policies: a full refund until N days before the start, then a share or
+//! nothing; shown on the event page, applied to a participant's own cancellation on the
+//! cancel page and in the email, never to staff cancellations or a cancelled event.
+
+use chrono::{Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_error, spawn_app};
+
+/// A published event starting in `days` days (local time in Madrid) with `policy`.
+async fn event_in(app: &TestApp, days: i64, policy: Value) -> String {
+    let start = (Utc::now() + Duration::days(days)).format("%Y-%m-%dT18:00");
+    let end = (Utc::now() + Duration::days(days)).format("%Y-%m-%dT23:00");
+    app.create_event(json!({
+        "starts_at": start.to_string(), "ends_at": end.to_string(),
+        "cancellation_policy": policy
+    }))
+    .await
+}
+
+/// Registers one adult (25.00 EUR) and records the payment; returns the token.
+async fn paid_registration(app: &TestApp, slug: &str) -> String {
+    let token = app.register(slug, "adult", &["Ana"]).await["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pay = json!({"method": "cash", "amount": {"amount_minor": 2500, "currency": "EUR"}});
+    let response = app
+        .staff_post(&format!("/api/v1/registrations/{token}/payments"), &pay)
+        .await;
+    assert!(response.status().is_success());
+    token
+}
+
+/// The text of the last email to the registration's contact about a cancellation.
+async fn cancellation_email(app: &TestApp) -> String {
+    let held: Vec<Value> = app
+        .staff_get("/api/v1/outbox?kind=cancelled")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 1, "one cancellation email: {held:?}");
+    let one: Value = app
+        .staff_get(&format!("/api/v1/outbox/{}", held[0]["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    one["body_text"].as_str().unwrap().to_owned()
+}
+
+/// Cancels through the private page (confirmation step, then the form).
+async fn cancel_on_the_page(app: &TestApp, token: &str) -> String {
+    let mut b = app.browser();
+    let page = b.get(&format!("/r/{token}/cancel")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let done = b.submit(&format!("/r/{token}/cancel"), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    page.body
+}
+
+#[tokio::test]
+async fn events_have_a_policy_that_defaults_to_a_full_refund_until_seven_days_before() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    assert_eq!(
+        app.event(&slug).await["cancellation_policy"],
+        json!({"full_refund_days": 7, "later_refund_percent": 0})
+    );
+    let page = app
+        .get(&format!("/events/{slug}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(
+            "Full refund until Sunday 25 May 2031, 18:00 (Europe/Madrid); no refund after that."
+        ),
+        "{page}"
+    );
+    let response = app
+        .staff_patch(
+            &format!("/api/v1/events/{slug}"),
+            &json!({"cancellation_policy": {"full_refund_days": 14, "later_refund_percent": 50}}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let page = app
+        .get(&format!("/events/{slug}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(
+            "Full refund until Sunday 18 May 2031, 18:00 (Europe/Madrid); after that 50 %."
+        )
+    );
+
+    assert_error(
+        app.staff_patch(
+            &format!("/api/v1/events/{slug}"),
+            &json!({"cancellation_policy": {"full_refund_days": 7, "later_refund_percent": 120}}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("cancellation_policy.later_refund_percent"),
+    )
+    .await;
+    assert_error(
+        app.staff_patch(
+            &format!("/api/v1/events/{slug}"),
+            &json!({"cancellation_policy": {"full_refund_days": 7}}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.event(&slug).await["cancellation_policy"]["later_refund_percent"],
+        50
+    );
+}
+
+#[tokio::test]
+async fn cancelling_inside_the_full_refund_window_refunds_everything() {
+    let app = spawn_app().await;
+    let slug = event_in(
+        &app,
+        30,
+        json!({"full_refund_days": 7, "later_refund_percent": 0}),
+    )
+    .await;
+    let token = paid_registration(&app, &slug).await;
+    let page = cancel_on_the_page(&app, &token).await;
+    assert!(
+        page.contains("You have paid 25.00 EUR. Cancelling now, it is refunded in full."),
+        "{page}"
+    );
+    assert_eq!(app.status_of(&token).await, "cancelled");
+    let text = cancellation_email(&app).await;
+    assert!(
+        text.contains("You paid 25.00 EUR; it will be refunded in full."),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_late_refunds_the_policys_share_or_nothing() {
+    let app = spawn_app().await;
+    let half = event_in(
+        &app,
+        3,
+        json!({"full_refund_days": 7, "later_refund_percent": 50}),
+    )
+    .await;
+    let token = paid_registration(&app, &half).await;
+    let page = cancel_on_the_page(&app, &token).await;
+    assert!(
+        page.contains("You have paid 25.00 EUR. Cancelling now, 12.50 EUR of it is refunded: full refunds ended on "),
+        "{page}"
+    );
+    let text = cancellation_email(&app).await;
+    assert!(
+        text.contains("under the event's cancellation policy 12.50 EUR of it will be refunded"),
+        "{text}"
+    );
+
+    let app = spawn_app().await;
+    let none = event_in(
+        &app,
+        3,
+        json!({"full_refund_days": 7, "later_refund_percent": 0}),
+    )
+    .await;
+    let token = paid_registration(&app, &none).await;
+    let page = cancel_on_the_page(&app, &token).await;
+    assert!(page.contains("Cancelling now refunds nothing"), "{page}");
+    let text = cancellation_email(&app).await;
+    assert!(
+        text.contains("cancellations this close to the event are not refunded"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn the_window_closes_as_time_passes_and_staff_cancellations_leave_the_refund_to_staff() {
+    let app = spawn_app().await;
+    let slug = event_in(
+        &app,
+        10,
+        json!({"full_refund_days": 7, "later_refund_percent": 0}),
+    )
+    .await;
+    let token = paid_registration(&app, &slug).await;
+    let mut b = app.browser();
+    let page = b.get(&format!("/r/{token}/cancel")).await;
+    assert!(page.body.contains("refunded in full"), "{}", page.body);
+    app.advance(Duration::days(4));
+    let page = b.get(&format!("/r/{token}/cancel")).await;
+    assert!(page.body.contains("refunds nothing"), "{}", page.body);
+
+    // Staff cancel: no policy in the email, staff decide what to give back.
+    let response = app
+        .staff_post(
+            &format!("/api/v1/registrations/{token}/cancel"),
+            &json!({"reason": "moved to another date"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = cancellation_email(&app).await;
+    assert!(
+        text.contains("You paid 25.00 EUR. We will be in touch about your refund."),
+        "{text}"
+    );
+    assert!(text.contains("(moved to another date)"));
+}
+
+#[tokio::test]
+async fn staff_set_the_policy_in_the_event_form() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let mut b = app.staff_browser("staff@example.org", "staff").await;
+    let edit = b.get(&format!("/staff/events/{slug}/edit")).await;
+    assert!(
+        edit.body
+            .contains("name=\"cancellation_policy.full_refund_days\" type=\"number\" min=\"0\" max=\"365\" value=\"7\""),
+        "{}",
+        edit.body
+    );
+    let mut fields = vec![
+        ("title", "Sister city festival"),
+        ("kind", "event"),
+        ("timezone", "Europe/Madrid"),
+        ("starts_at", "2031-06-01T18:00"),
+        ("ends_at", "2031-06-01T23:00"),
+        ("payment_options", "later"),
+        ("hold_minutes", "1440"),
+        ("offer_minutes", "2880"),
+        ("offerings[0].key", "adult"),
+        ("offerings[0].name", "Adult"),
+        ("offerings[0].price", "25.00"),
+        ("offerings[0].currency", "EUR"),
+        ("reminders", "7, 1"),
+        ("cancellation_policy.full_refund_days", "14"),
+        ("cancellation_policy.later_refund_percent", "150"),
+        ("action", "save"),
+    ];
+    let page = b
+        .submit(&format!("/staff/events/{slug}/edit"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains(
+            "id=\"cancellation-policy-later-refund-percent-error\">must be between 0 and 100<"
+        ),
+        "{}",
+        page.body
+    );
+    fields.retain(|(k, _)| *k != "cancellation_policy.later_refund_percent");
+    fields.push(("cancellation_policy.later_refund_percent", "25"));
+    let page = b
+        .submit(&format!("/staff/events/{slug}/edit"), &fields)
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(
+        app.event(&slug).await["cancellation_policy"],
+        json!({"full_refund_days": 14, "later_refund_percent": 25})
+    );
+}
