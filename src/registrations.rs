@@ -947,6 +947,96 @@ pub async fn record_payment(
     Ok((to, due - payment.amount.amount_minor))
 }
 
+/// A refund staff pay back themselves (cash, bank transfer ...).
+#[derive(Debug, Clone)]
+pub struct OfflineRefund {
+    /// `cash`, `transfer` or `other`.
+    pub method: &'static str,
+    /// Amount given back, at most what the ledger shows as paid.
+    pub amount: Money,
+    /// Why; shown to the participant.
+    pub reason: String,
+}
+
+/// Records a refund staff have paid back, on any registration that has money in the ledger
+/// (its state does not change: a confirmed registration may get part of its money back), and
+/// tells the contact. Returns what remains paid.
+pub async fn record_refund(
+    ctx: &Ctx,
+    token_str: &str,
+    actor: Actor,
+    refund: OfflineRefund,
+) -> Result<i64> {
+    let now = ctx.clock.now();
+    let (mut tx, _event, reg) = lock_by_token(ctx, token_str).await?;
+    if refund.amount.currency.code() != reg.currency {
+        return Err(AppError::field(
+            "amount.currency",
+            format!("must be {}, the registration's currency", reg.currency),
+        ));
+    }
+    let paid = regs::paid_minor_tx(&mut tx, reg.id).await?;
+    if paid <= 0 {
+        return Err(AppError::conflict(
+            "nothing_paid",
+            "Nothing has been paid on this registration, so nothing can be refunded.",
+        ));
+    }
+    if refund.amount.amount_minor > paid {
+        return Err(AppError::field(
+            "amount.amount_minor",
+            format!("is more than the {paid} paid"),
+        ));
+    }
+    let staff_id = match &actor {
+        Actor::Staff { id, .. } => Some(*id),
+        _ => None,
+    };
+    let id = regs::insert_refund(
+        &mut tx,
+        reg.id,
+        refund.method,
+        refund.amount.amount_minor,
+        refund.amount.currency.code(),
+        "succeeded",
+        &refund.reason,
+        staff_id,
+        now,
+    )
+    .await?;
+    let extra = crate::email::compose::Extra {
+        reason: refund.reason.clone(),
+        refund_minor: Some(refund.amount.amount_minor),
+        ..Default::default()
+    };
+    let jobs = crate::email::queue_registration_email(
+        ctx,
+        &mut tx,
+        crate::email::EmailKind::Refunded,
+        reg.id,
+        &format!("refund:{id}"),
+        &extra,
+    )
+    .await?;
+    let after = serde_json::json!({"method": refund.method, "amount_minor": refund.amount.amount_minor,
+        "currency": refund.amount.currency.code(), "reason": refund.reason});
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        "payment.refund",
+        &format!("registration:{}", reg.id),
+        None,
+        Some(&after),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.queue
+        .push_all(&jobs.into_iter().collect::<Vec<_>>())
+        .await;
+    Ok(paid - refund.amount.amount_minor)
+}
+
 /// Expires registration `id` if it is still `pending_payment` past its hold, then offers
 /// the seats on. Safe to call at any time, any number of times.
 pub async fn expire_hold(ctx: &Ctx, id: i64) -> anyhow::Result<()> {

@@ -63,7 +63,7 @@ const BATCH_SQL: &str = "SELECT p.id AS participant_id, r.id AS registration_id,
     AND r.id >= $5 AND (r.id > $5 OR p.id > $6) ORDER BY r.id, p.id LIMIT $7";
 
 const PAID_SQL: &str = "SELECT registration_id, CAST(SUM(amount_minor) AS BIGINT) FROM payments \
-    WHERE registration_id BETWEEN $1 AND $2 GROUP BY registration_id";
+    WHERE registration_id BETWEEN $1 AND $2 AND status <> 'failed' GROUP BY registration_id";
 
 impl ExportReader {
     /// Takes a reading connection from the pool.

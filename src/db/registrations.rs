@@ -72,11 +72,27 @@ pub struct TransitionRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct PaymentRow {
     pub id: i64,
+    /// `payment` (money in) or `refund` (money back, a negative amount).
+    pub kind: String,
     pub method: String,
     pub amount_minor: i64,
     pub currency: String,
     pub reference: String,
+    /// `pending`, `succeeded` or `failed` (not counted).
+    pub status: String,
+    /// Why (refunds).
+    pub reason: String,
     pub created_at: DateTime<Utc>,
+}
+
+impl PaymentRow {
+    /// What the ledger rows add up to: payments less refunds, failed refunds not counted.
+    pub fn net(rows: &[PaymentRow]) -> i64 {
+        rows.iter()
+            .filter(|p| p.status != "failed")
+            .map(|p| p.amount_minor)
+            .sum()
+    }
 }
 
 /// Values of a new registration.
@@ -470,9 +486,39 @@ pub async fn insert_payment(
     Ok(())
 }
 
+/// Writes a refund of `amount_minor` (positive) to the ledger as a negative row; returns its id.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_refund(
+    tx: &mut Tx,
+    registration_id: i64,
+    method: &str,
+    amount_minor: i64,
+    currency: &str,
+    status: &str,
+    reason: &str,
+    recorded_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    const SQL: &str = "INSERT INTO payments (registration_id, kind, method, amount_minor, currency, status, reason, recorded_by, created_at) \
+        VALUES ($1, 'refund', $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(registration_id)
+        .bind(method)
+        .bind(-amount_minor)
+        .bind(currency)
+        .bind(status)
+        .bind(reason)
+        .bind(recorded_by)
+        .bind(now)
+        .fetch_one(c)
+        .await)
+    .context("recording refund")
+}
+
 /// Sum of the ledger for a registration, inside a transaction.
 pub async fn paid_minor_tx(tx: &mut Tx, registration_id: i64) -> anyhow::Result<i64> {
-    const SQL: &str = "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments WHERE registration_id = $1";
+    const SQL: &str = "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments \
+        WHERE registration_id = $1 AND status <> 'failed'";
     on_tx!(tx, |c| sqlx::query_scalar(SQL)
         .bind(registration_id)
         .fetch_one(c)
@@ -482,8 +528,8 @@ pub async fn paid_minor_tx(tx: &mut Tx, registration_id: i64) -> anyhow::Result<
 
 /// The ledger of a registration, oldest first.
 pub async fn payments(db: &Db, registration_id: i64) -> anyhow::Result<Vec<PaymentRow>> {
-    const SQL: &str = "SELECT id, method, amount_minor, currency, reference, created_at FROM payments \
-        WHERE registration_id = $1 ORDER BY id";
+    const SQL: &str = "SELECT id, kind, method, amount_minor, currency, reference, status, reason, created_at \
+        FROM payments WHERE registration_id = $1 ORDER BY id";
     on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(registration_id)
         .fetch_all(pool)
@@ -494,7 +540,8 @@ pub async fn payments(db: &Db, registration_id: i64) -> anyhow::Result<Vec<Payme
 /// Sum paid per registration of an event.
 pub async fn paid_by_registration(db: &Db, event_id: i64) -> anyhow::Result<HashMap<i64, i64>> {
     const SQL: &str = "SELECT p.registration_id, CAST(COALESCE(SUM(p.amount_minor), 0) AS BIGINT) FROM payments p \
-        JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $1 GROUP BY p.registration_id";
+        JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $1 AND p.status <> 'failed' \
+        GROUP BY p.registration_id";
     let rows: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(event_id)
         .fetch_all(pool)

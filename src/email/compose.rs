@@ -28,6 +28,8 @@ pub struct Extra {
     /// For cancellations: the participant cancelled, so the event's policy says what is
     /// refunded.
     pub apply_policy: bool,
+    /// For refunds: the amount given back, in minor units.
+    pub refund_minor: Option<i64>,
 }
 
 /// Formats an event's time span in its zone for staff, e.g.
@@ -274,7 +276,13 @@ fn refund_text(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra, lang: &
     let currency = &data.registration.currency;
     let money = |minor: i64| crate::i18n::format::money(lang, minor, currency);
     let paid = money(data.paid);
-    let refund = if kind == EmailKind::EventCancelled {
+    let refund = if let Some(minor) = extra.refund_minor {
+        return crate::i18n::t_with(
+            lang,
+            "email-refunded",
+            &[("refund", &money(minor)), ("paid", &money(data.paid))],
+        );
+    } else if kind == EmailKind::EventCancelled {
         data.paid
     } else if extra.apply_policy {
         data.event

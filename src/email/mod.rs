@@ -36,5 +36,6 @@ text_enum! {
         EventCancelled = "event_cancelled",
         ApprovalNeeded = "approval_needed",
         Message = "message",
+        Refunded = "refunded",
     }
 }

@@ -167,6 +167,7 @@ templates! {
     EventCancelled: EventCancelledSubject EventCancelledText EventCancelledHtml = "event_cancelled/subject.txt" "event_cancelled/email.txt" "event_cancelled/email.html";
     ApprovalNeeded: ApprovalNeededSubject ApprovalNeededText ApprovalNeededHtml = "approval_needed/subject.txt" "approval_needed/email.txt" "approval_needed/email.html";
     Message: MessageSubject MessageText MessageHtml = "message/subject.txt" "message/email.txt" "message/email.html";
+    Refunded: RefundedSubject RefundedText RefundedHtml = "refunded/subject.txt" "refunded/email.txt" "refunded/email.html";
 }
 
 /// Subjects are one line: newlines from templates (or data) would break the header.

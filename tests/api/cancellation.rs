@@ -274,3 +274,153 @@ async fn staff_set_the_policy_in_the_event_form() {
         json!({"full_refund_days": 14, "later_refund_percent": 25})
     );
 }
+
+#[tokio::test]
+async fn staff_refund_part_of_a_payment_with_a_reason_and_the_ledger_shows_it() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let token = paid_registration(&app, &slug).await;
+    let refunds = format!("/api/v1/registrations/{token}/refunds");
+    let refund = |amount: i64| {
+        json!({"method": "transfer", "amount": {"amount_minor": amount, "currency": "EUR"},
+            "reason": "the gala dinner was replaced by a picnic"})
+    };
+
+    // More than was paid, a bad method, no reason, the wrong currency: each named.
+    assert_error(
+        app.staff_post(&refunds, &refund(2501)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("amount.amount_minor"),
+    )
+    .await;
+    let body = assert_error(
+        app.staff_post(
+            &refunds,
+            &json!({"method": "card", "amount": {"amount_minor": 100, "currency": "USD"}, "reason": " "}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("method"),
+    )
+    .await;
+    assert!(body["error"]["fields"]["reason"].is_string(), "{body}");
+    // Participants cannot refund themselves.
+    assert_error(
+        app.post(&refunds, &refund(100)).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        None,
+    )
+    .await;
+
+    let response = app.staff_post(&refunds, &refund(1000)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let json: Value = response.json().await.unwrap();
+    assert_eq!(json["amount_paid"]["amount_minor"], 1500);
+    assert_eq!(
+        json["status"], "confirmed",
+        "a refund does not change the state"
+    );
+    // The rest can go back too, but no more than that.
+    assert_error(
+        app.staff_post(&refunds, &refund(1501)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("amount.amount_minor"),
+    )
+    .await;
+
+    let held: Vec<Value> = app
+        .staff_get("/api/v1/outbox?kind=refunded")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 1);
+    let one: Value = app
+        .staff_get(&format!("/api/v1/outbox/{}", held[0]["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let text = one["body_text"].as_str().unwrap();
+    assert!(
+        text.contains(
+            "We have refunded 10.00 EUR to you. What you have paid now comes to 15.00 EUR."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Reason: the gala dinner was replaced by a picnic"));
+
+    let mut b = app.browser();
+    let private = b.get(&format!("/r/{token}")).await;
+    assert!(
+        private.body.contains("Refund (Bank transfer)") && private.body.contains("-10.00 EUR"),
+        "{}",
+        private.body
+    );
+    assert!(private.body.contains("<dt>Paid</dt><dd>15.00 EUR"));
+
+    // Refunding everything leaves nothing to refund.
+    let response = app.staff_post(&refunds, &refund(1500)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_error(
+        app.staff_post(&refunds, &refund(1)).await,
+        StatusCode::CONFLICT,
+        "nothing_paid",
+        None,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn staff_record_a_refund_on_the_registration_page() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let token = paid_registration(&app, &slug).await;
+    let id = twinning::registrations::find(&app.ctx, &token)
+        .await
+        .unwrap()
+        .id;
+    let mut b = app.staff_browser("staff@example.org", "staff").await;
+    let page = b.get(&format!("/staff/registrations/{id}")).await;
+    assert!(page.body.contains("Record a refund you have paid back"));
+    assert!(
+        page.body
+            .contains("id=\"refund-amount\" name=\"amount\" value=\"25.00\"")
+    );
+    let bad = b
+        .submit(
+            &format!("/staff/registrations/{id}/refund"),
+            &[("amount", "30.00"), ("method", "cash"), ("reason", "ill")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Refund not recorded"), "{}", bad.body);
+    let done = b
+        .submit(
+            &format!("/staff/registrations/{id}/refund"),
+            &[("amount", "25.00"), ("method", "cash"), ("reason", "ill")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = b.get(&format!("/staff/registrations/{id}")).await;
+    assert!(
+        page.body.contains("-25.00 EUR") && page.body.contains(">refund<"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Record a refund you have paid back"));
+    assert_eq!(
+        app.registration(&token).await["amount_paid"]["amount_minor"],
+        0
+    );
+    let audit = b.get("/staff/audit").await;
+    assert_eq!(
+        audit.status,
+        StatusCode::FORBIDDEN,
+        "the audit log is for admins"
+    );
+}

@@ -220,7 +220,7 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
         "Confirmada",
         "Código de acceso:",
         "Transferencia bancaria",
-        "Pagos recibidos",
+        "Pagos y reembolsos",
     ] {
         assert!(
             private.body.contains(spanish),

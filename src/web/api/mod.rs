@@ -54,6 +54,10 @@ pub fn router() -> Router<Ctx> {
             post(registrations::record_payment),
         )
         .route(
+            "/registrations/{token}/refunds",
+            post(registrations::record_refund),
+        )
+        .route(
             "/events/{slug}/attendees.csv",
             get(exports::attendees_csv_api),
         )

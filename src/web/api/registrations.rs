@@ -258,11 +258,7 @@ pub async fn create_registration(
 
 async fn load_json(ctx: &Ctx, reg: &RegistrationRow, staff_view: bool) -> Result<RegistrationJson> {
     let participants = db_regs::participants(&ctx.db, reg.id).await?;
-    let paid: i64 = db_regs::payments(&ctx.db, reg.id)
-        .await?
-        .iter()
-        .map(|p| p.amount_minor)
-        .sum();
+    let paid = db_regs::PaymentRow::net(&db_regs::payments(&ctx.db, reg.id).await?);
     let slug = db_events::find_by_id(&ctx.db, reg.event_id)
         .await?
         .map(|e| e.slug)
@@ -479,6 +475,81 @@ pub struct PaymentBody {
     pub reference: Option<String>,
 }
 
+/// The method (`cash`, `transfer` or `other`) and a positive amount of an offline payment or
+/// refund, each error recorded by field.
+fn offline_money(
+    f: &mut FieldCollector,
+    method: &str,
+    amount: &MoneyJson,
+) -> (Option<&'static str>, Option<Money>) {
+    let method = match method {
+        "cash" => Some("cash"),
+        "transfer" => Some("transfer"),
+        "other" => Some("other"),
+        _ => {
+            f.add("method", "must be one of: cash, transfer, other");
+            None
+        }
+    };
+    let currency = f.take("amount.currency", Currency::parse(&amount.currency));
+    let amount = currency.and_then(|c| {
+        f.take(
+            "amount.amount_minor",
+            Money::from_minor(amount.amount_minor, c),
+        )
+    });
+    if amount.is_some_and(|a| a.amount_minor == 0) {
+        f.add("amount.amount_minor", "must be more than 0");
+    }
+    (method, amount)
+}
+
+/// Body of `POST /api/v1/registrations/{token}/refunds`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundBody {
+    /// How the money was given back: `cash`, `transfer` or `other`.
+    pub method: String,
+    /// At most what the registration has paid.
+    pub amount: MoneyJson,
+    /// Why (shown to the participant in the refund email).
+    pub reason: String,
+}
+
+/// Record a refund staff paid back (staff): a negative row in the ledger, any amount up to what
+/// was paid, with a reason; the contact is emailed. The registration's state does not change.
+#[utoipa::path(post, path = "/api/v1/registrations/{token}/refunds", tag = "registrations",
+    params(("token" = String, Path, description = "Private registration token")), request_body = RefundBody,
+    security(("bearer" = [])),
+    responses((status = 201, body = RegistrationJson), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn record_refund(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<RefundBody>,
+) -> Result<(StatusCode, Json<RegistrationJson>)> {
+    staff.require(Role::Staff)?;
+    let mut f = FieldCollector::default();
+    let (method, amount) = offline_money(&mut f, &body.method, &body.amount);
+    let reason = f.take(
+        "reason",
+        crate::domain::Title::parse(&body.reason).map(|t| t.as_str().to_owned()),
+    );
+    f.finish()?;
+    let refund = registrations::OfflineRefund {
+        method: method.expect("checked"),
+        amount: amount.expect("checked"),
+        reason: reason.expect("checked"),
+    };
+    registrations::record_refund(&ctx, &token, staff.actor(), refund).await?;
+    let reg = registrations::find(&ctx, &token).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(load_json(&ctx, &reg, true).await?),
+    ))
+}
+
 /// Record an offline payment (staff). Paid in full confirms the registration.
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/payments", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")), request_body = PaymentBody,
@@ -493,25 +564,7 @@ pub async fn record_payment(
 ) -> Result<(StatusCode, Json<RegistrationJson>)> {
     staff.require(Role::Staff)?;
     let mut f = FieldCollector::default();
-    let method = match body.method.as_str() {
-        "cash" => Some("cash"),
-        "transfer" => Some("transfer"),
-        "other" => Some("other"),
-        _ => {
-            f.add("method", "must be one of: cash, transfer, other");
-            None
-        }
-    };
-    let currency = f.take("amount.currency", Currency::parse(&body.amount.currency));
-    let amount = currency.and_then(|c| {
-        f.take(
-            "amount.amount_minor",
-            Money::from_minor(body.amount.amount_minor, c),
-        )
-    });
-    if amount.is_some_and(|a| a.amount_minor == 0) {
-        f.add("amount.amount_minor", "must be more than 0");
-    }
+    let (method, amount) = offline_money(&mut f, &body.method, &body.amount);
     let reference = f.take(
         "reference",
         crate::domain::parse_long_text(body.reference.as_deref().unwrap_or(""), 200),

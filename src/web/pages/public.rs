@@ -514,7 +514,7 @@ async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResu
     let event = EventView::new(&event_row, &offerings, partner.as_ref(), ctx.clock.now());
     let participants = db_regs::participants(&ctx.db, reg.id).await?;
     let payments = db_regs::payments(&ctx.db, reg.id).await?;
-    let paid = payments.iter().map(|p| p.amount_minor).sum();
+    let paid = db_regs::PaymentRow::net(&payments);
     let status = RegistrationStatus::parse(&reg.status).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Loaded {
         reg,
@@ -627,11 +627,17 @@ fn registration_view(ctx: &Ctx, token: String, d: Loaded) -> PageResult {
         payments: d
             .payments
             .iter()
+            .filter(|p| p.status != "failed")
             .map(|p| {
+                let method = i18n::try_t(lang, &format!("payment-method-{}", p.method))
+                    .unwrap_or_else(|| p.method.clone());
                 (
                     local_time_in(lang, p.created_at, &d.event_row),
-                    i18n::try_t(lang, &format!("payment-method-{}", p.method))
-                        .unwrap_or_else(|| p.method.clone()),
+                    if p.kind == "refund" {
+                        i18n::t_with(lang, "payment-refund", &[("method", &method)])
+                    } else {
+                        method
+                    },
                     money(p.amount_minor, &p.currency),
                 )
             })

@@ -141,14 +141,28 @@ struct DetailPage {
     due: String,
     due_major: String,
     currency: String,
-    payments: Vec<(String, String, String, String)>,
+    /// The ledger: (date, kind, method, amount, reference or reason, status).
+    payments: Vec<(String, String, String, String, String, String)>,
+    /// What has been paid, in major units (the refund form's default).
+    paid_major: String,
     history: Vec<(String, String, String, String, String)>,
     emails: Vec<(i64, String, String, String, String)>,
     manage_url: String,
     problem: Option<String>,
     can_approve: bool,
     can_pay: bool,
+    /// Whether money was paid that could be given back.
+    can_refund: bool,
     can_cancel: bool,
+}
+
+/// An amount in major units for a form field (`25.00`).
+fn major(minor: i64, currency: &str) -> String {
+    Currency::parse(currency)
+        .ok()
+        .and_then(|c| Money::from_minor(minor, c).ok())
+        .map(|m| m.major())
+        .unwrap_or_default()
 }
 
 async fn detail(
@@ -164,7 +178,7 @@ async fn detail(
     let status = RegistrationStatus::parse(&reg.status).map_err(|e| anyhow::anyhow!("{e}"))?;
     let participants = db_regs::participants(&ctx.db, id).await?;
     let payments = db_regs::payments(&ctx.db, id).await?;
-    let paid: i64 = payments.iter().map(|p| p.amount_minor).sum();
+    let paid = db_regs::PaymentRow::net(&payments);
     let due = (reg.total_minor - paid).max(0);
     let emails = outbox::list(
         &ctx.db,
@@ -202,20 +216,24 @@ async fn detail(
         total: money(reg.total_minor, &reg.currency),
         paid: money(paid, &reg.currency),
         due: money(due, &reg.currency),
-        due_major: Currency::parse(&reg.currency)
-            .ok()
-            .and_then(|c| Money::from_minor(due, c).ok())
-            .map(|m| m.major())
-            .unwrap_or_default(),
+        due_major: major(due, &reg.currency),
+        paid_major: major(paid, &reg.currency),
+        can_refund: paid > 0,
         currency: reg.currency.clone(),
         payments: payments
             .iter()
             .map(|p| {
                 (
                     local_time(p.created_at, &event),
+                    p.kind.clone(),
                     p.method.clone(),
                     money(p.amount_minor, &p.currency),
-                    p.reference.clone(),
+                    if p.kind == "refund" {
+                        p.reason.clone()
+                    } else {
+                        p.reference.clone()
+                    },
+                    p.status.clone(),
                 )
             })
             .collect(),
@@ -311,6 +329,12 @@ pub async fn registration_action(
             }
             Err(e) => Err(e),
         },
+        "refund" => match parse_refund(&form, &reg.currency) {
+            Ok(refund) => registrations::record_refund(&ctx, &reg.token, session.actor(), refund)
+                .await
+                .map(|_| ()),
+            Err(e) => Err(e),
+        },
         _ => Err(AppError::NotFound),
     };
     match outcome {
@@ -332,7 +356,14 @@ pub async fn registration_action(
                     &ctx,
                     &session,
                     id,
-                    Some(format!("Payment not recorded: {message}.")),
+                    Some(format!(
+                        "{} not recorded: {message}.",
+                        if action == "refund" {
+                            "Refund"
+                        } else {
+                            "Payment"
+                        }
+                    )),
                 )
                 .await?,
             ))
@@ -341,8 +372,12 @@ pub async fn registration_action(
     }
 }
 
-fn parse_payment(form: &FormData, currency: &str) -> Result<OfflinePayment, AppError> {
-    let mut f = crate::error::FieldCollector::default();
+/// The method and a positive amount typed in a payment or refund form.
+fn offline_money(
+    f: &mut crate::error::FieldCollector,
+    form: &FormData,
+    currency: &str,
+) -> Result<(Option<&'static str>, Option<Money>), AppError> {
     let method = match form.get("method") {
         "cash" => Some("cash"),
         "transfer" => Some("transfer"),
@@ -357,6 +392,27 @@ fn parse_payment(form: &FormData, currency: &str) -> Result<OfflinePayment, AppE
     if amount.is_some_and(|a| a.amount_minor == 0) {
         f.add("amount", "must be more than 0");
     }
+    Ok((method, amount))
+}
+
+fn parse_refund(form: &FormData, currency: &str) -> Result<registrations::OfflineRefund, AppError> {
+    let mut f = crate::error::FieldCollector::default();
+    let (method, amount) = offline_money(&mut f, form, currency)?;
+    let reason = f.take(
+        "reason",
+        crate::domain::Title::parse(form.get("reason")).map(|t| t.as_str().to_owned()),
+    );
+    f.finish()?;
+    Ok(registrations::OfflineRefund {
+        method: method.expect("checked"),
+        amount: amount.expect("checked"),
+        reason: reason.expect("checked"),
+    })
+}
+
+fn parse_payment(form: &FormData, currency: &str) -> Result<OfflinePayment, AppError> {
+    let mut f = crate::error::FieldCollector::default();
+    let (method, amount) = offline_money(&mut f, form, currency)?;
     let reference = f.take(
         "reference",
         crate::domain::parse_long_text(form.get("reference"), 200),

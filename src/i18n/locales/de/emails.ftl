@@ -78,6 +78,11 @@ email-event-cancelled = Leider müssen wir Ihnen mitteilen, dass { $title } abge
 # Nachrichten der Veranstalter
 email-subject-message = { $title }: { $subject }
 
+# Erstattungen
+email-subject-refunded = Erstattung: { $title }
+email-refunded = Wir haben Ihnen { $refund } erstattet. Bezahlt haben Sie damit insgesamt { $paid }.
+email-refund-reason = Grund: { $reason }
+
 # An das Team
 email-subject-approval-needed = Zu prüfen: { $contact } für { $title }
 email-approval-needed = { $contact } ({ $email }) hat sich für { $title } angemeldet; die Anmeldung muss genehmigt werden.

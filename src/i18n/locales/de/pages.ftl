@@ -63,7 +63,7 @@ amount-total = Gesamt
 amount-paid = Bezahlt
 amount-due = Noch offen
 pay-later-how = Bitte bezahlen Sie per Überweisung oder bar wie in Ihrer E-Mail beschrieben und geben Sie Ihren Namen und die Veranstaltung an. Die Veranstalter verbuchen Ihre Zahlung, dann ist Ihre Anmeldung bestätigt.
-payments-received = Eingegangene Zahlungen
+payments-received = Zahlungen und Erstattungen
 payment-date = Datum
 payment-method = Zahlungsart
 payment-amount = Betrag
@@ -71,6 +71,7 @@ payment-method-cash = Bar
 payment-method-transfer = Überweisung
 payment-method-card = Karte
 payment-method-other = Sonstige
+payment-refund = Erstattung ({ $method })
 cannot-come = Sie können nicht kommen?
 cancel-registration = Diese Anmeldung stornieren
 

@@ -78,6 +78,11 @@ email-event-cancelled = We are sorry to tell you that { $title } has been cancel
 # Messages from the organisers
 email-subject-message = { $title }: { $subject }
 
+# Refunds
+email-subject-refunded = Refund: { $title }
+email-refunded = We have refunded { $refund } to you. What you have paid now comes to { $paid }.
+email-refund-reason = Reason: { $reason }
+
 # To staff
 email-subject-approval-needed = To review: { $contact } for { $title }
 email-approval-needed = { $contact } ({ $email }) registered for { $title }, which needs approval.

@@ -63,7 +63,7 @@ amount-total = Total
 amount-paid = Paid
 amount-due = Still due
 pay-later-how = Please pay by bank transfer or in cash as explained in your email, quoting your name and the event. The organisers record your payment and your registration is then confirmed.
-payments-received = Payments received
+payments-received = Payments and refunds
 payment-date = Date
 payment-method = Method
 payment-amount = Amount
@@ -71,6 +71,7 @@ payment-method-cash = Cash
 payment-method-transfer = Bank transfer
 payment-method-card = Card
 payment-method-other = Other
+payment-refund = Refund ({ $method })
 cannot-come = Cannot come?
 cancel-registration = Cancel this registration
 

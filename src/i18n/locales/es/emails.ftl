@@ -78,6 +78,11 @@ email-event-cancelled = Sentimos comunicarte que { $title } se ha cancelado.
 # Mensajes de los organizadores
 email-subject-message = { $title }: { $subject }
 
+# Reembolsos
+email-subject-refunded = Reembolso: { $title }
+email-refunded = Te hemos devuelto { $refund }. Lo que has pagado queda ahora en { $paid }.
+email-refund-reason = Motivo: { $reason }
+
 # Para el equipo
 email-subject-approval-needed = Por revisar: { $contact } en { $title }
 email-approval-needed = { $contact } ({ $email }) se ha inscrito en { $title }, que requiere aprobación.

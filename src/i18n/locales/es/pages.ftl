@@ -63,7 +63,7 @@ amount-total = Total
 amount-paid = Pagado
 amount-due = Pendiente
 pay-later-how = Paga por transferencia bancaria o en efectivo como se explica en tu correo, indicando tu nombre y el evento. Los organizadores registran tu pago y entonces tu inscripción queda confirmada.
-payments-received = Pagos recibidos
+payments-received = Pagos y reembolsos
 payment-date = Fecha
 payment-method = Forma de pago
 payment-amount = Importe
@@ -71,6 +71,7 @@ payment-method-cash = Efectivo
 payment-method-transfer = Transferencia bancaria
 payment-method-card = Tarjeta
 payment-method-other = Otro
+payment-refund = Reembolso ({ $method })
 cannot-come = ¿No puedes venir?
 cancel-registration = Cancelar esta inscripción
 
