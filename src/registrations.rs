@@ -959,8 +959,8 @@ pub struct OfflineRefund {
 }
 
 /// Records a refund staff have paid back, on any registration that has money in the ledger
-/// (its state does not change: a confirmed registration may get part of its money back), and
-/// tells the contact. Returns what remains paid.
+/// (its state does not change: a confirmed registration may get part of its money back, and
+/// then costs that much less), and tells the contact. Returns what remains paid.
 pub async fn record_refund(
     ctx: &Ctx,
     token_str: &str,
@@ -1004,6 +1004,10 @@ pub async fn record_refund(
         now,
     )
     .await?;
+    if status_of(&reg)?.is_live() {
+        // Money given back on a registration that stays is no longer due.
+        regs::reduce_total_tx(&mut tx, reg.id, refund.amount.amount_minor).await?;
+    }
     let extra = crate::email::compose::Extra {
         reason: refund.reason.clone(),
         refund_minor: Some(refund.amount.amount_minor),

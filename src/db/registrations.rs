@@ -515,6 +515,20 @@ pub async fn insert_refund(
     .context("recording refund")
 }
 
+/// Lowers what registration `id` costs by `amount_minor` (a refund on a live registration:
+/// what was given back is no longer due).
+pub async fn reduce_total_tx(tx: &mut Tx, id: i64, amount_minor: i64) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE registrations SET total_minor = \
+        CASE WHEN total_minor > $2 THEN total_minor - $2 ELSE 0 END WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(amount_minor)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("lowering the registration's total")
+}
+
 /// Sum of the ledger for a registration, inside a transaction.
 pub async fn paid_minor_tx(tx: &mut Tx, registration_id: i64) -> anyhow::Result<i64> {
     const SQL: &str = "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM payments \

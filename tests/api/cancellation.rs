@@ -323,6 +323,11 @@ async fn staff_refund_part_of_a_payment_with_a_reason_and_the_ledger_shows_it() 
         json["status"], "confirmed",
         "a refund does not change the state"
     );
+    assert_eq!(
+        json["amount_due"]["amount_minor"], 0,
+        "what was given back is not due again: {json}"
+    );
+    assert_eq!(json["amount_total"]["amount_minor"], 1500);
     // The rest can go back too, but no more than that.
     assert_error(
         app.staff_post(&refunds, &refund(1501)).await,
@@ -362,6 +367,10 @@ async fn staff_refund_part_of_a_payment_with_a_reason_and_the_ledger_shows_it() 
         private.body
     );
     assert!(private.body.contains("<dt>Paid</dt><dd>15.00 EUR"));
+    assert!(
+        !private.body.contains("Please pay by bank transfer"),
+        "nothing is asked for again"
+    );
 
     // Refunding everything leaves nothing to refund.
     let response = app.staff_post(&refunds, &refund(1500)).await;
