@@ -947,6 +947,14 @@ pub async fn record_payment(
     Ok((to, due - payment.amount.amount_minor))
 }
 
+/// The method of money staff take or give back by hand: `cash`, `transfer` or `other`.
+pub fn offline_method(input: &str) -> std::result::Result<&'static str, crate::domain::ParseError> {
+    ["cash", "transfer", "other"]
+        .into_iter()
+        .find(|m| *m == input.trim())
+        .ok_or_else(|| crate::domain::ParseError::new("must be one of: cash, transfer, other"))
+}
+
 /// A refund staff pay back themselves (cash, bank transfer ...).
 #[derive(Debug, Clone)]
 pub struct OfflineRefund {

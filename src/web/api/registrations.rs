@@ -482,15 +482,7 @@ fn offline_money(
     method: &str,
     amount: &MoneyJson,
 ) -> (Option<&'static str>, Option<Money>) {
-    let method = match method {
-        "cash" => Some("cash"),
-        "transfer" => Some("transfer"),
-        "other" => Some("other"),
-        _ => {
-            f.add("method", "must be one of: cash, transfer, other");
-            None
-        }
-    };
+    let method = f.take("method", registrations::offline_method(method));
     let currency = f.take("amount.currency", Currency::parse(&amount.currency));
     let amount = currency.and_then(|c| {
         f.take(

@@ -378,15 +378,7 @@ fn offline_money(
     form: &FormData,
     currency: &str,
 ) -> Result<(Option<&'static str>, Option<Money>), AppError> {
-    let method = match form.get("method") {
-        "cash" => Some("cash"),
-        "transfer" => Some("transfer"),
-        "other" => Some("other"),
-        _ => {
-            f.add("method", "must be cash, transfer or other");
-            None
-        }
-    };
+    let method = f.take("method", registrations::offline_method(form.get("method")));
     let currency = Currency::parse(currency).map_err(|e| anyhow::anyhow!("{e}"))?;
     let amount = f.take("amount", Money::parse_major(form.get("amount"), currency));
     if amount.is_some_and(|a| a.amount_minor == 0) {
