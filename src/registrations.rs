@@ -50,6 +50,14 @@ pub enum Actor {
 }
 
 impl Actor {
+    /// The staff user's id, when a staff member acts.
+    pub fn staff_id(&self) -> Option<i64> {
+        match self {
+            Actor::Staff { id, .. } => Some(*id),
+            _ => None,
+        }
+    }
+
     /// How the actor is recorded in histories and the audit log.
     pub fn label(&self) -> String {
         match self {
@@ -896,10 +904,7 @@ pub async fn record_payment(
             ));
         }
     };
-    let staff_id = match &actor {
-        Actor::Staff { id, .. } => Some(*id),
-        _ => None,
-    };
+    let staff_id = actor.staff_id();
     regs::insert_payment(
         &mut tx,
         reg.id,
@@ -996,10 +1001,7 @@ pub async fn record_refund(
             format!("is more than the {paid} paid"),
         ));
     }
-    let staff_id = match &actor {
-        Actor::Staff { id, .. } => Some(*id),
-        _ => None,
-    };
+    let staff_id = actor.staff_id();
     let id = regs::insert_refund(
         &mut tx,
         reg.id,
