@@ -85,8 +85,9 @@ async fn a_registrant_choosing_spanish_gets_spanish_pages_emails_and_dates() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     for spanish in [
-        "Corrige estos 3 datos",
+        "Corrige estos 4 datos",
         "Tu nombre: no puede estar vacío",
+        "Participante 1 – Talla de camiseta: es obligatorio",
         "Consentimiento: debes aceptarlo para inscribirte",
         "Tu correo electrónico: no es una dirección de correo válida",
         "<p class=\"field-error\" id=\"contact-email-error\">no es una dirección de correo válida</p>",

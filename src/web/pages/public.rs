@@ -324,7 +324,7 @@ pub async fn register_submit(
     form: FormData,
 ) -> PageResult {
     csrf.verify(&form)?;
-    let (_, event) = public_event(&ctx, &slug).await?;
+    let (event_row, event) = public_event(&ctx, &slug).await?;
     let mut participants: Vec<ParticipantInput> = (0..MAX_PARTICIPANTS)
         .take_while(|i| form.has(&format!("participants[{i}].name")))
         .map(|i| ParticipantInput {
@@ -403,12 +403,25 @@ pub async fn register_submit(
     let consent_missing = !page.consents_accepted.iter().all(|a| *a);
     let result = match parse_registration(body) {
         Ok(new) => registrations::submit(&ctx, &slug, new).await,
-        // Report a missing consent together with the other fields, not on the next attempt.
-        Err(AppError::Validation(mut fields)) if consent_missing => {
-            fields.insert(
-                "accept_consents".to_owned(),
-                registrations::CONSENT_REQUIRED.to_owned(),
-            );
+        // Report the answers and a missing consent together with the other fields, not on the
+        // next attempt (submitting checks them only once the rest is right).
+        Err(AppError::Validation(mut fields)) => {
+            let questions = crate::domain::question::from_stored(&event_row.questions);
+            for (i, p) in page.participants.iter().enumerate() {
+                for q in &questions {
+                    if let Err(e) = q.check(Some(p.answer(&q.key))) {
+                        fields
+                            .entry(format!("participants[{i}].answers.{}", q.key))
+                            .or_insert(e.0);
+                    }
+                }
+            }
+            if consent_missing {
+                fields.insert(
+                    "accept_consents".to_owned(),
+                    registrations::CONSENT_REQUIRED.to_owned(),
+                );
+            }
             Err(AppError::Validation(fields))
         }
         Err(e) => Err(e),
