@@ -314,6 +314,15 @@ async fn staff_refund_part_of_a_payment_with_a_reason_and_the_ledger_shows_it() 
         None,
     )
     .await;
+    // Nor can door volunteers.
+    let door = app.token_for("door@example.org", "checkin").await;
+    assert_error(
+        app.post_as(&door, &refunds, &refund(100)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        None,
+    )
+    .await;
 
     let response = app.staff_post(&refunds, &refund(1000)).await;
     assert_eq!(response.status(), StatusCode::CREATED);

@@ -452,6 +452,8 @@ async fn staff_sign_in_find_a_registration_record_a_payment_and_the_participant_
         text.contains("confirmed") && text.contains("BANK-2031-17"),
         "{text}"
     );
+    assert!(text.contains("Record a refund"), "{text}");
+    c.check("registration detail with the refund form").await;
     c.screenshot("staff-registration").await;
 
     c.click_link("open as the participant sees it").await;
@@ -578,7 +580,31 @@ async fn every_page_is_valid_html() {
         }
     }
 
+    // A paid registration: the staff page shows the ledger and the refund form.
+    let paid = app.register(festival, "gala-dinner", &["Ana Paid"]).await;
+    let paid_token = paid["token"].as_str().unwrap().to_owned();
+    let pay = json!({"method": "cash", "amount": {"amount_minor": 4500, "currency": "USD"}});
+    let response = app
+        .staff_post(
+            &format!("/api/v1/registrations/{paid_token}/payments"),
+            &pay,
+        )
+        .await;
+    assert!(response.status().is_success());
+    let paid_id = twinning::registrations::find(&app.ctx, &paid_token)
+        .await
+        .unwrap()
+        .id;
+    let page = b.get(&format!("/r/{paid_token}/cancel")).await;
+    pages.push(("cancel page with a refund".to_owned(), page.body));
+
     let mut staff = app.staff_browser("valid@example.org", "admin").await;
+    let page = staff.get(&format!("/staff/registrations/{paid_id}")).await;
+    assert!(page.body.contains("Record a refund"), "{}", page.body);
+    pages.push((
+        "paid registration with the refund form".to_owned(),
+        page.body,
+    ));
     for path in [
         "/staff/".to_owned(),
         "/staff/events".to_owned(),
