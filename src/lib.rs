@@ -15,6 +15,7 @@ pub mod events;
 pub mod export;
 pub mod i18n;
 pub mod jobs;
+pub mod matching;
 pub mod messages;
 pub mod registrations;
 pub mod sample;

@@ -1,0 +1,477 @@
+//! Hard constraints: a pair of party and household is never suggested while one of these
+//! fails (staff may override one with a written reason). Each returns why, in words staff can
+//! act on.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use super::{Gender, GenderLimit, Household, Party, Smoking};
+
+/// Why a party cannot stay with a household.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// The household is not approved (or is suspended).
+    NotApproved,
+    /// A minor would stay with an adult who has no screening on record.
+    NotScreened { member: String },
+    /// A minor would stay with an adult whose screening ends before the stay does.
+    ScreeningExpires { member: String, on: NaiveDate },
+    /// The household is not available for every night of the stay.
+    DatesNotCovered,
+    /// Fewer beds than people.
+    NotEnoughBeds { needed: u32, beds: u32 },
+    /// A severe allergy to a pet of the household.
+    SevereAllergy { visitor: String, agent: String },
+    /// Smoking inside the house, and the visitor does not smoke.
+    SmokingInside { visitor: String },
+    /// A smoker, and the household does not take smokers.
+    SmokersNotAccepted { visitor: String },
+    /// The visitor cannot use stairs and the guest room needs them.
+    Stairs { visitor: String },
+    /// The household does not take minors.
+    MinorsNotAccepted,
+    /// The household takes guests of one gender only.
+    GenderNotAccepted { visitor: String },
+    /// The household does not take couples.
+    CouplesNotAccepted,
+    /// The stay is longer than the household takes.
+    TooManyNights { nights: u32, max: u32 },
+    /// A diet the household cannot cater for.
+    DietNotSupported { visitor: String, diet: String },
+    /// This pair was declined or excluded before.
+    Excluded,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::NotApproved => write!(f, "household not approved"),
+            Reason::NotScreened { member } => write!(f, "{member} has no screening on record"),
+            Reason::ScreeningExpires { member, on } => {
+                write!(f, "{member}'s screening expires {on}, before the stay ends")
+            }
+            Reason::DatesNotCovered => write!(f, "not available for every night of the stay"),
+            Reason::NotEnoughBeds { needed, beds } => {
+                write!(f, "{needed} people but {beds} beds")
+            }
+            Reason::SevereAllergy { visitor, agent } => {
+                write!(f, "{visitor} has a severe {agent} allergy")
+            }
+            Reason::SmokingInside { visitor } => {
+                write!(f, "smoking inside the house; {visitor} does not smoke")
+            }
+            Reason::SmokersNotAccepted { visitor } => {
+                write!(f, "{visitor} smokes; the household takes no smokers")
+            }
+            Reason::Stairs { visitor } => write!(f, "{visitor} cannot use stairs"),
+            Reason::MinorsNotAccepted => write!(f, "the household takes no minors"),
+            Reason::GenderNotAccepted { visitor } => {
+                write!(f, "the household does not take {visitor}'s gender")
+            }
+            Reason::CouplesNotAccepted => write!(f, "the household takes no couples"),
+            Reason::TooManyNights { nights, max } => {
+                write!(f, "{nights} nights; the household takes at most {max}")
+            }
+            Reason::DietNotSupported { visitor, diet } => {
+                write!(
+                    f,
+                    "{visitor} needs a {diet} diet the household cannot cater for"
+                )
+            }
+            Reason::Excluded => write!(f, "declined or excluded before"),
+        }
+    }
+}
+
+/// Every hard constraint the pair breaks (empty: the pair may be suggested). `excluded` says
+/// whether staff excluded the pair or the household declined this party before.
+pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if excluded {
+        reasons.push(Reason::Excluded);
+    }
+    if !household.approved {
+        reasons.push(Reason::NotApproved);
+    }
+    if party.has_minor() {
+        if !household.accepts_minors {
+            reasons.push(Reason::MinorsNotAccepted);
+        }
+        reasons.extend(screening(party, household));
+    }
+    if !covers(household, party.arrives, party.departs) {
+        reasons.push(Reason::DatesNotCovered);
+    }
+    let needed = u32::try_from(party.visitors.len()).unwrap_or(u32::MAX);
+    if needed > household.beds {
+        reasons.push(Reason::NotEnoughBeds {
+            needed,
+            beds: household.beds,
+        });
+    }
+    if party.couple && !household.accepts_couples {
+        reasons.push(Reason::CouplesNotAccepted);
+    }
+    if let Some(max) = household.max_nights
+        && party.nights() > max
+    {
+        reasons.push(Reason::TooManyNights {
+            nights: party.nights(),
+            max,
+        });
+    }
+    for v in &party.visitors {
+        let visitor = || v.first_name.clone();
+        for a in v.allergies.iter().filter(|a| a.severe) {
+            if household
+                .pets
+                .iter()
+                .any(|p| p.species.eq_ignore_ascii_case(&a.agent))
+            {
+                reasons.push(Reason::SevereAllergy {
+                    visitor: visitor(),
+                    agent: a.agent.clone(),
+                });
+            }
+        }
+        if household.smoking == Smoking::Inside && !v.smoker {
+            reasons.push(Reason::SmokingInside { visitor: visitor() });
+        }
+        if v.smoker && !household.accepts_smokers {
+            reasons.push(Reason::SmokersNotAccepted { visitor: visitor() });
+        }
+        if !v.stairs_ok && !household.step_free {
+            reasons.push(Reason::Stairs { visitor: visitor() });
+        }
+        let gender_ok = match household.accepts_gender {
+            GenderLimit::Any => true,
+            GenderLimit::Female => v.gender == Gender::Female,
+            GenderLimit::Male => v.gender == Gender::Male,
+        };
+        if !gender_ok {
+            reasons.push(Reason::GenderNotAccepted { visitor: visitor() });
+        }
+        for diet in &v.diets_required {
+            if !household.diets.iter().any(|d| d.eq_ignore_ascii_case(diet)) {
+                reasons.push(Reason::DietNotSupported {
+                    visitor: visitor(),
+                    diet: diet.clone(),
+                });
+            }
+        }
+    }
+    reasons
+}
+
+/// For a party with a minor: every adult of the household needs a screening valid past the
+/// last day of the stay.
+fn screening(party: &Party, household: &Household) -> Vec<Reason> {
+    household
+        .members
+        .iter()
+        .filter(|m| m.adult)
+        .filter_map(|m| match m.screened_until {
+            None => Some(Reason::NotScreened {
+                member: m.first_name.clone(),
+            }),
+            Some(until) if until <= party.departs => Some(Reason::ScreeningExpires {
+                member: m.first_name.clone(),
+                on: until,
+            }),
+            Some(_) => None,
+        })
+        .collect()
+}
+
+/// Whether one of the household's ranges holds the whole stay.
+fn covers(household: &Household, arrives: NaiveDate, departs: NaiveDate) -> bool {
+    household
+        .available
+        .iter()
+        .any(|(from, to)| *from <= arrives && departs <= *to)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::matching::{Allergy, Member, Pet, Visitor};
+
+    pub(crate) fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2027, 7, d).expect("a July day")
+    }
+
+    pub(crate) fn household(id: i64) -> Household {
+        Household {
+            id,
+            approved: true,
+            members: vec![Member {
+                first_name: "Ruth".into(),
+                adult: true,
+                screened_until: Some(day(31)),
+            }],
+            available: vec![(day(1), day(30))],
+            beds: 2,
+            max_parties: 1,
+            step_free: true,
+            pets: vec![],
+            smoking: Smoking::None,
+            languages: vec![("en".into(), 3)],
+            diets: vec!["vegetarian".into()],
+            interests: vec!["music".into()],
+            accepts_minors: true,
+            accepts_gender: GenderLimit::Any,
+            accepts_couples: true,
+            accepts_smokers: false,
+            max_nights: Some(14),
+            times_hosted: 0,
+        }
+    }
+
+    pub(crate) fn visitor(name: &str) -> Visitor {
+        Visitor {
+            first_name: name.into(),
+            minor: false,
+            gender: Gender::Female,
+            smoker: false,
+            stairs_ok: true,
+            allergies: vec![],
+            diets_required: vec![],
+            languages: vec![("es".into(), 3), ("en".into(), 2)],
+            interests: vec!["music".into()],
+        }
+    }
+
+    pub(crate) fn party(id: i64, visitors: Vec<Visitor>) -> Party {
+        Party {
+            id,
+            visitors,
+            arrives: day(10),
+            departs: day(17),
+            couple: false,
+        }
+    }
+
+    #[test]
+    fn a_fitting_pair_breaks_nothing() {
+        assert_eq!(
+            check(&party(1, vec![visitor("Lucía")]), &household(1), false),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn every_hard_constraint_names_its_reason() {
+        let p = party(1, vec![visitor("Lucía")]);
+        let cases: Vec<(Household, Party, Reason)> = vec![
+            (
+                Household {
+                    approved: false,
+                    ..household(1)
+                },
+                p.clone(),
+                Reason::NotApproved,
+            ),
+            (
+                Household {
+                    available: vec![(day(12), day(30))],
+                    ..household(1)
+                },
+                p.clone(),
+                Reason::DatesNotCovered,
+            ),
+            (
+                Household {
+                    beds: 1,
+                    ..household(1)
+                },
+                party(1, vec![visitor("A"), visitor("B")]),
+                Reason::NotEnoughBeds { needed: 2, beds: 1 },
+            ),
+            (
+                Household {
+                    pets: vec![Pet {
+                        species: "Cat".into(),
+                        indoors: true,
+                    }],
+                    ..household(1)
+                },
+                party(
+                    1,
+                    vec![Visitor {
+                        allergies: vec![Allergy {
+                            agent: "cat".into(),
+                            severe: true,
+                        }],
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::SevereAllergy {
+                    visitor: "Lucía".into(),
+                    agent: "cat".into(),
+                },
+            ),
+            (
+                Household {
+                    smoking: Smoking::Inside,
+                    ..household(1)
+                },
+                p.clone(),
+                Reason::SmokingInside {
+                    visitor: "Lucía".into(),
+                },
+            ),
+            (
+                household(1),
+                party(
+                    1,
+                    vec![Visitor {
+                        smoker: true,
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::SmokersNotAccepted {
+                    visitor: "Lucía".into(),
+                },
+            ),
+            (
+                Household {
+                    step_free: false,
+                    ..household(1)
+                },
+                party(
+                    1,
+                    vec![Visitor {
+                        stairs_ok: false,
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::Stairs {
+                    visitor: "Lucía".into(),
+                },
+            ),
+            (
+                Household {
+                    accepts_minors: false,
+                    ..household(1)
+                },
+                party(
+                    1,
+                    vec![Visitor {
+                        minor: true,
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::MinorsNotAccepted,
+            ),
+            (
+                Household {
+                    accepts_gender: GenderLimit::Male,
+                    ..household(1)
+                },
+                p.clone(),
+                Reason::GenderNotAccepted {
+                    visitor: "Lucía".into(),
+                },
+            ),
+            (
+                Household {
+                    accepts_couples: false,
+                    ..household(1)
+                },
+                Party {
+                    couple: true,
+                    ..party(1, vec![visitor("A"), visitor("B")])
+                },
+                Reason::CouplesNotAccepted,
+            ),
+            (
+                Household {
+                    max_nights: Some(5),
+                    ..household(1)
+                },
+                p.clone(),
+                Reason::TooManyNights { nights: 7, max: 5 },
+            ),
+            (
+                household(1),
+                party(
+                    1,
+                    vec![Visitor {
+                        diets_required: vec!["halal".into()],
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::DietNotSupported {
+                    visitor: "Lucía".into(),
+                    diet: "halal".into(),
+                },
+            ),
+        ];
+        for (h, p, reason) in cases {
+            assert_eq!(check(&p, &h, false), vec![reason.clone()], "{reason}");
+            assert!(!reason.to_string().is_empty());
+        }
+        assert_eq!(check(&p, &household(1), true), vec![Reason::Excluded]);
+    }
+
+    #[test]
+    fn minors_need_every_adult_screened_past_the_stay() {
+        let minor = party(
+            1,
+            vec![Visitor {
+                minor: true,
+                ..visitor("Pablo")
+            }],
+        );
+        let mut h = household(1);
+        h.members.push(Member {
+            first_name: "Tom".into(),
+            adult: true,
+            screened_until: None,
+        });
+        h.members.push(Member {
+            first_name: "Ana".into(),
+            adult: true,
+            screened_until: Some(day(17)),
+        });
+        h.members.push(Member {
+            first_name: "Kid".into(),
+            adult: false,
+            screened_until: None,
+        });
+        assert_eq!(
+            check(&minor, &h, false),
+            vec![
+                Reason::NotScreened {
+                    member: "Tom".into()
+                },
+                Reason::ScreeningExpires {
+                    member: "Ana".into(),
+                    on: day(17)
+                },
+            ]
+        );
+        // Adults need no screening to host adults.
+        assert!(check(&party(2, vec![visitor("Lucía")]), &h, false).is_empty());
+        // A mild allergy is a preference, not a rule.
+        let mild = party(
+            3,
+            vec![Visitor {
+                allergies: vec![Allergy {
+                    agent: "dog".into(),
+                    severe: false,
+                }],
+                ..visitor("Lucía")
+            }],
+        );
+        let dogs = Household {
+            pets: vec![Pet {
+                species: "dog".into(),
+                indoors: true,
+            }],
+            ..household(2)
+        };
+        assert!(check(&mild, &dogs, false).is_empty());
+    }
+}
