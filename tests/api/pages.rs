@@ -575,3 +575,48 @@ async fn pages_speak_the_browsers_language_or_the_one_chosen_with_the_switch() {
     let page = b.get("/language/xx?back=/").await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_paid_event_that_takes_cards_only_says_card_payments_are_not_set_up() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({"payment_options": ["card"]})).await;
+    let event = app
+        .get(&format!("/events/{slug}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        event.contains("card payments are not set up yet"),
+        "{event}"
+    );
+    assert!(!event.contains(&format!("href=\"/events/{slug}/register\"")));
+    let form = app
+        .get(&format!("/events/{slug}/register"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("card payments are not set up yet"));
+    assert!(!form.contains("<form method=\"post\""), "{form}");
+    let spanish = app
+        .page_with(&format!("/events/{slug}"), ("accept-language", "es"))
+        .await;
+    assert!(spanish.contains("el pago con tarjeta aún no está disponible"));
+
+    // A free event needs no payment at all.
+    let free = app
+        .create_event(json!({"payment_options": ["card"], "offerings": [
+            {"key": "free", "name": "Child", "price": {"amount_minor": 0, "currency": "EUR"}}]}))
+        .await;
+    let page = app
+        .get(&format!("/events/{free}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("href=\"/events/{free}/register\"")),
+        "{page}"
+    );
+}

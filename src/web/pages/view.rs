@@ -168,6 +168,12 @@ impl EventView {
         self.window == Window::Open
     }
 
+    /// Whether a paid ticket can be paid at all: by paying later, as card payments are not
+    /// available yet (they need Stripe, issue 4). Free events always can.
+    pub fn payable(&self) -> bool {
+        self.pay_later || self.offerings.iter().all(|o| o.price_minor == 0)
+    }
+
     /// "12 seats left", "Waitlist only", or "" when unlimited.
     pub fn seats_label(&self) -> String {
         let lang = crate::i18n::current();

@@ -47,3 +47,4 @@ join-waitlist = Auf die Warteliste
 approval-note = Die Veranstalter prüfen jede Bewerbung, bevor sie bestätigt wird.
 apply = Bewerben
 register = Anmelden
+payment-unavailable = Diese Veranstaltung nimmt nur Kartenzahlung an, und Kartenzahlung ist noch nicht eingerichtet. Bitte wenden Sie sich für die Anmeldung an die Veranstalter.

@@ -47,3 +47,4 @@ join-waitlist = Join the waitlist
 approval-note = Applications are reviewed by the organisers before they are confirmed.
 apply = Apply
 register = Register
+payment-unavailable = This event takes payment by card only, and card payments are not set up yet. Please contact the organisers to register.

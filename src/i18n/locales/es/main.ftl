@@ -47,3 +47,4 @@ join-waitlist = Apuntarme a la lista de espera
 approval-note = Los organizadores revisan cada solicitud antes de confirmarla.
 apply = Solicitar plaza
 register = Inscribirme
+payment-unavailable = Este evento solo admite el pago con tarjeta, y el pago con tarjeta aún no está disponible. Ponte en contacto con los organizadores para inscribirte.
