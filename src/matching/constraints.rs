@@ -242,6 +242,31 @@ pub(crate) mod tests {
         }
     }
 
+    /// A party of one with a mild dog allergy.
+    pub(crate) fn mild_dog_allergy(id: i64) -> Party {
+        party(
+            id,
+            vec![Visitor {
+                allergies: vec![Allergy {
+                    agent: "dog".into(),
+                    severe: false,
+                }],
+                ..visitor("Lucía")
+            }],
+        )
+    }
+
+    /// `h` with a dog in the house.
+    pub(crate) fn with_dog(h: Household) -> Household {
+        Household {
+            pets: vec![Pet {
+                species: "dog".into(),
+                indoors: true,
+            }],
+            ..h
+        }
+    }
+
     pub(crate) fn party(id: i64, visitors: Vec<Visitor>) -> Party {
         Party {
             id,
@@ -455,23 +480,8 @@ pub(crate) mod tests {
         // Adults need no screening to host adults.
         assert!(check(&party(2, vec![visitor("Lucía")]), &h, false).is_empty());
         // A mild allergy is a preference, not a rule.
-        let mild = party(
-            3,
-            vec![Visitor {
-                allergies: vec![Allergy {
-                    agent: "dog".into(),
-                    severe: false,
-                }],
-                ..visitor("Lucía")
-            }],
-        );
-        let dogs = Household {
-            pets: vec![Pet {
-                species: "dog".into(),
-                indoors: true,
-            }],
-            ..household(2)
-        };
+        let mild = mild_dog_allergy(3);
+        let dogs = with_dog(household(2));
         assert!(check(&mild, &dogs, false).is_empty());
     }
 }

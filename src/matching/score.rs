@@ -113,8 +113,10 @@ pub fn score(party: &Party, household: &Household, w: &Weights) -> Score {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matching::constraints::tests::{household, party, visitor};
-    use crate::matching::{Allergy, Pet, Visitor};
+    use crate::matching::Household;
+    use crate::matching::constraints::tests::{
+        household, mild_dog_allergy, party, visitor, with_dog,
+    };
 
     #[test]
     fn shared_languages_and_interests_score_and_penalties_take_away() {
@@ -129,23 +131,8 @@ mod tests {
             ..household(1)
         };
         assert_eq!(score(&p, &busy, &w).total, 19);
-        let mild = party(
-            2,
-            vec![Visitor {
-                allergies: vec![Allergy {
-                    agent: "dog".into(),
-                    severe: false,
-                }],
-                ..visitor("Lucía")
-            }],
-        );
-        let dogs = Household {
-            pets: vec![Pet {
-                species: "dog".into(),
-                indoors: true,
-            }],
-            ..household(1)
-        };
+        let mild = mild_dog_allergy(2);
+        let dogs = with_dog(household(1));
         assert_eq!(score(&mild, &dogs, &w).total, 17);
         assert!(score(&p, &household(1), &w).total <= w.max_score(&p));
         let nothing = Household {
@@ -156,6 +143,4 @@ mod tests {
         };
         assert_eq!(score(&p, &nothing, &w).total, 0, "never negative");
     }
-
-    use crate::matching::Household;
 }

@@ -51,6 +51,15 @@ async fn cancellation_email(app: &TestApp) -> String {
     one["body_text"].as_str().unwrap().to_owned()
 }
 
+/// Registers and pays at `slug`, then cancels on the private page; returns the token, the
+/// confirmation page and the cancellation email's text.
+async fn pay_then_cancel(app: &TestApp, slug: &str) -> (String, String, String) {
+    let token = paid_registration(app, slug).await;
+    let page = cancel_on_the_page(app, &token).await;
+    let text = cancellation_email(app).await;
+    (token, page, text)
+}
+
 /// Cancels through the private page (confirmation step, then the form).
 async fn cancel_on_the_page(app: &TestApp, token: &str) -> String {
     let mut b = app.browser();
@@ -137,14 +146,12 @@ async fn cancelling_inside_the_full_refund_window_refunds_everything() {
         json!({"full_refund_days": 7, "later_refund_percent": 0}),
     )
     .await;
-    let token = paid_registration(&app, &slug).await;
-    let page = cancel_on_the_page(&app, &token).await;
+    let (token, page, text) = pay_then_cancel(&app, &slug).await;
     assert!(
         page.contains("You have paid 25.00 EUR. Cancelling now, it is refunded in full."),
         "{page}"
     );
     assert_eq!(app.status_of(&token).await, "cancelled");
-    let text = cancellation_email(&app).await;
     assert!(
         text.contains("You paid 25.00 EUR; it will be refunded in full."),
         "{text}"
@@ -160,13 +167,11 @@ async fn cancelling_late_refunds_the_policys_share_or_nothing() {
         json!({"full_refund_days": 7, "later_refund_percent": 50}),
     )
     .await;
-    let token = paid_registration(&app, &half).await;
-    let page = cancel_on_the_page(&app, &token).await;
+    let (_, page, text) = pay_then_cancel(&app, &half).await;
     assert!(
         page.contains("You have paid 25.00 EUR. Cancelling now, 12.50 EUR of it is refunded: full refunds ended on "),
         "{page}"
     );
-    let text = cancellation_email(&app).await;
     assert!(
         text.contains("under the event's cancellation policy 12.50 EUR of it will be refunded"),
         "{text}"
@@ -179,10 +184,8 @@ async fn cancelling_late_refunds_the_policys_share_or_nothing() {
         json!({"full_refund_days": 7, "later_refund_percent": 0}),
     )
     .await;
-    let token = paid_registration(&app, &none).await;
-    let page = cancel_on_the_page(&app, &token).await;
+    let (_, page, text) = pay_then_cancel(&app, &none).await;
     assert!(page.contains("Cancelling now refunds nothing"), "{page}");
-    let text = cancellation_email(&app).await;
     assert!(
         text.contains("cancellations this close to the event are not refunded"),
         "{text}"
