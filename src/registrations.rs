@@ -937,16 +937,7 @@ pub async fn record_payment(
     }
     let after = serde_json::json!({"status": to.as_str(), "method": payment.method,
         "amount_minor": payment.amount.amount_minor, "currency": payment.amount.currency.code(), "reference": payment.reference});
-    crate::db::audit::audit(
-        &mut tx,
-        &actor.label(),
-        "payment.record",
-        &format!("registration:{}", reg.id),
-        None,
-        Some(&after),
-        now,
-    )
-    .await?;
+    audit_registration(&mut tx, &actor, "payment.record", &reg, None, &after, now).await?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok((to, due - payment.amount.amount_minor))
@@ -1034,16 +1025,7 @@ pub async fn record_refund(
     .await?;
     let after = serde_json::json!({"method": refund.method, "amount_minor": refund.amount.amount_minor,
         "currency": refund.amount.currency.code(), "reason": refund.reason});
-    crate::db::audit::audit(
-        &mut tx,
-        &actor.label(),
-        "payment.refund",
-        &format!("registration:{}", reg.id),
-        None,
-        Some(&after),
-        now,
-    )
-    .await?;
+    audit_registration(&mut tx, &actor, "payment.refund", &reg, None, &after, now).await?;
     tx.commit().await?;
     ctx.queue
         .push_all(&jobs.into_iter().collect::<Vec<_>>())
@@ -1203,17 +1185,31 @@ async fn audit_staff(
     if matches!(actor, Actor::Staff { .. }) {
         let before = serde_json::json!({"status": from.as_str()});
         let after = serde_json::json!({"status": to.as_str()});
-        crate::db::audit::audit(
-            tx,
-            &actor.label(),
-            action,
-            &format!("registration:{}", reg.id),
-            Some(&before),
-            Some(&after),
-            now,
-        )
-        .await?;
+        audit_registration(tx, actor, action, reg, Some(&before), &after, now).await?;
     }
+    Ok(())
+}
+
+/// Writes an audit entry about registration `reg`.
+async fn audit_registration(
+    tx: &mut Tx,
+    actor: &Actor,
+    action: &str,
+    reg: &RegistrationRow,
+    before: Option<&serde_json::Value>,
+    after: &serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    crate::db::audit::audit(
+        tx,
+        &actor.label(),
+        action,
+        &format!("registration:{}", reg.id),
+        before,
+        Some(after),
+        now,
+    )
+    .await?;
     Ok(())
 }
 
