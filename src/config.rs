@@ -92,6 +92,23 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_MESSAGE_RATE", default_value_t = 60)]
     pub message_rate: u32,
 
+    /// Stripe secret key (`sk_live_...` / `sk_test_...`). Without it, card payments are off and
+    /// paid events offer only paying later.
+    #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true)]
+    pub stripe_secret_key: Option<Secret>,
+
+    /// Signing secret of the webhook endpoint (`whsec_...`), from the Stripe dashboard.
+    #[arg(long, env = "STRIPE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub stripe_webhook_secret: Option<Secret>,
+
+    /// Stripe's API address (tests point it at a local server).
+    #[arg(long, env = "STRIPE_API_BASE", default_value = crate::card::gateway::DEFAULT_API_BASE)]
+    pub stripe_api_base: String,
+
+    /// Seconds to wait for Stripe before giving up on a request.
+    #[arg(long, env = "STRIPE_TIMEOUT_SECS", default_value_t = 10)]
+    pub stripe_timeout_secs: u64,
+
     /// Log format: `text` for people, `json` for log collectors. Levels come from `RUST_LOG`.
     #[arg(long, env = "TWINNING_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
@@ -167,6 +184,10 @@ impl Settings {
             message_rate: 60,
             default_language: "en".to_owned(),
             log_format: LogFormat::Text,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: crate::card::gateway::DEFAULT_API_BASE.to_owned(),
+            stripe_timeout_secs: 10,
         }
     }
 

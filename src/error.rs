@@ -54,6 +54,15 @@ pub enum AppError {
     /// Too many requests.
     #[error("too many requests")]
     RateLimited,
+    /// A service the request needs (the payment provider) did not answer; trying later may
+    /// work.
+    #[error("{message}")]
+    Unavailable {
+        /// Machine-readable reason.
+        code: &'static str,
+        /// What a person should know.
+        message: String,
+    },
     /// Anything else: logged with its cause chain, shown as a plain message.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -90,6 +99,7 @@ impl AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -107,6 +117,7 @@ impl AppError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "invalid_input",
             Self::RateLimited => "rate_limited",
+            Self::Unavailable { code, .. } => code,
             Self::Internal(_) => "internal_error",
         }
     }
@@ -191,7 +202,7 @@ impl IntoResponse for AppError {
             Self::MethodNotAllowed => "This address does not accept this method.".to_owned(),
             Self::PayloadTooLarge => "The request body is too large.".to_owned(),
             Self::RateLimited => "Too many requests; please slow down.".to_owned(),
-            Self::Conflict { message, .. } => message.clone(),
+            Self::Conflict { message, .. } | Self::Unavailable { message, .. } => message.clone(),
         };
         let fields = match self {
             Self::Validation(fields) => fields,

@@ -121,6 +121,8 @@ pub struct Submitted {
     pub status: RegistrationStatus,
     /// Total price.
     pub total: Money,
+    /// Stripe's payment page, for a registration paying by card.
+    pub payment_url: Option<String>,
 }
 
 /// Seat limits of one event and what is held against them.
@@ -300,7 +302,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         .first()
         .map(|o| o.currency.clone())
         .unwrap_or_else(|| "EUR".to_owned());
-    let payment_method = payment_method(&event, total_minor, new.payment)?;
+    let payment_method = payment_method(ctx, &event, total_minor, new.payment)?;
 
     let mut request: HashMap<i64, i64> = HashMap::new();
     for o in &chosen {
@@ -403,20 +405,29 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         event: event.clone(),
     };
     let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
-    notify(
-        ctx,
-        &mut tx,
-        &mut jobs,
-        id,
-        transition_id,
-        None,
-        status,
-        (&Actor::Participant, "submitted"),
-        Some(&loaded),
-    )
-    .await?;
+    // A card payment's first email waits until Stripe has a session for it (card::start).
+    let pays_by_card = payment_method == "card" && status == RegistrationStatus::PendingPayment;
+    if !pays_by_card {
+        notify(
+            ctx,
+            &mut tx,
+            &mut jobs,
+            id,
+            transition_id,
+            None,
+            status,
+            (&Actor::Participant, "submitted"),
+            Some(&loaded),
+        )
+        .await?;
+    }
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
+    let payment_url = if pays_by_card {
+        Some(crate::card::start(ctx, id, transition_id).await?)
+    } else {
+        None
+    };
     let currency = crate::domain::Currency::parse(&currency)
         .map_err(|e| anyhow::anyhow!("stored currency: {e}"))?;
     Ok(Submitted {
@@ -426,11 +437,14 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             amount_minor: total_minor,
             currency,
         },
+        payment_url,
     })
 }
 
-/// Decides the stored payment method for a registration costing `total_minor`.
+/// Decides the stored payment method for a registration costing `total_minor`. Without a
+/// choice, paying later is assumed where allowed, else card.
 fn payment_method(
+    ctx: &Ctx,
     event: &EventRow,
     total_minor: i64,
     choice: Option<PaymentChoice>,
@@ -438,11 +452,22 @@ fn payment_method(
     if total_minor == 0 {
         return Ok("none");
     }
+    let card = event.pay_card && ctx.card.is_some();
     match choice {
-        Some(PaymentChoice::Later) | None if event.pay_later => Ok("later"),
+        Some(PaymentChoice::Card) if card => Ok("card"),
+        Some(PaymentChoice::Card) if event.pay_later => Err(AppError::field(
+            "payment",
+            "card payments are not available for this event; choose \"later\"",
+        )),
         Some(PaymentChoice::Card) => Err(AppError::field(
             "payment",
-            "card payments are not available yet for this event; choose \"later\"",
+            "card payments are not available for this event yet",
+        )),
+        Some(PaymentChoice::Later) | None if event.pay_later => Ok("later"),
+        None if card => Ok("card"),
+        _ if card => Err(AppError::field(
+            "payment",
+            "this event does not accept payment later; choose \"card\"",
         )),
         _ => Err(AppError::field(
             "payment",
@@ -465,7 +490,10 @@ pub async fn find(ctx: &Ctx, token_str: &str) -> Result<RegistrationRow> {
 }
 
 /// Opens a transaction, finds the registration by token, locks its event and re-reads it.
-async fn lock_by_token(ctx: &Ctx, token_str: &str) -> Result<(Tx, EventRow, RegistrationRow)> {
+pub(crate) async fn lock_by_token(
+    ctx: &Ctx,
+    token_str: &str,
+) -> Result<(Tx, EventRow, RegistrationRow)> {
     let found = find(ctx, token_str).await?;
     let mut tx = ctx.db.begin().await?;
     let event = events::lock(&mut tx, found.event_id).await?;
@@ -476,7 +504,10 @@ async fn lock_by_token(ctx: &Ctx, token_str: &str) -> Result<(Tx, EventRow, Regi
 }
 
 /// Opens a transaction, locks the event of registration `id` and re-reads the registration.
-async fn lock_by_id(ctx: &Ctx, id: i64) -> Result<Option<(Tx, EventRow, RegistrationRow)>> {
+pub(crate) async fn lock_by_id(
+    ctx: &Ctx,
+    id: i64,
+) -> Result<Option<(Tx, EventRow, RegistrationRow)>> {
     let Some(event_id) = regs::event_id_of(&ctx.db, id).await? else {
         return Ok(None);
     };
@@ -486,7 +517,7 @@ async fn lock_by_id(ctx: &Ctx, id: i64) -> Result<Option<(Tx, EventRow, Registra
     Ok(Some((tx, event, reg)))
 }
 
-fn status_of(reg: &RegistrationRow) -> Result<RegistrationStatus> {
+pub(crate) fn status_of(reg: &RegistrationRow) -> Result<RegistrationStatus> {
     RegistrationStatus::parse(&reg.status)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))
 }
@@ -494,7 +525,7 @@ fn status_of(reg: &RegistrationRow) -> Result<RegistrationStatus> {
 /// Moves `reg` to `to`, records the transition, keeps the held-seat counters in step, and
 /// returns the new state.
 #[allow(clippy::too_many_arguments)]
-async fn transition(
+pub(crate) async fn transition(
     ctx: &Ctx,
     tx: &mut Tx,
     jobs: &mut Vec<Scheduled>,
@@ -566,6 +597,8 @@ async fn notify(
         S::PendingPayment | S::AwaitingApproval => Some(EmailKind::Received),
         S::Waitlisted => Some(EmailKind::Waitlisted),
         S::Offered => Some(EmailKind::Offer),
+        // The participant was told on the spot that the payment could not start.
+        S::Expired if reason == crate::card::NOT_STARTED => None,
         S::Expired if from == Some(S::Offered) => Some(EmailKind::OfferExpired),
         S::Expired => Some(EmailKind::HoldExpired),
         S::Cancelled => Some(EmailKind::Cancelled),
@@ -691,6 +724,29 @@ pub async fn cancel(
     if from.holds_seats() {
         jobs.extend(offer_freed_seats(ctx, &mut tx, event.id, now).await?);
     }
+    if matches!(actor, Actor::Participant) {
+        // What the event's policy gives back goes back to the card at once; money paid in
+        // cash or by transfer is returned by staff (the email says how much).
+        let card = crate::db::card::card_payments_tx(&mut tx, reg.id).await?;
+        let on_card: i64 = card.iter().map(|p| p.refundable()).sum();
+        if on_card > 0 {
+            let paid = regs::paid_minor_tx(&mut tx, reg.id).await?;
+            let refund = event
+                .policy()
+                .refund_for(paid, event.starts_at, now)
+                .min(on_card);
+            if refund > 0 {
+                let reason = crate::i18n::t(
+                    crate::email::compose::contact_language(&reg),
+                    "refund-reason-cancelled",
+                );
+                jobs.extend(
+                    crate::card::write_refunds(&mut tx, &reg, &card, refund, &reason, None, now)
+                        .await?,
+                );
+            }
+        }
+    }
     audit_staff(
         &mut tx,
         &actor,
@@ -726,11 +782,7 @@ pub async fn claim_offer(
             "This offer has expired.",
         ));
     }
-    let method = payment_method(
-        &event,
-        reg.total_minor,
-        payment.or(Some(PaymentChoice::Later)),
-    )?;
+    let method = payment_method(ctx, &event, reg.total_minor, payment)?;
     let (to, hold) = if reg.total_minor == 0 {
         (RegistrationStatus::Confirmed, None)
     } else {
@@ -943,6 +995,9 @@ pub async fn record_payment(
     Ok((to, due - payment.amount.amount_minor))
 }
 
+/// Reads a payment or refund method from a form or request.
+pub type MethodParser = fn(&str) -> std::result::Result<&'static str, crate::domain::ParseError>;
+
 /// The method of money staff take or give back by hand: `cash`, `transfer` or `other`.
 pub fn offline_method(input: &str) -> std::result::Result<&'static str, crate::domain::ParseError> {
     ["cash", "transfer", "other"]
@@ -951,10 +1006,19 @@ pub fn offline_method(input: &str) -> std::result::Result<&'static str, crate::d
         .ok_or_else(|| crate::domain::ParseError::new("must be one of: cash, transfer, other"))
 }
 
-/// A refund staff pay back themselves (cash, bank transfer ...).
+/// How money goes back: `card` (through Stripe, to the card paid with) or by hand.
+pub fn refund_method(input: &str) -> std::result::Result<&'static str, crate::domain::ParseError> {
+    if input.trim() == "card" {
+        return Ok("card");
+    }
+    offline_method(input)
+        .map_err(|_| crate::domain::ParseError::new("must be one of: card, cash, transfer, other"))
+}
+
+/// A refund staff make: to the card through Stripe, or paid back by hand (cash, transfer ...).
 #[derive(Debug, Clone)]
 pub struct OfflineRefund {
-    /// `cash`, `transfer` or `other`.
+    /// `card`, `cash`, `transfer` or `other`.
     pub method: &'static str,
     /// Amount given back, at most what the ledger shows as paid.
     pub amount: Money,
@@ -993,18 +1057,46 @@ pub async fn record_refund(
         ));
     }
     let staff_id = actor.staff_id();
-    let id = regs::insert_refund(
-        &mut tx,
-        reg.id,
-        refund.method,
-        refund.amount.amount_minor,
-        refund.amount.currency.code(),
-        "succeeded",
-        &refund.reason,
-        staff_id,
-        now,
-    )
-    .await?;
+    let mut jobs = Vec::new();
+    let id = if refund.method == "card" {
+        let card = crate::db::card::card_payments_tx(&mut tx, reg.id).await?;
+        let on_card: i64 = card.iter().map(|p| p.refundable()).sum();
+        if refund.amount.amount_minor > on_card {
+            return Err(AppError::field(
+                "amount.amount_minor",
+                format!("is more than the {on_card} paid by card that can still be refunded"),
+            ));
+        }
+        let refunds = crate::card::write_refunds(
+            &mut tx,
+            &reg,
+            &card,
+            refund.amount.amount_minor,
+            &refund.reason,
+            staff_id,
+            now,
+        )
+        .await?;
+        let first = match refunds.first().map(|s| &s.job) {
+            Some(Job::IssueRefund { refund_id }) => *refund_id,
+            _ => return Err(anyhow::anyhow!("a card refund without a ledger row").into()),
+        };
+        jobs.extend(refunds);
+        first
+    } else {
+        regs::insert_refund(
+            &mut tx,
+            reg.id,
+            refund.method,
+            refund.amount.amount_minor,
+            refund.amount.currency.code(),
+            "succeeded",
+            &refund.reason,
+            staff_id,
+            now,
+        )
+        .await?
+    };
     if status_of(&reg)?.is_live() {
         // Money given back on a registration that stays is no longer due.
         regs::reduce_total_tx(&mut tx, reg.id, refund.amount.amount_minor).await?;
@@ -1014,22 +1106,22 @@ pub async fn record_refund(
         refund_minor: Some(refund.amount.amount_minor),
         ..Default::default()
     };
-    let jobs = crate::email::queue_registration_email(
-        ctx,
-        &mut tx,
-        crate::email::EmailKind::Refunded,
-        reg.id,
-        &format!("refund:{id}"),
-        &extra,
-    )
-    .await?;
+    jobs.extend(
+        crate::email::queue_registration_email(
+            ctx,
+            &mut tx,
+            crate::email::EmailKind::Refunded,
+            reg.id,
+            &format!("refund:{id}"),
+            &extra,
+        )
+        .await?,
+    );
     let after = serde_json::json!({"method": refund.method, "amount_minor": refund.amount.amount_minor,
         "currency": refund.amount.currency.code(), "reason": refund.reason});
     audit_registration(&mut tx, &actor, "payment.refund", &reg, None, &after, now).await?;
     tx.commit().await?;
-    ctx.queue
-        .push_all(&jobs.into_iter().collect::<Vec<_>>())
-        .await;
+    ctx.queue.push_all(&jobs).await;
     Ok(paid - refund.amount.amount_minor)
 }
 
@@ -1165,7 +1257,7 @@ pub async fn expire_overdue(ctx: &Ctx) -> anyhow::Result<usize> {
     Ok(holds.len() + offers.len())
 }
 
-fn into_anyhow(err: AppError) -> anyhow::Error {
+pub(crate) fn into_anyhow(err: AppError) -> anyhow::Error {
     match err {
         AppError::Internal(e) => e,
         other => anyhow::anyhow!("{other}"),
@@ -1191,7 +1283,7 @@ async fn audit_staff(
 }
 
 /// Writes an audit entry about registration `reg`.
-async fn audit_registration(
+pub(crate) async fn audit_registration(
     tx: &mut Tx,
     actor: &Actor,
     action: &str,

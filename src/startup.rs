@@ -40,7 +40,17 @@ pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
         )?),
         None => None,
     };
+    let card = match &settings.stripe_secret_key {
+        Some(key) => Some(Arc::new(crate::card::gateway::Gateway::new(
+            &key.0,
+            settings.stripe_webhook_secret.as_ref().map(|s| s.0.clone()),
+            &settings.stripe_api_base,
+            std::time::Duration::from_secs(settings.stripe_timeout_secs.max(1)),
+        )?)),
+        None => None,
+    };
     Ok(Ctx {
+        card,
         door: crate::checkin::Door::start(db.clone(), clock.clone()),
         db,
         queue,

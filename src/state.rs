@@ -20,6 +20,8 @@ pub struct Ctx {
     pub mailer: Option<crate::email::Mailer>,
     /// Settings from the environment.
     pub settings: Arc<Settings>,
+    /// Stripe, when a secret key is set; `None` turns card payments off.
+    pub card: Option<Arc<crate::card::gateway::Gateway>>,
     /// The check-in writer (group commit of door scans).
     pub door: crate::checkin::Door,
 }

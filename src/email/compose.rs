@@ -193,7 +193,7 @@ impl Loaded {
 }
 
 /// The language of emails to the contact of `reg`: theirs, when a catalogue speaks it.
-fn contact_language(reg: &RegistrationRow) -> &'static str {
+pub fn contact_language(reg: &RegistrationRow) -> &'static str {
     crate::i18n::supported(&reg.language).unwrap_or("en")
 }
 

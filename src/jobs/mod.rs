@@ -38,6 +38,16 @@ pub enum Job {
     },
     /// Deliver every due outbox row (used instead of many `SendEmail` jobs at once).
     DrainOutbox,
+    /// Process one stored Stripe webhook event.
+    StripeEvent {
+        /// Stripe's event id (`evt_...`).
+        event_id: String,
+    },
+    /// Ask Stripe for one pending card refund of the ledger.
+    IssueRefund {
+        /// The ledger row.
+        refund_id: i64,
+    },
 }
 
 /// Stable queue names. They are stored with every queued job: never rename one.
@@ -46,8 +56,10 @@ pub mod queues {
     pub const DEADLINES: &str = "twinning.deadlines";
     /// Email delivery.
     pub const EMAIL: &str = "twinning.email";
+    /// Card payments: webhook events and refunds.
+    pub const PAYMENTS: &str = "twinning.payments";
     /// Every queue a worker serves.
-    pub const ALL: &[&str] = &[DEADLINES, EMAIL];
+    pub const ALL: &[&str] = &[DEADLINES, EMAIL, PAYMENTS];
 }
 
 impl Job {
@@ -56,6 +68,7 @@ impl Job {
         match self {
             Job::ExpireHold { .. } | Job::ExpireOffer { .. } => queues::DEADLINES,
             Job::SendEmail { .. } | Job::DrainOutbox => queues::EMAIL,
+            Job::StripeEvent { .. } | Job::IssueRefund { .. } => queues::PAYMENTS,
         }
     }
 
@@ -72,6 +85,8 @@ impl Job {
             Job::SendEmail { outbox_id } => {
                 format!("send-email:{outbox_id}:{}", run_at.timestamp_micros())
             }
+            Job::StripeEvent { event_id } => format!("stripe-event:{event_id}"),
+            Job::IssueRefund { refund_id } => format!("issue-refund:{refund_id}"),
         }
     }
 }
@@ -134,6 +149,8 @@ impl Scheduled {
 /// Runs one job. An error means a retry may help (the database was unreachable, say).
 pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
     match *job {
+        Job::StripeEvent { ref event_id } => crate::card::process_event(ctx, event_id).await,
+        Job::IssueRefund { refund_id } => crate::card::issue_refund(ctx, refund_id).await,
         Job::ExpireHold { registration_id } => {
             registrations::expire_hold(ctx, registration_id).await
         }
@@ -146,14 +163,25 @@ pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
 }
 
 /// Handles every overdue deadline whether or not its job was ever pushed, queues due
-/// reminders, and sends emails whose job was lost. Returns how many items it handled.
+/// reminders, reconciles card payments with Stripe, and sends emails whose job was lost. Returns how many items it handled.
 pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
     let expired = registrations::expire_overdue(ctx).await?;
     let payment_reminders = registrations::remind_due_payments(ctx).await?;
     // Reminders are delivered by the drain right below, not by a job each.
     let queued = crate::email::reminders::queue_due(ctx).await?.len();
+    // Card payments before emails: what they settle may queue an email.
+    let card = match crate::card::reconcile(ctx).await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "card reconciliation failed; retried next sweep"
+            );
+            0
+        }
+    };
     let sent = crate::email::sweep(ctx).await?;
-    Ok(expired + payment_reminders + queued + sent)
+    Ok(expired + payment_reminders + queued + card + sent)
 }
 
 /// How often the sweep runs in a worker process.

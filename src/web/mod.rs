@@ -6,6 +6,7 @@ mod openapi;
 pub mod pages;
 mod rate_limit;
 pub mod staff;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -57,6 +58,11 @@ pub fn router(ctx: Ctx) -> Router {
         .nest("/api/v1", api)
         .merge(html)
         .layer(DefaultBodyLimit::max(ctx.settings.max_body_bytes))
+        .route(
+            "/webhooks/stripe",
+            axum::routing::post(webhooks::stripe)
+                .layer(DefaultBodyLimit::max(webhooks::MAX_BODY_BYTES)),
+        )
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         // Spans name the matched route, never the raw path: paths carry private tokens.
         .layer(
@@ -93,6 +99,7 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             get(public::register_form).post(public::register_submit),
         )
         .route("/r/{token}", get(public::registration_page))
+        .route("/r/{token}/pay", axum::routing::post(public::pay_submit))
         .route(
             "/r/{token}/calendar.ics",
             get(public::registration_calendar_file),

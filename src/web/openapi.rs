@@ -11,7 +11,7 @@ use super::api::{checkins, events, exports, messages, outbox, registrations};
     paths(
         events::list_events, events::get_event, events::create_event, events::update_event,
         registrations::create_registration, registrations::get_registration, registrations::cancel_registration,
-        registrations::claim_offer, registrations::list_registrations, registrations::approve_registration,
+        registrations::claim_offer, registrations::start_checkout, registrations::list_registrations, registrations::approve_registration,
         registrations::reject_registration, registrations::record_payment, registrations::record_refund,
         outbox::list_outbox, outbox::outbox_stats, outbox::get_outbox, outbox::resend_outbox, outbox::cancel_outbox,
         checkins::create_checkin, checkins::delete_checkin, exports::attendees_csv_api, exports::attendees_xlsx_api,

@@ -42,6 +42,10 @@ pub fn router() -> Router<Ctx> {
             post(registrations::claim_offer),
         )
         .route(
+            "/registrations/{token}/checkout",
+            post(registrations::start_checkout),
+        )
+        .route(
             "/registrations/{token}/approve",
             post(registrations::approve_registration),
         )

@@ -73,6 +73,9 @@ pub struct CreatedJson {
     pub amount_due: MoneyJson,
     /// The private page.
     pub manage_url: String,
+    /// Stripe's payment page, when paying by card: send the payer there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_url: Option<String>,
 }
 
 /// A participant as shown.
@@ -107,6 +110,12 @@ pub struct RegistrationJson {
     pub offer_expires_at: Option<String>,
     pub created_at: String,
     pub manage_url: String,
+    /// Stripe's payment page while a card payment is open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_url: Option<String>,
+    /// When the payer disputed a card payment with their bank (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disputed_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,6 +176,8 @@ fn registration_json(
         offer_expires_at: r.offer_expires_at.map(|t| t.to_rfc3339()),
         created_at: r.created_at.to_rfc3339(),
         manage_url: ctx.manage_url(&r.token),
+        payment_url: None,
+        disputed_at: None,
         token: staff_view.then(|| r.token.clone()),
         history: None,
     }
@@ -252,6 +263,7 @@ pub async fn create_registration(
             token: done.token,
             status: done.status,
             amount_due: done.total.into(),
+            payment_url: done.payment_url,
         }),
     ))
 }
@@ -264,8 +276,18 @@ async fn load_json(ctx: &Ctx, reg: &RegistrationRow, staff_view: bool) -> Result
         .map(|e| e.slug)
         .unwrap_or_default();
     let mut json = registration_json(ctx, &slug, reg, &participants, paid, staff_view);
+    if reg.status == RegistrationStatus::PendingPayment.as_str() {
+        let now = ctx.clock.now();
+        json.payment_url = crate::db::card::latest_session(&ctx.db, reg.id)
+            .await?
+            .filter(|s| s.status == "open" && s.expires_at > now)
+            .map(|s| s.url);
+    }
     if staff_view {
         json.history = Some(history(ctx, reg.id).await?);
+        json.disputed_at = crate::db::card::disputed_at(&ctx.db, reg.id)
+            .await?
+            .map(|t| t.to_rfc3339());
     }
     Ok(json)
 }
@@ -374,7 +396,45 @@ pub async fn claim_offer(
     };
     registrations::claim_offer(&ctx, &token, payment).await?;
     let reg = registrations::find(&ctx, &token).await?;
+    if payment == Some(PaymentChoice::Card) || reg.payment_method == "card" {
+        // The seats are held either way; if Stripe does not answer now, the payer starts the
+        // payment later from the private page or `POST .../checkout`.
+        if let Err(e) = crate::card::checkout_url(&ctx, &reg).await {
+            tracing::warn!(error = %e, "card payment not started after claiming an offer");
+        }
+    }
     Ok(Json(load_json(&ctx, &reg, false).await?))
+}
+
+/// The Stripe page where a registration waiting for payment pays by card (a new Checkout
+/// Session unless one is open).
+#[utoipa::path(post, path = "/api/v1/registrations/{token}/checkout", tag = "registrations",
+    params(("token" = String, Path, description = "Private registration token")),
+    responses((status = 200, body = CheckoutJson), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+pub async fn start_checkout(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+) -> Result<Json<CheckoutJson>> {
+    let reg = registrations::find(&ctx, &token).await?;
+    let event = db_events::find_by_id(&ctx.db, reg.event_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !event.pay_card {
+        return Err(AppError::conflict(
+            "card_unavailable",
+            "This event does not take card payments.",
+        ));
+    }
+    let payment_url = crate::card::checkout_url(&ctx, &reg).await?;
+    Ok(Json(CheckoutJson { payment_url }))
+}
+
+/// Where to pay.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CheckoutJson {
+    /// Stripe's payment page.
+    pub payment_url: String,
 }
 
 /// Filter for the staff list.
@@ -477,12 +537,14 @@ pub struct PaymentBody {
 
 /// The method (`cash`, `transfer` or `other`) and a positive amount of an offline payment or
 /// refund, each error recorded by field.
+use registrations::MethodParser;
+
 fn offline_money(
     f: &mut FieldCollector,
-    method: &str,
+    (method, methods): (&str, MethodParser),
     amount: &MoneyJson,
 ) -> (Option<&'static str>, Option<Money>) {
-    let method = f.take("method", registrations::offline_method(method));
+    let method = f.take("method", methods(method));
     let currency = f.take("amount.currency", Currency::parse(&amount.currency));
     let amount = currency.and_then(|c| {
         f.take(
@@ -500,7 +562,8 @@ fn offline_money(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefundBody {
-    /// How the money was given back: `cash`, `transfer` or `other`.
+    /// How the money goes back: `card` (through Stripe, to the card that paid; `pending` until
+    /// Stripe confirms it) or by hand: `cash`, `transfer` or `other`.
     pub method: String,
     /// At most what the registration has paid.
     pub amount: MoneyJson,
@@ -523,7 +586,11 @@ pub async fn record_refund(
 ) -> Result<(StatusCode, Json<RegistrationJson>)> {
     staff.require(Role::Staff)?;
     let mut f = FieldCollector::default();
-    let (method, amount) = offline_money(&mut f, &body.method, &body.amount);
+    let (method, amount) = offline_money(
+        &mut f,
+        (&body.method, registrations::refund_method),
+        &body.amount,
+    );
     let reason = f.take(
         "reason",
         crate::domain::Title::parse(&body.reason).map(|t| t.as_str().to_owned()),
@@ -556,7 +623,11 @@ pub async fn record_payment(
 ) -> Result<(StatusCode, Json<RegistrationJson>)> {
     staff.require(Role::Staff)?;
     let mut f = FieldCollector::default();
-    let (method, amount) = offline_money(&mut f, &body.method, &body.amount);
+    let (method, amount) = offline_money(
+        &mut f,
+        (&body.method, registrations::offline_method),
+        &body.amount,
+    );
     let reference = f.take(
         "reference",
         crate::domain::parse_long_text(body.reference.as_deref().unwrap_or(""), 200),

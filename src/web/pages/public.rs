@@ -90,7 +90,8 @@ async fn public_event(ctx: &Ctx, slug: &str) -> PageResult<(EventRow, EventView)
         .filter(|e| e.status != EventStatus::Draft.as_str())
         .ok_or(AppError::NotFound)?;
     let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &event).await?;
-    let view = EventView::new(&event, &offerings, partner.as_ref(), ctx.clock.now());
+    let view = EventView::new(&event, &offerings, partner.as_ref(), ctx.clock.now())
+        .with_card(&event, ctx.card.is_some());
     Ok((event, view))
 }
 
@@ -143,6 +144,8 @@ struct RegisterPage {
     problem: Option<String>,
     languages: &'static [(&'static str, &'static str)],
     max_participants: usize,
+    /// `card` or `later`, as chosen (or the default).
+    payment: String,
     priced: bool,
 }
 
@@ -293,6 +296,7 @@ fn register_page(
     participants: Vec<ParticipantInput>,
 ) -> RegisterPage {
     let priced = event.offerings.iter().any(|o| o.price_minor > 0);
+    let event_card_first = event.card;
     let lang = i18n::current();
     RegisterPage {
         l: Layout::public(
@@ -311,6 +315,7 @@ fn register_page(
         problem: None,
         languages: LANGUAGES,
         max_participants: MAX_PARTICIPANTS,
+        payment: if event_card_first { "card" } else { "later" }.to_owned(),
         priced,
     }
 }
@@ -347,6 +352,11 @@ pub async fn register_submit(
     page.contact_email = form.get("contact.email").to_owned();
     page.contact_phone = form.get("contact.phone").to_owned();
     page.language = form.get("contact.language").to_owned();
+    page.payment = match form.get("payment") {
+        "" if page.event.card && !page.event.pay_later => "card".to_owned(),
+        "" => "later".to_owned(),
+        chosen => chosen.to_owned(),
+    };
     page.consents_accepted = (0..consents)
         .map(|i| form.all("consent").contains(&i.to_string().as_str()))
         .collect();
@@ -396,7 +406,7 @@ pub async fn register_submit(
                 ),
             })
             .collect(),
-        payment: page.priced.then(|| "later".to_owned()),
+        payment: page.priced.then(|| page.payment.clone()),
         accept_consents: page.consents_accepted.iter().all(|a| *a),
     };
     page.participants = participants;
@@ -427,7 +437,13 @@ pub async fn register_submit(
         Err(e) => Err(e),
     };
     match result {
-        Ok(done) => Ok(Redirect::to(&format!("/r/{}", done.token)).into_response()),
+        // Paying by card: straight on to Stripe's page.
+        Ok(done) => Ok(Redirect::to(
+            &done
+                .payment_url
+                .unwrap_or_else(|| format!("/r/{}", done.token)),
+        )
+        .into_response()),
         Err(AppError::Validation(errors)) => {
             // The checks speak English (as the API does); the page speaks the visitor's language.
             page.errors = errors
@@ -439,6 +455,10 @@ pub async fn register_submit(
         Err(AppError::Conflict { code, message }) => {
             page.problem = Some(i18n::conflict_message(&page.l.lang, code, &message));
             Ok(render_with(StatusCode::CONFLICT, &page))
+        }
+        Err(AppError::Unavailable { code, message }) => {
+            page.problem = Some(i18n::conflict_message(&page.l.lang, code, &message));
+            Ok(render_with(StatusCode::SERVICE_UNAVAILABLE, &page))
         }
         Err(other) => Err(PageError(other)),
     }
@@ -489,6 +509,11 @@ struct RegistrationPage {
     can_cancel: bool,
     confirmed: bool,
     payments: Vec<(String, String, String)>,
+    csrf: String,
+    /// The Pay button's words, when the registration can be paid by card now.
+    card_pay: Option<String>,
+    /// A word about a card payment just made or that could not start.
+    notice: Option<String>,
 }
 
 /// The check-in code as an SVG QR code.
@@ -524,7 +549,8 @@ async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResu
         .await?
         .ok_or(AppError::NotFound)?;
     let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &event_row).await?;
-    let event = EventView::new(&event_row, &offerings, partner.as_ref(), ctx.clock.now());
+    let event = EventView::new(&event_row, &offerings, partner.as_ref(), ctx.clock.now())
+        .with_card(&event_row, ctx.card.is_some());
     let participants = db_regs::participants(&ctx.db, reg.id).await?;
     let payments = db_regs::payments(&ctx.db, reg.id).await?;
     let paid = db_regs::PaymentRow::net(&payments);
@@ -567,19 +593,60 @@ where
     .await
 }
 
+/// `?payment=` on the private page: back from Stripe (`done`) or a payment that could not
+/// start (`failed`).
+#[derive(Debug, Deserialize)]
+pub struct PaymentQuery {
+    #[serde(default)]
+    pub payment: Option<String>,
+}
+
 /// `GET /r/{token}`: the private registration page.
 pub async fn registration_page(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,
+    Query(q): Query<PaymentQuery>,
     headers: axum::http::HeaderMap,
+    csrf: CsrfToken,
 ) -> PageResult {
     in_registration_language(&ctx, &headers, &token.clone(), async |d| {
-        registration_view(&ctx, token, d)
+        registration_view(&ctx, token, d, csrf.0, q.payment.as_deref())
     })
     .await
 }
 
-fn registration_view(ctx: &Ctx, token: String, d: Loaded) -> PageResult {
+/// `POST /r/{token}/pay`: on to Stripe's page to pay what is due by card.
+pub async fn pay_submit(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+    form: FormData,
+) -> PageResult {
+    csrf.verify(&form)?;
+    let d = load(&ctx, &token).await?;
+    if !d.event.card {
+        return Err(AppError::conflict(
+            "card_unavailable",
+            "This event does not take card payments.",
+        )
+        .into());
+    }
+    match crate::card::checkout_url(&ctx, &d.reg).await {
+        Ok(url) => Ok(Redirect::to(&url).into_response()),
+        Err(AppError::Unavailable { .. }) => {
+            Ok(Redirect::to(&format!("/r/{token}?payment=failed")).into_response())
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+fn registration_view(
+    ctx: &Ctx,
+    token: String,
+    d: Loaded,
+    csrf: String,
+    payment: Option<&str>,
+) -> PageResult {
     let lang = i18n::current();
     let money = |minor: i64, currency: &str| i18n::format::money(lang, minor, currency);
     let (status_label, status_text) = status_words(d.status);
@@ -637,6 +704,25 @@ fn registration_view(ctx: &Ctx, token: String, d: Loaded) -> PageResult {
             .map(|t| local_time_in(lang, t, &d.event_row)),
         can_cancel: d.status.is_live(),
         confirmed,
+        csrf,
+        card_pay: (d.event.card
+            && due > 0
+            && d.status == RegistrationStatus::PendingPayment
+            && d.reg.hold_expires_at.is_some_and(|h| h > ctx.clock.now()))
+        .then(|| {
+            i18n::t_with(
+                lang,
+                "pay-card-button",
+                &[("amount", &money(due, &currency))],
+            )
+        }),
+        notice: match payment {
+            Some("done") if d.status == RegistrationStatus::PendingPayment => {
+                Some(i18n::t(lang, "payment-processing"))
+            }
+            Some("failed") => Some(i18n::t(lang, "payment-start-failed")),
+            _ => None,
+        },
         payments: d
             .payments
             .iter()
@@ -841,8 +927,23 @@ pub async fn claim_submit(
 ) -> PageResult {
     csrf.verify(&form)?;
     let d = load(&ctx, &token).await?;
-    let payment = (d.reg.total_minor > 0).then_some(crate::domain::PaymentChoice::Later);
-    registrations::claim_offer(&ctx, &token, payment).await?;
+    use crate::domain::PaymentChoice;
+    // Card where the event takes only cards (or the registrant chose card); the private page
+    // offers the Pay button either way.
+    let by_card = d.event.card && (!d.event.pay_later || d.reg.payment_method == "card");
+    let payment = (d.reg.total_minor > 0).then_some(if by_card {
+        PaymentChoice::Card
+    } else {
+        PaymentChoice::Later
+    });
+    let status = registrations::claim_offer(&ctx, &token, payment).await?;
+    if by_card && status == RegistrationStatus::PendingPayment {
+        let reg = registrations::find(&ctx, &token).await?;
+        return Ok(match crate::card::checkout_url(&ctx, &reg).await {
+            Ok(url) => Redirect::to(&url).into_response(),
+            Err(_) => Redirect::to(&format!("/r/{token}?payment=failed")).into_response(),
+        });
+    }
     Ok(Redirect::to(&format!("/r/{token}")).into_response())
 }
 

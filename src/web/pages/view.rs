@@ -95,6 +95,8 @@ pub struct EventView {
     pub consents: Vec<String>,
     pub approval_required: bool,
     pub pay_later: bool,
+    /// Whether card payment is on offer (the event takes cards and Stripe is set up).
+    pub card: bool,
     pub status: String,
     /// The cancellation policy in words; empty when nothing costs money.
     pub cancellation: String,
@@ -149,6 +151,7 @@ impl EventView {
                 .collect(),
             approval_required: event.approval_required,
             pay_later: event.pay_later,
+            card: false,
             status: event.status.clone(),
             cancellation: if offerings.iter().any(|o| o.price_minor > 0) {
                 cancellation_words(lang, event)
@@ -168,10 +171,16 @@ impl EventView {
         self.window == Window::Open
     }
 
-    /// Whether a paid ticket can be paid at all: by paying later, as card payments are not
-    /// available yet (they need Stripe, issue 4). Free events always can.
+    /// Whether a paid ticket can be paid at all: later, or by card when Stripe is set up.
+    /// Free events always can.
     pub fn payable(&self) -> bool {
-        self.pay_later || self.offerings.iter().all(|o| o.price_minor == 0)
+        self.pay_later || self.card || self.offerings.iter().all(|o| o.price_minor == 0)
+    }
+
+    /// Marks card payment as on offer when the event takes cards and Stripe is set up.
+    pub fn with_card(mut self, event: &EventRow, stripe: bool) -> Self {
+        self.card = event.pay_card && stripe;
+        self
     }
 
     /// "12 seats left", "Waitlist only", or "" when unlimited.

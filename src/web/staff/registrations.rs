@@ -377,8 +377,9 @@ fn offline_money(
     f: &mut crate::error::FieldCollector,
     form: &FormData,
     currency: &str,
+    methods: registrations::MethodParser,
 ) -> Result<(Option<&'static str>, Option<Money>), AppError> {
-    let method = f.take("method", registrations::offline_method(form.get("method")));
+    let method = f.take("method", methods(form.get("method")));
     let currency = Currency::parse(currency).map_err(|e| anyhow::anyhow!("{e}"))?;
     let amount = f.take("amount", Money::parse_major(form.get("amount"), currency));
     if amount.is_some_and(|a| a.amount_minor == 0) {
@@ -389,7 +390,7 @@ fn offline_money(
 
 fn parse_refund(form: &FormData, currency: &str) -> Result<registrations::OfflineRefund, AppError> {
     let mut f = crate::error::FieldCollector::default();
-    let (method, amount) = offline_money(&mut f, form, currency)?;
+    let (method, amount) = offline_money(&mut f, form, currency, registrations::refund_method)?;
     let reason = f.take(
         "reason",
         crate::domain::Title::parse(form.get("reason")).map(|t| t.as_str().to_owned()),
@@ -404,7 +405,7 @@ fn parse_refund(form: &FormData, currency: &str) -> Result<registrations::Offlin
 
 fn parse_payment(form: &FormData, currency: &str) -> Result<OfflinePayment, AppError> {
     let mut f = crate::error::FieldCollector::default();
-    let (method, amount) = offline_money(&mut f, form, currency)?;
+    let (method, amount) = offline_money(&mut f, form, currency, registrations::offline_method)?;
     let reference = f.take(
         "reference",
         crate::domain::parse_long_text(form.get("reference"), 200),

@@ -87,3 +87,7 @@ email-refund-reason = Grund: { $reason }
 email-subject-approval-needed = Zu prüfen: { $contact } für { $title }
 email-approval-needed = { $contact } ({ $email }) hat sich für { $title } angemeldet; die Anmeldung muss genehmigt werden.
 email-review-link = Anmeldung prüfen
+refund-reason-seats-gone = Ihre Kartenzahlung kam nach Ablauf der Zahlungsfrist an, und die Plätze waren inzwischen an andere vergeben, daher konnten wir Ihre Anmeldung nicht bestätigen.
+refund-reason-not-live = Ihre Kartenzahlung kam für eine Anmeldung an, die nicht mehr aktiv ist.
+refund-reason-paid-twice = Diese Anmeldung war bereits vollständig bezahlt.
+refund-reason-cancelled = Sie haben Ihre Anmeldung storniert.

@@ -23,3 +23,6 @@ conflict-not_cancellable = Diese Anmeldung kann nicht mehr storniert werden.
 conflict-no_open_offer = Für diese Anmeldung gibt es kein offenes Angebot von der Warteliste.
 conflict-offer_expired = Dieses Angebot ist abgelaufen.
 conflict-not_confirmed = Die Kalenderdatei gibt es, sobald die Anmeldung bestätigt ist.
+conflict-payment_unavailable = Die Kartenzahlung konnte nicht gestartet werden, weil der Zahlungsdienstleister nicht geantwortet hat. Es sind keine Plätze für Sie reserviert; bitte versuchen Sie es in ein paar Minuten erneut oder wählen Sie spätere Zahlung, wenn die Veranstaltung sie erlaubt.
+conflict-card_unavailable = Diese Veranstaltung nimmt keine Kartenzahlung an.
+conflict-hold_expired = Die Frist zum Bezahlen dieser Anmeldung ist abgelaufen.

@@ -87,3 +87,7 @@ email-refund-reason = Reason: { $reason }
 email-subject-approval-needed = To review: { $contact } for { $title }
 email-approval-needed = { $contact } ({ $email }) registered for { $title }, which needs approval.
 email-review-link = Review the registration
+refund-reason-seats-gone = Your card payment arrived after the time to pay had run out, and the seats had been given to others in the meantime, so we could not confirm your registration.
+refund-reason-not-live = Your card payment arrived for a registration that is no longer active.
+refund-reason-paid-twice = This registration had already been paid in full.
+refund-reason-cancelled = You cancelled your registration.

@@ -23,3 +23,6 @@ conflict-not_cancellable = This registration cannot be cancelled any more.
 conflict-no_open_offer = This registration has no open waitlist offer.
 conflict-offer_expired = This offer has expired.
 conflict-not_confirmed = The calendar file is available once the registration is confirmed.
+conflict-payment_unavailable = Card payment could not be started because the payment provider did not answer. No seats are held for you; please try again in a few minutes, or choose to pay later if the event allows it.
+conflict-card_unavailable = Card payments are not available for this event.
+conflict-hold_expired = The time to pay for this registration has run out.

@@ -87,3 +87,7 @@ email-refund-reason = Motivo: { $reason }
 email-subject-approval-needed = Por revisar: { $contact } en { $title }
 email-approval-needed = { $contact } ({ $email }) se ha inscrito en { $title }, que requiere aprobación.
 email-review-link = Revisar la inscripción
+refund-reason-seats-gone = Tu pago con tarjeta llegó cuando el plazo para pagar ya había terminado y las plazas se habían asignado a otras personas, así que no hemos podido confirmar tu inscripción.
+refund-reason-not-live = Tu pago con tarjeta llegó para una inscripción que ya no está activa.
+refund-reason-paid-twice = Esta inscripción ya estaba pagada por completo.
+refund-reason-cancelled = Has cancelado tu inscripción.

@@ -23,3 +23,6 @@ conflict-not_cancellable = Esta inscripción ya no se puede cancelar.
 conflict-no_open_offer = Esta inscripción no tiene ninguna oferta abierta de la lista de espera.
 conflict-offer_expired = Esta oferta ha caducado.
 conflict-not_confirmed = El archivo de calendario está disponible cuando la inscripción está confirmada.
+conflict-payment_unavailable = No se ha podido iniciar el pago con tarjeta porque el proveedor de pagos no ha respondido. No hay plazas reservadas a tu nombre; inténtalo de nuevo en unos minutos o elige pagar más tarde si el evento lo permite.
+conflict-card_unavailable = Este evento no admite el pago con tarjeta.
+conflict-hold_expired = El plazo para pagar esta inscripción ha terminado.

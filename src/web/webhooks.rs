@@ -1,0 +1,81 @@
+//! `POST /webhooks/stripe`: Stripe's events, verified and stored, processed in a job.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::card::webhook::{self, Refused};
+use crate::error::AppError;
+use crate::jobs::Job;
+use crate::state::Ctx;
+
+/// Largest event body accepted (Stripe's events are a few kilobytes).
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
+
+/// Verifies the signature, stores the event once and answers 200 at once; a redelivered event
+/// is acknowledged and ignored. Processing happens in a `StripeEvent` job (and the sweep, if
+/// the job is lost), which re-reads the objects from Stripe.
+pub async fn stripe(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secret) = ctx.card.as_deref().and_then(|g| g.webhook_secret()) else {
+        return AppError::NotFound.into_response();
+    };
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let Ok(payload) = std::str::from_utf8(&body) else {
+        return refuse(Refused::Malformed);
+    };
+    let now = ctx.clock.now();
+    let envelope = match webhook::verify(payload, signature, secret, now.timestamp()) {
+        Ok(e) => e,
+        Err(why) => {
+            tracing::warn!(reason = why.message(), "Stripe webhook refused");
+            return refuse(why);
+        }
+    };
+    if !webhook::HANDLED.contains(&envelope.kind.as_str()) {
+        return acknowledge(false, false);
+    }
+    let new = match crate::db::card::insert_event(
+        &ctx.db,
+        &envelope.id,
+        &envelope.kind,
+        &envelope.object_id,
+        now,
+    )
+    .await
+    {
+        Ok(new) => new,
+        // Not stored: answer an error so Stripe delivers it again.
+        Err(e) => return AppError::Internal(e).into_response(),
+    };
+    if new {
+        let job = Job::StripeEvent {
+            event_id: envelope.id.clone(),
+        };
+        if let Err(e) = ctx.queue.push(&job, now).await {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "queueing a Stripe event failed; the sweep processes it"
+            );
+        }
+    }
+    acknowledge(true, !new)
+}
+
+fn refuse(why: Refused) -> Response {
+    let code = match why {
+        Refused::Signature => "bad_signature",
+        Refused::Stale => "stale_signature",
+        Refused::Malformed => "malformed_event",
+    };
+    let body = serde_json::json!({"error": {"code": code, "message": why.message()}});
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
+fn acknowledge(handled: bool, duplicate: bool) -> Response {
+    let body = serde_json::json!({"received": true, "handled": handled, "duplicate": duplicate});
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
