@@ -153,6 +153,10 @@ struct DetailPage {
     can_pay: bool,
     /// Whether money was paid that could be given back.
     can_refund: bool,
+    /// Whether some was paid by card (so a refund can go back through Stripe).
+    card_paid: bool,
+    /// When the payer disputed a card payment with their bank.
+    disputed: Option<String>,
     can_cancel: bool,
 }
 
@@ -219,6 +223,12 @@ async fn detail(
         due_major: major(due, &reg.currency),
         paid_major: major(paid, &reg.currency),
         can_refund: paid > 0,
+        card_paid: payments
+            .iter()
+            .any(|p| p.kind == "payment" && p.method == "card"),
+        disputed: crate::db::card::disputed_at(&ctx.db, id)
+            .await?
+            .map(|t| local_time(t, &event)),
         currency: reg.currency.clone(),
         payments: payments
             .iter()

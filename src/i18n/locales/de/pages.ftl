@@ -158,4 +158,3 @@ pay-card-how = Bezahlen Sie bis { $until } mit Karte, damit Ihre Plätze reservi
 payment-processing = Vielen Dank. Ihre Zahlung wird bestätigt; diese Seite zeigt sie, sobald Stripe uns Bescheid gegeben hat.
 payment-start-failed = Die Kartenzahlung konnte gerade nicht gestartet werden, weil der Zahlungsdienstleister nicht geantwortet hat. Ihre Plätze bleiben reserviert; bitte versuchen Sie es in ein paar Minuten erneut.
 payment-balance = offener Betrag
-payment-disputed = Die zahlende Person hat am { $when } eine Kartenzahlung bei ihrer Bank angefochten. Beantworten Sie den Einspruch im Stripe-Dashboard.

@@ -158,4 +158,3 @@ pay-card-how = Pay by card before { $until } to keep your seats. You will be tak
 payment-processing = Thank you. Your payment is being confirmed; this page shows it as soon as Stripe has told us.
 payment-start-failed = Card payment could not be started just now because the payment provider did not answer. Your seats are still held; please try again in a few minutes.
 payment-balance = balance due
-payment-disputed = The payer disputed a card payment with their bank on { $when }. Answer the dispute in the Stripe dashboard.

@@ -158,4 +158,3 @@ pay-card-how = Paga con tarjeta antes del { $until } para conservar tus plazas. 
 payment-processing = Gracias. Estamos confirmando tu pago; esta página lo mostrará en cuanto Stripe nos avise.
 payment-start-failed = No se ha podido iniciar el pago con tarjeta porque el proveedor de pagos no ha respondido. Tus plazas siguen reservadas; inténtalo de nuevo en unos minutos.
 payment-balance = importe pendiente
-payment-disputed = La persona que pagó impugnó un pago con tarjeta ante su banco el { $when }. Responde a la disputa en el panel de Stripe.
