@@ -300,7 +300,7 @@ async fn staff_refund_part_of_a_payment_with_a_reason_and_the_ledger_shows_it() 
     let body = assert_error(
         app.staff_post(
             &refunds,
-            &json!({"method": "card", "amount": {"amount_minor": 100, "currency": "USD"}, "reason": " "}),
+            &json!({"method": "cheque", "amount": {"amount_minor": 100, "currency": "USD"}, "reason": " "}),
         )
         .await,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -309,6 +309,18 @@ async fn staff_refund_part_of_a_payment_with_a_reason_and_the_ledger_shows_it() 
     )
     .await;
     assert!(body["error"]["fields"]["reason"].is_string(), "{body}");
+    // Back to a card only what was paid by card (here: nothing, it was a transfer).
+    assert_error(
+        app.staff_post(
+            &refunds,
+            &json!({"method": "card", "amount": {"amount_minor": 100, "currency": "EUR"}, "reason": "Lunch"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("amount.amount_minor"),
+    )
+    .await;
     // Participants cannot refund themselves.
     assert_error(
         app.post(&refunds, &refund(100)).await,
