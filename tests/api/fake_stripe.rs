@@ -167,7 +167,12 @@ impl FakeStripe {
             let (amount, currency) = (s["amount_total"].clone(), s["currency"].clone());
             i.charges.insert(
                 charge.clone(),
-                charge_json(&charge, &pi, amount.as_i64().unwrap(), currency.as_str().unwrap()),
+                charge_json(
+                    &charge,
+                    &pi,
+                    amount.as_i64().unwrap(),
+                    currency.as_str().unwrap(),
+                ),
             );
             pi
         })
@@ -206,7 +211,14 @@ impl FakeStripe {
                 .find(|c| c["payment_intent"] == pi)
                 .map(|c| c["currency"].clone())
                 .expect("a charge");
-            let refund = refund_json(&id, pi, amount, currency.as_str().unwrap(), "succeeded", json!({}));
+            let refund = refund_json(
+                &id,
+                pi,
+                amount,
+                currency.as_str().unwrap(),
+                "succeeded",
+                json!({}),
+            );
             i.refunds.push(refund);
             id
         })
@@ -215,7 +227,11 @@ impl FakeStripe {
     /// Stripe reports refund `id` in state `status` from now on.
     pub fn set_refund_status(&self, id: &str, status: &str) {
         self.with(|i| {
-            let r = i.refunds.iter_mut().find(|r| r["id"] == id).expect("refund");
+            let r = i
+                .refunds
+                .iter_mut()
+                .find(|r| r["id"] == id)
+                .expect("refund");
             r["status"] = json!(status);
         });
     }
@@ -231,7 +247,14 @@ fn charge_json(id: &str, pi: &str, amount: i64, currency: &str) -> Value {
     })
 }
 
-fn refund_json(id: &str, pi: &str, amount: i64, currency: &str, status: &str, metadata: Value) -> Value {
+fn refund_json(
+    id: &str,
+    pi: &str,
+    amount: i64,
+    currency: &str,
+    status: &str,
+    metadata: Value,
+) -> Value {
     json!({
         "id": id, "object": "refund", "amount": amount, "created": 1_900_000_000, "currency": currency,
         "payment_intent": pi, "status": status, "metadata": metadata, "reason": null
@@ -239,7 +262,11 @@ fn refund_json(id: &str, pi: &str, amount: i64, currency: &str, status: &str, me
 }
 
 fn stripe_error(status: StatusCode, kind: &str, message: &str) -> Response {
-    (status, Json(json!({"error": {"type": kind, "message": message}}))).into_response()
+    (
+        status,
+        Json(json!({"error": {"type": kind, "message": message}})),
+    )
+        .into_response()
 }
 
 /// Checks the bearer key and records the request; `Err` is the answer to give instead.
@@ -249,12 +276,18 @@ fn receive(
     path: String,
     headers: &HeaderMap,
     body: &str,
-) -> Result<Request, Response> {
+) -> Result<Request, Box<Response>> {
     let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
     if auth != Some(&format!("Bearer {SECRET_KEY}")) {
-        return Err(stripe_error(StatusCode::UNAUTHORIZED, "invalid_request_error", "Invalid API Key provided"));
+        return Err(Box::new(stripe_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            "Invalid API Key provided",
+        )));
     }
-    let form: HashMap<String, String> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+    let form: HashMap<String, String> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
     let request = Request {
         method,
         path,
@@ -276,7 +309,11 @@ async fn create_session(
     let mode = inner.lock().unwrap().mode;
     match mode {
         Mode::Fail => {
-            return stripe_error(StatusCode::INTERNAL_SERVER_ERROR, "api_error", "An unknown error occurred");
+            return stripe_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "api_error",
+                "An unknown error occurred",
+            );
         }
         Mode::Hang => {
             tokio::time::sleep(std::time::Duration::from_secs(30)).await;
@@ -284,9 +321,15 @@ async fn create_session(
         Mode::Normal => {}
     }
     let mut i = inner.lock().unwrap();
-    let request = match receive(&mut i, "POST", "/v1/checkout/sessions".into(), &headers, &body) {
+    let request = match receive(
+        &mut i,
+        "POST",
+        "/v1/checkout/sessions".into(),
+        &headers,
+        &body,
+    ) {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if let Some(key) = &request.idempotency_key
         && let Some(first) = i.answered.get(key)
@@ -304,7 +347,11 @@ async fn create_session(
         n += 1;
     }
     if n == 0 || f.get("mode").map(String::as_str) != Some("payment") {
-        return stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "line_items and mode=payment are required");
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "line_items and mode=payment are required",
+        );
     }
     let id = FakeStripe::id(&mut i, "cs");
     let currency = f["line_items[0][price_data][currency]"].clone();
@@ -342,12 +389,22 @@ async fn get_session(
     headers: HeaderMap,
 ) -> Response {
     let mut i = inner.lock().unwrap();
-    if let Err(response) = receive(&mut i, "GET", format!("/v1/checkout/sessions/{id}"), &headers, "") {
-        return response;
+    if let Err(response) = receive(
+        &mut i,
+        "GET",
+        format!("/v1/checkout/sessions/{id}"),
+        &headers,
+        "",
+    ) {
+        return *response;
     }
     match i.sessions.get(&id) {
         Some(s) => Json(s.clone()).into_response(),
-        None => stripe_error(StatusCode::NOT_FOUND, "invalid_request_error", &format!("No such checkout.session: '{id}'")),
+        None => stripe_error(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            &format!("No such checkout.session: '{id}'"),
+        ),
     }
 }
 
@@ -359,18 +416,34 @@ async fn create_refund(
     let mut i = inner.lock().unwrap();
     let request = match receive(&mut i, "POST", "/v1/refunds".into(), &headers, &body) {
         Ok(r) => r,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     if let Some(key) = &request.idempotency_key
         && let Some(first) = i.answered.get(key)
     {
         return Json(first.clone()).into_response();
     }
-    let pi = request.form.get("payment_intent").cloned().unwrap_or_default();
-    let Some(charge) = i.charges.values().find(|c| c["payment_intent"] == pi.as_str()).cloned() else {
-        return stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", &format!("No such payment_intent: '{pi}'"));
+    let pi = request
+        .form
+        .get("payment_intent")
+        .cloned()
+        .unwrap_or_default();
+    let Some(charge) = i
+        .charges
+        .values()
+        .find(|c| c["payment_intent"] == pi.as_str())
+        .cloned()
+    else {
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            &format!("No such payment_intent: '{pi}'"),
+        );
     };
-    let amount: i64 = request.form.get("amount").map_or(charge["amount"].as_i64().unwrap(), |a| a.parse().unwrap());
+    let amount: i64 = request
+        .form
+        .get("amount")
+        .map_or(charge["amount"].as_i64().unwrap(), |a| a.parse().unwrap());
     let refunded: i64 = i
         .refunds
         .iter()
@@ -378,16 +451,31 @@ async fn create_refund(
         .map(|r| r["amount"].as_i64().unwrap())
         .sum();
     if refunded + amount > charge["amount"].as_i64().unwrap() {
-        return stripe_error(StatusCode::BAD_REQUEST, "invalid_request_error", "Refund amount is greater than the unrefunded amount");
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request_error",
+            "Refund amount is greater than the unrefunded amount",
+        );
     }
     let id = FakeStripe::id(&mut i, "re");
     let metadata: HashMap<String, String> = request
         .form
         .iter()
-        .filter_map(|(k, v)| k.strip_prefix("metadata[").and_then(|k| k.strip_suffix(']')).map(|k| (k.to_owned(), v.clone())))
+        .filter_map(|(k, v)| {
+            k.strip_prefix("metadata[")
+                .and_then(|k| k.strip_suffix(']'))
+                .map(|k| (k.to_owned(), v.clone()))
+        })
         .collect();
     let status = i.refund_status.clone();
-    let refund = refund_json(&id, &pi, amount, charge["currency"].as_str().unwrap(), &status, json!(metadata));
+    let refund = refund_json(
+        &id,
+        &pi,
+        amount,
+        charge["currency"].as_str().unwrap(),
+        &status,
+        json!(metadata),
+    );
     i.refunds.push(refund.clone());
     if let Some(key) = request.idempotency_key {
         i.answered.insert(key, refund.clone());
@@ -402,11 +490,17 @@ async fn list_refunds(
 ) -> Response {
     let mut i = inner.lock().unwrap();
     if let Err(response) = receive(&mut i, "GET", "/v1/refunds".into(), &headers, "") {
-        return response;
+        return *response;
     }
     let pi = q.get("payment_intent").cloned().unwrap_or_default();
-    let data: Vec<Value> = i.refunds.iter().filter(|r| r["payment_intent"] == pi.as_str()).cloned().collect();
-    Json(json!({"object": "list", "data": data, "has_more": false, "url": "/v1/refunds"})).into_response()
+    let data: Vec<Value> = i
+        .refunds
+        .iter()
+        .filter(|r| r["payment_intent"] == pi.as_str())
+        .cloned()
+        .collect();
+    Json(json!({"object": "list", "data": data, "has_more": false, "url": "/v1/refunds"}))
+        .into_response()
 }
 
 async fn get_charge(
@@ -416,10 +510,14 @@ async fn get_charge(
 ) -> Response {
     let mut i = inner.lock().unwrap();
     if let Err(response) = receive(&mut i, "GET", format!("/v1/charges/{id}"), &headers, "") {
-        return response;
+        return *response;
     }
     match i.charges.get(&id) {
         Some(c) => Json(c.clone()).into_response(),
-        None => stripe_error(StatusCode::NOT_FOUND, "invalid_request_error", &format!("No such charge: '{id}'")),
+        None => stripe_error(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            &format!("No such charge: '{id}'"),
+        ),
     }
 }

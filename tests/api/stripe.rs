@@ -62,7 +62,13 @@ fn token(created: &Value) -> String {
 }
 
 /// A signed webhook delivery of event `id` of type `kind` about `object`, signed at `at`.
-async fn webhook_at(app: &TestApp, id: &str, kind: &str, object: Value, at: i64) -> reqwest::Response {
+async fn webhook_at(
+    app: &TestApp,
+    id: &str,
+    kind: &str,
+    object: Value,
+    at: i64,
+) -> reqwest::Response {
     let payload = json!({
         "id": id, "object": "event", "api_version": "2025-09-30.clover", "created": at,
         "livemode": false, "pending_webhooks": 1, "request": {"id": null, "idempotency_key": null},
@@ -84,7 +90,10 @@ static EVENTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(
 
 /// Delivers a fresh signed event now, asserts Stripe would see 200, and runs the jobs.
 async fn deliver(app: &TestApp, kind: &str, object: Value) -> Value {
-    let id = format!("evt_{}", EVENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
+    let id = format!(
+        "evt_{}",
+        EVENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let response = webhook_at(app, &id, kind, object, app.ctx.clock.now().timestamp()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
@@ -99,8 +108,12 @@ fn session_object(id: &str) -> Value {
 
 /// The ledger of registration `token`.
 async fn ledger(app: &TestApp, token: &str) -> Vec<twinning::db::registrations::PaymentRow> {
-    let reg = twinning::registrations::find(&app.ctx, token).await.unwrap();
-    twinning::db::registrations::payments(&app.ctx.db, reg.id).await.unwrap()
+    let reg = twinning::registrations::find(&app.ctx, token)
+        .await
+        .unwrap();
+    twinning::db::registrations::payments(&app.ctx.db, reg.id)
+        .await
+        .unwrap()
 }
 
 /// Emails queued of `kind`.
@@ -149,14 +162,19 @@ async fn paying_by_card_holds_the_seats_creates_a_checkout_session_and_confirms_
     let token = token(&created);
     assert_eq!(created["status"], "pending_payment");
     let payment_url = created["payment_url"].as_str().expect("a payment url");
-    assert!(payment_url.starts_with("https://checkout.stripe.test/"), "{payment_url}");
+    assert!(
+        payment_url.starts_with("https://checkout.stripe.test/"),
+        "{payment_url}"
+    );
     assert_eq!(seats_left(&app, &slug).await, 8);
 
     // What Stripe was asked for.
     let sent = fake.requests("POST", "/v1/checkout/sessions");
     assert_eq!(sent.len(), 1);
     let f = &sent[0].form;
-    let reg = twinning::registrations::find(&app.ctx, &token).await.unwrap();
+    let reg = twinning::registrations::find(&app.ctx, &token)
+        .await
+        .unwrap();
     assert_eq!(f["mode"], "payment");
     assert_eq!(f["client_reference_id"], reg.id.to_string());
     assert_eq!(f["customer_email"], "payer@example.org");
@@ -165,24 +183,43 @@ async fn paying_by_card_holds_the_seats_creates_a_checkout_session_and_confirms_
     assert_eq!(f["line_items[1][price_data][unit_amount]"], "2500");
     assert!(f["line_items[0][price_data][product_data][name]"].contains("Ana García"));
     assert!(f["line_items[1][price_data][product_data][name]"].contains("Luis García"));
-    assert_eq!(f["success_url"], format!("{}/r/{token}?payment=done", app.address));
+    assert_eq!(
+        f["success_url"],
+        format!("{}/r/{token}?payment=done", app.address)
+    );
     assert_eq!(f["cancel_url"], format!("{}/r/{token}", app.address));
     let expires: i64 = f["expires_at"].parse().unwrap();
     let hold = reg.hold_expires_at.unwrap().timestamp();
-    assert_eq!(expires, hold, "the session lives as long as the hold (60 minutes)");
+    assert_eq!(
+        expires, hold,
+        "the session lives as long as the hold (60 minutes)"
+    );
     assert!(expires >= before.timestamp() + 30 * 60);
-    assert!(sent[0].idempotency_key.as_deref().unwrap().contains(&reg.id.to_string()));
+    assert!(
+        sent[0]
+            .idempotency_key
+            .as_deref()
+            .unwrap()
+            .contains(&reg.id.to_string())
+    );
     // The private page and the API offer the same session while it is open.
     assert_eq!(app.registration(&token).await["payment_url"], payment_url);
     let again: Value = app
-        .post(&format!("/api/v1/registrations/{token}/checkout"), &json!({}))
+        .post(
+            &format!("/api/v1/registrations/{token}/checkout"),
+            &json!({}),
+        )
         .await
         .json()
         .await
         .unwrap();
     assert_eq!(again["payment_url"], payment_url);
     assert_eq!(fake.requests("POST", "/v1/checkout/sessions").len(), 1);
-    assert_eq!(outbox(&app, "received").await.len(), 1, "the payer has the private link");
+    assert_eq!(
+        outbox(&app, "received").await.len(),
+        1,
+        "the payer has the private link"
+    );
 
     let session = fake.session_id(payment_url);
     let pi = fake.pay(&session);
@@ -195,13 +232,22 @@ async fn paying_by_card_holds_the_seats_creates_a_checkout_session_and_confirms_
     assert!(reg.get("payment_url").is_none());
     let rows = ledger(&app, &token).await;
     assert_eq!(rows.len(), 1);
-    assert_eq!((rows[0].method.as_str(), rows[0].amount_minor), ("card", 5000));
+    assert_eq!(
+        (rows[0].method.as_str(), rows[0].amount_minor),
+        ("card", 5000)
+    );
     assert_eq!(rows[0].kind, "payment");
-    let stored = twinning::db::card::card_payment_by_intent(&app.ctx.db, &pi).await.unwrap();
+    let stored = twinning::db::card::card_payment_by_intent(&app.ctx.db, &pi)
+        .await
+        .unwrap();
     assert!(stored.is_some(), "the PaymentIntent is in the ledger");
     assert_eq!(outbox(&app, "confirmed").await.len(), 1);
     // The handler asked Stripe rather than trusting the payload.
-    assert_eq!(fake.requests("GET", &format!("/v1/checkout/sessions/{session}")).len(), 1);
+    assert_eq!(
+        fake.requests("GET", &format!("/v1/checkout/sessions/{session}"))
+            .len(),
+        1
+    );
     app.assert_seat_counters_match(&slug).await;
 }
 
@@ -213,14 +259,33 @@ async fn a_redelivered_webhook_is_acknowledged_and_changes_nothing() {
     let session = fake.session_id(created["payment_url"].as_str().unwrap());
     fake.pay(&session);
     let at = app.ctx.clock.now().timestamp();
-    let first = webhook_at(&app, "evt_twice", "checkout.session.completed", session_object(&session), at).await;
+    let first = webhook_at(
+        &app,
+        "evt_twice",
+        "checkout.session.completed",
+        session_object(&session),
+        at,
+    )
+    .await;
     assert_eq!(first.status(), StatusCode::OK);
-    let second = webhook_at(&app, "evt_twice", "checkout.session.completed", session_object(&session), at).await;
+    let second = webhook_at(
+        &app,
+        "evt_twice",
+        "checkout.session.completed",
+        session_object(&session),
+        at,
+    )
+    .await;
     assert_eq!(second.status(), StatusCode::OK);
     assert_eq!(second.json::<Value>().await.unwrap()["duplicate"], true);
     app.run_pending_jobs().await;
     // A different event about the same payment (Stripe sends several) is harmless too.
-    deliver(&app, "checkout.session.async_payment_succeeded", session_object(&session)).await;
+    deliver(
+        &app,
+        "checkout.session.async_payment_succeeded",
+        session_object(&session),
+    )
+    .await;
     assert_eq!(ledger(&app, &token(&created)).await.len(), 1);
     assert_eq!(outbox(&app, "confirmed").await.len(), 1);
     assert_eq!(app.status_of(&token(&created)).await, "confirmed");
@@ -249,24 +314,55 @@ async fn forged_and_stale_webhooks_are_refused_with_400_and_not_stored() {
             .unwrap();
         assert_error(response, StatusCode::BAD_REQUEST, "bad_signature", None).await;
     }
-    let stale = webhook_at(&app, "evt_stale", "checkout.session.completed", session_object(&session), now - 600).await;
+    let stale = webhook_at(
+        &app,
+        "evt_stale",
+        "checkout.session.completed",
+        session_object(&session),
+        now - 600,
+    )
+    .await;
     assert_error(stale, StatusCode::BAD_REQUEST, "stale_signature", None).await;
-    assert!(twinning::db::card::event(&app.ctx.db, "evt_forged").await.unwrap().is_none());
-    assert!(twinning::db::card::event(&app.ctx.db, "evt_stale").await.unwrap().is_none());
+    assert!(
+        twinning::db::card::event(&app.ctx.db, "evt_forged")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        twinning::db::card::event(&app.ctx.db, "evt_stale")
+            .await
+            .unwrap()
+            .is_none()
+    );
     app.run_pending_jobs().await;
     assert_eq!(app.status_of(&token(&created)).await, "pending_payment");
-    assert!(fake.requests("GET", &format!("/v1/checkout/sessions/{session}")).is_empty());
+    assert!(
+        fake.requests("GET", &format!("/v1/checkout/sessions/{session}"))
+            .is_empty()
+    );
 }
 
 #[tokio::test]
 async fn a_webhook_about_a_session_we_never_made_is_acknowledged_and_ignored() {
     let (app, _fake) = card_app().await;
-    let answer = deliver(&app, "checkout.session.completed", session_object("cs_test_not_ours")).await;
+    let answer = deliver(
+        &app,
+        "checkout.session.completed",
+        session_object("cs_test_not_ours"),
+    )
+    .await;
     assert_eq!(answer["received"], true);
-    let stored = twinning::db::card::event(&app.ctx.db, &format!("evt_{}", EVENTS.load(std::sync::atomic::Ordering::Relaxed) - 1))
-        .await
-        .unwrap()
-        .expect("stored");
+    let stored = twinning::db::card::event(
+        &app.ctx.db,
+        &format!(
+            "evt_{}",
+            EVENTS.load(std::sync::atomic::Ordering::Relaxed) - 1
+        ),
+    )
+    .await
+    .unwrap()
+    .expect("stored");
     assert!(stored.processed_at.is_some());
     assert_eq!(stored.outcome, "unknown session");
     // Types Twinning does not act on are acknowledged without being stored.
@@ -294,7 +390,8 @@ async fn a_payment_after_the_hold_expired_confirms_when_the_seats_are_still_free
 }
 
 #[tokio::test]
-async fn a_payment_after_the_seats_went_to_someone_else_is_refunded_in_full_and_the_payer_told_why() {
+async fn a_payment_after_the_seats_went_to_someone_else_is_refunded_in_full_and_the_payer_told_why()
+{
     let (app, fake) = card_app().await;
     let slug = card_event(&app, json!({"capacity": 1})).await;
     let late = register_card(&app, &slug, &["Ana"]).await;
@@ -305,12 +402,21 @@ async fn a_payment_after_the_seats_went_to_someone_else_is_refunded_in_full_and_
     let other = register_card(&app, &slug, &["Berta"]).await;
     let other_session = fake.session_id(other["payment_url"].as_str().unwrap());
     fake.pay(&other_session);
-    deliver(&app, "checkout.session.completed", session_object(&other_session)).await;
+    deliver(
+        &app,
+        "checkout.session.completed",
+        session_object(&other_session),
+    )
+    .await;
     assert_eq!(app.status_of(&token(&other)).await, "confirmed");
 
     let pi = fake.pay(&session);
     deliver(&app, "checkout.session.completed", session_object(&session)).await;
-    assert_eq!(app.status_of(&late_token).await, "expired", "never oversold");
+    assert_eq!(
+        app.status_of(&late_token).await,
+        "expired",
+        "never oversold"
+    );
     let refunds = fake.refunds();
     assert_eq!(refunds.len(), 1);
     assert_eq!(refunds[0]["payment_intent"], pi.as_str());
@@ -323,7 +429,10 @@ async fn a_payment_after_the_seats_went_to_someone_else_is_refunded_in_full_and_
     assert_eq!(rows[1].status, "succeeded", "Stripe's answer is recorded");
     assert_eq!(twinning::db::registrations::PaymentRow::net(&rows), 0);
     let text = email_text(&app, "refunded").await;
-    assert!(text.contains("the seats had been given to others"), "{text}");
+    assert!(
+        text.contains("the seats had been given to others"),
+        "{text}"
+    );
     assert_eq!(seats_left(&app, &slug).await, 0);
     app.assert_seat_counters_match(&slug).await;
 }
@@ -336,8 +445,17 @@ async fn a_failed_delayed_payment_releases_the_seats_and_a_settled_one_confirms(
     let session = fake.session_id(failing["payment_url"].as_str().unwrap());
     fake.complete_unpaid(&session);
     deliver(&app, "checkout.session.completed", session_object(&session)).await;
-    assert_eq!(app.status_of(&token(&failing)).await, "pending_payment", "still settling");
-    deliver(&app, "checkout.session.async_payment_failed", session_object(&session)).await;
+    assert_eq!(
+        app.status_of(&token(&failing)).await,
+        "pending_payment",
+        "still settling"
+    );
+    deliver(
+        &app,
+        "checkout.session.async_payment_failed",
+        session_object(&session),
+    )
+    .await;
     assert_eq!(app.status_of(&token(&failing)).await, "expired");
     assert_eq!(seats_left(&app, &slug).await, 2, "the seats are free again");
     assert!(ledger(&app, &token(&failing)).await.is_empty());
@@ -347,7 +465,12 @@ async fn a_failed_delayed_payment_releases_the_seats_and_a_settled_one_confirms(
     fake.complete_unpaid(&session);
     deliver(&app, "checkout.session.completed", session_object(&session)).await;
     fake.settle(&session);
-    deliver(&app, "checkout.session.async_payment_succeeded", session_object(&session)).await;
+    deliver(
+        &app,
+        "checkout.session.async_payment_succeeded",
+        session_object(&session),
+    )
+    .await;
     assert_eq!(app.status_of(&token(&settling)).await, "confirmed");
     app.assert_seat_counters_match(&slug).await;
 }
@@ -367,19 +490,34 @@ async fn cancel(app: &TestApp, token: &str) {
     let response = app
         .post(&format!("/api/v1/registrations/{token}/cancel"), &json!({}))
         .await;
-    assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
     app.run_pending_jobs().await;
 }
 
 #[tokio::test]
 async fn cancelling_inside_the_refund_window_refunds_the_card_in_full() {
     let (app, fake) = card_app().await;
-    let slug = card_event_in(&app, 30, json!({"full_refund_days": 7, "later_refund_percent": 0})).await;
+    let slug = card_event_in(
+        &app,
+        30,
+        json!({"full_refund_days": 7, "later_refund_percent": 0}),
+    )
+    .await;
     let (token, pi) = paid_by_card(&app, &fake, &slug).await;
     cancel(&app, &token).await;
     let refunds = fake.refunds();
     assert_eq!(refunds.len(), 1);
-    assert_eq!((refunds[0]["payment_intent"].as_str(), refunds[0]["amount"].as_i64()), (Some(pi.as_str()), Some(2500)));
+    assert_eq!(
+        (
+            refunds[0]["payment_intent"].as_str(),
+            refunds[0]["amount"].as_i64()
+        ),
+        (Some(pi.as_str()), Some(2500))
+    );
     let rows = ledger(&app, &token).await;
     assert_eq!(twinning::db::registrations::PaymentRow::net(&rows), 0);
     assert!(email_text(&app, "cancelled").await.contains("refund"));
@@ -388,19 +526,35 @@ async fn cancelling_inside_the_refund_window_refunds_the_card_in_full() {
 #[tokio::test]
 async fn cancelling_outside_the_window_refunds_the_policy_share_or_nothing() {
     let (app, fake) = card_app().await;
-    let half = card_event_in(&app, 3, json!({"full_refund_days": 7, "later_refund_percent": 50})).await;
+    let half = card_event_in(
+        &app,
+        3,
+        json!({"full_refund_days": 7, "later_refund_percent": 50}),
+    )
+    .await;
     let (token, _) = paid_by_card(&app, &fake, &half).await;
     cancel(&app, &token).await;
     let refunds = fake.refunds();
     assert_eq!(refunds.len(), 1);
     assert_eq!(refunds[0]["amount"], 1250);
-    assert_eq!(twinning::db::registrations::PaymentRow::net(&ledger(&app, &token).await), 1250);
+    assert_eq!(
+        twinning::db::registrations::PaymentRow::net(&ledger(&app, &token).await),
+        1250
+    );
 
-    let none = card_event_in(&app, 3, json!({"full_refund_days": 7, "later_refund_percent": 0})).await;
+    let none = card_event_in(
+        &app,
+        3,
+        json!({"full_refund_days": 7, "later_refund_percent": 0}),
+    )
+    .await;
     let (token, _) = paid_by_card(&app, &fake, &none).await;
     cancel(&app, &token).await;
     assert_eq!(fake.refunds().len(), 1, "no new refund");
-    assert_eq!(twinning::db::registrations::PaymentRow::net(&ledger(&app, &token).await), 2500);
+    assert_eq!(
+        twinning::db::registrations::PaymentRow::net(&ledger(&app, &token).await),
+        2500
+    );
 }
 
 #[tokio::test]
@@ -419,26 +573,49 @@ async fn staff_refund_part_of_a_card_payment_and_its_state_follows_stripe() {
     assert_eq!(stripe_refund["payment_intent"], pi.as_str());
     let rows = ledger(&app, &token).await;
     assert_eq!(rows[1].status, "pending");
-    assert_eq!(app.status_of(&token).await, "confirmed", "a partial refund keeps the registration");
+    assert_eq!(
+        app.status_of(&token).await,
+        "confirmed",
+        "a partial refund keeps the registration"
+    );
 
     // Stripe settles it: the charge.refunded webhook brings the state in.
     fake.set_refund_status(stripe_refund["id"].as_str().unwrap(), "succeeded");
-    deliver(&app, "charge.refunded", json!({"id": fake.charge_of(&pi), "object": "charge"})).await;
+    deliver(
+        &app,
+        "charge.refunded",
+        json!({"id": fake.charge_of(&pi), "object": "charge"}),
+    )
+    .await;
     assert_eq!(ledger(&app, &token).await[1].status, "succeeded");
     let reg = app.registration(&token).await;
     assert_eq!(reg["amount_paid"]["amount_minor"], 1500);
 
     // More than is left on the card is refused, naming the field.
     let too_much = json!({"method": "card", "amount": {"amount_minor": 1600, "currency": "EUR"}, "reason": "All"});
-    assert_error(app.staff_post(&path, &too_much).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", Some("amount.amount_minor")).await;
+    assert_error(
+        app.staff_post(&path, &too_much).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("amount.amount_minor"),
+    )
+    .await;
 
     // A refund Stripe reports failed stops counting.
     let second = json!({"method": "card", "amount": {"amount_minor": 500, "currency": "EUR"}, "reason": "Parking"});
-    assert_eq!(app.staff_post(&path, &second).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.staff_post(&path, &second).await.status(),
+        StatusCode::CREATED
+    );
     app.run_pending_jobs().await;
     let failed = fake.refunds()[1]["id"].as_str().unwrap().to_owned();
     fake.set_refund_status(&failed, "failed");
-    deliver(&app, "charge.refund.updated", json!({"id": failed, "object": "refund", "payment_intent": pi})).await;
+    deliver(
+        &app,
+        "charge.refund.updated",
+        json!({"id": failed, "object": "refund", "payment_intent": pi}),
+    )
+    .await;
     let rows = ledger(&app, &token).await;
     assert_eq!(rows[2].status, "failed");
     assert_eq!(twinning::db::registrations::PaymentRow::net(&rows), 1500);
@@ -466,17 +643,43 @@ async fn a_dispute_flags_the_registration_for_staff() {
     let (token, pi) = paid_by_card(&app, &fake, &slug).await;
     let charge = fake.charge_of(&pi);
     // Not disputed at Stripe: a forged or early event changes nothing.
-    deliver(&app, "charge.dispute.created", json!({"id": "dp_1", "object": "dispute", "charge": charge})).await;
-    let staff: Value = app.staff_get(&format!("/api/v1/registrations/{token}")).await.json().await.unwrap();
+    deliver(
+        &app,
+        "charge.dispute.created",
+        json!({"id": "dp_1", "object": "dispute", "charge": charge}),
+    )
+    .await;
+    let staff: Value = app
+        .staff_get(&format!("/api/v1/registrations/{token}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(staff.get("disputed_at").is_none());
     fake.dispute(&charge);
-    deliver(&app, "charge.dispute.created", json!({"id": "dp_2", "object": "dispute", "charge": charge})).await;
-    let staff: Value = app.staff_get(&format!("/api/v1/registrations/{token}")).await.json().await.unwrap();
+    deliver(
+        &app,
+        "charge.dispute.created",
+        json!({"id": "dp_2", "object": "dispute", "charge": charge}),
+    )
+    .await;
+    let staff: Value = app
+        .staff_get(&format!("/api/v1/registrations/{token}"))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(staff["disputed_at"].is_string(), "{staff}");
-    let reg = twinning::registrations::find(&app.ctx, &token).await.unwrap();
+    let reg = twinning::registrations::find(&app.ctx, &token)
+        .await
+        .unwrap();
     let mut b = app.staff_browser("desk@example.org", "staff").await;
     let page = b.get(&format!("/staff/registrations/{}", reg.id)).await;
-    assert!(page.body.contains("disputed a card payment"), "{}", page.body);
+    assert!(
+        page.body.contains("disputed a card payment"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]
@@ -487,7 +690,11 @@ async fn reconciliation_confirms_a_payment_whose_webhook_never_came() {
     let session = fake.session_id(created["payment_url"].as_str().unwrap());
     fake.pay(&session);
     twinning::jobs::sweep(&app.ctx).await.unwrap();
-    assert_eq!(app.status_of(&token(&created)).await, "pending_payment", "too fresh to ask about");
+    assert_eq!(
+        app.status_of(&token(&created)).await,
+        "pending_payment",
+        "too fresh to ask about"
+    );
     app.advance(Duration::minutes(3));
     twinning::jobs::sweep(&app.ctx).await.unwrap();
     assert_eq!(app.status_of(&token(&created)).await, "confirmed");
@@ -504,13 +711,22 @@ async fn the_sweep_processes_a_stored_event_whose_job_was_lost() {
     fake.pay(&session);
     // Stored as the webhook does, but no job ever ran.
     let now = app.ctx.clock.now();
-    twinning::db::card::insert_event(&app.ctx.db, "evt_lost", "checkout.session.completed", &session, now)
-        .await
-        .unwrap();
+    twinning::db::card::insert_event(
+        &app.ctx.db,
+        "evt_lost",
+        "checkout.session.completed",
+        &session,
+        now,
+    )
+    .await
+    .unwrap();
     app.advance(Duration::minutes(2));
     twinning::jobs::sweep(&app.ctx).await.unwrap();
     assert_eq!(app.status_of(&token(&created)).await, "confirmed");
-    let stored = twinning::db::card::event(&app.ctx.db, "evt_lost").await.unwrap().unwrap();
+    let stored = twinning::db::card::event(&app.ctx.db, "evt_lost")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.outcome, "confirmed");
 }
 
@@ -521,14 +737,27 @@ async fn stripe_failing_or_timing_out_at_checkout_gives_a_clear_answer_and_keeps
     for mode in [Mode::Fail, Mode::Hang] {
         fake.set_mode(mode);
         let response = register_card_response(&app, &slug, &["Ana"]).await;
-        let body = assert_error(response, StatusCode::SERVICE_UNAVAILABLE, "payment_unavailable", None).await;
+        let body = assert_error(
+            response,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "payment_unavailable",
+            None,
+        )
+        .await;
         let message = body["error"]["message"].as_str().unwrap();
         assert!(message.contains("No seats are held"), "{message}");
-        assert_eq!(seats_left(&app, &slug).await, 3, "{mode:?}: no seats leaked");
+        assert_eq!(
+            seats_left(&app, &slug).await,
+            3,
+            "{mode:?}: no seats leaked"
+        );
     }
     app.assert_seat_counters_match(&slug).await;
     app.run_pending_jobs().await;
-    assert!(outbox(&app, "hold_expired").await.is_empty(), "told on the spot, not by email");
+    assert!(
+        outbox(&app, "hold_expired").await.is_empty(),
+        "told on the spot, not by email"
+    );
     assert!(outbox(&app, "received").await.is_empty());
     // Stripe back: registering works again.
     fake.set_mode(Mode::Normal);
@@ -542,10 +771,27 @@ async fn without_stripe_settings_card_is_refused_and_card_only_events_say_so() {
     let app = crate::helpers::spawn_app().await;
     let slug = card_event(&app, json!({})).await;
     let response = register_card_response(&app, &slug, &["Ana"]).await;
-    assert_error(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", Some("payment")).await;
-    let page = app.get(&format!("/events/{slug}")).await.text().await.unwrap();
+    assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("payment"),
+    )
+    .await;
+    let page = app
+        .get(&format!("/events/{slug}"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("card payments are not set up yet"), "{page}");
-    let hook = app.client.post(format!("{}/webhooks/stripe", app.address)).body("{}").send().await.unwrap();
+    let hook = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.address))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(hook.status(), StatusCode::NOT_FOUND);
 }
 
@@ -574,30 +820,64 @@ async fn on_the_pages_a_card_registration_goes_to_stripe_and_the_private_page_ha
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let location = done.location.unwrap();
-    assert!(location.starts_with("https://checkout.stripe.test/"), "{location}");
+    assert!(
+        location.starts_with("https://checkout.stripe.test/"),
+        "{location}"
+    );
     let session = fake.sessions()[0].clone();
-    assert_eq!(session["locale"], "es", "Stripe's page speaks the registrant's language");
-    let reg_id: i64 = session["client_reference_id"].as_str().unwrap().parse().unwrap();
-    let reg = twinning::db::registrations::get(&app.ctx.db, reg_id).await.unwrap().unwrap();
+    assert_eq!(
+        session["locale"], "es",
+        "Stripe's page speaks the registrant's language"
+    );
+    let reg_id: i64 = session["client_reference_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let reg = twinning::db::registrations::get(&app.ctx.db, reg_id)
+        .await
+        .unwrap()
+        .unwrap();
 
     // Back from Stripe before the webhook: the page says the payment is being confirmed.
     let page = b.get(&format!("/r/{}?payment=done", reg.token)).await;
     assert!(page.body.contains("Gracias"), "{}", page.body);
-    assert!(page.body.contains(&format!("action=\"/r/{}/pay\"", reg.token)), "{}", page.body);
+    assert!(
+        page.body
+            .contains(&format!("action=\"/r/{}/pay\"", reg.token)),
+        "{}",
+        page.body
+    );
     let pay = b.submit(&format!("/r/{}/pay", reg.token), &[]).await;
     assert_eq!(pay.status, StatusCode::SEE_OTHER);
-    assert_eq!(pay.location.as_deref(), session["url"].as_str(), "the open session again");
+    assert_eq!(
+        pay.location.as_deref(),
+        session["url"].as_str(),
+        "the open session again"
+    );
     // Without the anti-forgery field, nothing happens.
     let forged = b.post_form(&format!("/r/{}/pay", reg.token), &[]).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 
     // Stripe down: back to the page with a clear word; the seats stay held.
     fake.expire(session["id"].as_str().unwrap());
-    deliver(&app, "checkout.session.expired", session_object(session["id"].as_str().unwrap())).await;
+    deliver(
+        &app,
+        "checkout.session.expired",
+        session_object(session["id"].as_str().unwrap()),
+    )
+    .await;
     fake.set_mode(Mode::Fail);
     let pay = b.submit(&format!("/r/{}/pay", reg.token), &[]).await;
-    assert_eq!(pay.location.as_deref(), Some(format!("/r/{}?payment=failed", reg.token).as_str()));
+    assert_eq!(
+        pay.location.as_deref(),
+        Some(format!("/r/{}?payment=failed", reg.token).as_str())
+    );
     let page = b.get(pay.location.as_deref().unwrap()).await;
-    assert!(page.body.contains("No se ha podido iniciar el pago"), "{}", page.body);
+    assert!(
+        page.body.contains("No se ha podido iniciar el pago"),
+        "{}",
+        page.body
+    );
     assert_eq!(app.status_of(&reg.token).await, "pending_payment");
 }
