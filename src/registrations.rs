@@ -1101,19 +1101,14 @@ pub async fn record_refund(
         // Money given back on a registration that stays is no longer due.
         regs::reduce_total_tx(&mut tx, reg.id, refund.amount.amount_minor).await?;
     }
-    let extra = crate::email::compose::Extra {
-        reason: refund.reason.clone(),
-        refund_minor: Some(refund.amount.amount_minor),
-        ..Default::default()
-    };
     jobs.extend(
-        crate::email::queue_registration_email(
+        queue_refund_email(
             ctx,
             &mut tx,
-            crate::email::EmailKind::Refunded,
             reg.id,
-            &format!("refund:{id}"),
-            &extra,
+            id,
+            refund.amount.amount_minor,
+            &refund.reason,
         )
         .await?,
     );
@@ -1123,6 +1118,33 @@ pub async fn record_refund(
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(paid - refund.amount.amount_minor)
+}
+
+/// Queues the `refunded` email about ledger row `refund_id` (`amount_minor` given back, with
+/// `reason` when there is one), once.
+pub(crate) async fn queue_refund_email(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    registration_id: i64,
+    refund_id: i64,
+    amount_minor: i64,
+    reason: &str,
+) -> Result<Vec<Scheduled>> {
+    let extra = crate::email::compose::Extra {
+        reason: reason.to_owned(),
+        refund_minor: Some(amount_minor),
+        ..Default::default()
+    };
+    let queued = crate::email::queue_registration_email(
+        ctx,
+        tx,
+        crate::email::EmailKind::Refunded,
+        registration_id,
+        &format!("refund:{refund_id}"),
+        &extra,
+    )
+    .await?;
+    Ok(queued.into_iter().collect())
 }
 
 /// Expires registration `id` if it is still `pending_payment` past its hold, then offers

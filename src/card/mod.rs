@@ -191,22 +191,23 @@ pub async fn start(ctx: &Ctx, registration_id: i64, transition_id: i64) -> Resul
             Ok(url)
         }
         Err(e) => {
-            abandon(ctx, registration_id).await?;
+            release_unpaid(ctx, registration_id, NOT_STARTED).await?;
             Err(e)
         }
     }
 }
 
-/// Lets the seats of a card registration go when its payment could not be started.
-async fn abandon(ctx: &Ctx, id: i64) -> Result<()> {
+/// Lets the seats of a registration still waiting for payment, with nothing paid, go: its
+/// card payment could not start, or a delayed payment failed. Returns whether it did.
+async fn release_unpaid(ctx: &Ctx, id: i64, reason: &str) -> Result<bool> {
     let now = ctx.clock.now();
     let Some((mut tx, event, reg)) = registrations::lock_by_id(ctx, id).await? else {
-        return Ok(());
+        return Ok(false);
     };
     if reg.status != RegistrationStatus::PendingPayment.as_str()
         || regs::paid_minor_tx(&mut tx, reg.id).await? != 0
     {
-        return Ok(());
+        return Ok(false);
     }
     let mut jobs = Vec::new();
     registrations::transition(
@@ -218,14 +219,14 @@ async fn abandon(ctx: &Ctx, id: i64) -> Result<()> {
         None,
         None,
         &Actor::System,
-        NOT_STARTED,
+        reason,
         now,
     )
     .await?;
     jobs.extend(registrations::offer_freed_seats(ctx, &mut tx, event.id, now).await?);
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
-    Ok(())
+    Ok(true)
 }
 
 /// Asks Stripe about session `stripe_id` and applies what it says. `event_kind` is the
@@ -261,7 +262,14 @@ pub async fn settle_session(
         }
         SessionState::Processing if event_kind == Some("checkout.session.async_payment_failed") => {
             store::set_session_status(&ctx.db, row.id, "failed", now).await?;
-            card_failed(ctx, row.registration_id).await?
+            let released = release_unpaid(ctx, row.registration_id, FAILED)
+                .await
+                .map_err(registrations::into_anyhow)?;
+            if released {
+                "payment failed; seats released"
+            } else {
+                "registration no longer waiting for payment"
+            }
         }
         SessionState::Processing => {
             store::set_session_status(&ctx.db, row.id, "processing", now).await?;
@@ -390,21 +398,17 @@ async fn card_paid(
             )
             .await?;
             jobs.push(refund_job(refund_id, now));
-            let extra = crate::email::compose::Extra {
-                reason,
-                refund_minor: Some(amount_minor),
-                ..Default::default()
-            };
             jobs.extend(
-                crate::email::queue_registration_email(
+                registrations::queue_refund_email(
                     ctx,
                     &mut tx,
-                    crate::email::EmailKind::Refunded,
                     reg.id,
-                    &format!("refund:{refund_id}"),
-                    &extra,
+                    refund_id,
+                    amount_minor,
+                    &reason,
                 )
-                .await?,
+                .await
+                .map_err(registrations::into_anyhow)?,
             );
             "refunded: the registration cannot be confirmed"
         }
@@ -425,43 +429,6 @@ async fn card_paid(
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(outcome)
-}
-
-/// A delayed payment failed: the seats go back.
-async fn card_failed(ctx: &Ctx, id: i64) -> anyhow::Result<&'static str> {
-    let now = ctx.clock.now();
-    let Some((mut tx, event, reg)) = registrations::lock_by_id(ctx, id)
-        .await
-        .map_err(registrations::into_anyhow)?
-    else {
-        return Ok("unknown registration");
-    };
-    if reg.status != RegistrationStatus::PendingPayment.as_str() {
-        return Ok("registration no longer waiting for payment");
-    }
-    let mut jobs = Vec::new();
-    registrations::transition(
-        ctx,
-        &mut tx,
-        &mut jobs,
-        &reg,
-        RegistrationStatus::Expired,
-        None,
-        None,
-        &Actor::System,
-        FAILED,
-        now,
-    )
-    .await
-    .map_err(registrations::into_anyhow)?;
-    jobs.extend(
-        registrations::offer_freed_seats(ctx, &mut tx, event.id, now)
-            .await
-            .map_err(registrations::into_anyhow)?,
-    );
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
-    Ok("payment failed; seats released")
 }
 
 fn refund_job(refund_id: i64, now: DateTime<Utc>) -> Scheduled {
@@ -613,19 +580,9 @@ async fn record_dashboard_refund(
     {
         regs::reduce_total_tx(&mut tx, reg.id, r.amount_minor).await?;
     }
-    let extra = crate::email::compose::Extra {
-        refund_minor: Some(r.amount_minor),
-        ..Default::default()
-    };
-    let jobs = crate::email::queue_registration_email(
-        ctx,
-        &mut tx,
-        crate::email::EmailKind::Refunded,
-        reg.id,
-        &format!("refund:{id}"),
-        &extra,
-    )
-    .await?;
+    let jobs = registrations::queue_refund_email(ctx, &mut tx, reg.id, id, r.amount_minor, "")
+        .await
+        .map_err(registrations::into_anyhow)?;
     let after = serde_json::json!({"method": "card", "amount_minor": r.amount_minor, "stripe_refund": r.id});
     registrations::audit_registration(
         &mut tx,
@@ -639,9 +596,7 @@ async fn record_dashboard_refund(
     .await
     .map_err(registrations::into_anyhow)?;
     tx.commit().await?;
-    ctx.queue
-        .push_all(&jobs.into_iter().collect::<Vec<_>>())
-        .await;
+    ctx.queue.push_all(&jobs).await;
     Ok(true)
 }
 

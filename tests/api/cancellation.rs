@@ -33,30 +33,12 @@ async fn paid_registration(app: &TestApp, slug: &str) -> String {
     token
 }
 
-/// The text of the last email to the registration's contact about a cancellation.
-async fn cancellation_email(app: &TestApp) -> String {
-    let held: Vec<Value> = app
-        .staff_get("/api/v1/outbox?kind=cancelled")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(held.len(), 1, "one cancellation email: {held:?}");
-    let one: Value = app
-        .staff_get(&format!("/api/v1/outbox/{}", held[0]["id"]))
-        .await
-        .json()
-        .await
-        .unwrap();
-    one["body_text"].as_str().unwrap().to_owned()
-}
-
 /// Registers and pays at `slug`, then cancels on the private page; returns the token, the
 /// confirmation page and the cancellation email's text.
 async fn pay_then_cancel(app: &TestApp, slug: &str) -> (String, String, String) {
     let token = paid_registration(app, slug).await;
     let page = cancel_on_the_page(app, &token).await;
-    let text = cancellation_email(app).await;
+    let text = app.email_text("cancelled").await;
     (token, page, text)
 }
 
@@ -217,7 +199,7 @@ async fn the_window_closes_as_time_passes_and_staff_cancellations_leave_the_refu
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let text = cancellation_email(&app).await;
+    let text = app.email_text("cancelled").await;
     assert!(
         text.contains("You paid 25.00 EUR. We will be in touch about your refund."),
         "{text}"

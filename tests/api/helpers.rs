@@ -261,6 +261,33 @@ impl TestApp {
             .to_owned()
     }
 
+    /// The registration behind `token`, as staff see it (history, dispute flag ...).
+    pub async fn staff_view(&self, token: &str) -> Value {
+        let response = self
+            .staff_get(&format!("/api/v1/registrations/{token}"))
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("json")
+    }
+
+    /// The text of the one email of `kind` in the outbox (fails the test unless exactly one).
+    pub async fn email_text(&self, kind: &str) -> String {
+        let all: Vec<Value> = self
+            .staff_get(&format!("/api/v1/outbox?kind={kind}"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(all.len(), 1, "one {kind} email: {all:?}");
+        let one: Value = self
+            .staff_get(&format!("/api/v1/outbox/{}", all[0]["id"]))
+            .await
+            .json()
+            .await
+            .expect("json");
+        one["body_text"].as_str().expect("text").to_owned()
+    }
+
     /// The event as the public API shows it.
     pub async fn event(&self, slug: &str) -> Value {
         self.staff_get(&format!("/api/v1/events/{slug}"))

@@ -125,18 +125,6 @@ async fn outbox(app: &TestApp, kind: &str) -> Vec<Value> {
         .unwrap()
 }
 
-async fn email_text(app: &TestApp, kind: &str) -> String {
-    let all = outbox(app, kind).await;
-    assert_eq!(all.len(), 1, "one {kind} email: {all:?}");
-    let one: Value = app
-        .staff_get(&format!("/api/v1/outbox/{}", all[0]["id"]))
-        .await
-        .json()
-        .await
-        .unwrap();
-    one["body_text"].as_str().unwrap().to_owned()
-}
-
 async fn seats_left(app: &TestApp, slug: &str) -> Value {
     app.event(slug).await["seats_left"].clone()
 }
@@ -428,7 +416,7 @@ async fn a_payment_after_the_seats_went_to_someone_else_is_refunded_in_full_and_
     assert_eq!(rows[1].kind, "refund");
     assert_eq!(rows[1].status, "succeeded", "Stripe's answer is recorded");
     assert_eq!(twinning::db::registrations::PaymentRow::net(&rows), 0);
-    let text = email_text(&app, "refunded").await;
+    let text = app.email_text("refunded").await;
     assert!(
         text.contains("the seats had been given to others"),
         "{text}"
@@ -520,7 +508,7 @@ async fn cancelling_inside_the_refund_window_refunds_the_card_in_full() {
     );
     let rows = ledger(&app, &token).await;
     assert_eq!(twinning::db::registrations::PaymentRow::net(&rows), 0);
-    assert!(email_text(&app, "cancelled").await.contains("refund"));
+    assert!(app.email_text("cancelled").await.contains("refund"));
 }
 
 #[tokio::test]
@@ -649,12 +637,7 @@ async fn a_dispute_flags_the_registration_for_staff() {
         json!({"id": "dp_1", "object": "dispute", "charge": charge}),
     )
     .await;
-    let staff: Value = app
-        .staff_get(&format!("/api/v1/registrations/{token}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let staff = app.staff_view(&token).await;
     assert!(staff.get("disputed_at").is_none());
     fake.dispute(&charge);
     deliver(
@@ -663,12 +646,7 @@ async fn a_dispute_flags_the_registration_for_staff() {
         json!({"id": "dp_2", "object": "dispute", "charge": charge}),
     )
     .await;
-    let staff: Value = app
-        .staff_get(&format!("/api/v1/registrations/{token}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let staff = app.staff_view(&token).await;
     assert!(staff["disputed_at"].is_string(), "{staff}");
     let reg = twinning::registrations::find(&app.ctx, &token)
         .await
