@@ -242,6 +242,11 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
     let after_row = events::lock(&mut tx, event_id).await?;
     let mut jobs = registrations::offer_freed_seats(ctx, &mut tx, event_id, now).await?;
     jobs.extend(notify_attendees(ctx, &mut tx, &before, &after_row).await?);
+    let cancelled = EventStatus::Cancelled.as_str();
+    if after_row.status == cancelled && before.status != cancelled {
+        // The cancellation email promises the money back: card payments go back at once.
+        jobs.extend(crate::card::refund_event(&mut tx, event_id, now).await?);
+    }
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,
         "starts_at": before.starts_at, "ends_at": before.ends_at, "title": before.title});
     let after_json = serde_json::json!({"status": after_row.status, "capacity": after_row.capacity,

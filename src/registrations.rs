@@ -741,7 +741,7 @@ pub async fn cancel(
                     "refund-reason-cancelled",
                 );
                 jobs.extend(
-                    crate::card::write_refunds(&mut tx, &reg, &card, refund, &reason, None, now)
+                    crate::card::write_refunds(&mut tx, reg.id, &card, refund, &reason, None, now)
                         .await?,
                 );
             }
@@ -1069,7 +1069,7 @@ pub async fn record_refund(
         }
         let refunds = crate::card::write_refunds(
             &mut tx,
-            &reg,
+            reg.id,
             &card,
             refund.amount.amount_minor,
             &refund.reason,

@@ -296,6 +296,8 @@ enum Return {
     NotLive,
     /// Everything was paid already.
     PaidTwice,
+    /// The event was cancelled.
+    EventCancelled,
 }
 
 impl Return {
@@ -304,6 +306,7 @@ impl Return {
             Return::SeatsGone => "refund-reason-seats-gone",
             Return::NotLive => "refund-reason-not-live",
             Return::PaidTwice => "refund-reason-paid-twice",
+            Return::EventCancelled => "refund-reason-event-cancelled",
         }
     }
 }
@@ -342,7 +345,9 @@ async fn card_paid(
     .await?;
     let from = registrations::status_of(&reg).map_err(registrations::into_anyhow)?;
     let paid = paid_before + amount_minor;
+    let event_cancelled = event.status == crate::domain::EventStatus::Cancelled.as_str();
     let decision: std::result::Result<Option<(S, &str)>, Return> = match from {
+        _ if event_cancelled => Err(Return::EventCancelled),
         S::PendingPayment if paid >= reg.total_minor => Ok(Some((S::Confirmed, "paid by card"))),
         S::PendingPayment => Ok(None),
         S::Expired => {
@@ -361,6 +366,10 @@ async fn card_paid(
         S::Confirmed | S::Attended => Ok(None),
         _ => Err(Return::NotLive),
     };
+    if reg.payment_method == "later" {
+        // A registrant who meant to pay later paid by card after all.
+        store::set_payment_method_card(&mut tx, reg.id).await?;
+    }
     let mut jobs = Vec::new();
     let outcome = match decision {
         Ok(Some((to, reason))) => {
@@ -444,7 +453,7 @@ fn refund_job(refund_id: i64, now: DateTime<Utc>) -> Scheduled {
 #[allow(clippy::too_many_arguments)]
 pub async fn write_refunds(
     tx: &mut Tx,
-    reg: &RegistrationRow,
+    registration_id: i64,
     payments: &[CardPayment],
     mut amount_minor: i64,
     reason: &str,
@@ -459,7 +468,7 @@ pub async fn write_refunds(
         }
         let id = store::insert_card_refund(
             tx,
-            reg.id,
+            registration_id,
             p.id,
             part,
             &p.currency,
@@ -474,6 +483,32 @@ pub async fn write_refunds(
         amount_minor -= part;
     }
     anyhow::ensure!(amount_minor == 0, "card payments do not cover the refund");
+    Ok(jobs)
+}
+
+/// Refunds every card payment of event `event_id` in full (the event was cancelled); returns
+/// the jobs that ask Stripe. Runs in the transaction that cancels the event.
+pub async fn refund_event(
+    tx: &mut Tx,
+    event_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<Scheduled>> {
+    let payments = store::card_payments_of_event_tx(tx, event_id).await?;
+    let mut jobs = Vec::new();
+    for p in payments.iter().filter(|p| p.refundable() > 0) {
+        jobs.extend(
+            write_refunds(
+                tx,
+                p.registration_id,
+                std::slice::from_ref(p),
+                p.refundable(),
+                "event cancelled",
+                None,
+                now,
+            )
+            .await?,
+        );
+    }
     Ok(jobs)
 }
 

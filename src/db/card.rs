@@ -251,6 +251,33 @@ pub async fn card_payments_tx(
     .context("reading card payments")
 }
 
+/// The card payments of every registration of event `event_id`.
+pub async fn card_payments_of_event_tx(
+    tx: &mut Tx,
+    event_id: i64,
+) -> anyhow::Result<Vec<CardPayment>> {
+    const SQL: &str = concat!(
+        select_card_payments!(),
+        " AND p.registration_id IN (SELECT id FROM registrations WHERE event_id = $1) ORDER BY p.id"
+    );
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(c)
+        .await)
+    .context("reading the event's card payments")
+}
+
+/// Records that registration `id` paid by card.
+pub async fn set_payment_method_card(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE registrations SET payment_method = 'card' WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("recording the payment method")
+}
+
 /// The card payment with PaymentIntent `payment_intent`.
 pub async fn card_payment_by_intent(
     db: &Db,

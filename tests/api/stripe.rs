@@ -859,3 +859,68 @@ async fn on_the_pages_a_card_registration_goes_to_stripe_and_the_private_page_ha
     );
     assert_eq!(app.status_of(&reg.token).await, "pending_payment");
 }
+
+#[tokio::test]
+async fn cancelling_the_event_refunds_every_card_payment_and_refunds_money_that_comes_later() {
+    let (app, fake) = card_app().await;
+    let slug = card_event(&app, json!({"payment_options": ["card", "later"]})).await;
+    let (paid, pi) = paid_by_card(&app, &fake, &slug).await;
+    let waiting = register_card(&app, &slug, &["Berta"]).await;
+    let session = fake.session_id(waiting["payment_url"].as_str().unwrap());
+    let response = app
+        .staff_patch(
+            &format!("/api/v1/events/{slug}"),
+            &json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    app.run_pending_jobs().await;
+    let refunds = fake.refunds();
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    assert_eq!(refunds[0]["payment_intent"], pi.as_str());
+    assert_eq!(refunds[0]["amount"], 2500);
+    assert_eq!(
+        twinning::db::registrations::PaymentRow::net(&ledger(&app, &paid).await),
+        0
+    );
+
+    // The other payer finishes paying on Stripe's page after the event was cancelled.
+    let late_pi = fake.pay(&session);
+    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    assert_ne!(app.status_of(&token(&waiting)).await, "confirmed");
+    let refunds = fake.refunds();
+    assert_eq!(refunds.len(), 2);
+    assert_eq!(refunds[1]["payment_intent"], late_pi.as_str());
+    assert!(
+        app.email_text("refunded")
+            .await
+            .contains("The event has been cancelled.")
+    );
+}
+
+#[tokio::test]
+async fn a_registrant_who_chose_later_and_pays_by_card_is_recorded_as_paying_by_card() {
+    let (app, fake) = card_app().await;
+    let slug = card_event(&app, json!({"payment_options": ["card", "later"]})).await;
+    let created = app.register(&slug, "adult", &["Ana"]).await;
+    let token = token(&created);
+    assert!(created.get("payment_url").is_none());
+    assert_eq!(app.registration(&token).await["payment_method"], "later");
+    let checkout: Value = app
+        .post(
+            &format!("/api/v1/registrations/{token}/checkout"),
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let session = fake.session_id(checkout["payment_url"].as_str().unwrap());
+    fake.pay(&session);
+    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    let reg = app.registration(&token).await;
+    assert_eq!(
+        (reg["status"].as_str(), reg["payment_method"].as_str()),
+        (Some("confirmed"), Some("card"))
+    );
+}

@@ -91,3 +91,4 @@ refund-reason-seats-gone = Ihre Kartenzahlung kam nach Ablauf der Zahlungsfrist 
 refund-reason-not-live = Ihre Kartenzahlung kam für eine Anmeldung an, die nicht mehr aktiv ist.
 refund-reason-paid-twice = Diese Anmeldung war bereits vollständig bezahlt.
 refund-reason-cancelled = Sie haben Ihre Anmeldung storniert.
+refund-reason-event-cancelled = Die Veranstaltung wurde abgesagt.

@@ -91,3 +91,4 @@ refund-reason-seats-gone = Your card payment arrived after the time to pay had r
 refund-reason-not-live = Your card payment arrived for a registration that is no longer active.
 refund-reason-paid-twice = This registration had already been paid in full.
 refund-reason-cancelled = You cancelled your registration.
+refund-reason-event-cancelled = The event has been cancelled.

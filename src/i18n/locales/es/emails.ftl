@@ -91,3 +91,4 @@ refund-reason-seats-gone = Tu pago con tarjeta llegó cuando el plazo para pagar
 refund-reason-not-live = Tu pago con tarjeta llegó para una inscripción que ya no está activa.
 refund-reason-paid-twice = Esta inscripción ya estaba pagada por completo.
 refund-reason-cancelled = Has cancelado tu inscripción.
+refund-reason-event-cancelled = El evento se ha cancelado.
