@@ -92,6 +92,11 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_MESSAGE_RATE", default_value_t = 60)]
     pub message_rate: u32,
 
+    /// Age from which a member of a host household counts as an adult who must be screened
+    /// before a minor is placed there (18 in the US; UK practice uses 16 or 17).
+    #[arg(long, env = "TWINNING_ADULT_AGE", default_value_t = 18)]
+    pub adult_age: i32,
+
     /// Stripe secret key (`sk_live_...` / `sk_test_...`). Without it, card payments are off and
     /// paid events offer only paying later.
     #[arg(long, env = "STRIPE_SECRET_KEY", hide_env_values = true)]
@@ -184,6 +189,7 @@ impl Settings {
             message_rate: 60,
             default_language: "en".to_owned(),
             log_format: LogFormat::Text,
+            adult_age: 18,
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: crate::card::gateway::DEFAULT_API_BASE.to_owned(),

@@ -14,6 +14,7 @@ pub mod email;
 pub mod error;
 pub mod events;
 pub mod export;
+pub mod hosts;
 pub mod i18n;
 pub mod jobs;
 pub mod matching;

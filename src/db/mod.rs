@@ -9,6 +9,7 @@ pub mod card;
 pub mod checkin;
 pub mod events;
 pub mod export;
+pub mod hosts;
 pub mod messages;
 pub mod outbox;
 pub mod registrations;

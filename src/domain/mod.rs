@@ -7,7 +7,7 @@ mod money;
 mod policy;
 pub mod question;
 mod registration;
-mod text;
+pub(crate) mod text;
 pub mod token;
 pub mod translation;
 

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{checkins, events, exports, messages, outbox, registrations};
+use super::api::{checkins, events, exports, hosts, messages, outbox, registrations};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,10 +16,12 @@ use super::api::{checkins, events, exports, messages, outbox, registrations};
         outbox::list_outbox, outbox::outbox_stats, outbox::get_outbox, outbox::resend_outbox, outbox::cancel_outbox,
         checkins::create_checkin, checkins::delete_checkin, exports::attendees_csv_api, exports::attendees_xlsx_api,
         messages::create_message, messages::list_messages,
+        hosts::apply, hosts::list, hosts::get_one, hosts::approve, hosts::suspend, hosts::add_screening,
+        hosts::get_own, hosts::update_own,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "events"), (name = "registrations"), (name = "outbox"), (name = "checkins"), (name = "exports"), (name = "messages"))
+    tags((name = "events"), (name = "registrations"), (name = "outbox"), (name = "checkins"), (name = "exports"), (name = "messages"), (name = "hosts"))
 )]
 struct ApiDoc;
 

@@ -36,7 +36,9 @@ pub async fn limit_registrations(
     if let Some(limiter) = &limiter.0
         && request.method() == Method::POST
         && (request.uri().path().ends_with("/registrations")
-            || request.uri().path().ends_with("/register"))
+            || request.uri().path().ends_with("/register")
+            || request.uri().path().ends_with("/hosts")
+            || request.uri().path() == "/host")
     {
         let ip = request
             .extensions()

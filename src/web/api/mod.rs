@@ -3,6 +3,7 @@
 pub mod checkins;
 pub mod events;
 pub mod exports;
+pub mod hosts;
 pub mod messages;
 pub mod outbox;
 pub mod registrations;
@@ -17,6 +18,15 @@ use crate::state::Ctx;
 /// Routes of the JSON API.
 pub fn router() -> Router<Ctx> {
     Router::new()
+        .route("/hosts", post(hosts::apply).get(hosts::list))
+        .route("/hosts/{id}", get(hosts::get_one))
+        .route("/hosts/{id}/approve", post(hosts::approve))
+        .route("/hosts/{id}/suspend", post(hosts::suspend))
+        .route("/hosts/{id}/screenings", post(hosts::add_screening))
+        .route(
+            "/households/{token}",
+            get(hosts::get_own).put(hosts::update_own),
+        )
         .route(
             "/events",
             get(events::list_events).post(events::create_event),

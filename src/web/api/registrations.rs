@@ -329,7 +329,7 @@ pub struct ReasonBody {
 }
 
 /// Reads an optional JSON body (empty is fine).
-fn optional_body<T: serde::de::DeserializeOwned + Default>(bytes: &[u8]) -> Result<T> {
+pub(crate) fn optional_body<T: serde::de::DeserializeOwned + Default>(bytes: &[u8]) -> Result<T> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         Ok(T::default())
     } else {

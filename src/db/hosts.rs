@@ -1,0 +1,363 @@
+//! Host households, their members and screenings.
+
+use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::FromRow;
+
+use super::{Db, Tx};
+use crate::hosts::HouseholdDraft;
+use crate::{on_pool, on_tx};
+
+/// A `households` row.
+#[derive(Debug, Clone, FromRow)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub token: String,
+    /// `applicant`, `approved` or `suspended`.
+    pub status: String,
+    pub status_reason: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub language: String,
+    pub address: String,
+    pub area: String,
+    pub beds: i64,
+    pub bedrooms: i64,
+    pub room: String,
+    pub bathroom: String,
+    pub max_parties: i64,
+    pub step_free: bool,
+    pub bedroom_floor: i64,
+    /// JSON `[{species, indoors}]`.
+    pub pets: String,
+    pub smoking: String,
+    /// JSON `[{code, level}]`.
+    pub languages: String,
+    /// JSON `[diet]`.
+    pub diets: String,
+    /// JSON `[interest]`.
+    pub interests: String,
+    /// JSON `[{from, to}]`.
+    pub available: String,
+    pub accepts_minors: bool,
+    pub guest_gender: String,
+    pub accepts_couples: bool,
+    pub accepts_smokers: bool,
+    pub max_nights: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! select_households {
+    () => {
+        "SELECT id, token, status, status_reason, contact_name, contact_email, contact_phone, language, address, area, \
+         beds, bedrooms, room, bathroom, max_parties, step_free, bedroom_floor, pets, smoking, languages, diets, interests, \
+         available, accepts_minors, guest_gender, accepts_couples, accepts_smokers, max_nights, created_at, updated_at \
+         FROM households"
+    };
+}
+
+/// A member of a household.
+#[derive(Debug, Clone, FromRow)]
+pub struct MemberRow {
+    pub id: i64,
+    pub household_id: i64,
+    pub name: String,
+    pub born_on: NaiveDate,
+}
+
+/// A screening of a member.
+#[derive(Debug, Clone, FromRow)]
+pub struct ScreeningRow {
+    pub id: i64,
+    pub member_id: i64,
+    pub kind: String,
+    pub outcome: String,
+    pub completed_on: Option<NaiveDate>,
+    pub expires_on: Option<NaiveDate>,
+    pub reference: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores a new household; returns its id.
+pub async fn insert(
+    tx: &mut Tx,
+    token: &str,
+    selector: &str,
+    d: &HouseholdDraft,
+    now: DateTime<Utc>,
+) -> anyhow::Result<i64> {
+    const SQL: &str = "INSERT INTO households (token, token_selector, contact_name, contact_email, contact_phone, language, \
+        address, area, beds, bedrooms, room, bathroom, max_parties, step_free, bedroom_floor, pets, smoking, languages, diets, \
+        interests, available, accepts_minors, guest_gender, accepts_couples, accepts_smokers, max_nights, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+        $24, $25, $26, $27, $27) RETURNING id";
+    on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(token)
+        .bind(selector)
+        .bind(&d.contact_name)
+        .bind(&d.contact_email)
+        .bind(&d.contact_phone)
+        .bind(&d.language)
+        .bind(&d.address)
+        .bind(&d.area)
+        .bind(d.beds)
+        .bind(d.bedrooms)
+        .bind(d.room)
+        .bind(d.bathroom)
+        .bind(d.max_parties)
+        .bind(d.step_free)
+        .bind(d.bedroom_floor)
+        .bind(&d.pets)
+        .bind(d.smoking)
+        .bind(&d.languages)
+        .bind(&d.diets)
+        .bind(&d.interests)
+        .bind(&d.available)
+        .bind(d.accepts_minors)
+        .bind(d.guest_gender)
+        .bind(d.accepts_couples)
+        .bind(d.accepts_smokers)
+        .bind(d.max_nights)
+        .bind(now)
+        .fetch_one(c)
+        .await)
+    .context("storing household")
+}
+
+/// Replaces the household's details (not its status or token).
+pub async fn update(
+    tx: &mut Tx,
+    id: i64,
+    d: &HouseholdDraft,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE households SET contact_name = $2, contact_email = $3, contact_phone = $4, language = $5, \
+        address = $6, area = $7, beds = $8, bedrooms = $9, room = $10, bathroom = $11, max_parties = $12, step_free = $13, \
+        bedroom_floor = $14, pets = $15, smoking = $16, languages = $17, diets = $18, interests = $19, available = $20, \
+        accepts_minors = $21, guest_gender = $22, accepts_couples = $23, accepts_smokers = $24, max_nights = $25, \
+        updated_at = $26 WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(&d.contact_name)
+        .bind(&d.contact_email)
+        .bind(&d.contact_phone)
+        .bind(&d.language)
+        .bind(&d.address)
+        .bind(&d.area)
+        .bind(d.beds)
+        .bind(d.bedrooms)
+        .bind(d.room)
+        .bind(d.bathroom)
+        .bind(d.max_parties)
+        .bind(d.step_free)
+        .bind(d.bedroom_floor)
+        .bind(&d.pets)
+        .bind(d.smoking)
+        .bind(&d.languages)
+        .bind(&d.diets)
+        .bind(&d.interests)
+        .bind(&d.available)
+        .bind(d.accepts_minors)
+        .bind(d.guest_gender)
+        .bind(d.accepts_couples)
+        .bind(d.accepts_smokers)
+        .bind(d.max_nights)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("updating household")
+}
+
+/// Keeps members who are still listed (same name and date of birth: their screenings stay
+/// with them), removes the others with their screenings, and adds new ones.
+pub async fn replace_members(
+    tx: &mut Tx,
+    household_id: i64,
+    members: &[(String, NaiveDate)],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let existing = members_tx(tx, household_id).await?;
+    for old in &existing {
+        if !members
+            .iter()
+            .any(|(n, b)| *n == old.name && *b == old.born_on)
+        {
+            on_tx!(tx, |c| sqlx::query(
+                "DELETE FROM screenings WHERE member_id = $1"
+            )
+            .bind(old.id)
+            .execute(c)
+            .await
+            .map(|_| ()))
+            .context("removing screenings")?;
+            on_tx!(tx, |c| sqlx::query(
+                "DELETE FROM household_members WHERE id = $1"
+            )
+            .bind(old.id)
+            .execute(c)
+            .await
+            .map(|_| ()))
+            .context("removing member")?;
+        }
+    }
+    for (position, (name, born)) in members.iter().enumerate() {
+        if let Some(old) = existing
+            .iter()
+            .find(|m| m.name == *name && m.born_on == *born)
+        {
+            on_tx!(tx, |c| sqlx::query(
+                "UPDATE household_members SET position = $2 WHERE id = $1"
+            )
+            .bind(old.id)
+            .bind(position as i64)
+            .execute(c)
+            .await
+            .map(|_| ()))
+            .context("ordering members")?;
+        } else {
+            const SQL: &str = "INSERT INTO household_members (household_id, name, born_on, position, created_at) \
+                VALUES ($1, $2, $3, $4, $5)";
+            on_tx!(tx, |c| sqlx::query(SQL)
+                .bind(household_id)
+                .bind(name)
+                .bind(born)
+                .bind(position as i64)
+                .bind(now)
+                .execute(c)
+                .await
+                .map(|_| ()))
+            .context("adding member")?;
+        }
+    }
+    Ok(())
+}
+
+const MEMBERS: &str = "SELECT id, household_id, name, born_on FROM household_members WHERE household_id = $1 ORDER BY position, id";
+
+/// The members of a household, in the order given.
+pub async fn members_tx(tx: &mut Tx, household_id: i64) -> anyhow::Result<Vec<MemberRow>> {
+    on_tx!(tx, |c| sqlx::query_as(MEMBERS)
+        .bind(household_id)
+        .fetch_all(c)
+        .await)
+    .context("reading members")
+}
+
+/// The members of a household, in the order given.
+pub async fn members(db: &Db, household_id: i64) -> anyhow::Result<Vec<MemberRow>> {
+    on_pool!(db, |pool| sqlx::query_as(MEMBERS)
+        .bind(household_id)
+        .fetch_all(pool)
+        .await)
+    .context("reading members")
+}
+
+/// Every screening of a household's members, newest first.
+pub async fn screenings(db: &Db, household_id: i64) -> anyhow::Result<Vec<ScreeningRow>> {
+    const SQL: &str = "SELECT s.id, s.member_id, s.kind, s.outcome, s.completed_on, s.expires_on, s.reference, s.created_at \
+        FROM screenings s JOIN household_members m ON m.id = s.member_id WHERE m.household_id = $1 ORDER BY s.id DESC";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(household_id)
+        .fetch_all(pool)
+        .await)
+    .context("reading screenings")
+}
+
+/// A screening to store.
+#[derive(Debug, Clone)]
+pub struct NewScreening {
+    pub member_id: i64,
+    pub kind: &'static str,
+    pub outcome: &'static str,
+    pub completed_on: Option<NaiveDate>,
+    pub expires_on: Option<NaiveDate>,
+    pub reference: String,
+}
+
+/// Stores a screening.
+pub async fn insert_screening(
+    tx: &mut Tx,
+    s: &NewScreening,
+    recorded_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO screenings (member_id, kind, outcome, completed_on, expires_on, reference, recorded_by, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(s.member_id)
+        .bind(s.kind)
+        .bind(s.outcome)
+        .bind(s.completed_on)
+        .bind(s.expires_on)
+        .bind(&s.reference)
+        .bind(recorded_by)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("storing screening")
+}
+
+/// The household with token selector `selector`.
+pub async fn find_by_selector(db: &Db, selector: &str) -> anyhow::Result<Option<HouseholdRow>> {
+    const SQL: &str = concat!(select_households!(), " WHERE token_selector = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(selector)
+        .fetch_optional(pool)
+        .await)
+    .context("reading household")
+}
+
+/// Household `id`.
+pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<HouseholdRow>> {
+    const SQL: &str = concat!(select_households!(), " WHERE id = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("reading household")
+}
+
+/// Household `id`, inside a transaction.
+pub async fn get_tx(tx: &mut Tx, id: i64) -> anyhow::Result<Option<HouseholdRow>> {
+    const SQL: &str = concat!(select_households!(), " WHERE id = $1");
+    on_tx!(tx, |c| sqlx::query_as(SQL).bind(id).fetch_optional(c).await)
+        .context("reading household")
+}
+
+/// Every household, newest first, optionally only those in `status`.
+pub async fn list(db: &Db, status: Option<&str>) -> anyhow::Result<Vec<HouseholdRow>> {
+    const SQL: &str = concat!(
+        select_households!(),
+        " WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT 1000"
+    );
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(status)
+        .fetch_all(pool)
+        .await)
+    .context("listing households")
+}
+
+/// Sets the review status.
+pub async fn set_status(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str =
+        "UPDATE households SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(status)
+        .bind(reason)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("setting household status")
+}

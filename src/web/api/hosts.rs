@@ -1,0 +1,325 @@
+//! `/api/v1/hosts` (applications and staff review) and `/api/v1/households/{token}` (the
+//! household's own view through its private link).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::db::hosts::{self as store, HouseholdRow, MemberRow, ScreeningRow};
+use crate::error::{AppError, Result};
+use crate::hosts::{self, HostBody, MinorsStanding, ScreeningBody};
+use crate::state::Ctx;
+use crate::web::extract::{ApiJson, Role, StaffAuth};
+
+/// A member as shown.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MemberJson {
+    pub id: i64,
+    pub name: String,
+    pub born_on: NaiveDate,
+    /// At or above the programme's adult age today (must be screened to host minors).
+    pub adult: bool,
+    /// Latest expiry of a clear safeguarding check.
+    pub screened_until: Option<NaiveDate>,
+    /// Every screening on record (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screenings: Option<Vec<ScreeningJson>>,
+}
+
+/// A screening as staff see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ScreeningJson {
+    pub kind: String,
+    pub outcome: String,
+    pub completed_on: Option<NaiveDate>,
+    pub expires_on: Option<NaiveDate>,
+    pub reference: String,
+}
+
+/// A household as shown to staff and to the household itself.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HostJson {
+    pub id: i64,
+    /// `applicant`, `approved` or `suspended`.
+    pub status: String,
+    /// Why it was suspended (staff only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    pub contact: hosts::HostContact,
+    pub address: String,
+    pub area: String,
+    pub members: Vec<MemberJson>,
+    pub beds: i64,
+    pub bedrooms: i64,
+    pub room: String,
+    pub bathroom: String,
+    pub max_parties: i64,
+    pub step_free: bool,
+    pub bedroom_floor: i64,
+    pub pets: Vec<hosts::PetBody>,
+    pub smoking: String,
+    pub languages: Vec<hosts::LanguageLevel>,
+    pub diets: Vec<String>,
+    pub interests: Vec<String>,
+    pub available: Vec<hosts::DateRange>,
+    pub limits: hosts::HostLimits,
+    /// Whether minors can be placed here now.
+    pub minors: MinorsStanding,
+    /// The household's private page (staff only: it is the household's key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manage_url: Option<String>,
+    pub created_at: String,
+}
+
+fn list_of<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// The household page's address.
+pub fn household_url(ctx: &Ctx, token: &str) -> String {
+    format!("{}/h/{token}", ctx.settings.base_url())
+}
+
+fn host_json(
+    ctx: &Ctx,
+    row: &HouseholdRow,
+    members: &[MemberRow],
+    screenings: &[ScreeningRow],
+    staff_view: bool,
+) -> HostJson {
+    let today = ctx.clock.now().with_timezone(&Utc).date_naive();
+    let adult_age = ctx.settings.adult_age;
+    HostJson {
+        id: row.id,
+        status: row.status.clone(),
+        status_reason: staff_view.then(|| row.status_reason.clone()),
+        contact: hosts::HostContact {
+            name: row.contact_name.clone(),
+            email: row.contact_email.clone(),
+            phone: Some(row.contact_phone.clone()),
+            language: Some(row.language.clone()),
+        },
+        address: row.address.clone(),
+        area: row.area.clone(),
+        members: members
+            .iter()
+            .map(|m| MemberJson {
+                id: m.id,
+                name: m.name.clone(),
+                born_on: m.born_on,
+                adult: hosts::age_on(m.born_on, today) >= adult_age,
+                screened_until: hosts::screened_until(m.id, screenings),
+                screenings: staff_view.then(|| {
+                    screenings
+                        .iter()
+                        .filter(|s| s.member_id == m.id)
+                        .map(|s| ScreeningJson {
+                            kind: s.kind.clone(),
+                            outcome: s.outcome.clone(),
+                            completed_on: s.completed_on,
+                            expires_on: s.expires_on,
+                            reference: s.reference.clone(),
+                        })
+                        .collect()
+                }),
+            })
+            .collect(),
+        beds: row.beds,
+        bedrooms: row.bedrooms,
+        room: row.room.clone(),
+        bathroom: row.bathroom.clone(),
+        max_parties: row.max_parties,
+        step_free: row.step_free,
+        bedroom_floor: row.bedroom_floor,
+        pets: list_of(&row.pets),
+        smoking: row.smoking.clone(),
+        languages: list_of(&row.languages),
+        diets: list_of(&row.diets),
+        interests: list_of(&row.interests),
+        available: list_of(&row.available),
+        limits: hosts::HostLimits {
+            accepts_minors: row.accepts_minors,
+            guest_gender: row.guest_gender.clone(),
+            accepts_couples: row.accepts_couples,
+            accepts_smokers: row.accepts_smokers,
+            max_nights: row.max_nights,
+        },
+        minors: hosts::minors_standing(row, members, screenings, today, adult_age),
+        manage_url: staff_view.then(|| household_url(ctx, &row.token)),
+        created_at: row.created_at.to_rfc3339(),
+    }
+}
+
+/// Loads everything shown about household `row`.
+pub async fn load_json(ctx: &Ctx, row: &HouseholdRow, staff_view: bool) -> Result<HostJson> {
+    let members = store::members(&ctx.db, row.id).await?;
+    let screenings = store::screenings(&ctx.db, row.id).await?;
+    Ok(host_json(ctx, row, &members, &screenings, staff_view))
+}
+
+/// Answer to an application.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AppliedJson {
+    pub id: i64,
+    /// The household's private token: its key to update its details.
+    pub token: String,
+    pub status: String,
+    /// The household's private page.
+    pub manage_url: String,
+}
+
+/// Apply to host visitors (public).
+#[utoipa::path(post, path = "/api/v1/hosts", tag = "hosts", request_body = HostBody,
+    responses((status = 201, body = AppliedJson), (status = 400, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+pub async fn apply(
+    State(ctx): State<Ctx>,
+    ApiJson(body): ApiJson<HostBody>,
+) -> Result<(StatusCode, Json<AppliedJson>)> {
+    let done = hosts::apply(&ctx, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AppliedJson {
+            id: done.id,
+            manage_url: household_url(&ctx, &done.token),
+            token: done.token,
+            status: "applicant".to_owned(),
+        }),
+    ))
+}
+
+/// Filter of the staff list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct HostsQuery {
+    /// Only households in this state.
+    pub status: Option<String>,
+}
+
+/// Every household (staff).
+#[utoipa::path(get, path = "/api/v1/hosts", tag = "hosts", params(HostsQuery), security(("bearer" = [])),
+    responses((status = 200, body = [HostJson]), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn list(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Query(q): Query<HostsQuery>,
+) -> Result<Json<Vec<HostJson>>> {
+    staff.require(Role::Staff)?;
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s @ ("applicant" | "approved" | "suspended")) => Some(s),
+        Some(_) => {
+            return Err(AppError::field(
+                "status",
+                "must be one of: applicant, approved, suspended",
+            ));
+        }
+    };
+    let mut out = Vec::new();
+    for row in store::list(&ctx.db, status).await? {
+        out.push(load_json(&ctx, &row, true).await?);
+    }
+    Ok(Json(out))
+}
+
+async fn staff_row(ctx: &Ctx, id: i64) -> Result<HouseholdRow> {
+    store::get(&ctx.db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// One household with its members' screenings (staff).
+#[utoipa::path(get, path = "/api/v1/hosts/{id}", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
+    security(("bearer" = [])), responses((status = 200, body = HostJson), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_one(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(id): Path<i64>,
+) -> Result<Json<HostJson>> {
+    staff.require(Role::Staff)?;
+    let row = staff_row(&ctx, id).await?;
+    Ok(Json(load_json(&ctx, &row, true).await?))
+}
+
+/// Optional reason for a status change.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Approve a household to host (staff).
+#[utoipa::path(post, path = "/api/v1/hosts/{id}/approve", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
+    security(("bearer" = [])), responses((status = 200, body = HostJson), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn approve(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(id): Path<i64>,
+) -> Result<Json<HostJson>> {
+    staff.require(Role::Staff)?;
+    hosts::set_status(&ctx, id, "approved", "", &staff.actor()).await?;
+    let row = staff_row(&ctx, id).await?;
+    Ok(Json(load_json(&ctx, &row, true).await?))
+}
+
+/// Suspend a household (staff): it is suggested for nothing until approved again.
+#[utoipa::path(post, path = "/api/v1/hosts/{id}/suspend", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
+    request_body = ReasonBody, security(("bearer" = [])),
+    responses((status = 200, body = HostJson), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn suspend(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<HostJson>> {
+    staff.require(Role::Staff)?;
+    let body: ReasonBody = super::registrations::optional_body(&body)?;
+    let reason = crate::domain::parse_long_text(body.reason.as_deref().unwrap_or(""), 500)
+        .map_err(|e| AppError::field("reason", e.0))?;
+    hosts::set_status(&ctx, id, "suspended", &reason, &staff.actor()).await?;
+    let row = staff_row(&ctx, id).await?;
+    Ok(Json(load_json(&ctx, &row, true).await?))
+}
+
+/// Record a screening of one adult member (staff): kind, outcome, dates and a reference number,
+/// never the report itself.
+#[utoipa::path(post, path = "/api/v1/hosts/{id}/screenings", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
+    request_body = ScreeningBody, security(("bearer" = [])),
+    responses((status = 201, body = HostJson), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn add_screening(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<ScreeningBody>,
+) -> Result<(StatusCode, Json<HostJson>)> {
+    staff.require(Role::Staff)?;
+    hosts::record_screening(&ctx, id, &body, &staff.actor()).await?;
+    let row = staff_row(&ctx, id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(load_json(&ctx, &row, true).await?),
+    ))
+}
+
+/// The household's own details, by its private token.
+#[utoipa::path(get, path = "/api/v1/households/{token}", tag = "hosts",
+    params(("token" = String, Path, description = "The household's private token")),
+    responses((status = 200, body = HostJson), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn get_own(State(ctx): State<Ctx>, Path(token): Path<String>) -> Result<Json<HostJson>> {
+    let row = hosts::find(&ctx, &token).await?;
+    Ok(Json(load_json(&ctx, &row, false).await?))
+}
+
+/// The household updates its details and availability (the whole application again).
+#[utoipa::path(put, path = "/api/v1/households/{token}", tag = "hosts", request_body = HostBody,
+    params(("token" = String, Path, description = "The household's private token")),
+    responses((status = 200, body = HostJson), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn update_own(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    ApiJson(body): ApiJson<HostBody>,
+) -> Result<Json<HostJson>> {
+    hosts::update(&ctx, &token, &body).await?;
+    let row = hosts::find(&ctx, &token).await?;
+    Ok(Json(load_json(&ctx, &row, false).await?))
+}
