@@ -11,6 +11,7 @@ mod events;
 mod exports;
 mod fake_stripe;
 mod helpers;
+mod hosts;
 mod jobs;
 mod languages;
 mod messages;

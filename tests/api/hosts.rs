@@ -1,0 +1,357 @@
+//! Host households: applying, staff review and screening, the household's private link, and
+//! the rule that a new adult pauses placements of minors until screened.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_error, merge, spawn_app};
+
+/// A complete application: two adults and a child, a dog, Spanish and English.
+pub fn application(overrides: Value) -> Value {
+    let mut body = json!({
+        "contact": {"name": "María López", "email": "maria@example.org", "phone": "+34 600 000 000", "language": "es"},
+        "address": "Calle Mayor 1, 45001 Toledo",
+        "area": "Casco histórico",
+        "members": [
+            {"name": "María López", "born_on": "1980-04-02"},
+            {"name": "Juan Pérez", "born_on": "1978-11-20"},
+            {"name": "Lucía Pérez", "born_on": "2015-01-15"}
+        ],
+        "beds": 2, "bedrooms": 1, "room": "private", "bathroom": "shared", "max_parties": 1,
+        "step_free": false, "bedroom_floor": 1,
+        "pets": [{"species": "dog", "indoors": true}],
+        "smoking": "none",
+        "languages": [{"code": "es", "level": 3}, {"code": "en", "level": 2}],
+        "diets": ["vegetarian"],
+        "interests": ["music", "football"],
+        "available": [{"from": "2031-06-01", "to": "2031-06-15"}],
+        "limits": {"accepts_minors": true, "guest_gender": "any", "accepts_couples": true, "accepts_smokers": false, "max_nights": 14}
+    });
+    merge(&mut body, overrides);
+    body
+}
+
+/// Applies and returns (id, token).
+pub async fn apply(app: &TestApp, overrides: Value) -> (i64, String) {
+    let response = app.post("/api/v1/hosts", &application(overrides)).await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (
+        body["id"].as_i64().unwrap(),
+        body["token"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn staff_host(app: &TestApp, id: i64) -> Value {
+    let response = app.staff_get(&format!("/api/v1/hosts/{id}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// Records a clear criminal-record check for member `member_id`, done on `on`.
+pub async fn screen(app: &TestApp, household: i64, member_id: i64, on: &str) -> Value {
+    let response = app
+        .staff_post(
+            &format!("/api/v1/hosts/{household}/screenings"),
+            &json!({"member_id": member_id, "kind": "criminal_record", "outcome": "clear",
+                "completed_on": on, "reference": "CRB-0001"}),
+        )
+        .await;
+    let status = response.status();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn a_household_applies_and_gets_a_private_link_that_shows_its_details() {
+    let app = spawn_app().await;
+    let response = app.post("/api/v1/hosts", &application(json!({}))).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["status"], "applicant");
+    let token = created["token"].as_str().unwrap();
+    assert!(token.len() >= 40, "long random token: {token}");
+    assert!(
+        created["manage_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/h/{token}"))
+    );
+    let own: Value = app
+        .get(&format!("/api/v1/households/{token}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["members"].as_array().unwrap().len(), 3);
+    assert_eq!(own["members"][0]["adult"], true);
+    assert_eq!(
+        own["members"][2]["adult"], false,
+        "the child is not an adult"
+    );
+    assert_eq!(own["pets"], json!([{"species": "dog", "indoors": true}]));
+    assert_eq!(own["languages"][0], json!({"code": "es", "level": 3}));
+    assert_eq!(own["limits"]["max_nights"], 14);
+    assert_eq!(own["minors"]["status"], "paused", "nobody is screened yet");
+    assert_eq!(
+        own["minors"]["unscreened_adults"],
+        json!(["María López", "Juan Pérez"])
+    );
+    assert!(own.get("manage_url").is_none() && own["members"][0].get("screenings").is_none());
+    // A wrong token finds nothing.
+    let wrong = format!("{}x", &token[..token.len() - 1]);
+    assert_eq!(
+        app.get(&format!("/api/v1/households/{wrong}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_bad_application_names_every_field_that_is_wrong() {
+    let app = spawn_app().await;
+    let body = application(json!({
+        "contact": {"name": "", "email": "not-an-email"},
+        "members": [{"name": "Lucía", "born_on": "2015-13-40"}, {"name": "Pablo", "born_on": "2099-01-01"}],
+        "beds": 0, "bedrooms": 3, "room": "sofa", "bathroom": "none", "smoking": "sometimes",
+        "pets": [{"species": ""}],
+        "languages": [{"code": "spanish", "level": 3}, {"code": "en", "level": 7}],
+        "diets": ["carnivore"],
+        "available": [{"from": "2031-06-10", "to": "2031-06-01"}],
+        "limits": {"accepts_minors": true, "guest_gender": "robot", "max_nights": 0}
+    }));
+    let response = app.post("/api/v1/hosts", &body).await;
+    let error = assert_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        None,
+    )
+    .await;
+    let fields = error["error"]["fields"].as_object().unwrap();
+    for field in [
+        "contact.name",
+        "contact.email",
+        "members[0].born_on",
+        "members[1].born_on",
+        "beds",
+        "room",
+        "bathroom",
+        "smoking",
+        "pets[0].species",
+        "languages[0].code",
+        "languages[1].level",
+        "diets[0]",
+        "available[0].to",
+        "limits.guest_gender",
+        "limits.max_nights",
+    ] {
+        assert!(fields.contains_key(field), "{field} missing in {fields:?}");
+    }
+    // Children only: someone must be an adult.
+    let kids = application(json!({"members": [{"name": "Lucía Pérez", "born_on": "2015-01-15"}]}));
+    assert_error(
+        app.post("/api/v1/hosts", &kids).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("members"),
+    )
+    .await;
+    // Unknown fields and broken JSON get clear answers too.
+    let extra = application(json!({"sofa_beds": 2}));
+    assert_error(
+        app.post("/api/v1/hosts", &extra).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        None,
+    )
+    .await;
+    let broken = app
+        .client
+        .post(format!("{}/api/v1/hosts", app.address))
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn staff_review_approve_suspend_and_screen_adults_with_everything_audited() {
+    let app = spawn_app().await;
+    let (id, _) = apply(&app, json!({})).await;
+    // Only staff see and decide.
+    assert_eq!(
+        app.get(&format!("/api/v1/hosts/{id}")).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post(&format!("/api/v1/hosts/{id}/approve"), &json!({}))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let list: Vec<Value> = app
+        .staff_get("/api/v1/hosts?status=applicant")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    let approved: Value = app
+        .staff_post(&format!("/api/v1/hosts/{id}/approve"), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(approved["status"], "approved");
+    assert_error(
+        app.staff_post(&format!("/api/v1/hosts/{id}/approve"), &json!({}))
+            .await,
+        StatusCode::CONFLICT,
+        "no_change",
+        None,
+    )
+    .await;
+
+    let host = staff_host(&app, id).await;
+    let (maria, juan) = (
+        host["members"][0]["id"].as_i64().unwrap(),
+        host["members"][1]["id"].as_i64().unwrap(),
+    );
+    let today = app.ctx.clock.now().date_naive();
+    let screened = screen(&app, id, maria, &today.to_string()).await;
+    assert_eq!(screened["minors"]["status"], "paused");
+    assert_eq!(
+        screened["minors"]["unscreened_adults"],
+        json!(["Juan Pérez"])
+    );
+    let screened = screen(&app, id, juan, &today.to_string()).await;
+    assert_eq!(screened["minors"]["status"], "ok");
+    let a_year = today.checked_add_months(chrono::Months::new(12)).unwrap();
+    assert_eq!(
+        screened["minors"]["valid_until"],
+        a_year.to_string(),
+        "a check lasts a year by default"
+    );
+    assert_eq!(
+        screened["members"][0]["screenings"][0]["reference"],
+        "CRB-0001"
+    );
+
+    // Bad screenings are refused by field; a member of another household is refused.
+    let bad = json!({"member_id": maria, "kind": "vibes", "outcome": "clear"});
+    let error = assert_error(
+        app.staff_post(&format!("/api/v1/hosts/{id}/screenings"), &bad)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("kind"),
+    )
+    .await;
+    assert!(
+        error["error"]["fields"]["completed_on"].is_string(),
+        "{error}"
+    );
+    let (other, _) = apply(&app, json!({})).await;
+    let foreign = json!({"member_id": maria, "kind": "criminal_record", "outcome": "pending"});
+    assert_error(
+        app.staff_post(&format!("/api/v1/hosts/{other}/screenings"), &foreign)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("member_id"),
+    )
+    .await;
+
+    let suspended: Value = app
+        .staff_post(
+            &format!("/api/v1/hosts/{id}/suspend"),
+            &json!({"reason": "Moving house in June"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(suspended["status"], "suspended");
+    assert_eq!(suspended["status_reason"], "Moving house in June");
+    let actions: Vec<String> =
+        twinning::db::audit::list(&app.ctx.db, None, Some("household."), None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|a| a.subject == format!("household:{id}"))
+            .map(|a| a.action)
+            .collect();
+    for action in [
+        "household.apply",
+        "household.approve",
+        "household.screening",
+        "household.suspend",
+    ] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_new_adult_added_through_the_private_link_pauses_minors_until_screened() {
+    let app = spawn_app().await;
+    let (id, token) = apply(&app, json!({})).await;
+    let host = staff_host(&app, id).await;
+    let today = app.ctx.clock.now().date_naive().to_string();
+    for m in host["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["adult"] == true)
+    {
+        screen(&app, id, m["id"].as_i64().unwrap(), &today).await;
+    }
+    assert_eq!(staff_host(&app, id).await["minors"]["status"], "ok");
+
+    // The household adds a lodger and changes its dates; existing members keep their checks.
+    let mut update =
+        application(json!({"available": [{"from": "2031-07-01", "to": "2031-07-10"}]}));
+    update["members"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"name": "Pedro Ruiz", "born_on": "1990-05-05"}));
+    let response = app
+        .client
+        .put(format!("{}/api/v1/households/{token}", app.address))
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let own: Value = response.json().await.unwrap();
+    assert_eq!(
+        own["available"],
+        json!([{"from": "2031-07-01", "to": "2031-07-10"}])
+    );
+    assert_eq!(own["minors"]["status"], "paused");
+    assert_eq!(own["minors"]["unscreened_adults"], json!(["Pedro Ruiz"]));
+    let host = staff_host(&app, id).await;
+    assert!(
+        host["members"][0]["screened_until"].is_string(),
+        "María keeps her check"
+    );
+    let pedro = host["members"][3]["id"].as_i64().unwrap();
+    screen(&app, id, pedro, &today).await;
+    assert_eq!(staff_host(&app, id).await["minors"]["status"], "ok");
+
+    // A household that does not take minors says so, whatever its checks.
+    let no_minors = application(json!({"limits": {"accepts_minors": false}}));
+    let (id2, _) = apply(&app, no_minors).await;
+    assert_eq!(
+        staff_host(&app, id2).await["minors"]["status"],
+        "not_accepted"
+    );
+}
