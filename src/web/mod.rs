@@ -113,6 +113,14 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             get(public::offer_page).post(public::claim_submit),
         )
         .route("/partners/{slug}", get(public::partner_page))
+        .route(
+            "/host",
+            get(pages::hosts::host_form).post(pages::hosts::host_submit),
+        )
+        .route(
+            "/h/{token}",
+            get(pages::hosts::own_form).post(pages::hosts::own_submit),
+        )
         .route("/language/{code}", get(public::choose_language))
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,

@@ -355,3 +355,170 @@ async fn a_new_adult_added_through_the_private_link_pauses_minors_until_screened
         "not_accepted"
     );
 }
+
+/// The form fields of a complete application on the `/host` page.
+fn form_fields() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("contact.name", "María López"),
+        ("contact.email", "maria@example.org"),
+        ("contact.phone", ""),
+        ("contact.language", "es"),
+        ("address", "Calle Mayor 1, Toledo"),
+        ("area", "Casco histórico"),
+        ("members[0].name", "María López"),
+        ("members[0].born_on", "1980-04-02"),
+        ("members[1].name", "Lucía Pérez"),
+        ("members[1].born_on", "2015-01-15"),
+        ("beds", "2"),
+        ("bedrooms", "1"),
+        ("max_parties", "1"),
+        ("bedroom_floor", "0"),
+        ("room", "private"),
+        ("bathroom", "shared"),
+        ("step_free", "yes"),
+        ("pets", "cat"),
+        ("pets_other", "tortoise"),
+        ("pets_indoors", "yes"),
+        ("smoking", "outside"),
+        ("diets", "vegetarian"),
+        ("diets", "halal"),
+        ("languages[0].code", "es"),
+        ("languages[0].level", "3"),
+        ("languages[1].code", "en"),
+        ("languages[1].level", "1"),
+        ("interests", "Music, cooking"),
+        ("available[0].from", "2031-06-01"),
+        ("available[0].to", "2031-06-15"),
+        ("limits.accepts_minors", "yes"),
+        ("limits.guest_gender", "female"),
+        ("limits.max_nights", ""),
+    ]
+}
+
+#[tokio::test]
+async fn the_host_form_applies_and_the_private_page_shows_and_saves_the_details() {
+    let app = spawn_app().await;
+    let mut b = app.browser();
+    let form = b.get("/host").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("name=\"members[0].born_on\""),
+        "{}",
+        form.body
+    );
+    let done = b.submit("/host", &form_fields()).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let location = done.location.unwrap();
+    let token = location
+        .trim_start_matches("/h/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let own: Value = app
+        .get(&format!("/api/v1/households/{token}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        own["pets"],
+        json!([{"species": "cat", "indoors": true}, {"species": "tortoise", "indoors": true}])
+    );
+    assert_eq!(own["diets"], json!(["vegetarian", "halal"]));
+    assert_eq!(own["interests"], json!(["music", "cooking"]));
+    assert_eq!(
+        own["languages"],
+        json!([{"code": "es", "level": 3}, {"code": "en", "level": 1}])
+    );
+    assert_eq!(
+        (
+            own["limits"]["guest_gender"].as_str(),
+            own["limits"]["accepts_couples"].as_bool()
+        ),
+        (Some("female"), Some(false))
+    );
+    assert_eq!(own["smoking"], "outside");
+
+    // The household's page speaks its language and keeps its values in the form.
+    let page = b.get(&location).await;
+    assert!(
+        page.body.contains("Gracias por ofrecerte a acoger"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("falta: María López"),
+        "minors paused: {}",
+        page.body
+    );
+    assert!(page.body.contains("value=\"Casco histórico\""));
+    // A new adult joins; the page says minors are paused for them too.
+    let mut fields = form_fields();
+    fields.extend([
+        ("members[2].name", "Pedro Ruiz"),
+        ("members[2].born_on", "1990-05-05"),
+    ]);
+    let saved = b.submit(&format!("/h/{token}"), &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = b.get(saved.location.as_deref().unwrap()).await;
+    assert!(
+        page.body.contains("Se han guardado los cambios"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("María López, Pedro Ruiz"),
+        "{}",
+        page.body
+    );
+    // Without the anti-forgery field nothing is saved.
+    let forged = b.post_form(&format!("/h/{token}"), &fields).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_wrong_host_form_comes_back_with_messages_and_the_values_kept() {
+    let app = spawn_app().await;
+    let mut b = app.browser();
+    b.get("/host").await;
+    let fields: Vec<(&str, &str)> = form_fields()
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("members[1]"))
+        .map(|(k, v)| match k {
+            "beds" => (k, "two"),
+            "members[0].born_on" => (k, "2099-01-01"),
+            "available[0].to" => (k, "2031-05-01"),
+            "limits.max_nights" => (k, "0"),
+            _ => (k, v),
+        })
+        .collect();
+    let page = b.submit("/host", &fields).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in [
+        "beds",
+        "members-0-born-on",
+        "available-0-to",
+        "limits-max-nights",
+    ] {
+        assert!(
+            page.body.contains(&format!("href=\"#{id}\"")),
+            "{id} in the summary: {}",
+            page.body
+        );
+    }
+    assert!(
+        page.body.contains("value=\"two\""),
+        "the value typed is kept"
+    );
+    assert!(
+        page.body.contains("value=\"Calle Mayor 1, Toledo\"")
+            || page.body.contains(">Calle Mayor 1, Toledo<")
+    );
+    assert!(
+        twinning::db::hosts::list(&app.ctx.db, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

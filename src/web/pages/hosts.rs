@@ -1,0 +1,546 @@
+//! `/host` (the application to host visitors) and `/h/{token}` (the household's private page,
+//! where it updates its details and availability). The form posts the same fields as the API
+//! (`members[0].name`, `limits.max_nights` ...) and is checked by the same code.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+
+use super::forms::{CsrfToken, FormData, field_id};
+use super::{Layout, PageError, PageResult, render, render_with};
+use crate::db::hosts::{self as store, HouseholdRow, MemberRow};
+use crate::error::{AppError, FieldErrors};
+use crate::hosts::{
+    self, DateRange, HostBody, HostContact, HostLimits, LanguageLevel, MemberBody, PetBody,
+};
+use crate::i18n::{self, LANGUAGES};
+use crate::state::Ctx;
+
+/// Member rows the form offers (blank rows are ignored).
+const MEMBER_ROWS: usize = 8;
+/// Language rows the form offers.
+const LANGUAGE_ROWS: usize = 4;
+/// Date ranges the form offers.
+const DATE_ROWS: usize = 3;
+/// Pets the form lists with a box each (others go in a text field).
+const PETS: &[&str] = &["cat", "dog", "bird", "rabbit"];
+/// Languages a household can say it speaks, by their own names.
+const SPOKEN: &[(&str, &str)] = &[
+    ("en", "English"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("it", "Italiano"),
+    ("pt", "Português"),
+    ("pl", "Polski"),
+    ("nl", "Nederlands"),
+    ("uk", "Українська"),
+    ("ja", "日本語"),
+    ("zh", "中文"),
+    ("ar", "العربية"),
+];
+
+const CONTACT_FIELDS: &[(&str, &str, &str, &str)] = &[
+    ("contact.name", "register-contact-name", "text", "name"),
+    ("contact.email", "register-email", "email", "email"),
+    ("contact.phone", "register-phone", "tel", "tel"),
+];
+const NUMBER_FIELDS: &[(&str, &str)] = &[
+    ("beds", "host-beds"),
+    ("bedrooms", "host-bedrooms"),
+    ("max_parties", "host-max-parties"),
+    ("bedroom_floor", "host-bedroom-floor"),
+];
+
+type Options = Vec<(&'static str, String)>;
+
+#[derive(Template)]
+#[template(path = "host.html")]
+struct HostPage {
+    l: Layout,
+    csrf: String,
+    action: String,
+    /// Set on the household's own page.
+    token: Option<String>,
+    notice: Option<String>,
+    /// (status in words, minors standing in words), on the household's own page.
+    standing: Option<(String, String)>,
+    /// The form's values by field name (multi-valued fields joined by newlines).
+    values: HashMap<String, String>,
+    errors: FieldErrors,
+    languages: &'static [(&'static str, &'static str)],
+    spoken: &'static [(&'static str, &'static str)],
+    contact_fields: &'static [(&'static str, &'static str, &'static str, &'static str)],
+    number_fields: &'static [(&'static str, &'static str)],
+    member_rows: Vec<(String, String, String)>,
+    language_rows: Vec<(String, String, String)>,
+    date_rows: Vec<Vec<(String, &'static str)>>,
+    choices: Vec<(&'static str, &'static str, Options)>,
+    pets: Options,
+    diets: Options,
+    levels: Options,
+    genders: Options,
+}
+
+impl HostPage {
+    fn err(&self, name: &str) -> Option<&String> {
+        self.errors.get(name)
+    }
+
+    fn v(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+
+    fn on(&self, name: &str) -> bool {
+        self.v(name) == "yes"
+    }
+
+    fn has(&self, name: &str, value: &str) -> bool {
+        self.v(name).lines().any(|v| v == value)
+    }
+
+    fn id(&self, name: &str) -> String {
+        field_id(name)
+    }
+
+    /// Every message with the id of its field, in the order of the form.
+    fn summary(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .errors
+            .iter()
+            .map(|(name, message)| (field_id(name), message.clone()))
+            .collect();
+        all.sort();
+        all
+    }
+}
+
+fn options(lang: &str, prefix: &str, values: &[&'static str]) -> Options {
+    values
+        .iter()
+        .map(|v| {
+            (
+                *v,
+                i18n::t(lang, &format!("{prefix}{}", v.replace('_', "-"))),
+            )
+        })
+        .collect()
+}
+
+fn page(ctx: &Ctx, csrf: String, values: HashMap<String, String>) -> HostPage {
+    let lang = i18n::current();
+    HostPage {
+        l: Layout::public(ctx, i18n::t(lang, "host-page-title")),
+        csrf,
+        action: "/host".to_owned(),
+        token: None,
+        notice: None,
+        standing: None,
+        values,
+        errors: FieldErrors::new(),
+        languages: LANGUAGES,
+        spoken: SPOKEN,
+        contact_fields: CONTACT_FIELDS,
+        number_fields: NUMBER_FIELDS,
+        member_rows: (0..MEMBER_ROWS)
+            .map(|i| {
+                (
+                    (i + 1).to_string(),
+                    format!("members[{i}].name"),
+                    format!("members[{i}].born_on"),
+                )
+            })
+            .collect(),
+        language_rows: (0..LANGUAGE_ROWS)
+            .map(|i| {
+                (
+                    (i + 1).to_string(),
+                    format!("languages[{i}].code"),
+                    format!("languages[{i}].level"),
+                )
+            })
+            .collect(),
+        date_rows: (0..DATE_ROWS)
+            .map(|i| {
+                vec![
+                    (format!("available[{i}].from"), "host-available-from"),
+                    (format!("available[{i}].to"), "host-available-to"),
+                ]
+            })
+            .collect(),
+        choices: vec![
+            (
+                "room",
+                "host-room",
+                options(lang, "host-room-", &["private", "shared"]),
+            ),
+            (
+                "bathroom",
+                "host-bathroom",
+                options(lang, "host-bathroom-", &["private", "shared"]),
+            ),
+            (
+                "smoking",
+                "host-smoking",
+                options(lang, "host-smoking-", &["none", "outside", "inside"]),
+            ),
+        ],
+        pets: options(lang, "pet-", PETS),
+        diets: options(lang, "diet-", hosts::DIETS),
+        levels: options(lang, "level-", &["1", "2", "3"]),
+        genders: options(lang, "guest-gender-", &["any", "female", "male"]),
+    }
+}
+
+/// What a fresh form holds: one bed in a private room, no smoking, minors and couples welcome.
+fn defaults() -> HashMap<String, String> {
+    [
+        ("contact.language", i18n::current()),
+        ("beds", "1"),
+        ("bedrooms", "1"),
+        ("max_parties", "1"),
+        ("bedroom_floor", "0"),
+        ("room", "private"),
+        ("bathroom", "shared"),
+        ("smoking", "none"),
+        ("pets_indoors", "yes"),
+        ("limits.accepts_minors", "yes"),
+        ("limits.accepts_couples", "yes"),
+        ("limits.guest_gender", "any"),
+        ("languages[0].level", "3"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
+/// The form's values, kept for re-rendering (multi-valued fields joined by newlines).
+fn values_of(form: &FormData) -> HashMap<String, String> {
+    let mut values: HashMap<String, String> = HashMap::new();
+    for (k, v) in &form.0 {
+        values
+            .entry(k.clone())
+            .and_modify(|e| {
+                e.push('\n');
+                e.push_str(v);
+            })
+            .or_insert_with(|| v.clone());
+    }
+    values
+}
+
+/// A whole number typed in a form; anything else becomes a value the checks refuse.
+fn number(input: &str) -> i64 {
+    input.trim().parse().unwrap_or(i64::MIN)
+}
+
+/// The application the form describes, in the API's shape.
+fn body_of(form: &FormData) -> HostBody {
+    let yes = |name: &str| form.get(name) == "yes";
+    let members = (0..MEMBER_ROWS)
+        .filter_map(|i| {
+            let name = form.get(&format!("members[{i}].name")).trim();
+            let born = form.get(&format!("members[{i}].born_on")).trim();
+            (!name.is_empty() || !born.is_empty()).then(|| MemberBody {
+                name: name.to_owned(),
+                born_on: born.to_owned(),
+            })
+        })
+        .collect();
+    let indoors = yes("pets_indoors");
+    let mut pets: Vec<PetBody> = form
+        .all("pets")
+        .into_iter()
+        .map(|s| PetBody {
+            species: s.to_owned(),
+            indoors,
+        })
+        .collect();
+    pets.extend(
+        form.get("pets_other")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| PetBody {
+                species: s.to_owned(),
+                indoors,
+            }),
+    );
+    let languages = (0..LANGUAGE_ROWS)
+        .filter_map(|i| {
+            let code = form.get(&format!("languages[{i}].code")).trim();
+            (!code.is_empty()).then(|| LanguageLevel {
+                code: code.to_owned(),
+                level: form
+                    .get(&format!("languages[{i}].level"))
+                    .parse()
+                    .unwrap_or(0),
+            })
+        })
+        .collect();
+    let available = (0..DATE_ROWS)
+        .filter_map(|i| {
+            let from = form.get(&format!("available[{i}].from")).trim();
+            let to = form.get(&format!("available[{i}].to")).trim();
+            (!from.is_empty() || !to.is_empty()).then(|| DateRange {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            })
+        })
+        .collect();
+    HostBody {
+        contact: HostContact {
+            name: form.get("contact.name").to_owned(),
+            email: form.get("contact.email").to_owned(),
+            phone: Some(form.get("contact.phone").to_owned()),
+            language: Some(form.get("contact.language").to_owned()),
+        },
+        address: form.get("address").to_owned(),
+        area: Some(form.get("area").to_owned()),
+        members,
+        beds: number(form.get("beds")),
+        bedrooms: number(form.get("bedrooms")),
+        room: form.get("room").to_owned(),
+        bathroom: form.get("bathroom").to_owned(),
+        max_parties: Some(number(form.get("max_parties"))),
+        step_free: yes("step_free"),
+        bedroom_floor: Some(number(form.get("bedroom_floor"))),
+        pets,
+        smoking: form.get("smoking").to_owned(),
+        languages,
+        diets: form.all("diets").into_iter().map(str::to_owned).collect(),
+        interests: form
+            .get("interests")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        available,
+        limits: HostLimits {
+            accepts_minors: yes("limits.accepts_minors"),
+            guest_gender: form.get("limits.guest_gender").to_owned(),
+            accepts_couples: yes("limits.accepts_couples"),
+            accepts_smokers: yes("limits.accepts_smokers"),
+            max_nights: match form.get("limits.max_nights").trim() {
+                "" => None,
+                n => Some(number(n)),
+            },
+        },
+    }
+}
+
+/// The form's values for a stored household.
+fn values_of_row(row: &HouseholdRow, members: &[MemberRow]) -> HashMap<String, String> {
+    let mut v: HashMap<String, String> = HashMap::new();
+    let mut put = |k: String, val: String| {
+        v.insert(k, val);
+    };
+    put("contact.name".into(), row.contact_name.clone());
+    put("contact.email".into(), row.contact_email.clone());
+    put("contact.phone".into(), row.contact_phone.clone());
+    put("contact.language".into(), row.language.clone());
+    put("address".into(), row.address.clone());
+    put("area".into(), row.area.clone());
+    for (i, m) in members.iter().enumerate() {
+        put(format!("members[{i}].name"), m.name.clone());
+        put(format!("members[{i}].born_on"), m.born_on.to_string());
+    }
+    for (k, n) in [
+        ("beds", row.beds),
+        ("bedrooms", row.bedrooms),
+        ("max_parties", row.max_parties),
+        ("bedroom_floor", row.bedroom_floor),
+    ] {
+        put(k.into(), n.to_string());
+    }
+    put("room".into(), row.room.clone());
+    put("bathroom".into(), row.bathroom.clone());
+    put("smoking".into(), row.smoking.clone());
+    let yes = |b: bool| if b { "yes" } else { "" }.to_owned();
+    put("step_free".into(), yes(row.step_free));
+    let pets: Vec<PetBody> = serde_json::from_str(&row.pets).unwrap_or_default();
+    put(
+        "pets_indoors".into(),
+        yes(pets.is_empty() || pets.iter().any(|p| p.indoors)),
+    );
+    put(
+        "pets".into(),
+        pets.iter()
+            .filter(|p| PETS.contains(&p.species.as_str()))
+            .map(|p| p.species.clone())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    put(
+        "pets_other".into(),
+        pets.iter()
+            .filter(|p| !PETS.contains(&p.species.as_str()))
+            .map(|p| p.species.clone())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let diets: Vec<String> = serde_json::from_str(&row.diets).unwrap_or_default();
+    put("diets".into(), diets.join("\n"));
+    let languages: Vec<LanguageLevel> = serde_json::from_str(&row.languages).unwrap_or_default();
+    for (i, l) in languages.iter().enumerate() {
+        put(format!("languages[{i}].code"), l.code.clone());
+        put(format!("languages[{i}].level"), l.level.to_string());
+    }
+    let interests: Vec<String> = serde_json::from_str(&row.interests).unwrap_or_default();
+    put("interests".into(), interests.join(", "));
+    let available: Vec<DateRange> = serde_json::from_str(&row.available).unwrap_or_default();
+    for (i, r) in available.iter().enumerate() {
+        put(format!("available[{i}].from"), r.from.clone());
+        put(format!("available[{i}].to"), r.to.clone());
+    }
+    put("limits.accepts_minors".into(), yes(row.accepts_minors));
+    put("limits.accepts_couples".into(), yes(row.accepts_couples));
+    put("limits.accepts_smokers".into(), yes(row.accepts_smokers));
+    put("limits.guest_gender".into(), row.guest_gender.clone());
+    put(
+        "limits.max_nights".into(),
+        row.max_nights.map(|n| n.to_string()).unwrap_or_default(),
+    );
+    v
+}
+
+/// Field messages in the page's language.
+fn translated(errors: FieldErrors) -> FieldErrors {
+    let lang = i18n::current();
+    errors
+        .into_iter()
+        .map(|(field, m)| (field, i18n::field_message(lang, &m)))
+        .collect()
+}
+
+/// `GET /host`: the application form.
+pub async fn host_form(State(ctx): State<Ctx>, csrf: CsrfToken) -> PageResult {
+    Ok(render(&page(&ctx, csrf.0, defaults())))
+}
+
+/// `POST /host`: applies, then on to the household's own page; errors re-render the form.
+pub async fn host_submit(State(ctx): State<Ctx>, csrf: CsrfToken, form: FormData) -> PageResult {
+    csrf.verify(&form)?;
+    match hosts::apply(&ctx, &body_of(&form)).await {
+        Ok(done) => Ok(Redirect::to(&format!("/h/{}?applied=1", done.token)).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let mut p = page(&ctx, csrf.0, values_of(&form));
+            p.errors = translated(errors);
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// `?applied=1` or `?saved=1` after a submission.
+#[derive(Debug, Deserialize)]
+pub struct DoneQuery {
+    #[serde(default)]
+    pub applied: Option<String>,
+    #[serde(default)]
+    pub saved: Option<String>,
+}
+
+async fn own_page(
+    ctx: &Ctx,
+    token: &str,
+    csrf: String,
+    row: &HouseholdRow,
+) -> PageResult<HostPage> {
+    let lang = i18n::current();
+    let members = store::members(&ctx.db, row.id).await?;
+    let screenings = store::screenings(&ctx.db, row.id).await?;
+    let today = ctx.clock.now().date_naive();
+    let standing =
+        hosts::minors_standing(row, &members, &screenings, today, ctx.settings.adult_age);
+    let minors = match standing.status {
+        "ok" => i18n::t(lang, "host-minors-ok"),
+        "not_accepted" => i18n::t(lang, "host-minors-not-accepted"),
+        _ => i18n::t_with(
+            lang,
+            "host-minors-paused",
+            &[("names", &standing.unscreened_adults.join(", "))],
+        ),
+    };
+    let mut p = page(ctx, csrf, values_of_row(row, &members));
+    p.l.title = i18n::t(lang, "host-edit-heading");
+    p.action = format!("/h/{token}");
+    p.token = Some(token.to_owned());
+    p.standing = Some((
+        i18n::t(lang, &format!("host-status-{}", row.status)),
+        minors,
+    ));
+    Ok(p)
+}
+
+/// Runs `f` in the household's language unless the visitor chose one with the switch.
+async fn in_household_language<F>(
+    headers: &axum::http::HeaderMap,
+    row: &HouseholdRow,
+    f: F,
+) -> PageResult
+where
+    F: AsyncFnOnce() -> PageResult,
+{
+    let chosen = super::forms::cookie(headers, i18n::COOKIE)
+        .and_then(i18n::supported)
+        .is_some();
+    match i18n::supported(&row.language) {
+        Some(lang) if !chosen => i18n::with_language(lang, f()).await,
+        _ => f().await,
+    }
+}
+
+/// `GET /h/{token}`: the household's own page, with its details in the form.
+pub async fn own_form(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    Query(q): Query<DoneQuery>,
+    headers: axum::http::HeaderMap,
+    csrf: CsrfToken,
+) -> PageResult {
+    let row = hosts::find(&ctx, &token).await?;
+    in_household_language(&headers, &row, async || {
+        let lang = i18n::current();
+        let mut p = own_page(&ctx, &token, csrf.0, &row).await?;
+        p.notice = if q.applied.is_some() {
+            Some(i18n::t(lang, "host-applied"))
+        } else if q.saved.is_some() {
+            Some(i18n::t(lang, "host-saved"))
+        } else {
+            None
+        };
+        Ok(render(&p))
+    })
+    .await
+}
+
+/// `POST /h/{token}`: saves the household's changes.
+pub async fn own_submit(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
+    csrf: CsrfToken,
+    form: FormData,
+) -> PageResult {
+    csrf.verify(&form)?;
+    let row = hosts::find(&ctx, &token).await?;
+    match hosts::update(&ctx, &token, &body_of(&form)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/h/{token}?saved=1")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            in_household_language(&headers, &row, async || {
+                let mut p = own_page(&ctx, &token, csrf.0.clone(), &row).await?;
+                p.values = values_of(&form);
+                p.errors = translated(errors);
+                Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
+            })
+            .await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
