@@ -119,6 +119,17 @@ impl Chrome {
         e.send_keys(value).await.expect("type");
     }
 
+    /// Sets a field's value directly (date inputs take typed keys in the browser's locale).
+    async fn set(&self, css: &str, value: &str) {
+        self.client
+            .execute(
+                "document.querySelector(arguments[0]).value = arguments[1];",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .expect("value set");
+    }
+
     /// Clicks something that does not leave the page (a checkbox).
     async fn tick(&self, css: &str) {
         self.client
@@ -667,4 +678,37 @@ async fn every_page_is_valid_html() {
         report = report.replace(&file.display().to_string(), path);
     }
     assert!(output.status.success(), "invalid HTML:\n{report}");
+}
+
+#[tokio::test]
+async fn a_family_applies_to_host_from_the_home_page_and_sees_its_household_page() {
+    let app = sample_app().await;
+    let c = chrome(&app).await;
+    c.goto("/").await;
+    c.click("a[href=\"/host\"]").await;
+    assert_eq!(c.path().await, "/host");
+    c.check("host application form").await;
+    c.click("button.primary").await;
+    let text = c.text().await;
+    assert!(
+        text.contains("Your name: must not be empty") || text.contains("must not be empty"),
+        "{text}"
+    );
+    c.check("host application form with errors").await;
+    c.fill("#contact-name", "Ana Ruiz").await;
+    c.fill("#contact-email", "ana@example.org").await;
+    c.fill("#address", "Calle Ancha 3, Toledo").await;
+    c.fill("#members-0-name", "Ana Ruiz").await;
+    c.set("#members-0-born-on", "1975-03-09").await;
+    c.tick("#pets input[value=dog]").await;
+    c.set("#available-0-from", "2031-06-01").await;
+    c.set("#available-0-to", "2031-06-10").await;
+    c.click("button.primary").await;
+    assert!(c.path().await.starts_with("/h/"), "{}", c.text().await);
+    let text = c.text().await;
+    assert!(text.contains("Thank you for applying to host"), "{text}");
+    assert!(text.contains("still to do: Ana Ruiz"), "{text}");
+    c.check("household page").await;
+    c.screenshot("household-page").await;
+    c.close().await;
 }

@@ -20,8 +20,9 @@ use crate::hosts::{
 use crate::i18n::{self, LANGUAGES};
 use crate::state::Ctx;
 
-/// Member rows the form offers (blank rows are ignored).
-const MEMBER_ROWS: usize = 8;
+/// Most member rows the form offers (blank rows are ignored); it shows those filled in plus
+/// two, and at least four.
+const MEMBER_ROWS: usize = hosts::MAX_MEMBERS;
 /// Language rows the form offers.
 const LANGUAGE_ROWS: usize = 4;
 /// Date ranges the form offers.
@@ -131,8 +132,35 @@ fn options(lang: &str, prefix: &str, values: &[&'static str]) -> Options {
         .collect()
 }
 
+/// How many member rows to show for `values`.
+fn member_rows(values: &HashMap<String, String>) -> usize {
+    let filled = (0..MEMBER_ROWS)
+        .rev()
+        .find(|i| {
+            values
+                .get(&format!("members[{i}].name"))
+                .is_some_and(|v| !v.trim().is_empty())
+        })
+        .map_or(0, |i| i + 1);
+    (filled + 2).clamp(4, MEMBER_ROWS)
+}
+
+/// The member rows shown: (number, name field, date-of-birth field).
+fn member_row_list(values: &HashMap<String, String>) -> Vec<(String, String, String)> {
+    (0..member_rows(values))
+        .map(|i| {
+            (
+                (i + 1).to_string(),
+                format!("members[{i}].name"),
+                format!("members[{i}].born_on"),
+            )
+        })
+        .collect()
+}
+
 fn page(ctx: &Ctx, csrf: String, values: HashMap<String, String>) -> HostPage {
     let lang = i18n::current();
+    let member_rows = member_row_list(&values);
     HostPage {
         l: Layout::public(ctx, i18n::t(lang, "host-page-title")),
         csrf,
@@ -146,15 +174,7 @@ fn page(ctx: &Ctx, csrf: String, values: HashMap<String, String>) -> HostPage {
         spoken: SPOKEN,
         contact_fields: CONTACT_FIELDS,
         number_fields: NUMBER_FIELDS,
-        member_rows: (0..MEMBER_ROWS)
-            .map(|i| {
-                (
-                    (i + 1).to_string(),
-                    format!("members[{i}].name"),
-                    format!("members[{i}].born_on"),
-                )
-            })
-            .collect(),
+        member_rows,
         language_rows: (0..LANGUAGE_ROWS)
             .map(|i| {
                 (
@@ -536,6 +556,7 @@ pub async fn own_submit(
             in_household_language(&headers, &row, async || {
                 let mut p = own_page(&ctx, &token, csrf.0.clone(), &row).await?;
                 p.values = values_of(&form);
+                p.member_rows = member_row_list(&p.values);
                 p.errors = translated(errors);
                 Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &p))
             })

@@ -234,3 +234,6 @@ host-max-nights = Längster Aufenthalt in Nächten
 host-max-nights-hint = (leer lassen, wenn es keine Grenze gibt)
 host-submit = Als Gastgeber bewerben
 host-save = Änderungen speichern
+host-home-title = Gäste aufnehmen
+host-home-text = Delegationen und Jugendliche aus unseren Partnerstädten wohnen bei Familien vor Ort.
+host-home-link = Als Gastgeber bewerben

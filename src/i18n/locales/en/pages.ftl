@@ -234,3 +234,6 @@ host-max-nights = Longest stay in nights
 host-max-nights-hint = (leave empty for no limit)
 host-submit = Apply to host
 host-save = Save changes
+host-home-title = Host a visitor
+host-home-text = Delegations and students from our partner cities stay with local families.
+host-home-link = Apply to host

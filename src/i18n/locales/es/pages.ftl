@@ -234,3 +234,6 @@ host-max-nights = Estancia máxima en noches
 host-max-nights-hint = (déjalo vacío si no hay límite)
 host-submit = Quiero acoger
 host-save = Guardar cambios
+host-home-title = Acoge a un visitante
+host-home-text = Las delegaciones y los estudiantes de nuestras ciudades hermanas se alojan con familias de aquí.
+host-home-link = Quiero acoger
