@@ -522,3 +522,79 @@ async fn a_wrong_host_form_comes_back_with_messages_and_the_values_kept() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn staff_review_a_household_on_the_staff_pages() {
+    let app = spawn_app().await;
+    let (id, _) = apply(&app, json!({})).await;
+    // Door volunteers do not see households; signed-out visitors are sent to sign in.
+    let mut door = app.staff_browser("door@example.org", "checkin").await;
+    assert_eq!(door.get("/staff/hosts").await.status, StatusCode::FORBIDDEN);
+    let anonymous = app.browser().get(&format!("/staff/hosts/{id}")).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+
+    let mut b = app.staff_browser("coordinator@example.org", "staff").await;
+    let list = b.get("/staff/hosts?status=applicant").await;
+    assert!(
+        list.body.contains(&format!("href=\"/staff/hosts/{id}\"")),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains("to screen: María López, Juan Pérez"),
+        "{}",
+        list.body
+    );
+    let page = b.get(&format!("/staff/hosts/{id}")).await;
+    assert!(page.body.contains("Calle Mayor 1, 45001 Toledo"));
+    let approved = b.submit(&format!("/staff/hosts/{id}/approve"), &[]).await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    let host = staff_host(&app, id).await;
+    assert_eq!(host["status"], "approved");
+    let maria = host["members"][0]["id"].as_i64().unwrap().to_string();
+    b.get(&format!("/staff/hosts/{id}")).await;
+    let bad = b
+        .submit(
+            &format!("/staff/hosts/{id}/screening"),
+            &[
+                ("member_id", maria.as_str()),
+                ("kind", "criminal_record"),
+                ("outcome", "clear"),
+                ("completed_on", "2999-01-01"),
+                ("expires_on", ""),
+                ("reference", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("completed_on: must not be in the future"),
+        "{}",
+        bad.body
+    );
+    let today = app.ctx.clock.now().date_naive().to_string();
+    let done = b
+        .submit(
+            &format!("/staff/hosts/{id}/screening"),
+            &[
+                ("member_id", maria.as_str()),
+                ("kind", "criminal_record"),
+                ("outcome", "clear"),
+                ("completed_on", today.as_str()),
+                ("expires_on", ""),
+                ("reference", "DBS-42"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = b.get(&format!("/staff/hosts/{id}")).await;
+    assert!(page.body.contains("(ref. DBS-42)"), "{}", page.body);
+    let suspended = b
+        .submit(
+            &format!("/staff/hosts/{id}/suspend"),
+            &[("reason", "On holiday")],
+        )
+        .await;
+    assert_eq!(suspended.status, StatusCode::SEE_OTHER);
+    assert_eq!(staff_host(&app, id).await["status_reason"], "On holiday");
+}

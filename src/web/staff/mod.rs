@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod door;
 pub mod events;
+pub mod hosts;
 pub mod messages;
 pub mod outbox;
 pub mod registrations;
@@ -105,6 +106,9 @@ pub fn router() -> Router<Ctx> {
         )
         .route("/staff/users/{id}", post(users::update_user))
         .route("/staff/audit", get(audit::audit_log))
+        .route("/staff/hosts", get(hosts::list_hosts))
+        .route("/staff/hosts/{id}", get(hosts::host_detail))
+        .route("/staff/hosts/{id}/{action}", post(hosts::host_action))
         .route("/staff/outbox", get(outbox::list_outbox))
         .route("/staff/outbox/{id}", get(outbox::outbox_detail))
         .route("/staff/outbox/{id}/{action}", post(outbox::outbox_action))
