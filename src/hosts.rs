@@ -81,7 +81,7 @@ fn yes() -> bool {
 }
 
 /// A language spoken at home.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageLevel {
     /// ISO 639-1 code, e.g. `es`.

@@ -98,6 +98,8 @@ pub struct NewParticipant {
     pub notes: String,
     /// Answers to the event's questions, by question key, as sent (checked on submission).
     pub answers: Answers,
+    /// The visitor profile, asked on exchanges only (checked on submission).
+    pub profile: Option<crate::domain::visitor::VisitorProfile>,
 }
 
 impl NewParticipant {
@@ -108,6 +110,7 @@ impl NewParticipant {
             offering: offering.into(),
             notes: String::new(),
             answers: Answers::new(),
+            profile: None,
         }
     }
 }
@@ -261,6 +264,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     }
     let questions = question::from_stored(&event.questions);
     let mut answers: Vec<Answers> = Vec::with_capacity(new.participants.len());
+    let mut profiles: Vec<String> = Vec::with_capacity(new.participants.len());
     for (i, p) in new.participants.iter().enumerate() {
         let mut checked = Answers::new();
         for q in &questions {
@@ -281,6 +285,32 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             }
         }
         answers.push(checked);
+        let at = format!("participants[{i}].profile");
+        let profile = match (&p.profile, event.kind == "exchange") {
+            (Some(given), true) => crate::domain::visitor::check(
+                &mut errors,
+                &at,
+                given,
+                event.starts_at.date_naive(),
+                ctx.settings.adult_age,
+            )
+            .map(|(checked, _)| serde_json::to_string(&checked).map_err(anyhow::Error::from))
+            .transpose()?
+            .unwrap_or_default(),
+            (None, true) => {
+                errors.add(
+                    at,
+                    "is required on an exchange: date of birth, gender, languages, diets, allergies ...",
+                );
+                String::new()
+            }
+            (Some(_), false) => {
+                errors.add(at, "is asked only on exchanges");
+                String::new()
+            }
+            (None, false) => String::new(),
+        };
+        profiles.push(profile);
         match offerings.iter().find(|o| o.key == p.offering) {
             Some(o) => chosen.push(o),
             None => errors.add(
@@ -339,11 +369,12 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     )
     .await?;
     let mut codes = Vec::with_capacity(chosen.len());
-    for (position, ((p, offering), answers)) in new
+    for (position, (((p, offering), answers), profile)) in new
         .participants
         .iter()
         .zip(&chosen)
         .zip(&answers)
+        .zip(&profiles)
         .enumerate()
     {
         let code = regs::insert_participant(
@@ -356,6 +387,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
                 position: position as i64,
                 notes: &p.notes,
                 answers: &serde_json::to_string(answers).map_err(anyhow::Error::from)?,
+                profile,
             },
         )
         .await?;

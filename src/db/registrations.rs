@@ -56,6 +56,8 @@ pub struct ParticipantRow {
     pub checked_in_at: Option<DateTime<Utc>>,
     /// Answers to the event's questions (JSON object by question key).
     pub answers: String,
+    /// The visitor profile on exchanges (JSON), empty otherwise.
+    pub profile: String,
 }
 
 /// One recorded state change.
@@ -159,12 +161,14 @@ pub struct NewParticipantRow<'a> {
     pub notes: &'a str,
     /// Answers as a JSON object.
     pub answers: &'a str,
+    /// The visitor profile (JSON) on exchanges, else empty.
+    pub profile: &'a str,
 }
 
 /// Inserts one participant of a registration; returns their new check-in code.
 pub async fn insert_participant(tx: &mut Tx, p: &NewParticipantRow<'_>) -> anyhow::Result<String> {
     const SQL: &str = "INSERT INTO participants (registration_id, offering_id, name, price_minor, position, \
-        notes, checkin_code, answers) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+        notes, checkin_code, answers, profile) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
     let checkin_code = crate::domain::token::checkin_code();
     on_tx!(tx, |c| {
         sqlx::query(SQL)
@@ -176,6 +180,7 @@ pub async fn insert_participant(tx: &mut Tx, p: &NewParticipantRow<'_>) -> anyho
             .bind(p.notes)
             .bind(&checkin_code)
             .bind(p.answers)
+            .bind(p.profile)
             .execute(c)
             .await
             .map(|r| r.rows_affected())
@@ -319,7 +324,7 @@ pub async fn record_transition(
 macro_rules! select_participants {
     () => {
         "SELECT p.id, p.registration_id, p.offering_id, o.key AS offering_key, o.name AS offering_name, p.name, \
-         p.price_minor, p.notes, p.checkin_code, p.checked_in_at, p.answers FROM participants p JOIN offerings o ON o.id = p.offering_id"
+         p.price_minor, p.notes, p.checkin_code, p.checked_in_at, p.answers, p.profile FROM participants p JOIN offerings o ON o.id = p.offering_id"
     };
 }
 

@@ -10,6 +10,7 @@ mod registration;
 pub(crate) mod text;
 pub mod token;
 pub mod translation;
+pub mod visitor;
 
 pub use email::EmailAddress;
 pub use event::{EventKind, EventStatus, LocalTime, PaymentOption, TimeZone};

@@ -8,6 +8,7 @@ mod checkin;
 mod cli;
 mod email;
 mod events;
+mod exchanges;
 mod exports;
 mod fake_stripe;
 mod helpers;

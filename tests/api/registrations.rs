@@ -195,7 +195,7 @@ async fn cancelling_twice_is_a_conflict() {
 async fn approval_required_registrations_wait_for_staff_then_take_seats_or_are_rejected() {
     let app = spawn_app().await;
     let slug = app
-        .create_event(json!({"approval_required": true, "capacity": 1, "kind": "exchange"}))
+        .create_event(json!({"approval_required": true, "capacity": 1}))
         .await;
     let first = app.register(&slug, "adult", &["A"]).await;
     let second = app.register(&slug, "adult", &["B"]).await;

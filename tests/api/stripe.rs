@@ -334,23 +334,22 @@ async fn forged_and_stale_webhooks_are_refused_with_400_and_not_stored() {
 #[tokio::test]
 async fn a_webhook_about_a_session_we_never_made_is_acknowledged_and_ignored() {
     let (app, _fake) = card_app().await;
-    let answer = deliver(
+    let at = app.ctx.clock.now().timestamp();
+    let response = webhook_at(
         &app,
+        "evt_not_ours",
         "checkout.session.completed",
         session_object("cs_test_not_ours"),
+        at,
     )
     .await;
-    assert_eq!(answer["received"], true);
-    let stored = twinning::db::card::event(
-        &app.ctx.db,
-        &format!(
-            "evt_{}",
-            EVENTS.load(std::sync::atomic::Ordering::Relaxed) - 1
-        ),
-    )
-    .await
-    .unwrap()
-    .expect("stored");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap()["received"], true);
+    app.run_pending_jobs().await;
+    let stored = twinning::db::card::event(&app.ctx.db, "evt_not_ours")
+        .await
+        .unwrap()
+        .expect("stored");
     assert!(stored.processed_at.is_some());
     assert_eq!(stored.outcome, "unknown session");
     // Types Twinning does not act on are acknowledged without being stored.

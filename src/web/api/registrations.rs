@@ -48,6 +48,9 @@ pub struct ParticipantBody {
     /// Answers to the event's questions, by question key (see the event's `questions`).
     #[serde(default)]
     pub answers: Option<BTreeMap<String, String>>,
+    /// Required on exchanges (and refused elsewhere): what the host and the matcher need.
+    #[serde(default)]
+    pub profile: Option<crate::domain::visitor::VisitorProfile>,
 }
 
 /// Body of `POST /api/v1/events/{slug}/registrations`.
@@ -90,6 +93,9 @@ pub struct ParticipantJson {
     pub checkin_code: Option<String>,
     /// Answers to the event's questions, by question key.
     pub answers: BTreeMap<String, String>,
+    /// The visitor profile, on exchanges.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::domain::visitor::VisitorProfile>,
 }
 
 /// A registration as shown to its holder (and to staff, who also get `token` and `history`).
@@ -166,6 +172,7 @@ fn registration_json(
                 notes: p.notes.clone(),
                 checkin_code: p.checkin_code.clone(),
                 answers: crate::domain::question::answers_from_stored(&p.answers),
+                profile: serde_json::from_str(&p.profile).ok(),
             })
             .collect(),
         amount_total: money(r.total_minor, &r.currency),
@@ -223,6 +230,7 @@ pub(crate) fn parse_registration(body: RegistrationBody) -> Result<NewRegistrati
                 offering: p.offering.trim().to_owned(),
                 notes,
                 answers: p.answers.clone().unwrap_or_default(),
+                profile: p.profile.clone(),
             });
         }
     }

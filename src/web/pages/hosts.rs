@@ -30,7 +30,7 @@ const DATE_ROWS: usize = 3;
 /// Pets the form lists with a box each (others go in a text field).
 const PETS: &[&str] = &["cat", "dog", "bird", "rabbit"];
 /// Languages a household can say it speaks, by their own names.
-const SPOKEN: &[(&str, &str)] = &[
+pub const SPOKEN: &[(&str, &str)] = &[
     ("en", "English"),
     ("es", "Español"),
     ("de", "Deutsch"),
@@ -57,7 +57,8 @@ const NUMBER_FIELDS: &[(&str, &str)] = &[
     ("bedroom_floor", "host-bedroom-floor"),
 ];
 
-type Options = Vec<(&'static str, String)>;
+/// Choices of a select or group of boxes: (value, words shown).
+pub type Options = Vec<(&'static str, String)>;
 
 #[derive(Template)]
 #[template(path = "host.html")]
@@ -120,7 +121,8 @@ impl HostPage {
     }
 }
 
-fn options(lang: &str, prefix: &str, values: &[&'static str]) -> Options {
+/// The choices `values`, each shown by the message `prefix` + value (`_` as `-`).
+pub fn options(lang: &str, prefix: &str, values: &[&'static str]) -> Options {
     values
         .iter()
         .map(|v| {

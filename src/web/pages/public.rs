@@ -119,12 +119,104 @@ pub struct ParticipantInput {
     pub notes: String,
     /// Answers by question key.
     pub answers: std::collections::BTreeMap<String, String>,
+    /// On exchanges: the visitor profile's fields as typed, by sub-field (`born_on`,
+    /// `languages[0].code` ...; ticked boxes joined by newlines).
+    pub profile: std::collections::BTreeMap<String, String>,
 }
+
+/// Rows of languages and allergies the exchange form offers per visitor.
+const PROFILE_ROWS: &[usize] = &[0, 1];
 
 impl ParticipantInput {
     /// The answer to question `key`, as entered.
     fn answer(&self, key: &str) -> &str {
         self.answers.get(key).map_or("", String::as_str)
+    }
+
+    /// A profile field as typed.
+    fn pv(&self, key: &str) -> &str {
+        self.profile.get(key).map_or("", String::as_str)
+    }
+
+    /// Whether profile box `key` is ticked with `value`.
+    fn pticked(&self, key: &str, value: &str) -> bool {
+        self.pv(key).lines().any(|v| v == value)
+    }
+
+    /// Reads participant `i`'s profile fields from the form.
+    fn profile_from(form: &FormData, i: usize) -> std::collections::BTreeMap<String, String> {
+        let prefix = format!("participants[{i}].profile.");
+        let mut out: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+        for (k, v) in &form.0 {
+            if let Some(key) = k.strip_prefix(&prefix) {
+                out.entry(key.to_owned())
+                    .and_modify(|e| {
+                        e.push('\n');
+                        e.push_str(v);
+                    })
+                    .or_insert_with(|| v.clone());
+            }
+        }
+        out
+    }
+
+    /// The profile in the API's shape.
+    fn profile_body(&self) -> crate::domain::visitor::VisitorProfile {
+        use crate::domain::visitor::{AllergyBody, GuardianBody, VisitorProfile};
+        let list = |key: &str| -> Vec<String> {
+            self.pv(key)
+                .lines()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        let guardian_name = self.pv("guardian.name").trim();
+        let guardian_email = self.pv("guardian.email").trim();
+        let guardian_phone = self.pv("guardian.phone").trim();
+        VisitorProfile {
+            born_on: self.pv("born_on").to_owned(),
+            gender: self.pv("gender").to_owned(),
+            languages: PROFILE_ROWS
+                .iter()
+                .filter(|k| !self.pv(&format!("languages[{k}].code")).is_empty())
+                .map(|k| crate::hosts::LanguageLevel {
+                    code: self.pv(&format!("languages[{k}].code")).to_owned(),
+                    level: self
+                        .pv(&format!("languages[{k}].level"))
+                        .parse()
+                        .unwrap_or(0),
+                })
+                .collect(),
+            interests: self
+                .pv("interests")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            diets_required: list("diets_required"),
+            diets_preferred: Vec::new(),
+            allergies: PROFILE_ROWS
+                .iter()
+                .filter(|k| !self.pv(&format!("allergies[{k}].agent")).trim().is_empty())
+                .map(|k| AllergyBody {
+                    agent: self.pv(&format!("allergies[{k}].agent")).to_owned(),
+                    severity: self.pv(&format!("allergies[{k}].severity")).to_owned(),
+                })
+                .collect(),
+            smoker: self.pv("smoker") == "yes",
+            stairs_ok: self.pv("no_stairs") != "yes",
+            guardian: (!guardian_name.is_empty()
+                || !guardian_email.is_empty()
+                || !guardian_phone.is_empty())
+            .then(|| GuardianBody {
+                name: guardian_name.to_owned(),
+                email: Some(guardian_email.to_owned()),
+                phone: Some(guardian_phone.to_owned()),
+            }),
+            consents: list("consents"),
+        }
     }
 }
 
@@ -147,6 +239,38 @@ struct RegisterPage {
     /// `card` or `later`, as chosen (or the default).
     payment: String,
     priced: bool,
+    /// Choices of the visitor profile on exchanges.
+    profile: ProfileChoices,
+}
+
+/// The choices the exchange form offers for each visitor.
+struct ProfileChoices {
+    rows: &'static [usize],
+    spoken: &'static [(&'static str, &'static str)],
+    genders: super::hosts::Options,
+    levels: super::hosts::Options,
+    diets: super::hosts::Options,
+    severities: super::hosts::Options,
+    consents: super::hosts::Options,
+}
+
+impl ProfileChoices {
+    fn new(lang: &str) -> Self {
+        use super::hosts::options;
+        Self {
+            rows: PROFILE_ROWS,
+            spoken: super::hosts::SPOKEN,
+            genders: options(lang, "visitor-gender-", &["female", "male", "other"]),
+            levels: options(lang, "level-", &["1", "2", "3"]),
+            diets: options(lang, "diet-", crate::hosts::DIETS),
+            severities: options(lang, "allergy-", &["mild", "severe"]),
+            consents: options(
+                lang,
+                "placement-consent-",
+                crate::domain::visitor::PLACEMENT_CONSENTS,
+            ),
+        }
+    }
 }
 
 impl RegisterPage {
@@ -158,6 +282,16 @@ impl RegisterPage {
     /// The message for field `field` of participant `i`.
     fn perr(&self, i: &usize, field: &str) -> Option<&String> {
         self.errors.get(&format!("participants[{i}].{field}"))
+    }
+
+    /// The element id of profile field `key` of participant `i`.
+    fn ppid(&self, i: &usize, key: &str) -> String {
+        field_id(&format!("participants[{i}].profile.{key}"))
+    }
+
+    /// The message for profile field `key` of participant `i`.
+    fn pperr(&self, i: &usize, key: &str) -> Option<&String> {
+        self.errors.get(&format!("participants[{i}].profile.{key}"))
     }
 
     /// The element id of participant `i`'s answer to question `key`.
@@ -317,6 +451,7 @@ fn register_page(
         max_participants: MAX_PARTICIPANTS,
         payment: if event_card_first { "card" } else { "later" }.to_owned(),
         priced,
+        profile: ProfileChoices::new(lang),
     }
 }
 
@@ -344,6 +479,7 @@ pub async fn register_submit(
                     (q.key.clone(), form.get(&name).to_owned())
                 })
                 .collect(),
+            profile: ParticipantInput::profile_from(&form, i),
         })
         .collect();
     let consents = event.consents.len();
@@ -394,6 +530,7 @@ pub async fn register_submit(
         participants: participants
             .iter()
             .map(|p| ParticipantBody {
+                profile: page.event.is_exchange.then(|| p.profile_body()),
                 name: p.name.clone(),
                 offering: p.offering.clone(),
                 notes: Some(p.notes.clone()),

@@ -1,0 +1,254 @@
+//! What an exchange asks of each visitor (issue 6): the profile the matcher and the host need.
+//! Health, allergy and diet details are shown only to staff and the matched host.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::ParseError;
+use crate::error::FieldCollector;
+
+/// Consents a minor's placement may need, given by the guardian.
+pub const PLACEMENT_CONSENTS: &[&str] = &[
+    "single_adult_household",
+    "double_placement",
+    "same_sex_parents",
+];
+
+/// An allergy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AllergyBody {
+    /// `cat`, `dog`, `peanut` ...
+    pub agent: String,
+    /// `mild` or `severe` (a severe allergy to a household's pet rules the household out).
+    pub severity: String,
+}
+
+/// A minor's parent or guardian.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuardianBody {
+    pub name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+/// A visitor's profile, as sent (`participants[].profile`) and as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitorProfile {
+    /// `YYYY-MM-DD`.
+    pub born_on: String,
+    /// `female`, `male` or `other`.
+    pub gender: String,
+    #[serde(default)]
+    pub languages: Vec<crate::hosts::LanguageLevel>,
+    #[serde(default)]
+    pub interests: Vec<String>,
+    /// Diets the host must cater for (see the host form's list).
+    #[serde(default)]
+    pub diets_required: Vec<String>,
+    /// Diets preferred but not required.
+    #[serde(default)]
+    pub diets_preferred: Vec<String>,
+    #[serde(default)]
+    pub allergies: Vec<AllergyBody>,
+    #[serde(default)]
+    pub smoker: bool,
+    /// Can use stairs.
+    #[serde(default = "yes")]
+    pub stairs_ok: bool,
+    /// Required for visitors under 18 on the first day.
+    #[serde(default)]
+    pub guardian: Option<GuardianBody>,
+    /// Placement consents given by the guardian (see `PLACEMENT_CONSENTS`).
+    #[serde(default)]
+    pub consents: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn word(input: &str) -> Result<String, ParseError> {
+    let s = input.trim().to_lowercase();
+    if s.is_empty()
+        || s.chars().count() > 40
+        || !s.chars().all(|c| c.is_alphanumeric() || " -_".contains(c))
+    {
+        return Err(ParseError::new(
+            "must be a word or two (letters, digits, spaces, hyphens), at most 40 characters",
+        ));
+    }
+    Ok(s)
+}
+
+/// Checks a profile under field prefix `at` (e.g. `participants[0].profile`), recording every
+/// problem in `f`; returns the normalised profile and whether the visitor is a minor on
+/// `first_day` (by `adult_age`).
+pub fn check(
+    f: &mut FieldCollector,
+    at: &str,
+    p: &VisitorProfile,
+    first_day: NaiveDate,
+    adult_age: i32,
+) -> Option<(VisitorProfile, bool)> {
+    let before = f.is_empty();
+    let born = f.take(
+        format!("{at}.born_on"),
+        crate::hosts::parse_date(&p.born_on).and_then(|d| {
+            if d >= first_day || crate::hosts::age_on(d, first_day) > 120 {
+                Err(ParseError::new(
+                    "must be a date of birth before the exchange",
+                ))
+            } else {
+                Ok(d)
+            }
+        }),
+    );
+    let gender = f.take(
+        format!("{at}.gender"),
+        match p.gender.trim() {
+            g @ ("female" | "male" | "other") => Ok(g.to_owned()),
+            _ => Err(ParseError::new("must be one of: female, male, other")),
+        },
+    );
+    let mut languages = Vec::new();
+    for (i, l) in p.languages.iter().take(12).enumerate() {
+        let code = l.code.trim().to_ascii_lowercase();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+            f.add(
+                format!("{at}.languages[{i}].code"),
+                "must be a two-letter language code such as es",
+            );
+        } else if !(1..=3).contains(&l.level) {
+            f.add(
+                format!("{at}.languages[{i}].level"),
+                "must be 1 (basic), 2 (conversational) or 3 (fluent)",
+            );
+        } else if !languages
+            .iter()
+            .any(|x: &crate::hosts::LanguageLevel| x.code == code)
+        {
+            languages.push(crate::hosts::LanguageLevel {
+                code,
+                level: l.level,
+            });
+        }
+    }
+    let mut interests = Vec::new();
+    for (i, t) in p.interests.iter().take(12).enumerate() {
+        if let Some(t) = f.take(format!("{at}.interests[{i}]"), word(t))
+            && !interests.contains(&t)
+        {
+            interests.push(t);
+        }
+    }
+    let diets = |f: &mut FieldCollector, name: &str, list: &[String]| -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, d) in list.iter().take(12).enumerate() {
+            match crate::hosts::DIETS.iter().find(|x| **x == d.trim()) {
+                Some(d) if !out.iter().any(|x: &String| x == d) => out.push((*d).to_owned()),
+                Some(_) => {}
+                None => f.add(
+                    format!("{at}.{name}[{i}]"),
+                    format!("must be one of: {}", crate::hosts::DIETS.join(", ")),
+                ),
+            }
+        }
+        out
+    };
+    let diets_required = diets(f, "diets_required", &p.diets_required);
+    let diets_preferred = diets(f, "diets_preferred", &p.diets_preferred);
+    let mut allergies = Vec::new();
+    for (i, a) in p.allergies.iter().take(12).enumerate() {
+        let agent = f.take(format!("{at}.allergies[{i}].agent"), word(&a.agent));
+        let severity = f.take(
+            format!("{at}.allergies[{i}].severity"),
+            match a.severity.trim() {
+                s @ ("mild" | "severe") => Ok(s.to_owned()),
+                _ => Err(ParseError::new("must be mild or severe")),
+            },
+        );
+        if let (Some(agent), Some(severity)) = (agent, severity) {
+            allergies.push(AllergyBody { agent, severity });
+        }
+    }
+    let minor = born.is_some_and(|b| crate::hosts::age_on(b, first_day) < adult_age);
+    let guardian = match (&p.guardian, minor) {
+        (Some(g), _) => {
+            let name = f.take(
+                format!("{at}.guardian.name"),
+                super::PersonName::parse(&g.name),
+            );
+            let email = g.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+            let phone = g.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+            let email = match email {
+                Some(e) => f
+                    .take(
+                        format!("{at}.guardian.email"),
+                        super::EmailAddress::parse(e),
+                    )
+                    .map(|e| Some(e.as_str().to_owned())),
+                None => Some(None),
+            };
+            let phone = match phone {
+                Some(p) => f
+                    .take(format!("{at}.guardian.phone"), super::parse_phone(p))
+                    .map(Some),
+                None => Some(None),
+            };
+            if matches!((&email, &phone), (Some(None), Some(None))) {
+                f.add(
+                    format!("{at}.guardian.email"),
+                    "give an email or a phone number of the guardian",
+                );
+            }
+            match (name, email, phone) {
+                (Some(name), Some(email), Some(phone)) => Some(GuardianBody {
+                    name: name.as_str().to_owned(),
+                    email,
+                    phone,
+                }),
+                _ => None,
+            }
+        }
+        (None, true) => {
+            f.add(format!("{at}.guardian"), "is required for a visitor under 18: the name and an email or phone of a parent or guardian");
+            None
+        }
+        (None, false) => None,
+    };
+    let mut consents = Vec::new();
+    for (i, c) in p.consents.iter().enumerate() {
+        match PLACEMENT_CONSENTS.iter().find(|x| **x == c.trim()) {
+            Some(c) if !consents.iter().any(|x: &String| x == c) => consents.push((*c).to_owned()),
+            Some(_) => {}
+            None => f.add(
+                format!("{at}.consents[{i}]"),
+                format!("must be one of: {}", PLACEMENT_CONSENTS.join(", ")),
+            ),
+        }
+    }
+    if !before || !f.is_empty() {
+        return None;
+    }
+    Some((
+        VisitorProfile {
+            born_on: born?.to_string(),
+            gender: gender?,
+            languages,
+            interests,
+            diets_required,
+            diets_preferred,
+            allergies,
+            smoker: p.smoker,
+            stairs_ok: p.stairs_ok,
+            guardian,
+            consents,
+        },
+        minor,
+    ))
+}

@@ -1,0 +1,222 @@
+//! Exchanges ask each visitor for a profile: date of birth, gender, languages, interests,
+//! diets, allergies, smoking, stairs, and for minors a guardian and placement consents.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_error, spawn_app};
+
+/// A published exchange from 1 to 11 June 2031 with one free offering for students.
+pub async fn exchange(app: &TestApp) -> String {
+    app.create_event(json!({
+        "kind": "exchange", "title": "Youth exchange with Toledo",
+        "starts_at": "2031-06-01T09:00", "ends_at": "2031-06-11T18:00",
+        "offerings": [{"key": "student", "name": "Student", "price": {"amount_minor": 0, "currency": "EUR"}}]
+    }))
+    .await
+}
+
+/// A complete profile of an adult visitor.
+pub fn profile(overrides: Value) -> Value {
+    let mut p = json!({
+        "born_on": "1990-02-03", "gender": "female",
+        "languages": [{"code": "en", "level": 3}, {"code": "es", "level": 1}],
+        "interests": ["Music"], "diets_required": ["vegetarian"],
+        "allergies": [{"agent": "Cats", "severity": "severe"}],
+        "smoker": false, "stairs_ok": true
+    });
+    crate::helpers::merge(&mut p, overrides);
+    p
+}
+
+/// Registers one visitor with `profile` on `slug`; the raw answer.
+pub async fn register_visitor(
+    app: &TestApp,
+    slug: &str,
+    name: &str,
+    profile: Value,
+) -> reqwest::Response {
+    let body = json!({
+        "contact": {"name": name, "email": "visitor@example.org", "language": "en"},
+        "participants": [{"name": name, "offering": "student", "profile": profile}],
+        "accept_consents": true
+    });
+    app.post(&format!("/api/v1/events/{slug}/registrations"), &body)
+        .await
+}
+
+#[tokio::test]
+async fn an_exchange_keeps_each_visitors_profile_normalised() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let response = register_visitor(&app, &slug, "Emily Carter", profile(json!({}))).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reg = app.registration(&token).await;
+    let p = &reg["participants"][0]["profile"];
+    assert_eq!(p["born_on"], "1990-02-03");
+    assert_eq!(p["interests"], json!(["music"]));
+    assert_eq!(
+        p["allergies"],
+        json!([{"agent": "cats", "severity": "severe"}])
+    );
+    assert_eq!(p["diets_required"], json!(["vegetarian"]));
+    assert!(p["guardian"].is_null(), "an adult needs no guardian");
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_profile_is_refused_field_by_field() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let body = json!({
+        "contact": {"name": "Emily", "email": "visitor@example.org"},
+        "participants": [{"name": "Emily Carter", "offering": "student"}],
+        "accept_consents": true
+    });
+    assert_error(
+        app.post(&format!("/api/v1/events/{slug}/registrations"), &body)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants[0].profile"),
+    )
+    .await;
+    let wrong = profile(json!({
+        "born_on": "2031-07-01", "gender": "robot",
+        "languages": [{"code": "english", "level": 3}],
+        "diets_required": ["paleo"], "allergies": [{"agent": "dogs", "severity": "very"}],
+        "consents": ["anything"]
+    }));
+    let error = assert_error(
+        register_visitor(&app, &slug, "Emily", wrong).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        None,
+    )
+    .await;
+    let fields = error["error"]["fields"].as_object().unwrap();
+    for f in [
+        "born_on",
+        "gender",
+        "languages[0].code",
+        "diets_required[0]",
+        "allergies[0].severity",
+        "consents[0]",
+    ] {
+        assert!(
+            fields.contains_key(&format!("participants[0].profile.{f}")),
+            "{f} in {fields:?}"
+        );
+    }
+    // A minor (16 on the first day) needs a parent or guardian with a way to reach them.
+    let minor = profile(json!({"born_on": "2015-03-01"}));
+    assert_error(
+        register_visitor(&app, &slug, "Tom", minor).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants[0].profile.guardian"),
+    )
+    .await;
+    let unreachable =
+        profile(json!({"born_on": "2015-03-01", "guardian": {"name": "Sarah Carter"}}));
+    assert_error(
+        register_visitor(&app, &slug, "Tom", unreachable).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants[0].profile.guardian.email"),
+    )
+    .await;
+    let minor = profile(
+        json!({"born_on": "2015-03-01", "guardian": {"name": "Sarah Carter", "phone": "+1 419 555 0100"}, "consents": ["double_placement"]}),
+    );
+    assert_eq!(
+        register_visitor(&app, &slug, "Tom Carter", minor)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    // Ordinary events do not ask for one.
+    let festival = app.create_event(json!({})).await;
+    let body = json!({
+        "contact": {"name": "Emily", "email": "visitor@example.org"},
+        "participants": [{"name": "Emily Carter", "offering": "adult", "profile": profile(json!({}))}],
+        "payment": "later", "accept_consents": true
+    });
+    assert_error(
+        app.post(&format!("/api/v1/events/{festival}/registrations"), &body)
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants[0].profile"),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_registration_form_of_an_exchange_asks_for_the_profile() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let mut b = app.browser();
+    let form = b.get(&format!("/events/{slug}/register")).await;
+    assert!(
+        form.body
+            .contains("name=\"participants[0].profile.born_on\""),
+        "{}",
+        form.body
+    );
+    let base = vec![
+        ("contact.name", "Sarah Carter"),
+        ("contact.email", "sarah@example.org"),
+        ("contact.phone", ""),
+        ("contact.language", "en"),
+        ("participants[0].name", "Tom Carter"),
+        ("participants[0].offering", "student"),
+        ("participants[0].notes", ""),
+        ("participants[0].profile.born_on", "2015-03-01"),
+        ("participants[0].profile.gender", "male"),
+        ("participants[0].profile.languages[0].code", "en"),
+        ("participants[0].profile.languages[0].level", "3"),
+        ("participants[0].profile.interests", "football, chess"),
+        ("participants[0].profile.diets_required", "halal"),
+        ("participants[0].profile.allergies[0].agent", "dog"),
+        ("participants[0].profile.allergies[0].severity", "severe"),
+        ("participants[0].profile.no_stairs", "yes"),
+        ("action", "register"),
+    ];
+    let page = b.submit(&format!("/events/{slug}/register"), &base).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body
+            .contains("href=\"#participants-0-profile-guardian\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("value=\"football, chess\""),
+        "values kept"
+    );
+    let mut fields = base.clone();
+    fields.extend([
+        ("participants[0].profile.guardian.name", "Sarah Carter"),
+        (
+            "participants[0].profile.guardian.email",
+            "sarah@example.org",
+        ),
+        ("participants[0].profile.consents", "single_adult_household"),
+    ]);
+    let done = b.submit(&format!("/events/{slug}/register"), &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let token = done.location.unwrap().trim_start_matches("/r/").to_owned();
+    let p = app.registration(&token).await["participants"][0]["profile"].clone();
+    assert_eq!(
+        p["allergies"],
+        json!([{"agent": "dog", "severity": "severe"}])
+    );
+    assert_eq!(p["stairs_ok"], false);
+    assert_eq!(p["guardian"]["email"], "sarah@example.org");
+    assert_eq!(p["consents"], json!(["single_adult_household"]));
+    assert_eq!(p["interests"], json!(["football", "chess"]));
+}
