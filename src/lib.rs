@@ -13,6 +13,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod events;
+pub mod exchange;
 pub mod export;
 pub mod hosts;
 pub mod i18n;

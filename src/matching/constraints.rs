@@ -84,6 +84,30 @@ impl fmt::Display for Reason {
     }
 }
 
+/// Whether an allergy agent as a visitor wrote it ("Cats", "dog hair") names the species a
+/// household gave ("cat", "dog"): case, plurals and extra words do not hide it.
+pub fn same_animal(agent: &str, species: &str) -> bool {
+    fn singular(w: &str) -> &str {
+        w.strip_suffix("es")
+            .filter(|s| {
+                s.ends_with("ss") || s.ends_with('x') || s.ends_with("sh") || s.ends_with("ch")
+            })
+            .or_else(|| {
+                w.strip_suffix('s')
+                    .filter(|s| s.len() >= 2 && !s.ends_with('s'))
+            })
+            .unwrap_or(w)
+    }
+    let agent = agent.trim().to_lowercase();
+    let species = species.trim().to_lowercase();
+    let species = singular(&species);
+    !species.is_empty()
+        && (singular(&agent) == species
+            || agent
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| singular(w) == species))
+}
+
 /// Every hard constraint the pair breaks (empty: the pair may be suggested). `excluded` says
 /// whether staff excluded the pair or the household declined this party before.
 pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason> {
@@ -127,7 +151,7 @@ pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason
             if household
                 .pets
                 .iter()
-                .any(|p| p.species.eq_ignore_ascii_case(&a.agent))
+                .any(|p| same_animal(&a.agent, &p.species))
             {
                 reasons.push(Reason::SevereAllergy {
                     visitor: visitor(),
@@ -196,6 +220,27 @@ fn covers(household: &Household, arrives: NaiveDate, departs: NaiveDate) -> bool
 pub(crate) mod tests {
     use super::*;
     use crate::matching::{Allergy, Member, Pet, Visitor};
+
+    #[test]
+    fn allergies_name_animals_however_the_visitor_wrote_them() {
+        for (agent, species) in [
+            ("cat", "cat"),
+            ("Cats", "cat"),
+            ("dog hair", "dog"),
+            ("DOGS", "Dog"),
+            ("horses", "horse"),
+        ] {
+            assert!(same_animal(agent, species), "{agent} / {species}");
+        }
+        for (agent, species) in [
+            ("peanut", "cat"),
+            ("catfish", "cat"),
+            ("", "cat"),
+            ("cat", ""),
+        ] {
+            assert!(!same_animal(agent, species), "{agent} / {species}");
+        }
+    }
 
     pub(crate) fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2027, 7, d).expect("a July day")

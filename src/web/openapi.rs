@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::api::{checkins, events, exports, hosts, messages, outbox, registrations};
+use super::api::{checkins, events, exports, hosts, matching, messages, outbox, registrations};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,7 +17,7 @@ use super::api::{checkins, events, exports, hosts, messages, outbox, registratio
         checkins::create_checkin, checkins::delete_checkin, exports::attendees_csv_api, exports::attendees_xlsx_api,
         messages::create_message, messages::list_messages,
         hosts::apply, hosts::list, hosts::get_one, hosts::approve, hosts::suspend, hosts::add_screening,
-        hosts::get_own, hosts::update_own,
+        hosts::get_own, hosts::update_own, matching::suggestion,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

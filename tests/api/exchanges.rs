@@ -220,3 +220,200 @@ async fn the_registration_form_of_an_exchange_asks_for_the_profile() {
     assert_eq!(p["consents"], json!(["single_adult_household"]));
     assert_eq!(p["interests"], json!(["football", "chess"]));
 }
+
+/// An approved household from 2031-05-30 to 2031-06-20 whose adults are screened until 2032,
+/// with `overrides`; returns its id.
+async fn approved_household(app: &TestApp, name: &str, overrides: Value) -> i64 {
+    let mut o = json!({
+        "contact": {"name": name, "email": "host@example.org", "language": "es"},
+        "available": [{"from": "2031-05-30", "to": "2031-06-20"}],
+        "pets": [], "beds": 2
+    });
+    crate::helpers::merge(&mut o, overrides);
+    let (id, _) = crate::hosts::apply(app, o).await;
+    let host: Value = app
+        .staff_get(&format!("/api/v1/hosts/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    for m in host["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["adult"] == true)
+    {
+        let response = app
+            .staff_post(
+                &format!("/api/v1/hosts/{id}/screenings"),
+                &json!({"member_id": m["id"], "kind": "criminal_record", "outcome": "clear",
+                    "completed_on": app.ctx.clock.now().date_naive().to_string(), "expires_on": "2032-01-01"}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let response = app
+        .staff_post(&format!("/api/v1/hosts/{id}/approve"), &json!({}))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    id
+}
+
+async fn matching(app: &TestApp, slug: &str) -> Value {
+    let response = app
+        .staff_get(&format!("/api/v1/events/{slug}/matching"))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+fn placed_with(m: &Value, visitor: &str) -> Option<i64> {
+    m["placements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"]["visitors"][0] == visitor)
+        .map(|p| p["household"]["id"].as_i64().unwrap())
+}
+
+#[tokio::test]
+async fn the_matching_places_parties_safely_and_says_why_the_rest_could_not_be_placed() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let with_cat = approved_household(
+        &app,
+        "Carmen Gil",
+        json!({"pets": [{"species": "cat", "indoors": true}]}),
+    )
+    .await;
+    let no_pets = approved_household(&app, "Diego Sanz", json!({})).await;
+    let (applicant, _) = crate::hosts::apply(
+        &app,
+        json!({"contact": {"name": "Elena Mora", "email": "e@example.org"}}),
+    )
+    .await;
+
+    let allergic = profile(json!({"allergies": [{"agent": "Cats", "severity": "severe"}]}));
+    assert_eq!(
+        register_visitor(&app, &slug, "Emily Carter", allergic.clone())
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let minor = profile(
+        json!({"born_on": "2015-03-01", "allergies": [], "diets_required": [],
+        "guardian": {"name": "Sarah Carter", "email": "sarah@example.org"}}),
+    );
+    assert_eq!(
+        register_visitor(&app, &slug, "Tom Carter", minor)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+
+    let m = matching(&app, &slug).await;
+    assert_eq!(
+        (m["parties"].as_i64(), m["households"].as_i64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(
+        placed_with(&m, "Emily"),
+        Some(no_pets),
+        "a severe cat allergy never meets a cat: {m}"
+    );
+    assert_eq!(placed_with(&m, "Tom"), Some(with_cat), "{m}");
+    assert!(m["unplaced"].as_array().unwrap().is_empty());
+    let emily = m["placements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"]["visitors"][0] == "Emily")
+        .unwrap();
+    assert!(
+        emily["breakdown"]["language"].as_i64().unwrap() > 0,
+        "English and Spanish shared: {emily}"
+    );
+    assert_eq!(
+        emily["score"],
+        emily["breakdown"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_i64().unwrap())
+            .sum::<i64>()
+    );
+
+    // A second visitor with a severe cat allergy: only one cat-free home, so one stays unplaced,
+    // with the reason each household was ruled out.
+    assert_eq!(
+        register_visitor(&app, &slug, "Lena Vogel", allergic)
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let m = matching(&app, &slug).await;
+    let unplaced = m["unplaced"].as_array().unwrap();
+    assert_eq!(unplaced.len(), 1, "{m}");
+    let why: Vec<(i64, String)> = unplaced[0]["ruled_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["household"]["id"].as_i64().unwrap(),
+                r["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|s| s.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })
+        .collect();
+    assert!(
+        why.iter()
+            .any(|(h, r)| *h == with_cat && r.contains("severe cats allergy")),
+        "{why:?}"
+    );
+    assert!(
+        why.iter()
+            .any(|(h, r)| *h == applicant && r.contains("household not approved")),
+        "{why:?}"
+    );
+    assert!(
+        !why.iter().any(|(h, _)| *h == no_pets),
+        "the cat-free home is only taken: {why:?}"
+    );
+    // Nobody is ever placed with a household that breaks a hard constraint.
+    for p in m["placements"].as_array().unwrap() {
+        assert_ne!(p["household"]["id"].as_i64(), Some(applicant));
+    }
+}
+
+#[tokio::test]
+async fn matching_is_for_staff_and_for_exchanges_only() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    assert_eq!(
+        app.get(&format!("/api/v1/events/{slug}/matching"))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let festival = app.create_event(json!({})).await;
+    assert_error(
+        app.staff_get(&format!("/api/v1/events/{festival}/matching"))
+            .await,
+        StatusCode::CONFLICT,
+        "not_an_exchange",
+        None,
+    )
+    .await;
+    assert_eq!(
+        app.staff_get("/api/v1/events/nothing-here/matching")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}

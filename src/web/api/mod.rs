@@ -4,6 +4,7 @@ pub mod checkins;
 pub mod events;
 pub mod exports;
 pub mod hosts;
+pub mod matching;
 pub mod messages;
 pub mod outbox;
 pub mod registrations;
@@ -20,6 +21,7 @@ pub fn router() -> Router<Ctx> {
     Router::new()
         .route("/hosts", post(hosts::apply).get(hosts::list))
         .route("/hosts/{id}", get(hosts::get_one))
+        .route("/events/{slug}/matching", get(matching::suggestion))
         .route("/hosts/{id}/approve", post(hosts::approve))
         .route("/hosts/{id}/suspend", post(hosts::suspend))
         .route("/hosts/{id}/screenings", post(hosts::add_screening))

@@ -1,0 +1,346 @@
+//! Exchanges: the parties to place (each live registration of an exchange, with its visitors'
+//! profiles) and the host households, loaded into the matching engine's types, and the
+//! suggestion staff see (issue 6, DESIGN section 5).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::db::events::EventRow;
+use crate::db::hosts::{self as hosts_db, HouseholdRow};
+use crate::db::registrations::{self as regs, ParticipantRow, RegistrationRow};
+use crate::domain::visitor::VisitorProfile;
+use crate::error::{AppError, Result};
+use crate::hosts::{self, DateRange, LanguageLevel, PetBody};
+use crate::matching::{
+    self, Allergy, Gender, GenderLimit, Household, Member, Party, Pet, Smoking, Visitor,
+    assign::{Decisions, Suggestion},
+    score::Weights,
+};
+use crate::state::Ctx;
+
+/// Registrations in these states are placed: they hold seats.
+pub const PLACED_STATES: &[&str] = &["pending_payment", "confirmed", "attended"];
+
+/// First night and last morning of an exchange, in its own time zone.
+pub fn stay(event: &EventRow) -> (NaiveDate, NaiveDate) {
+    let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
+    (
+        event.starts_at.with_timezone(&zone).date_naive(),
+        event.ends_at.with_timezone(&zone).date_naive(),
+    )
+}
+
+fn first_name(full: &str) -> String {
+    full.split_whitespace().next().unwrap_or(full).to_owned()
+}
+
+fn languages(list: &[LanguageLevel]) -> Vec<(String, u8)> {
+    list.iter().map(|l| (l.code.clone(), l.level)).collect()
+}
+
+/// A registration as a party: its visitors with their profiles.
+pub fn party(
+    reg: &RegistrationRow,
+    participants: &[ParticipantRow],
+    (arrives, departs): (NaiveDate, NaiveDate),
+    adult_age: i32,
+) -> Party {
+    let visitors = participants
+        .iter()
+        .map(|p| {
+            let profile: Option<VisitorProfile> = serde_json::from_str(&p.profile).ok();
+            let born = profile
+                .as_ref()
+                .and_then(|v| hosts::parse_date(&v.born_on).ok());
+            let profile = profile.unwrap_or_else(|| VisitorProfile {
+                born_on: String::new(),
+                gender: "other".into(),
+                languages: Vec::new(),
+                interests: Vec::new(),
+                diets_required: Vec::new(),
+                diets_preferred: Vec::new(),
+                allergies: Vec::new(),
+                smoker: false,
+                stairs_ok: true,
+                guardian: None,
+                consents: Vec::new(),
+            });
+            Visitor {
+                first_name: first_name(&p.name),
+                // No date of birth on record: treated as a minor, the safer side.
+                minor: born.is_none_or(|b| hosts::age_on(b, arrives) < adult_age),
+                gender: match profile.gender.as_str() {
+                    "female" => Gender::Female,
+                    "male" => Gender::Male,
+                    _ => Gender::Other,
+                },
+                smoker: profile.smoker,
+                stairs_ok: profile.stairs_ok,
+                allergies: profile
+                    .allergies
+                    .iter()
+                    .map(|a| Allergy {
+                        agent: a.agent.clone(),
+                        severe: a.severity == "severe",
+                    })
+                    .collect(),
+                diets_required: profile.diets_required.clone(),
+                languages: languages(&profile.languages),
+                interests: profile.interests.clone(),
+            }
+        })
+        .collect();
+    Party {
+        id: reg.id,
+        visitors,
+        arrives,
+        departs,
+        couple: false,
+    }
+}
+
+/// A household row as the matcher sees it on the first day of the stay.
+pub fn household(
+    row: &HouseholdRow,
+    members: &[hosts_db::MemberRow],
+    screenings: &[hosts_db::ScreeningRow],
+    first_day: NaiveDate,
+    adult_age: i32,
+) -> Household {
+    let available: Vec<DateRange> = serde_json::from_str(&row.available).unwrap_or_default();
+    let pets: Vec<PetBody> = serde_json::from_str(&row.pets).unwrap_or_default();
+    let langs: Vec<LanguageLevel> = serde_json::from_str(&row.languages).unwrap_or_default();
+    Household {
+        id: row.id,
+        approved: row.status == "approved",
+        members: members
+            .iter()
+            .map(|m| Member {
+                first_name: first_name(&m.name),
+                adult: hosts::age_on(m.born_on, first_day) >= adult_age,
+                screened_until: hosts::screened_until(m.id, screenings),
+            })
+            .collect(),
+        available: available
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    hosts::parse_date(&r.from).ok()?,
+                    hosts::parse_date(&r.to).ok()?,
+                ))
+            })
+            .collect(),
+        beds: u32::try_from(row.beds).unwrap_or(0),
+        max_parties: u32::try_from(row.max_parties).unwrap_or(1),
+        step_free: row.step_free,
+        pets: pets
+            .into_iter()
+            .map(|p| Pet {
+                species: p.species,
+                indoors: p.indoors,
+            })
+            .collect(),
+        smoking: match row.smoking.as_str() {
+            "inside" => Smoking::Inside,
+            "outside" => Smoking::Outside,
+            _ => Smoking::None,
+        },
+        languages: languages(&langs),
+        diets: serde_json::from_str(&row.diets).unwrap_or_default(),
+        interests: serde_json::from_str(&row.interests).unwrap_or_default(),
+        accepts_minors: row.accepts_minors,
+        accepts_gender: match row.guest_gender.as_str() {
+            "female" => GenderLimit::Female,
+            "male" => GenderLimit::Male,
+            _ => GenderLimit::Any,
+        },
+        accepts_couples: row.accepts_couples,
+        accepts_smokers: row.accepts_smokers,
+        max_nights: row.max_nights.and_then(|n| u32::try_from(n).ok()),
+        times_hosted: 0,
+    }
+}
+
+/// Everything the matcher needs about one exchange.
+pub struct Pool {
+    pub event: EventRow,
+    pub registrations: Vec<RegistrationRow>,
+    pub parties: Vec<Party>,
+    pub households: Vec<HouseholdRow>,
+    pub engine_households: Vec<Household>,
+}
+
+/// Loads the parties of exchange `slug` and every household.
+pub async fn pool(ctx: &Ctx, slug: &str) -> Result<Pool> {
+    let event = crate::db::events::find_by_slug(&ctx.db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if event.kind != "exchange" {
+        return Err(AppError::conflict(
+            "not_an_exchange",
+            "Matching is for exchanges; this event has no host placements.",
+        ));
+    }
+    let dates = stay(&event);
+    let adult_age = ctx.settings.adult_age;
+    let mut participants: HashMap<i64, Vec<ParticipantRow>> =
+        regs::participants_of_event(&ctx.db, event.id).await?;
+    let registrations: Vec<RegistrationRow> = regs::list_for_event(&ctx.db, event.id, None)
+        .await?
+        .into_iter()
+        .filter(|r| PLACED_STATES.contains(&r.status.as_str()))
+        .collect();
+    let parties = registrations
+        .iter()
+        .map(|r| {
+            party(
+                r,
+                &participants.remove(&r.id).unwrap_or_default(),
+                dates,
+                adult_age,
+            )
+        })
+        .collect();
+    let households = hosts_db::list(&ctx.db, None).await?;
+    let mut engine_households = Vec::with_capacity(households.len());
+    for h in &households {
+        let members = hosts_db::members(&ctx.db, h.id).await?;
+        let screenings = hosts_db::screenings(&ctx.db, h.id).await?;
+        engine_households.push(household(h, &members, &screenings, dates.0, adult_age));
+    }
+    Ok(Pool {
+        event,
+        registrations,
+        parties,
+        households,
+        engine_households,
+    })
+}
+
+/// The suggestion for a pool.
+pub fn suggest(pool: &Pool, decisions: &Decisions) -> Suggestion {
+    matching::assign::suggest(
+        &pool.parties,
+        &pool.engine_households,
+        &Weights::default(),
+        decisions,
+    )
+}
+
+/// A party as staff see it in the matching.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PartyJson {
+    /// The registration id.
+    pub registration: i64,
+    pub contact: String,
+    /// Visitors' first names.
+    pub visitors: Vec<String>,
+    pub minors: usize,
+}
+
+/// A household as staff see it in the matching.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HouseholdRef {
+    pub id: i64,
+    pub name: String,
+    pub area: String,
+}
+
+/// One suggested pair.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PlacementJson {
+    pub party: PartyJson,
+    pub household: HouseholdRef,
+    pub score: i64,
+    /// Points by preference (`language`, `interests`, `household_fit`, `load`).
+    pub breakdown: std::collections::BTreeMap<String, i64>,
+    pub locked: bool,
+}
+
+/// Why one household cannot take a party.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RuledOutJson {
+    pub household: HouseholdRef,
+    /// The hard constraints the pair breaks, in words.
+    pub reasons: Vec<String>,
+}
+
+/// A party left without a household, and why each household was ruled out.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct UnplacedJson {
+    pub party: PartyJson,
+    /// Empty when every household that could take the party is taken by others.
+    pub ruled_out: Vec<RuledOutJson>,
+}
+
+/// The suggestion for an exchange.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MatchingJson {
+    pub event: String,
+    pub parties: usize,
+    pub households: usize,
+    pub placements: Vec<PlacementJson>,
+    pub unplaced: Vec<UnplacedJson>,
+}
+
+/// The suggestion in the shape the API and the board show.
+pub fn describe(pool: &Pool, s: &Suggestion) -> MatchingJson {
+    let party_json = |id: i64| {
+        let reg = pool.registrations.iter().find(|r| r.id == id);
+        let party = pool.parties.iter().find(|p| p.id == id);
+        PartyJson {
+            registration: id,
+            contact: reg.map(|r| r.contact_name.clone()).unwrap_or_default(),
+            visitors: party
+                .map(|p| p.visitors.iter().map(|v| v.first_name.clone()).collect())
+                .unwrap_or_default(),
+            minors: party.map_or(0, |p| p.visitors.iter().filter(|v| v.minor).count()),
+        }
+    };
+    let household_ref = |id: i64| {
+        let h = pool.households.iter().find(|h| h.id == id);
+        HouseholdRef {
+            id,
+            name: h.map(|h| h.contact_name.clone()).unwrap_or_default(),
+            area: h.map(|h| h.area.clone()).unwrap_or_default(),
+        }
+    };
+    MatchingJson {
+        event: pool.event.slug.clone(),
+        parties: pool.parties.len(),
+        households: pool.households.len(),
+        placements: s
+            .placements
+            .iter()
+            .map(|p| PlacementJson {
+                party: party_json(p.party),
+                household: household_ref(p.household),
+                score: p.score.total,
+                breakdown: p
+                    .score
+                    .breakdown
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), *v))
+                    .collect(),
+                locked: p.locked,
+            })
+            .collect(),
+        unplaced: s
+            .unplaced
+            .iter()
+            .map(|u| UnplacedJson {
+                party: party_json(u.party),
+                ruled_out: u
+                    .ruled_out
+                    .iter()
+                    .map(|(h, reasons)| RuledOutJson {
+                        household: household_ref(*h),
+                        reasons: reasons.iter().map(ToString::to_string).collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
