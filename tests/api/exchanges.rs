@@ -389,6 +389,15 @@ async fn the_matching_places_parties_safely_and_says_why_the_rest_could_not_be_p
     for p in m["placements"].as_array().unwrap() {
         assert_ne!(p["household"]["id"].as_i64(), Some(applicant));
     }
+    // The staff board shows the same.
+    let mut b = app.staff_browser("coordinator@example.org", "staff").await;
+    let dashboard = b.get(&format!("/staff/events/{slug}")).await;
+    assert!(dashboard.body.contains(&format!("/staff/events/{slug}/matching")));
+    let board = b.get(&format!("/staff/events/{slug}/matching")).await;
+    assert_eq!(board.status, StatusCode::OK);
+    assert!(board.body.contains("Diego Sanz") && board.body.contains("Carmen Gil"), "{}", board.body);
+    assert!(board.body.contains("has a severe cats allergy"), "{}", board.body);
+    assert!(board.body.contains("household not approved"), "{}", board.body);
 }
 
 #[tokio::test]

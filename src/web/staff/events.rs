@@ -983,6 +983,8 @@ struct DashboardPage {
     received: String,
     due: String,
     public_url: String,
+    /// Whether the event is an exchange (it has a matching board).
+    is_exchange: bool,
     offering_keys: Vec<(String, String)>,
     /// (key, element id, header, chosen) per export column.
     columns: Vec<(String, String, String, bool)>,
@@ -1096,6 +1098,7 @@ pub async fn event_dashboard(
         received: money(received, &currency),
         due: money(due, &currency),
         public_url: format!("/events/{}", row.slug),
+        is_exchange: row.kind == "exchange",
         offering_keys: offerings
             .iter()
             .map(|o| (o.key.clone(), o.name.clone()))

@@ -141,3 +141,30 @@ pub async fn host_action(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "staff/matching.html")]
+struct BoardPage {
+    l: Layout,
+    slug: String,
+    title: String,
+    m: crate::exchange::MatchingJson,
+}
+
+/// `GET /staff/events/{slug}/matching`: the matching board of an exchange: suggested
+/// placements with their scores, and why the others could not be placed.
+pub async fn matching_board(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path(slug): Path<String>,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    let pool = crate::exchange::pool(&ctx, &slug).await?;
+    let s = crate::exchange::suggest(&pool, &Default::default());
+    Ok(render(&BoardPage {
+        l: session.layout(&ctx, format!("Host matching: {}", pool.event.title)),
+        slug: slug.clone(),
+        title: pool.event.title.clone(),
+        m: crate::exchange::describe(&pool, &s),
+    }))
+}

@@ -107,6 +107,7 @@ pub fn router() -> Router<Ctx> {
         .route("/staff/users/{id}", post(users::update_user))
         .route("/staff/audit", get(audit::audit_log))
         .route("/staff/hosts", get(hosts::list_hosts))
+        .route("/staff/events/{slug}/matching", get(hosts::matching_board))
         .route("/staff/hosts/{id}", get(hosts::host_detail))
         .route("/staff/hosts/{id}/{action}", post(hosts::host_action))
         .route("/staff/outbox", get(outbox::list_outbox))
