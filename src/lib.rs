@@ -20,6 +20,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod matching;
 pub mod messages;
+pub mod placements;
 pub mod registrations;
 pub mod sample;
 pub mod staff;

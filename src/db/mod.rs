@@ -10,6 +10,7 @@ pub mod checkin;
 pub mod events;
 pub mod export;
 pub mod hosts;
+pub mod matches;
 pub mod messages;
 pub mod outbox;
 pub mod registrations;

@@ -106,7 +106,7 @@ fn message_id(ctx: &Ctx) -> String {
 
 /// Writes one rendered message; returns the delivery job when mail is being sent.
 #[allow(clippy::too_many_arguments)]
-async fn insert(
+pub(crate) async fn insert(
     ctx: &Ctx,
     tx: &mut Tx,
     kind: EmailKind,
@@ -268,6 +268,9 @@ fn registration_context(
         previous_venue: extra.previous_venue.clone(),
         message_subject: String::new(),
         message_paragraphs: Vec::new(),
+        lines: Vec::new(),
+        action_url: String::new(),
+        deadline: String::new(),
     }
 }
 

@@ -37,5 +37,10 @@ text_enum! {
         ApprovalNeeded = "approval_needed",
         Message = "message",
         Refunded = "refunded",
+        MatchProposed = "match_proposed",
+        MatchOffered = "match_offered",
+        MatchConfirmed = "match_confirmed",
+        MatchReminder = "match_reminder",
+        MatchClosed = "match_closed",
     }
 }

@@ -47,6 +47,13 @@ pub struct MailContext {
     pub message_subject: String,
     /// For messages from staff: their text, one string per paragraph.
     pub message_paragraphs: Vec<String>,
+    /// For placements: the lines about the other side (a minimal profile before confirmation,
+    /// the contact details after).
+    pub lines: Vec<String>,
+    /// For placements: where to answer.
+    pub action_url: String,
+    /// For placements: the time to answer by.
+    pub deadline: String,
 }
 
 impl MailContext {
@@ -168,6 +175,11 @@ templates! {
     ApprovalNeeded: ApprovalNeededSubject ApprovalNeededText ApprovalNeededHtml = "approval_needed/subject.txt" "approval_needed/email.txt" "approval_needed/email.html";
     Message: MessageSubject MessageText MessageHtml = "message/subject.txt" "message/email.txt" "message/email.html";
     Refunded: RefundedSubject RefundedText RefundedHtml = "refunded/subject.txt" "refunded/email.txt" "refunded/email.html";
+    MatchProposed: MatchProposedSubject MatchProposedText MatchProposedHtml = "match_proposed/subject.txt" "match_proposed/email.txt" "match_proposed/email.html";
+    MatchOffered: MatchOfferedSubject MatchOfferedText MatchOfferedHtml = "match_offered/subject.txt" "match_offered/email.txt" "match_offered/email.html";
+    MatchConfirmed: MatchConfirmedSubject MatchConfirmedText MatchConfirmedHtml = "match_confirmed/subject.txt" "match_confirmed/email.txt" "match_confirmed/email.html";
+    MatchReminder: MatchReminderSubject MatchReminderText MatchReminderHtml = "match_reminder/subject.txt" "match_reminder/email.txt" "match_reminder/email.html";
+    MatchClosed: MatchClosedSubject MatchClosedText MatchClosedHtml = "match_closed/subject.txt" "match_closed/email.txt" "match_closed/email.html";
 }
 
 /// Subjects are one line: newlines from templates (or data) would break the header.

@@ -180,8 +180,9 @@ pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
             0
         }
     };
+    let placements = crate::placements::run_timers(ctx).await?;
     let sent = crate::email::sweep(ctx).await?;
-    Ok(expired + payment_reminders + queued + card + sent)
+    Ok(expired + payment_reminders + queued + card + placements + sent)
 }
 
 /// How often the sweep runs in a worker process.

@@ -118,6 +118,10 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             get(pages::hosts::host_form).post(pages::hosts::host_submit),
         )
         .route(
+            "/m/{token}",
+            get(pages::matches::match_page).post(pages::matches::match_answer),
+        )
+        .route(
             "/h/{token}",
             get(pages::hosts::own_form).post(pages::hosts::own_submit),
         )

@@ -223,7 +223,7 @@ async fn the_registration_form_of_an_exchange_asks_for_the_profile() {
 
 /// An approved household from 2031-05-30 to 2031-06-20 whose adults are screened until 2032,
 /// with `overrides`; returns its id.
-async fn approved_household(app: &TestApp, name: &str, overrides: Value) -> i64 {
+pub async fn approved_household(app: &TestApp, name: &str, overrides: Value) -> i64 {
     let mut o = json!({
         "contact": {"name": name, "email": "host@example.org", "language": "es"},
         "available": [{"from": "2031-05-30", "to": "2031-06-20"}],
@@ -392,12 +392,28 @@ async fn the_matching_places_parties_safely_and_says_why_the_rest_could_not_be_p
     // The staff board shows the same.
     let mut b = app.staff_browser("coordinator@example.org", "staff").await;
     let dashboard = b.get(&format!("/staff/events/{slug}")).await;
-    assert!(dashboard.body.contains(&format!("/staff/events/{slug}/matching")));
+    assert!(
+        dashboard
+            .body
+            .contains(&format!("/staff/events/{slug}/matching"))
+    );
     let board = b.get(&format!("/staff/events/{slug}/matching")).await;
     assert_eq!(board.status, StatusCode::OK);
-    assert!(board.body.contains("Diego Sanz") && board.body.contains("Carmen Gil"), "{}", board.body);
-    assert!(board.body.contains("has a severe cats allergy"), "{}", board.body);
-    assert!(board.body.contains("household not approved"), "{}", board.body);
+    assert!(
+        board.body.contains("Diego Sanz") && board.body.contains("Carmen Gil"),
+        "{}",
+        board.body
+    );
+    assert!(
+        board.body.contains("has a severe cats allergy"),
+        "{}",
+        board.body
+    );
+    assert!(
+        board.body.contains("household not approved"),
+        "{}",
+        board.body
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,6 @@ use axum::extract::{Path, State};
 
 use crate::error::Result;
 use crate::exchange::{self, MatchingJson};
-use crate::matching::assign::Decisions;
 use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
 
@@ -23,6 +22,221 @@ pub async fn suggestion(
 ) -> Result<Json<MatchingJson>> {
     staff.require(Role::Staff)?;
     let pool = exchange::pool(&ctx, &slug).await?;
-    let s = exchange::suggest(&pool, &Decisions::default());
+    let matches = crate::db::matches::of_event(&ctx.db, pool.event.id).await?;
+    let s = exchange::suggest(&pool, &crate::placements::decisions(&matches));
     Ok(Json(exchange::describe(&pool, &s)))
+}
+
+/// Body of `POST /api/v1/events/{slug}/matches`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposeBody {
+    /// The registration (party) to place.
+    pub registration: i64,
+    /// The household.
+    pub household: i64,
+    /// Required to propose a pair that breaks a hard rule; audited.
+    #[serde(default)]
+    pub override_reason: Option<String>,
+}
+
+async fn exchange_event(ctx: &Ctx, slug: &str) -> Result<crate::db::events::EventRow> {
+    let event = crate::db::events::find_by_slug(&ctx.db, slug)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    if event.kind != "exchange" {
+        return Err(crate::error::AppError::conflict(
+            "not_an_exchange",
+            "Matching is for exchanges; this event has no host placements.",
+        ));
+    }
+    Ok(event)
+}
+
+/// Propose a party to a household (staff): the host gets an email with the party's minimal
+/// profile and a link to accept or decline. A pair breaking a hard rule answers 409
+/// `constraint_failed` naming the rules, unless `override_reason` says why.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/matches", tag = "hosts", request_body = ProposeBody,
+    params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
+    responses((status = 201, body = crate::placements::MatchJson), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn propose(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+    crate::web::extract::ApiJson(body): crate::web::extract::ApiJson<ProposeBody>,
+) -> Result<(axum::http::StatusCode, Json<crate::placements::MatchJson>)> {
+    staff.require(Role::Staff)?;
+    let proposal = crate::placements::Proposal {
+        registration_id: body.registration,
+        household_id: body.household,
+        override_reason: body.override_reason.unwrap_or_default(),
+    };
+    let id = crate::placements::propose(&ctx, &slug, &proposal, &staff.actor()).await?;
+    let event = exchange_event(&ctx, &slug).await?;
+    let one = crate::placements::list(&ctx, &event)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or(crate::error::AppError::NotFound)?;
+    Ok((axum::http::StatusCode::CREATED, Json(one)))
+}
+
+/// New matches.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ProposedJson {
+    pub created: Vec<i64>,
+}
+
+/// Propose every suggested placement that is not a match yet (staff).
+#[utoipa::path(post, path = "/api/v1/events/{slug}/matches/all", tag = "hosts",
+    params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
+    responses((status = 201, body = ProposedJson), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn propose_all(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+) -> Result<(axum::http::StatusCode, Json<ProposedJson>)> {
+    staff.require(Role::Staff)?;
+    let created = crate::placements::propose_all(&ctx, &slug, &staff.actor()).await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(ProposedJson { created }),
+    ))
+}
+
+/// Every match of an exchange with its history (staff).
+#[utoipa::path(get, path = "/api/v1/events/{slug}/matches", tag = "hosts",
+    params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
+    responses((status = 200, body = [crate::placements::MatchJson]), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn list_matches(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+) -> Result<Json<Vec<crate::placements::MatchJson>>> {
+    staff.require(Role::Staff)?;
+    let event = exchange_event(&ctx, &slug).await?;
+    Ok(Json(crate::placements::list(&ctx, &event).await?))
+}
+
+/// Why a match is cancelled.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    pub reason: String,
+}
+
+/// Cancel an active match (staff): the party goes back to the pool.
+#[utoipa::path(post, path = "/api/v1/matches/{id}/cancel", tag = "hosts", request_body = CancelBody,
+    params(("id" = i64, Path, description = "Match id")), security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn cancel(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(id): Path<i64>,
+    crate::web::extract::ApiJson(body): crate::web::extract::ApiJson<CancelBody>,
+) -> Result<axum::http::StatusCode> {
+    staff.require(Role::Staff)?;
+    crate::placements::cancel(&ctx, id, &body.reason, &staff.actor()).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// The placements of an exchange as CSV (staff): one row per match, formulas neutralised.
+#[utoipa::path(get, path = "/api/v1/events/{slug}/placements.csv", tag = "hosts",
+    params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", description = "The placements"),
+        (status = 409, body = crate::error::ErrorBody)))]
+pub async fn placements_csv(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse;
+    staff.require(Role::Staff)?;
+    let event = exchange_event(&ctx, &slug).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let cell = |s: &str| crate::export::safe_cell(s);
+    w.write_record([
+        "match",
+        "state",
+        "registration",
+        "contact",
+        "visitors",
+        "household",
+        "host",
+        "area",
+        "address",
+        "host_email",
+        "host_phone",
+        "score",
+        "override_reason",
+        "proposed_by",
+        "deadline",
+    ])
+    .map_err(anyhow::Error::from)?;
+    for m in crate::placements::list(&ctx, &event).await? {
+        let reg = crate::db::registrations::get(&ctx.db, m.registration).await?;
+        let h = crate::db::hosts::get(&ctx.db, m.household).await?;
+        let visitors: Vec<String> = crate::db::registrations::participants(&ctx.db, m.registration)
+            .await?
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let (contact, host, area, address, email, phone) = match (&reg, &h) {
+            (Some(r), Some(h)) => (
+                r.contact_name.clone(),
+                h.contact_name.clone(),
+                h.area.clone(),
+                h.address.clone(),
+                h.contact_email.clone(),
+                h.contact_phone.clone(),
+            ),
+            _ => Default::default(),
+        };
+        w.write_record([
+            m.id.to_string(),
+            m.state.clone(),
+            m.registration.to_string(),
+            cell(&contact),
+            cell(&visitors.join("; ")),
+            m.household.to_string(),
+            cell(&host),
+            cell(&area),
+            cell(&address),
+            cell(&email),
+            cell(&phone),
+            m.score.to_string(),
+            cell(&m.override_reason),
+            cell(&m.proposed_by),
+            m.deadline.clone(),
+        ])
+        .map_err(anyhow::Error::from)?;
+    }
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tx = ctx.db.begin().await?;
+    crate::db::audit::audit(
+        &mut tx,
+        &staff.actor().label(),
+        "export.placements",
+        &format!("event:{}", event.id),
+        None,
+        None,
+        ctx.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}-placements.csv\"", event.slug),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -22,6 +22,16 @@ pub fn router() -> Router<Ctx> {
         .route("/hosts", post(hosts::apply).get(hosts::list))
         .route("/hosts/{id}", get(hosts::get_one))
         .route("/events/{slug}/matching", get(matching::suggestion))
+        .route(
+            "/events/{slug}/matches",
+            post(matching::propose).get(matching::list_matches),
+        )
+        .route("/events/{slug}/matches/all", post(matching::propose_all))
+        .route(
+            "/events/{slug}/placements.csv",
+            get(matching::placements_csv),
+        )
+        .route("/matches/{id}/cancel", post(matching::cancel))
         .route("/hosts/{id}/approve", post(hosts::approve))
         .route("/hosts/{id}/suspend", post(hosts::suspend))
         .route("/hosts/{id}/screenings", post(hosts::add_screening))

@@ -2,6 +2,7 @@
 
 pub mod forms;
 pub mod hosts;
+pub mod matches;
 pub mod public;
 pub mod view;
 

@@ -160,7 +160,8 @@ pub async fn matching_board(
 ) -> PageResult {
     session.require(Role::Staff)?;
     let pool = crate::exchange::pool(&ctx, &slug).await?;
-    let s = crate::exchange::suggest(&pool, &Default::default());
+    let matches = crate::db::matches::of_event(&ctx.db, pool.event.id).await?;
+    let s = crate::exchange::suggest(&pool, &crate::placements::decisions(&matches));
     Ok(render(&BoardPage {
         l: session.layout(&ctx, format!("Host matching: {}", pool.event.title)),
         slug: slug.clone(),

@@ -26,3 +26,5 @@ conflict-not_confirmed = Die Kalenderdatei gibt es, sobald die Anmeldung bestät
 conflict-payment_unavailable = Die Kartenzahlung konnte nicht gestartet werden, weil der Zahlungsdienstleister nicht geantwortet hat. Es sind keine Plätze für Sie reserviert; bitte versuchen Sie es in ein paar Minuten erneut oder wählen Sie spätere Zahlung, wenn die Veranstaltung sie erlaubt.
 conflict-card_unavailable = Diese Veranstaltung nimmt keine Kartenzahlung an.
 conflict-hold_expired = Die Frist zum Bezahlen dieser Anmeldung ist abgelaufen.
+conflict-not_your_turn = Diese Unterbringung wartet nicht auf Ihre Antwort.
+conflict-match_expired = Die Frist für eine Antwort ist abgelaufen.

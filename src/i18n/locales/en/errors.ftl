@@ -26,3 +26,5 @@ conflict-not_confirmed = The calendar file is available once the registration is
 conflict-payment_unavailable = Card payment could not be started because the payment provider did not answer. No seats are held for you; please try again in a few minutes, or choose to pay later if the event allows it.
 conflict-card_unavailable = Card payments are not available for this event.
 conflict-hold_expired = The time to pay for this registration has run out.
+conflict-not_your_turn = This placement is not waiting for your answer.
+conflict-match_expired = The time to answer has run out.

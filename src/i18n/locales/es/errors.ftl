@@ -26,3 +26,5 @@ conflict-not_confirmed = El archivo de calendario está disponible cuando la ins
 conflict-payment_unavailable = No se ha podido iniciar el pago con tarjeta porque el proveedor de pagos no ha respondido. No hay plazas reservadas a tu nombre; inténtalo de nuevo en unos minutos o elige pagar más tarde si el evento lo permite.
 conflict-card_unavailable = Este evento no admite el pago con tarjeta.
 conflict-hold_expired = El plazo para pagar esta inscripción ha terminado.
+conflict-not_your_turn = Este alojamiento no está esperando tu respuesta.
+conflict-match_expired = El plazo para responder ha terminado.

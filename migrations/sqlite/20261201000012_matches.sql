@@ -1,0 +1,38 @@
+-- Placements of exchange parties with host households: proposed by staff, accepted by the host,
+-- then confirmed by the visitor (or a minor's guardian); or declined, expired, cancelled.
+-- Each side answers through its own private link. A party has at most one active match.
+CREATE TABLE matches (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id INTEGER NOT NULL REFERENCES events (id),
+    registration_id INTEGER NOT NULL REFERENCES registrations (id),
+    household_id INTEGER NOT NULL REFERENCES households (id),
+    state TEXT NOT NULL CHECK (state IN ('proposed', 'host_accepted', 'confirmed', 'declined', 'expired', 'cancelled')),
+    host_token TEXT NOT NULL,
+    host_selector TEXT NOT NULL UNIQUE,
+    visitor_token TEXT NOT NULL,
+    visitor_selector TEXT NOT NULL UNIQUE,
+    score INTEGER NOT NULL DEFAULT 0,
+    breakdown TEXT NOT NULL DEFAULT '{}',
+    override_reason TEXT NOT NULL DEFAULT '',
+    decline_reason TEXT NOT NULL DEFAULT '',
+    deadline TEXT NOT NULL,
+    reminders_sent INTEGER NOT NULL DEFAULT 0,
+    proposed_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX matches_one_active ON matches (registration_id)
+    WHERE state IN ('proposed', 'host_accepted', 'confirmed');
+CREATE INDEX matches_event ON matches (event_id);
+CREATE INDEX matches_household ON matches (household_id);
+
+CREATE TABLE match_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    match_id INTEGER NOT NULL REFERENCES matches (id),
+    from_state TEXT,
+    to_state TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+CREATE INDEX match_history_match ON match_history (match_id);

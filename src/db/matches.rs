@@ -1,0 +1,221 @@
+//! Matches of exchange parties with host households, and their history.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sqlx::FromRow;
+
+use super::{Db, Tx};
+use crate::{on_pool, on_tx};
+
+/// A `matches` row.
+#[derive(Debug, Clone, FromRow)]
+pub struct MatchRow {
+    pub id: i64,
+    pub event_id: i64,
+    pub registration_id: i64,
+    pub household_id: i64,
+    pub state: String,
+    pub host_token: String,
+    pub visitor_token: String,
+    pub score: i64,
+    pub breakdown: String,
+    pub override_reason: String,
+    pub decline_reason: String,
+    pub deadline: DateTime<Utc>,
+    pub reminders_sent: i64,
+    pub proposed_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+macro_rules! select_matches {
+    () => {
+        "SELECT id, event_id, registration_id, household_id, state, host_token, visitor_token, score, breakdown, \
+         override_reason, decline_reason, deadline, reminders_sent, proposed_by, created_at, updated_at FROM matches"
+    };
+}
+
+/// States in which a match holds the party (and a place in the household).
+pub const ACTIVE: &[&str] = &["proposed", "host_accepted", "confirmed"];
+
+/// Values of a new match.
+#[derive(Debug, Clone)]
+pub struct NewMatch<'a> {
+    pub event_id: i64,
+    pub registration_id: i64,
+    pub household_id: i64,
+    pub host_token: &'a str,
+    pub host_selector: &'a str,
+    pub visitor_token: &'a str,
+    pub visitor_selector: &'a str,
+    pub score: i64,
+    pub breakdown: &'a str,
+    pub override_reason: &'a str,
+    pub deadline: DateTime<Utc>,
+    pub proposed_by: &'a str,
+}
+
+/// Stores a proposed match; returns its id.
+pub async fn insert(tx: &mut Tx, m: &NewMatch<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
+    const SQL: &str = "INSERT INTO matches (event_id, registration_id, household_id, state, host_token, host_selector, \
+        visitor_token, visitor_selector, score, breakdown, override_reason, deadline, proposed_by, created_at, updated_at) \
+        VALUES ($1, $2, $3, 'proposed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+    on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(m.event_id)
+        .bind(m.registration_id)
+        .bind(m.household_id)
+        .bind(m.host_token)
+        .bind(m.host_selector)
+        .bind(m.visitor_token)
+        .bind(m.visitor_selector)
+        .bind(m.score)
+        .bind(m.breakdown)
+        .bind(m.override_reason)
+        .bind(m.deadline)
+        .bind(m.proposed_by)
+        .bind(now)
+        .fetch_one(c)
+        .await)
+    .context("storing match")
+}
+
+/// Moves a match to `state` with a new deadline (and the decline reason, if any).
+pub async fn set_state(
+    tx: &mut Tx,
+    id: i64,
+    state: &str,
+    deadline: DateTime<Utc>,
+    decline_reason: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE matches SET state = $2, deadline = $3, reminders_sent = 0, \
+        decline_reason = CASE WHEN $4 = '' THEN decline_reason ELSE $4 END, updated_at = $5 WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(state)
+        .bind(deadline)
+        .bind(decline_reason)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("updating match")
+}
+
+/// Counts a reminder sent.
+pub async fn count_reminder(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE matches SET reminders_sent = reminders_sent + 1 WHERE id = $1"
+    )
+    .bind(id)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .context("counting reminder")
+}
+
+/// Records a state change.
+pub async fn record(
+    tx: &mut Tx,
+    id: i64,
+    from: Option<&str>,
+    to: &str,
+    actor: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO match_history (match_id, from_state, to_state, actor, reason, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6)";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .bind(actor)
+        .bind(reason)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("recording match history")
+}
+
+/// Match `id`, inside a transaction.
+pub async fn get_tx(tx: &mut Tx, id: i64) -> anyhow::Result<Option<MatchRow>> {
+    const SQL: &str = concat!(select_matches!(), " WHERE id = $1");
+    on_tx!(tx, |c| sqlx::query_as(SQL).bind(id).fetch_optional(c).await).context("reading match")
+}
+
+/// Match `id`.
+pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<MatchRow>> {
+    const SQL: &str = concat!(select_matches!(), " WHERE id = $1");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
+    .context("reading match")
+}
+
+/// The match whose host or visitor link has selector `selector`.
+pub async fn find_by_selector(db: &Db, selector: &str) -> anyhow::Result<Option<MatchRow>> {
+    const SQL: &str = concat!(
+        select_matches!(),
+        " WHERE host_selector = $1 OR visitor_selector = $1"
+    );
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(selector)
+        .fetch_optional(pool)
+        .await)
+    .context("reading match")
+}
+
+/// Every match of an event, oldest first.
+pub async fn of_event(db: &Db, event_id: i64) -> anyhow::Result<Vec<MatchRow>> {
+    const SQL: &str = concat!(select_matches!(), " WHERE event_id = $1 ORDER BY id");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(pool)
+        .await)
+    .context("listing matches")
+}
+
+/// Every match of an event, inside a transaction.
+pub async fn of_event_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<Vec<MatchRow>> {
+    const SQL: &str = concat!(select_matches!(), " WHERE event_id = $1 ORDER BY id");
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(c)
+        .await)
+    .context("listing matches")
+}
+
+/// Matches waiting for an answer (their deadline and reminders run).
+pub async fn waiting(db: &Db) -> anyhow::Result<Vec<MatchRow>> {
+    const SQL: &str = concat!(
+        select_matches!(),
+        " WHERE state IN ('proposed', 'host_accepted') ORDER BY id"
+    );
+    on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
+        .context("listing waiting matches")
+}
+
+/// One history entry.
+#[derive(Debug, Clone, FromRow)]
+pub struct HistoryRow {
+    pub match_id: i64,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub actor: String,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The history of every match of an event, oldest first.
+pub async fn history_of_event(db: &Db, event_id: i64) -> anyhow::Result<Vec<HistoryRow>> {
+    const SQL: &str = "SELECT h.match_id, h.from_state, h.to_state, h.actor, h.reason, h.created_at FROM match_history h \
+        JOIN matches m ON m.id = h.match_id WHERE m.event_id = $1 ORDER BY h.id";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(pool)
+        .await)
+    .context("reading match history")
+}

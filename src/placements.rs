@@ -1,0 +1,963 @@
+//! The match workflow of exchanges (issue 6, DESIGN section 5):
+//! `proposed → host_accepted → confirmed`, or `declined`, `expired`, `cancelled`.
+//!
+//! Staff propose a pair (the system only suggests). The host answers through a private link
+//! before a deadline (reminders after 48 hours and 24 hours before it); when the host accepts,
+//! the visitor (a minor's guardian) confirms the same way. Until both have accepted, neither
+//! side sees the other's surname, address, phone or email: each gets a minimal profile. Once
+//! confirmed, both get an introduction with the contact details. A declined pair is never
+//! suggested again; a declined or expired match puts the party back in the pool and staff are
+//! told.
+
+use chrono::Duration;
+use serde::Serialize;
+
+use crate::db::Tx;
+use crate::db::events::EventRow;
+use crate::db::hosts::{self as hosts_db, HouseholdRow};
+use crate::db::matches::{self as store, MatchRow};
+use crate::db::registrations::{self as regs, RegistrationRow};
+use crate::domain::token;
+use crate::domain::visitor::VisitorProfile;
+use crate::email::EmailKind;
+use crate::email::render::MailContext;
+use crate::error::{AppError, Result};
+use crate::jobs::Scheduled;
+use crate::matching::assign::Decisions;
+use crate::registrations::Actor;
+use crate::state::Ctx;
+
+/// Days each side has to answer.
+pub const ANSWER_DAYS: i64 = 5;
+
+/// Which side of a match a link belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Host,
+    Visitor,
+}
+
+/// Locks the suggestion to active matches and excludes pairs declined before.
+pub fn decisions(matches: &[MatchRow]) -> Decisions {
+    Decisions {
+        locked: matches
+            .iter()
+            .filter(|m| store::ACTIVE.contains(&m.state.as_str()))
+            .map(|m| (m.registration_id, m.household_id))
+            .collect(),
+        excluded: matches
+            .iter()
+            .filter(|m| m.state == "declined")
+            .map(|m| (m.registration_id, m.household_id))
+            .collect(),
+    }
+}
+
+/// A proposal from staff.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub registration_id: i64,
+    pub household_id: i64,
+    /// Required when the pair breaks a hard constraint; audited.
+    pub override_reason: String,
+}
+
+/// Proposes a pair: checks the hard constraints (overridden only with a written reason), the
+/// household's room and that the party has no active match, then writes the match and emails
+/// the host.
+pub async fn propose(ctx: &Ctx, slug: &str, p: &Proposal, actor: &Actor) -> Result<i64> {
+    let pool = crate::exchange::pool(ctx, slug).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    crate::db::events::lock(&mut tx, pool.event.id).await?;
+    let matches = store::of_event_tx(&mut tx, pool.event.id).await?;
+    let party = pool
+        .parties
+        .iter()
+        .find(|x| x.id == p.registration_id)
+        .ok_or_else(|| {
+            AppError::field(
+                "registration",
+                "is not a party of this exchange (it must be pending payment, confirmed or attended)",
+            )
+        })?;
+    let (household_row, household) = pool
+        .households
+        .iter()
+        .zip(&pool.engine_households)
+        .find(|(h, _)| h.id == p.household_id)
+        .ok_or_else(|| AppError::field("household", "is not a household on record"))?;
+    if matches.iter().any(|m| {
+        m.registration_id == p.registration_id && store::ACTIVE.contains(&m.state.as_str())
+    }) {
+        return Err(AppError::conflict(
+            "already_matched",
+            "This party already has a match; cancel it before proposing another.",
+        ));
+    }
+    let taken = matches
+        .iter()
+        .filter(|m| m.household_id == p.household_id && store::ACTIVE.contains(&m.state.as_str()))
+        .count();
+    if taken >= usize::try_from(household.max_parties).unwrap_or(1) {
+        return Err(AppError::conflict(
+            "household_full",
+            "This household already has as many parties as it takes at once.",
+        ));
+    }
+    let excluded = matches.iter().any(|m| {
+        m.state == "declined"
+            && m.registration_id == p.registration_id
+            && m.household_id == p.household_id
+    });
+    let reasons = crate::matching::constraints::check(party, household, excluded);
+    let override_reason = p.override_reason.trim();
+    if !reasons.is_empty() && override_reason.is_empty() {
+        let words: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+        return Err(AppError::conflict(
+            "constraint_failed",
+            format!(
+                "This pair breaks a hard rule: {}. Propose it anyway only with a written reason (override_reason).",
+                words.join("; ")
+            ),
+        ));
+    }
+    let score = crate::matching::score::score(party, household, &Default::default());
+    let breakdown: std::collections::BTreeMap<&str, i64> =
+        score.breakdown.iter().copied().collect();
+    let host_token = token::generate();
+    let visitor_token = token::generate();
+    let id = store::insert(
+        &mut tx,
+        &store::NewMatch {
+            event_id: pool.event.id,
+            registration_id: p.registration_id,
+            household_id: p.household_id,
+            host_token: &host_token,
+            host_selector: token::selector(&host_token).expect("well formed"),
+            visitor_token: &visitor_token,
+            visitor_selector: token::selector(&visitor_token).expect("well formed"),
+            score: score.total,
+            breakdown: &serde_json::to_string(&breakdown).map_err(anyhow::Error::from)?,
+            override_reason: if reasons.is_empty() {
+                ""
+            } else {
+                override_reason
+            },
+            deadline: now + Duration::days(ANSWER_DAYS),
+            proposed_by: &actor.label(),
+        },
+        now,
+    )
+    .await?;
+    store::record(&mut tx, id, None, "proposed", &actor.label(), "", now).await?;
+    let broken: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        if broken.is_empty() {
+            "match.propose"
+        } else {
+            "match.override"
+        },
+        &format!("match:{id}"),
+        None,
+        Some(
+            &serde_json::json!({"registration": p.registration_id, "household": p.household_id,
+            "broken_rules": broken, "override_reason": override_reason}),
+        ),
+        now,
+    )
+    .await?;
+    let m = store::get_tx(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reg = regs::get_tx(&mut tx, m.registration_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let jobs = email_host(
+        ctx,
+        &mut tx,
+        &pool.event,
+        &m,
+        &reg,
+        household_row,
+        EmailKind::MatchProposed,
+        "proposed",
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    Ok(id)
+}
+
+/// Proposes every suggested placement that is not a match yet; returns the new match ids.
+pub async fn propose_all(ctx: &Ctx, slug: &str, actor: &Actor) -> Result<Vec<i64>> {
+    let pool = crate::exchange::pool(ctx, slug).await?;
+    let matches = store::of_event(&ctx.db, pool.event.id).await?;
+    let s = crate::exchange::suggest(&pool, &decisions(&matches));
+    let mut ids = Vec::new();
+    for placement in s.placements.iter().filter(|p| !p.locked) {
+        let proposal = Proposal {
+            registration_id: placement.party,
+            household_id: placement.household,
+            override_reason: String::new(),
+        };
+        ids.push(propose(ctx, slug, &proposal, actor).await?);
+    }
+    Ok(ids)
+}
+
+/// Finds a match by either side's private link (constant-time comparison).
+pub async fn find(ctx: &Ctx, token_str: &str) -> Result<(MatchRow, Side)> {
+    let selector = token::selector(token_str).ok_or(AppError::NotFound)?;
+    let m = store::find_by_selector(&ctx.db, selector)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if token::matches(token_str, &m.host_token) {
+        Ok((m, Side::Host))
+    } else if token::matches(token_str, &m.visitor_token) {
+        Ok((m, Side::Visitor))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Whose turn it is to answer.
+pub fn turn(m: &MatchRow) -> Option<Side> {
+    match m.state.as_str() {
+        "proposed" => Some(Side::Host),
+        "host_accepted" => Some(Side::Visitor),
+        _ => None,
+    }
+}
+
+/// One side answers. The host accepts or declines a proposal; the visitor then confirms or
+/// declines. Returns the new state.
+pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> Result<String> {
+    let (found, side) = find(ctx, token_str).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    let event = crate::db::events::lock(&mut tx, found.event_id).await?;
+    let m = store::get_tx(&mut tx, found.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if turn(&m) != Some(side) {
+        return Err(AppError::conflict(
+            "not_your_turn",
+            "This placement is not waiting for your answer.",
+        ));
+    }
+    if now >= m.deadline {
+        return Err(AppError::conflict(
+            "match_expired",
+            "The time to answer has run out.",
+        ));
+    }
+    let reason =
+        crate::domain::parse_long_text(reason, 1000).map_err(|e| AppError::field("reason", e.0))?;
+    let reg = regs::get_tx(&mut tx, m.registration_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let household = hosts_db::get_tx(&mut tx, m.household_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let actor = match side {
+        Side::Host => "host",
+        Side::Visitor => "visitor",
+    };
+    let (to, deadline) = match (side, accept) {
+        (Side::Host, true) => ("host_accepted", now + Duration::days(ANSWER_DAYS)),
+        (Side::Visitor, true) => ("confirmed", m.deadline),
+        (_, false) => ("declined", m.deadline),
+    };
+    store::set_state(
+        &mut tx,
+        m.id,
+        to,
+        deadline,
+        if accept { "" } else { &reason },
+        now,
+    )
+    .await?;
+    // A decline reason is private: the history says who declined, not why.
+    store::record(&mut tx, m.id, Some(&m.state), to, actor, "", now).await?;
+    let m = store::get_tx(&mut tx, m.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut jobs = Vec::new();
+    match to {
+        "host_accepted" => {
+            jobs.extend(
+                email_visitor(
+                    ctx,
+                    &mut tx,
+                    &event,
+                    &m,
+                    &reg,
+                    &household,
+                    EmailKind::MatchOffered,
+                    to,
+                )
+                .await?,
+            );
+        }
+        "confirmed" => {
+            jobs.extend(
+                email_host(
+                    ctx,
+                    &mut tx,
+                    &event,
+                    &m,
+                    &reg,
+                    &household,
+                    EmailKind::MatchConfirmed,
+                    to,
+                )
+                .await?,
+            );
+            jobs.extend(
+                email_visitor(
+                    ctx,
+                    &mut tx,
+                    &event,
+                    &m,
+                    &reg,
+                    &household,
+                    EmailKind::MatchConfirmed,
+                    to,
+                )
+                .await?,
+            );
+        }
+        _ => {
+            let who = if side == Side::Host {
+                "The host"
+            } else {
+                "The visitor"
+            };
+            jobs.extend(
+                email_staff(
+                    ctx,
+                    &mut tx,
+                    &event,
+                    &m,
+                    &reg,
+                    &household,
+                    &format!("{who} declined"),
+                )
+                .await?,
+            );
+        }
+    }
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    Ok(to.to_owned())
+}
+
+/// Staff cancel an active match (the party goes back to the pool).
+pub async fn cancel(ctx: &Ctx, id: i64, reason: &str, actor: &Actor) -> Result<()> {
+    let now = ctx.clock.now();
+    let m = store::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    let mut tx = ctx.db.begin().await?;
+    crate::db::events::lock(&mut tx, m.event_id).await?;
+    let m = store::get_tx(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !store::ACTIVE.contains(&m.state.as_str()) {
+        return Err(AppError::conflict(
+            "not_active",
+            format!("This match is already {}.", m.state),
+        ));
+    }
+    let reason =
+        crate::domain::parse_long_text(reason, 500).map_err(|e| AppError::field("reason", e.0))?;
+    store::set_state(&mut tx, id, "cancelled", m.deadline, "", now).await?;
+    store::record(
+        &mut tx,
+        id,
+        Some(&m.state),
+        "cancelled",
+        &actor.label(),
+        &reason,
+        now,
+    )
+    .await?;
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        "match.cancel",
+        &format!("match:{id}"),
+        Some(&serde_json::json!({"state": m.state})),
+        Some(&serde_json::json!({"state": "cancelled", "reason": reason})),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sends the reminders that are due (48 hours after a proposal or acceptance, and 24 hours
+/// before the deadline) and expires matches whose deadline passed, telling staff. Safe to run
+/// at any time, any number of times. Returns how many matches it acted on.
+pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
+    let now = ctx.clock.now();
+    let mut acted = 0;
+    for waiting in store::waiting(&ctx.db).await? {
+        let since = waiting.deadline - Duration::days(ANSWER_DAYS);
+        let due = if now >= waiting.deadline {
+            Some(0)
+        } else if waiting.reminders_sent == 0 && now >= since + Duration::hours(48) {
+            Some(1)
+        } else if waiting.reminders_sent <= 1 && now >= waiting.deadline - Duration::hours(24) {
+            Some(2)
+        } else {
+            None
+        };
+        let Some(step) = due else { continue };
+        let mut tx = ctx.db.begin().await?;
+        let event = crate::db::events::lock(&mut tx, waiting.event_id).await?;
+        let Some(m) = store::get_tx(&mut tx, waiting.id).await? else {
+            continue;
+        };
+        if m.state != waiting.state || m.reminders_sent != waiting.reminders_sent {
+            continue; // answered or handled meanwhile
+        }
+        let reg = regs::get_tx(&mut tx, m.registration_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("registration of match {}", m.id))?;
+        let household = hosts_db::get_tx(&mut tx, m.household_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("household of match {}", m.id))?;
+        let mut jobs = Vec::new();
+        if step == 0 {
+            store::set_state(&mut tx, m.id, "expired", m.deadline, "", now).await?;
+            store::record(
+                &mut tx,
+                m.id,
+                Some(&m.state),
+                "expired",
+                "system",
+                "no answer before the deadline",
+                now,
+            )
+            .await?;
+            let who = if m.state == "proposed" {
+                "the host"
+            } else {
+                "the visitor"
+            };
+            jobs.extend(
+                email_staff(
+                    ctx,
+                    &mut tx,
+                    &event,
+                    &m,
+                    &reg,
+                    &household,
+                    &format!("Expired: {who} did not answer in time"),
+                )
+                .await
+                .map_err(crate::registrations::into_anyhow)?,
+            );
+        } else {
+            store::count_reminder(&mut tx, m.id).await?;
+            let tag = format!("{}:reminder:{step}", m.state);
+            jobs.extend(
+                match turn(&m) {
+                    Some(Side::Host) => {
+                        email_host(
+                            ctx,
+                            &mut tx,
+                            &event,
+                            &m,
+                            &reg,
+                            &household,
+                            EmailKind::MatchReminder,
+                            &tag,
+                        )
+                        .await
+                    }
+                    _ => {
+                        email_visitor(
+                            ctx,
+                            &mut tx,
+                            &event,
+                            &m,
+                            &reg,
+                            &household,
+                            EmailKind::MatchReminder,
+                            &tag,
+                        )
+                        .await
+                    }
+                }
+                .map_err(crate::registrations::into_anyhow)?,
+            );
+        }
+        tx.commit().await?;
+        ctx.queue.push_all(&jobs).await;
+        acted += 1;
+    }
+    Ok(acted)
+}
+
+fn first_name(full: &str) -> &str {
+    full.split_whitespace().next().unwrap_or(full)
+}
+
+fn age_band(age: i32) -> &'static str {
+    match age {
+        ..12 => "0–11",
+        12..15 => "12–14",
+        15..18 => "15–17",
+        18..30 => "18–29",
+        30..50 => "30–49",
+        50..65 => "50–64",
+        _ => "65+",
+    }
+}
+
+/// What the host is told about the party before confirmation: first names, age band, gender,
+/// country, languages, dates, and the needs that matter in a home (the host is the one
+/// household that sees them).
+pub async fn party_lines(
+    ctx: &Ctx,
+    lang: &str,
+    event: &EventRow,
+    reg: &RegistrationRow,
+    full: bool,
+) -> Result<Vec<String>> {
+    let t = |key: &str, args: &[(&'static str, &str)]| crate::i18n::t_with(lang, key, args);
+    let (arrives, departs) = crate::exchange::stay(event);
+    let country = match event.partner_city_id {
+        Some(id) => crate::db::events::partner_by_id(&ctx.db, id)
+            .await?
+            .map(|p| p.country)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let mut lines = Vec::new();
+    for p in regs::participants(&ctx.db, reg.id).await? {
+        let profile: Option<VisitorProfile> = serde_json::from_str(&p.profile).ok();
+        let Some(v) = profile else {
+            lines.push(if full {
+                p.name.clone()
+            } else {
+                first_name(&p.name).to_owned()
+            });
+            continue;
+        };
+        let age = crate::hosts::parse_date(&v.born_on)
+            .map(|b| crate::hosts::age_on(b, arrives))
+            .unwrap_or(0);
+        let gender = crate::i18n::t(lang, &format!("visitor-gender-{}", v.gender));
+        let name = if full {
+            p.name.clone()
+        } else {
+            first_name(&p.name).to_owned()
+        };
+        lines.push(t(
+            "match-line-visitor",
+            &[("name", &name), ("age", age_band(age)), ("gender", &gender)],
+        ));
+        if !v.languages.is_empty() {
+            let list: Vec<String> = v
+                .languages
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} ({})",
+                        l.code,
+                        crate::i18n::t(lang, &format!("level-{}", l.level))
+                    )
+                })
+                .collect();
+            lines.push(t("match-line-languages", &[("list", &list.join(", "))]));
+        }
+        let mut needs: Vec<String> = v
+            .allergies
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} ({})",
+                    a.agent,
+                    crate::i18n::t(lang, &format!("allergy-{}", a.severity))
+                )
+            })
+            .collect();
+        needs.extend(
+            v.diets_required
+                .iter()
+                .map(|d| crate::i18n::t(lang, &format!("diet-{}", d.replace('_', "-")))),
+        );
+        if v.smoker {
+            needs.push(crate::i18n::t(lang, "visitor-smoker"));
+        }
+        if !v.stairs_ok {
+            needs.push(crate::i18n::t(lang, "visitor-no-stairs"));
+        }
+        if !needs.is_empty() {
+            lines.push(t("match-line-needs", &[("list", &needs.join(", "))]));
+        }
+        if full && let Some(g) = &v.guardian {
+            let contact = [
+                g.email.clone().unwrap_or_default(),
+                g.phone.clone().unwrap_or_default(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+            lines.push(t(
+                "match-line-guardian",
+                &[("name", &g.name), ("contact", &contact)],
+            ));
+        }
+    }
+    if !country.is_empty() {
+        lines.push(t("match-line-country", &[("country", &country)]));
+    }
+    lines.push(t(
+        "match-line-dates",
+        &[("from", &arrives.to_string()), ("to", &departs.to_string())],
+    ));
+    if full {
+        lines.push(t(
+            "match-line-contact",
+            &[
+                ("name", &reg.contact_name),
+                ("email", &reg.contact_email),
+                ("phone", &reg.contact_phone),
+            ],
+        ));
+    }
+    Ok(lines)
+}
+
+/// What the visitor is told about the household: before confirmation first names, area,
+/// make-up, pets, smoking, languages and interests; after, the contact details too.
+pub async fn household_lines(
+    ctx: &Ctx,
+    lang: &str,
+    event: &EventRow,
+    h: &HouseholdRow,
+    full: bool,
+) -> Result<Vec<String>> {
+    let t = |key: &str, args: &[(&'static str, &str)]| crate::i18n::t_with(lang, key, args);
+    let (arrives, _) = crate::exchange::stay(event);
+    let members = hosts_db::members(&ctx.db, h.id).await?;
+    let names: Vec<String> = members
+        .iter()
+        .map(|m| {
+            if full {
+                m.name.clone()
+            } else {
+                first_name(&m.name).to_owned()
+            }
+        })
+        .collect();
+    let adults = members
+        .iter()
+        .filter(|m| crate::hosts::age_on(m.born_on, arrives) >= ctx.settings.adult_age)
+        .count();
+    let mut lines = vec![
+        t("match-line-hosts", &[("names", &names.join(", "))]),
+        t(
+            "match-line-household",
+            &[
+                ("adults", &adults.to_string()),
+                ("children", &(members.len() - adults).to_string()),
+            ],
+        ),
+    ];
+    if !h.area.is_empty() {
+        lines.push(t("match-line-area", &[("area", &h.area)]));
+    }
+    let pets: Vec<crate::hosts::PetBody> = serde_json::from_str(&h.pets).unwrap_or_default();
+    if !pets.is_empty() {
+        let list: Vec<&str> = pets.iter().map(|p| p.species.as_str()).collect();
+        lines.push(t("match-line-pets", &[("list", &list.join(", "))]));
+    }
+    lines.push(t(
+        "match-line-smoking",
+        &[(
+            "value",
+            &crate::i18n::t(lang, &format!("host-smoking-{}", h.smoking)),
+        )],
+    ));
+    let langs: Vec<crate::hosts::LanguageLevel> =
+        serde_json::from_str(&h.languages).unwrap_or_default();
+    if !langs.is_empty() {
+        let list: Vec<String> = langs
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} ({})",
+                    l.code,
+                    crate::i18n::t(lang, &format!("level-{}", l.level))
+                )
+            })
+            .collect();
+        lines.push(t(
+            "match-line-home-languages",
+            &[("list", &list.join(", "))],
+        ));
+    }
+    let interests: Vec<String> = serde_json::from_str(&h.interests).unwrap_or_default();
+    if !interests.is_empty() {
+        lines.push(t(
+            "match-line-interests",
+            &[("list", &interests.join(", "))],
+        ));
+    }
+    if full {
+        lines.push(t("match-line-address", &[("address", &h.address)]));
+        lines.push(t(
+            "match-line-contact",
+            &[
+                ("name", &h.contact_name),
+                ("email", &h.contact_email),
+                ("phone", &h.contact_phone),
+            ],
+        ));
+    }
+    Ok(lines)
+}
+
+fn mail(ctx: &Ctx, lang: &str, event: &EventRow, recipient: &str) -> MailContext {
+    MailContext {
+        org_name: ctx.settings.org_name.clone(),
+        language: lang.to_owned(),
+        recipient_name: recipient.to_owned(),
+        event_title: crate::events::text_in(event, lang).title,
+        event_when: crate::email::compose::event_when_in(lang, event),
+        ..Default::default()
+    }
+}
+
+/// The link of `side`.
+pub fn link(ctx: &Ctx, m: &MatchRow, side: Side) -> String {
+    let token = match side {
+        Side::Host => &m.host_token,
+        Side::Visitor => &m.visitor_token,
+    };
+    format!("{}/m/{token}", ctx.settings.base_url())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn email_host(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    event: &EventRow,
+    m: &MatchRow,
+    reg: &RegistrationRow,
+    h: &HouseholdRow,
+    kind: EmailKind,
+    tag: &str,
+) -> Result<Vec<Scheduled>> {
+    let lang = crate::i18n::supported(&h.language).unwrap_or("en");
+    let confirmed = m.state == "confirmed";
+    let mut mc = mail(ctx, lang, event, &h.contact_name);
+    mc.lines = party_lines(ctx, lang, event, reg, confirmed).await?;
+    if !confirmed {
+        mc.action_url = link(ctx, m, Side::Host);
+        mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);
+    }
+    let key = format!("match:{}:{tag}:host", m.id);
+    Ok(crate::email::compose::insert(
+        ctx,
+        tx,
+        kind,
+        &key,
+        &h.contact_email,
+        lang,
+        None,
+        Some(event.id),
+        &mc,
+        None,
+        None,
+    )
+    .await?
+    .into_iter()
+    .collect())
+}
+
+/// Where the visitor's side is told: a minor's guardian (when an email was given), else the
+/// registration's contact.
+fn visitor_recipient(
+    ctx: &Ctx,
+    reg: &RegistrationRow,
+    participants: &[crate::db::registrations::ParticipantRow],
+    arrives: chrono::NaiveDate,
+) -> (String, String) {
+    for p in participants {
+        if let Ok(v) = serde_json::from_str::<VisitorProfile>(&p.profile)
+            && crate::hosts::parse_date(&v.born_on)
+                .is_ok_and(|b| crate::hosts::age_on(b, arrives) < ctx.settings.adult_age)
+            && let Some(g) = &v.guardian
+            && let Some(email) = g.email.as_ref().filter(|e| !e.is_empty())
+        {
+            return (g.name.clone(), email.clone());
+        }
+    }
+    (reg.contact_name.clone(), reg.contact_email.clone())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn email_visitor(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    event: &EventRow,
+    m: &MatchRow,
+    reg: &RegistrationRow,
+    h: &HouseholdRow,
+    kind: EmailKind,
+    tag: &str,
+) -> Result<Vec<Scheduled>> {
+    let lang = crate::i18n::supported(&reg.language).unwrap_or("en");
+    let confirmed = m.state == "confirmed";
+    let participants = regs::participants_tx(tx, reg.id).await?;
+    let (name, email) = visitor_recipient(ctx, reg, &participants, crate::exchange::stay(event).0);
+    let mut mc = mail(ctx, lang, event, &name);
+    mc.lines = household_lines(ctx, lang, event, h, confirmed).await?;
+    if !confirmed {
+        mc.action_url = link(ctx, m, Side::Visitor);
+        mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);
+    }
+    let key = format!("match:{}:{tag}:visitor", m.id);
+    Ok(crate::email::compose::insert(
+        ctx,
+        tx,
+        kind,
+        &key,
+        &email,
+        lang,
+        Some(reg.id),
+        Some(event.id),
+        &mc,
+        None,
+        None,
+    )
+    .await?
+    .into_iter()
+    .collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn email_staff(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    event: &EventRow,
+    m: &MatchRow,
+    reg: &RegistrationRow,
+    h: &HouseholdRow,
+    what: &str,
+) -> Result<Vec<Scheduled>> {
+    let mut jobs = Vec::new();
+    for (staff_id, email) in crate::db::staff::reviewers_tx(tx).await? {
+        let mut mc = mail(ctx, "en", event, &email);
+        mc.lines = vec![
+            what.to_owned(),
+            format!("Party: {} (registration {})", reg.contact_name, reg.id),
+            format!("Household: {} (household {})", h.contact_name, h.id),
+            format!(
+                "{}/staff/events/{}/matching",
+                ctx.settings.base_url(),
+                event.slug
+            ),
+        ];
+        let key = format!("match:{}:{}:staff:{staff_id}", m.id, m.state);
+        jobs.extend(
+            crate::email::compose::insert(
+                ctx,
+                tx,
+                EmailKind::MatchClosed,
+                &key,
+                &email,
+                "en",
+                None,
+                Some(event.id),
+                &mc,
+                None,
+                None,
+            )
+            .await?,
+        );
+    }
+    Ok(jobs)
+}
+
+/// A match as staff see it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MatchJson {
+    pub id: i64,
+    pub registration: i64,
+    pub household: i64,
+    /// `proposed`, `host_accepted`, `confirmed`, `declined`, `expired` or `cancelled`.
+    pub state: String,
+    pub score: i64,
+    pub breakdown: std::collections::BTreeMap<String, i64>,
+    /// Why staff overrode a hard rule, when they did.
+    pub override_reason: String,
+    /// Why the side that declined did (staff only).
+    pub decline_reason: String,
+    pub deadline: String,
+    pub proposed_by: String,
+    pub history: Vec<MatchEventJson>,
+}
+
+/// One change of a match.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MatchEventJson {
+    pub from: Option<String>,
+    pub to: String,
+    pub actor: String,
+    pub reason: String,
+    pub at: String,
+}
+
+/// Every match of an exchange with its history.
+pub async fn list(ctx: &Ctx, event: &EventRow) -> Result<Vec<MatchJson>> {
+    let history = store::history_of_event(&ctx.db, event.id).await?;
+    Ok(store::of_event(&ctx.db, event.id)
+        .await?
+        .into_iter()
+        .map(|m| MatchJson {
+            id: m.id,
+            registration: m.registration_id,
+            household: m.household_id,
+            state: m.state.clone(),
+            score: m.score,
+            breakdown: serde_json::from_str(&m.breakdown).unwrap_or_default(),
+            override_reason: m.override_reason.clone(),
+            decline_reason: m.decline_reason.clone(),
+            deadline: m.deadline.to_rfc3339(),
+            proposed_by: m.proposed_by.clone(),
+            history: history
+                .iter()
+                .filter(|h| h.match_id == m.id)
+                .map(|h| MatchEventJson {
+                    from: h.from_state.clone(),
+                    to: h.to_state.clone(),
+                    actor: h.actor.clone(),
+                    reason: h.reason.clone(),
+                    at: h.created_at.to_rfc3339(),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_are_shown_as_bands() {
+        assert_eq!(age_band(16), "15–17");
+        assert_eq!(age_band(17), "15–17");
+        assert_eq!(age_band(18), "18–29");
+        assert_eq!(age_band(70), "65+");
+    }
+}

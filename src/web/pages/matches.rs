@@ -1,0 +1,153 @@
+//! `/m/{token}`: one side of a placement answers. Accept and Decline are buttons that submit by
+//! POST, so a mail scanner opening the link changes nothing.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+
+use super::forms::{CsrfToken, FormData};
+use super::{Layout, PageError, PageResult, render, render_with};
+use crate::db::matches::MatchRow;
+use crate::error::AppError;
+use crate::i18n;
+use crate::placements::{self, Side};
+use crate::state::Ctx;
+
+#[derive(Template)]
+#[template(path = "match.html")]
+struct MatchPage {
+    l: Layout,
+    csrf: String,
+    token: String,
+    event_title: String,
+    event_when: String,
+    intro: String,
+    lines: Vec<String>,
+    state: String,
+    my_turn: bool,
+    deadline: String,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+/// `?answered=` after a POST.
+#[derive(Debug, Deserialize)]
+pub struct AnsweredQuery {
+    #[serde(default)]
+    pub answered: Option<String>,
+}
+
+async fn page(
+    ctx: &Ctx,
+    token: &str,
+    csrf: String,
+    m: &MatchRow,
+    side: Side,
+) -> PageResult<MatchPage> {
+    let lang = i18n::current();
+    let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reg = crate::db::registrations::get(&ctx.db, m.registration_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let household = crate::db::hosts::get(&ctx.db, m.household_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let confirmed = m.state == "confirmed";
+    let (intro, lines) = match side {
+        Side::Host => (
+            "match-intro-host",
+            placements::party_lines(ctx, lang, &event, &reg, confirmed).await?,
+        ),
+        Side::Visitor => (
+            "match-intro-visitor",
+            placements::household_lines(ctx, lang, &event, &household, confirmed).await?,
+        ),
+    };
+    Ok(MatchPage {
+        l: Layout::public(ctx, i18n::t(lang, "match-page-title")),
+        csrf,
+        token: token.to_owned(),
+        event_title: crate::events::text_in(&event, lang).title,
+        event_when: crate::email::compose::event_when_in(lang, &event),
+        intro: i18n::t(lang, intro),
+        lines,
+        state: i18n::t(lang, &format!("match-state-{}", m.state.replace('_', "-"))),
+        my_turn: placements::turn(m) == Some(side) && ctx.clock.now() < m.deadline,
+        deadline: crate::email::compose::local_time_in(lang, m.deadline, &event),
+        notice: None,
+        problem: None,
+    })
+}
+
+/// The language of the side's own data: the household's, or the registration's.
+async fn side_language(ctx: &Ctx, m: &MatchRow, side: Side) -> PageResult<&'static str> {
+    let tag = match side {
+        Side::Host => crate::db::hosts::get(&ctx.db, m.household_id)
+            .await?
+            .map(|h| h.language),
+        Side::Visitor => crate::db::registrations::get(&ctx.db, m.registration_id)
+            .await?
+            .map(|r| r.language),
+    };
+    Ok(tag.as_deref().and_then(i18n::supported).unwrap_or("en"))
+}
+
+/// `GET /m/{token}`.
+pub async fn match_page(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    Query(q): Query<AnsweredQuery>,
+    headers: axum::http::HeaderMap,
+    csrf: CsrfToken,
+) -> PageResult {
+    let (m, side) = placements::find(&ctx, &token).await?;
+    let chosen = super::forms::cookie(&headers, i18n::COOKIE).and_then(i18n::supported);
+    let lang = match chosen {
+        Some(lang) => lang,
+        None => side_language(&ctx, &m, side).await?,
+    };
+    i18n::with_language(lang, async {
+        let mut p = page(&ctx, &token, csrf.0, &m, side).await?;
+        p.notice = match q.answered.as_deref() {
+            Some("accept") => Some(i18n::t(lang, "match-thanks-accepted")),
+            Some("decline") => Some(i18n::t(lang, "match-thanks-declined")),
+            _ => None,
+        };
+        Ok(render(&p))
+    })
+    .await
+}
+
+/// `POST /m/{token}`: `action=accept` or `action=decline` (with an optional private reason).
+pub async fn match_answer(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+    form: FormData,
+) -> PageResult {
+    csrf.verify(&form)?;
+    let action = form.get("action");
+    let accept = match action {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::field("action", "must be accept or decline").into()),
+    };
+    match placements::respond(&ctx, &token, accept, form.get("reason")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/m/{token}?answered={action}")).into_response()),
+        Err(AppError::Conflict { code, message }) => {
+            let (m, side) = placements::find(&ctx, &token).await?;
+            let lang = side_language(&ctx, &m, side).await?;
+            i18n::with_language(lang, async {
+                let mut p = page(&ctx, &token, csrf.0.clone(), &m, side).await?;
+                p.problem = Some(i18n::conflict_message(lang, code, &message));
+                Ok(render_with(StatusCode::CONFLICT, &p))
+            })
+            .await
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
