@@ -225,7 +225,7 @@ async fn the_registration_form_of_an_exchange_asks_for_the_profile() {
 /// with `overrides`; returns its id.
 pub async fn approved_household(app: &TestApp, name: &str, overrides: Value) -> i64 {
     let mut o = json!({
-        "contact": {"name": name, "email": "host@example.org", "language": "es"},
+        "contact": {"name": name, "email": "host@example.org", "phone": "+34 600 000 000", "language": "es"},
         "available": [{"from": "2031-05-30", "to": "2031-06-20"}],
         "pets": [], "beds": 2
     });

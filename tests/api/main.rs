@@ -17,6 +17,7 @@ mod jobs;
 mod languages;
 mod messages;
 mod pages;
+mod placements;
 mod registrations;
 mod smtp;
 mod staff_pages;

@@ -1,0 +1,476 @@
+//! The match workflow: proposed → host_accepted → confirmed, declined, expired, cancelled;
+//! the privacy rule (no surname, address, phone or email of the other side before both have
+//! accepted); overrides; reminders and deadlines; the placements export.
+
+use chrono::Duration;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::exchanges::{approved_household, exchange, profile, register_visitor};
+use crate::helpers::{TestApp, assert_error, spawn_app};
+
+/// What the other side must not learn before confirmation.
+const HOST_SECRETS: &[&str] = &["Gil", "Calle Mayor", "host@example.org", "+34 600 000 000"];
+const VISITOR_SECRETS: &[&str] = &[
+    "Carter",
+    "visitor@example.org",
+    "sarah@example.org",
+    "+1 419 555 0100",
+];
+
+struct Setup {
+    app: TestApp,
+    slug: String,
+    household: i64,
+    registration: i64,
+}
+
+/// An exchange with one approved household (Carmen Gil, a dog) and one minor visitor (Tom
+/// Carter) whose guardian Sarah has an email and a phone.
+async fn setup() -> Setup {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let household = approved_household(
+        &app,
+        "Carmen Gil",
+        json!({"pets": [{"species": "dog", "indoors": true}], "area": "Casco histórico",
+            "members": [{"name": "Carmen Gil", "born_on": "1975-01-01"}, {"name": "Pablo Gil", "born_on": "2014-05-05"}]}),
+    )
+    .await;
+    let minor = profile(
+        json!({"born_on": "2015-03-01", "allergies": [{"agent": "pollen", "severity": "mild"}],
+        "guardian": {"name": "Sarah Carter", "email": "sarah@example.org", "phone": "+1 419 555 0100"}}),
+    );
+    let response = register_visitor(&app, &slug, "Tom Carter", minor).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let registration = twinning::registrations::find(&app.ctx, &token)
+        .await
+        .unwrap()
+        .id;
+    Setup {
+        app,
+        slug,
+        household,
+        registration,
+    }
+}
+
+async fn propose(s: &Setup, body: Value) -> reqwest::Response {
+    s.app
+        .staff_post(&format!("/api/v1/events/{}/matches", s.slug), &body)
+        .await
+}
+
+/// Every email of `kind` (full bodies).
+async fn emails(app: &TestApp, kind: &str) -> Vec<Value> {
+    let list: Vec<Value> = app
+        .staff_get(&format!("/api/v1/outbox?kind={kind}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for e in list {
+        out.push(
+            app.staff_get(&format!("/api/v1/outbox/{}", e["id"]))
+                .await
+                .json()
+                .await
+                .unwrap(),
+        );
+    }
+    out
+}
+
+fn link_in(email: &Value) -> String {
+    let text = email["body_text"].as_str().unwrap();
+    let start = text.find("/m/").expect("a link to /m/");
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+fn assert_private(what: &str, text: &str, secrets: &[&str]) {
+    for s in secrets {
+        assert!(
+            !text.contains(s),
+            "{what} shows {s:?} before confirmation:\n{text}"
+        );
+    }
+}
+
+async fn matches(s: &Setup) -> Vec<Value> {
+    s.app
+        .staff_get(&format!("/api/v1/events/{}/matches", s.slug))
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_match_goes_from_proposal_to_confirmation_and_contacts_are_released_only_then() {
+    let s = setup().await;
+    let response = propose(
+        &s,
+        json!({"registration": s.registration, "household": s.household}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let m: Value = response.json().await.unwrap();
+    assert_eq!(m["state"], "proposed");
+
+    // The host's email: a minimal profile of the party, in the host's language.
+    let proposed = emails(&s.app, "match_proposed").await;
+    assert_eq!(proposed.len(), 1);
+    assert_eq!(proposed[0]["recipient"], "host@example.org");
+    let text = proposed[0]["body_text"].as_str().unwrap();
+    assert!(text.contains("Tom, edad 15–17"), "{text}");
+    assert!(
+        text.contains("polen") || text.contains("pollen"),
+        "needs that matter at home: {text}"
+    );
+    assert_private("the host's email", text, VISITOR_SECRETS);
+    assert_private(
+        "the host's email",
+        proposed[0]["body_html"].as_str().unwrap(),
+        VISITOR_SECRETS,
+    );
+
+    // Opening the link (or a mail scanner doing so) changes nothing.
+    let host_link = link_in(&proposed[0]);
+    let mut host = s.app.browser();
+    let page = host.get(&host_link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_private("the host's page", &page.body, VISITOR_SECRETS);
+    assert_eq!(matches(&s).await[0]["state"], "proposed");
+    // The visitor cannot answer before the host.
+    let done = host.submit(&host_link, &[("action", "accept")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(matches(&s).await[0]["state"], "host_accepted");
+
+    // The visitor's side (the guardian, for a minor) gets the household's minimal profile.
+    let offered = emails(&s.app, "match_offered").await;
+    assert_eq!(offered.len(), 1);
+    assert_eq!(offered[0]["recipient"], "sarah@example.org");
+    let text = offered[0]["body_text"].as_str().unwrap();
+    assert!(
+        text.contains("Carmen, Pablo") && text.contains("Casco histórico") && text.contains("dog"),
+        "{text}"
+    );
+    assert_private("the visitor's email", text, HOST_SECRETS);
+    let visitor_link = link_in(&offered[0]);
+    assert_ne!(visitor_link, host_link);
+    let mut visitor = s.app.browser();
+    let page = visitor.get(&visitor_link).await;
+    assert_private("the visitor's page", &page.body, HOST_SECRETS);
+    // The host's link no longer answers.
+    let again = host.submit(&host_link, &[("action", "decline")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let done = visitor.submit(&visitor_link, &[("action", "accept")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(matches(&s).await[0]["state"], "confirmed");
+
+    // Both sides now get the introduction with full names and contacts.
+    let intros = emails(&s.app, "match_confirmed").await;
+    assert_eq!(intros.len(), 2);
+    let to_host = intros
+        .iter()
+        .find(|e| e["recipient"] == "host@example.org")
+        .unwrap()["body_text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let to_visitor = intros
+        .iter()
+        .find(|e| e["recipient"] == "sarah@example.org")
+        .unwrap()["body_text"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        to_host.contains("Tom Carter") && to_host.contains("sarah@example.org"),
+        "{to_host}"
+    );
+    assert!(
+        to_visitor.contains("Carmen Gil")
+            && to_visitor.contains("Calle Mayor 1")
+            && to_visitor.contains("+34 600 000 000"),
+        "{to_visitor}"
+    );
+    let page = visitor.get(&visitor_link).await;
+    assert!(
+        page.body.contains("Calle Mayor 1"),
+        "the address once confirmed: {}",
+        page.body
+    );
+
+    // The history records who did what; the board keeps the pair.
+    let history: Vec<String> = matches(&s).await[0]["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{}:{}",
+                h["to"].as_str().unwrap(),
+                h["actor"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        history,
+        [
+            "proposed:staff:admin@example.org",
+            "host_accepted:host",
+            "confirmed:visitor"
+        ]
+    );
+    let suggestion: Value = s
+        .app
+        .staff_get(&format!("/api/v1/events/{}/matching", s.slug))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(suggestion["placements"][0]["locked"], true);
+
+    // The placements export.
+    let csv = s
+        .app
+        .staff_get(&format!("/api/v1/events/{}/placements.csv", s.slug))
+        .await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let body = csv.text().await.unwrap();
+    assert!(body.starts_with("match,state,registration"), "{body}");
+    assert!(
+        body.contains("confirmed") && body.contains("Tom Carter") && body.contains("Carmen Gil"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_declined_pair_goes_back_to_the_pool_staff_are_told_and_it_is_not_suggested_again() {
+    let s = setup().await;
+    assert_eq!(
+        propose(
+            &s,
+            json!({"registration": s.registration, "household": s.household})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let link = link_in(&emails(&s.app, "match_proposed").await[0]);
+    let mut host = s.app.browser();
+    host.get(&link).await;
+    let done = host
+        .submit(
+            &link,
+            &[
+                ("action", "decline"),
+                ("reason", "My mother is visiting that week"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let m = &matches(&s).await[0];
+    assert_eq!(m["state"], "declined");
+    assert_eq!(
+        m["decline_reason"], "My mother is visiting that week",
+        "staff see why"
+    );
+    assert!(
+        m["history"].to_string().find("mother").is_none(),
+        "the history keeps the reason private"
+    );
+    let staff = emails(&s.app, "match_closed").await;
+    assert!(
+        !staff.is_empty()
+            && staff[0]["body_text"]
+                .as_str()
+                .unwrap()
+                .contains("The host declined")
+    );
+    let suggestion: Value = s
+        .app
+        .staff_get(&format!("/api/v1/events/{}/matching", s.slug))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        suggestion["placements"].as_array().unwrap().is_empty(),
+        "{suggestion}"
+    );
+    assert!(
+        suggestion["unplaced"][0]["ruled_out"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("declined"),
+        "{suggestion}"
+    );
+    let again = propose(
+        &s,
+        json!({"registration": s.registration, "household": s.household}),
+    )
+    .await;
+    assert_error(again, StatusCode::CONFLICT, "constraint_failed", None).await;
+}
+
+#[tokio::test]
+async fn a_hard_rule_is_overridden_only_with_a_written_reason_which_is_audited() {
+    let s = setup().await;
+    // Tom develops a severe dog allergy: the household has a dog.
+    let allergic = profile(json!({"allergies": [{"agent": "dogs", "severity": "severe"}]}));
+    let response = register_visitor(&s.app, &s.slug, "Lena Vogel", allergic).await;
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lena = twinning::registrations::find(&s.app.ctx, &token)
+        .await
+        .unwrap()
+        .id;
+    let refused = propose(&s, json!({"registration": lena, "household": s.household})).await;
+    let body = assert_error(refused, StatusCode::CONFLICT, "constraint_failed", None).await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("severe dogs allergy"),
+        "{body}"
+    );
+    let forced = propose(&s, json!({"registration": lena, "household": s.household, "override_reason": "The dog lives with the grandparents during the exchange"})).await;
+    assert_eq!(forced.status(), StatusCode::CREATED);
+    let m: Value = forced.json().await.unwrap();
+    assert_eq!(
+        m["override_reason"],
+        "The dog lives with the grandparents during the exchange"
+    );
+    let audit = twinning::db::audit::list(&s.app.ctx.db, None, Some("match.override"), None, 10)
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert!(
+        audit[0]
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("grandparents")
+    );
+    // One active match per party, and no more parties than the household takes.
+    assert_error(
+        propose(&s, json!({"registration": lena, "household": s.household})).await,
+        StatusCode::CONFLICT,
+        "already_matched",
+        None,
+    )
+    .await;
+    assert_error(
+        propose(
+            &s,
+            json!({"registration": s.registration, "household": s.household}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "household_full",
+        None,
+    )
+    .await;
+    assert_error(
+        propose(
+            &s,
+            json!({"registration": 999_999, "household": s.household}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("registration"),
+    )
+    .await;
+    // Staff cancel; the household has room again.
+    let id = m["id"].as_i64().unwrap();
+    let cancelled = s
+        .app
+        .staff_post(
+            &format!("/api/v1/matches/{id}/cancel"),
+            &json!({"reason": "Family emergency"}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        propose(
+            &s,
+            json!({"registration": s.registration, "household": s.household})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn hosts_are_reminded_after_two_days_and_a_day_before_the_deadline_then_the_match_expires() {
+    let s = setup().await;
+    assert_eq!(
+        propose(
+            &s,
+            json!({"registration": s.registration, "household": s.household})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let sweep = || async { twinning::jobs::sweep(&s.app.ctx).await.unwrap() };
+    sweep().await;
+    assert!(
+        emails(&s.app, "match_reminder").await.is_empty(),
+        "no reminder at once"
+    );
+    s.app.advance(Duration::hours(49));
+    sweep().await;
+    sweep().await;
+    assert_eq!(
+        emails(&s.app, "match_reminder").await.len(),
+        1,
+        "one reminder after 48 hours"
+    );
+    s.app.advance(Duration::hours(48));
+    sweep().await;
+    let reminders = emails(&s.app, "match_reminder").await;
+    assert_eq!(reminders.len(), 2, "and one a day before the deadline");
+    assert_private(
+        "a reminder",
+        reminders[1]["body_text"].as_str().unwrap(),
+        VISITOR_SECRETS,
+    );
+    s.app.advance(Duration::hours(24));
+    sweep().await;
+    let m = &matches(&s).await[0];
+    assert_eq!(m["state"], "expired");
+    assert!(
+        emails(&s.app, "match_closed").await[0]["body_text"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer in time")
+    );
+    // Too late to answer, and the party is back in the pool.
+    let link = link_in(&emails(&s.app, "match_proposed").await[0]);
+    let mut host = s.app.browser();
+    let page = host.get(&link).await;
+    assert!(
+        !page.body.contains("value=\"accept\""),
+        "no buttons after the deadline"
+    );
+    let suggestion: Value = s
+        .app
+        .staff_get(&format!("/api/v1/events/{}/matching", s.slug))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(suggestion["placements"][0]["locked"], false, "{suggestion}");
+}
