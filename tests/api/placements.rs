@@ -474,3 +474,99 @@ async fn hosts_are_reminded_after_two_days_and_a_day_before_the_deadline_then_th
         .unwrap();
     assert_eq!(suggestion["placements"][0]["locked"], false, "{suggestion}");
 }
+
+#[tokio::test]
+async fn staff_propose_from_the_board_override_with_a_reason_and_cancel() {
+    let s = setup().await;
+    let mut b = s
+        .app
+        .staff_browser("coordinator@example.org", "staff")
+        .await;
+    let board = b.get(&format!("/staff/events/{}/matching", s.slug)).await;
+    assert!(
+        board.body.contains("Propose every new suggestion"),
+        "{}",
+        board.body
+    );
+    let done = b
+        .submit(
+            &format!("/staff/events/{}/matching/propose-all", s.slug),
+            &[],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(matches(&s).await.len(), 1);
+    let board = b.get(&format!("/staff/events/{}/matching", s.slug)).await;
+    assert!(
+        board
+            .body
+            .contains("proposed by staff:coordinator@example.org"),
+        "{}",
+        board.body
+    );
+    // Proposing the same party again is refused with the reason on the board.
+    let (reg, household) = (s.registration.to_string(), s.household.to_string());
+    let again = b
+        .submit(
+            &format!("/staff/events/{}/matching/propose", s.slug),
+            &[
+                ("registration", reg.as_str()),
+                ("household", household.as_str()),
+                ("override_reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(again.body.contains("already has a match"), "{}", again.body);
+    let id = matches(&s).await[0]["id"].as_i64().unwrap().to_string();
+    let cancelled = b
+        .submit(
+            &format!("/staff/events/{}/matching/cancel", s.slug),
+            &[("match", id.as_str()), ("reason", "Dates changed")],
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER);
+    assert_eq!(matches(&s).await[0]["state"], "cancelled");
+    // A pair breaking a rule: refused without a reason, proposed with one.
+    let (other, _) = crate::hosts::apply(
+        &s.app,
+        json!({"contact": {"name": "Elena Mora", "email": "e@example.org"}}),
+    )
+    .await;
+    let other = other.to_string();
+    let refused = b
+        .submit(
+            &format!("/staff/events/{}/matching/propose", s.slug),
+            &[
+                ("registration", reg.as_str()),
+                ("household", other.as_str()),
+                ("override_reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains("household not approved"),
+        "{}",
+        refused.body
+    );
+    let forced = b
+        .submit(
+            &format!("/staff/events/{}/matching/propose", s.slug),
+            &[
+                ("registration", reg.as_str()),
+                ("household", other.as_str()),
+                ("override_reason", "Approval visit done, paperwork pending"),
+            ],
+        )
+        .await;
+    assert_eq!(forced.status, StatusCode::SEE_OTHER, "{}", forced.body);
+    let board = b.get(&format!("/staff/events/{}/matching", s.slug)).await;
+    assert!(
+        board
+            .body
+            .contains("override: Approval visit done, paperwork pending"),
+        "{}",
+        board.body
+    );
+}

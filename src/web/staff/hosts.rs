@@ -146,26 +146,137 @@ pub async fn host_action(
 #[template(path = "staff/matching.html")]
 struct BoardPage {
     l: Layout,
+    csrf: String,
     slug: String,
     title: String,
     m: crate::exchange::MatchingJson,
+    /// Every match with the names to show: (match, party, household).
+    matches: Vec<(crate::placements::MatchJson, String, String)>,
+    /// (registration id, contact) of every party, for the override form.
+    parties: Vec<(i64, String)>,
+    /// (household id, name) of every household.
+    households: Vec<(i64, String)>,
+    problem: Option<String>,
+}
+
+async fn board(
+    ctx: &Ctx,
+    session: &StaffSession,
+    slug: &str,
+    problem: Option<String>,
+) -> PageResult<BoardPage> {
+    let pool = crate::exchange::pool(ctx, slug).await?;
+    let rows = crate::db::matches::of_event(&ctx.db, pool.event.id).await?;
+    let s = crate::exchange::suggest(&pool, &crate::placements::decisions(&rows));
+    let name_of_party = |id: i64| {
+        pool.registrations
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| format!("registration {id}"), |r| r.contact_name.clone())
+    };
+    let name_of_household = |id: i64| {
+        pool.households
+            .iter()
+            .find(|h| h.id == id)
+            .map_or_else(|| format!("household {id}"), |h| h.contact_name.clone())
+    };
+    let matches = crate::placements::list(ctx, &pool.event)
+        .await?
+        .into_iter()
+        .rev()
+        .map(|m| {
+            let (p, h) = (
+                name_of_party(m.registration),
+                name_of_household(m.household),
+            );
+            (m, p, h)
+        })
+        .collect();
+    Ok(BoardPage {
+        l: session.layout(ctx, format!("Host matching: {}", pool.event.title)),
+        csrf: session.csrf.clone(),
+        slug: slug.to_owned(),
+        title: pool.event.title.clone(),
+        m: crate::exchange::describe(&pool, &s),
+        matches,
+        parties: pool
+            .registrations
+            .iter()
+            .map(|r| (r.id, r.contact_name.clone()))
+            .collect(),
+        households: pool
+            .households
+            .iter()
+            .map(|h| (h.id, h.contact_name.clone()))
+            .collect(),
+        problem,
+    })
 }
 
 /// `GET /staff/events/{slug}/matching`: the matching board of an exchange: suggested
-/// placements with their scores, and why the others could not be placed.
+/// placements with their scores, why the others could not be placed, and every match.
 pub async fn matching_board(
     State(ctx): State<Ctx>,
     session: StaffSession,
     Path(slug): Path<String>,
 ) -> PageResult {
     session.require(Role::Staff)?;
-    let pool = crate::exchange::pool(&ctx, &slug).await?;
-    let matches = crate::db::matches::of_event(&ctx.db, pool.event.id).await?;
-    let s = crate::exchange::suggest(&pool, &crate::placements::decisions(&matches));
-    Ok(render(&BoardPage {
-        l: session.layout(&ctx, format!("Host matching: {}", pool.event.title)),
-        slug: slug.clone(),
-        title: pool.event.title.clone(),
-        m: crate::exchange::describe(&pool, &s),
-    }))
+    Ok(render(&board(&ctx, &session, &slug, None).await?))
+}
+
+/// `POST /staff/events/{slug}/matching/{action}`: `propose` one pair (with an override reason
+/// when it breaks a hard rule), `propose-all` suggestions, or `cancel` a match.
+pub async fn matching_action(
+    State(ctx): State<Ctx>,
+    session: StaffSession,
+    Path((slug, action)): Path<(String, String)>,
+    form: FormData,
+) -> PageResult {
+    session.require(Role::Staff)?;
+    session.verify(&form)?;
+    let actor = session.actor();
+    let result = match action.as_str() {
+        "propose" => {
+            let proposal = crate::placements::Proposal {
+                registration_id: form.get("registration").parse().unwrap_or(-1),
+                household_id: form.get("household").parse().unwrap_or(-1),
+                override_reason: form.get("override_reason").to_owned(),
+            };
+            crate::placements::propose(&ctx, &slug, &proposal, &actor)
+                .await
+                .map(|_| ())
+        }
+        "propose-all" => crate::placements::propose_all(&ctx, &slug, &actor)
+            .await
+            .map(|_| ()),
+        "cancel" => {
+            crate::placements::cancel(
+                &ctx,
+                form.get("match").parse().unwrap_or(-1),
+                form.get("reason"),
+                &actor,
+            )
+            .await
+        }
+        _ => Err(AppError::NotFound),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/events/{slug}/matching")).into_response()),
+        Err(AppError::Conflict { message, .. }) => Ok(render_with(
+            StatusCode::CONFLICT,
+            &board(&ctx, &session, &slug, Some(message)).await?,
+        )),
+        Err(AppError::Validation(fields)) => {
+            let words: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            let page = board(
+                &ctx,
+                &session,
+                &slug,
+                Some(format!("Not done. {}.", words.join("; "))),
+            )
+            .await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -108,6 +108,10 @@ pub fn router() -> Router<Ctx> {
         .route("/staff/audit", get(audit::audit_log))
         .route("/staff/hosts", get(hosts::list_hosts))
         .route("/staff/events/{slug}/matching", get(hosts::matching_board))
+        .route(
+            "/staff/events/{slug}/matching/{action}",
+            post(hosts::matching_action),
+        )
         .route("/staff/hosts/{id}", get(hosts::host_detail))
         .route("/staff/hosts/{id}/{action}", post(hosts::host_action))
         .route("/staff/outbox", get(outbox::list_outbox))
