@@ -84,6 +84,18 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             ]
         }),
         json!({
+            "slug": "delmenhorst-delegation", "kind": "exchange", "status": "published",
+            "title": "Hosting the Delmenhorst youth delegation",
+            "description": "Students from our partner city Delmenhorst spend a week in Toledo and stay with local host families. Families can apply to host from the home page.",
+            "venue": "Toledo, Ohio", "timezone": "America/New_York",
+            "starts_at": format!("{}T15:00", day(60)), "ends_at": format!("{}T11:00", day(67)),
+            "capacity": 20, "payment_options": ["later"],
+            "partner_city": {"slug": "delmenhorst", "name": "Delmenhorst", "country": "Germany", "languages": ["de"], "since_year": 1987},
+            "offerings": [
+                {"key": "delegate", "name": "Delegate", "price": {"amount_minor": 0, "currency": "USD"}}
+            ]
+        }),
+        json!({
             "slug": "toyohashi-youth-exchange", "kind": "exchange", "status": "published",
             "title": "Youth exchange with Toyohashi",
             "description": "Ten days in Toyohashi, Japan, staying with host families. Applications are reviewed by the exchange committee.",
@@ -130,6 +142,7 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
+    sample_exchange(ctx, &day).await?;
     // A staff account to explore the console with. The password is random and printed once
     // on the terminal (never into the log), like the first-run password of other servers.
     if crate::db::staff::find_by_email(&ctx.db, SAMPLE_ADMIN)
@@ -143,6 +156,142 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
         );
     }
     Ok(true)
+}
+
+/// Host households and two visiting delegates for the sample exchange, so the matching board
+/// has something to suggest: one household approved and screened, one approved but with an
+/// adult still to screen, one application waiting for review.
+async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Result<()> {
+    use crate::domain::visitor::{AllergyBody, GuardianBody, VisitorProfile};
+    let household = |name: &str,
+                     email: &str,
+                     pets: serde_json::Value,
+                     members: serde_json::Value| {
+        json!({
+            "contact": {"name": name, "email": email, "language": "en"},
+            "address": "2 Sample Street, Toledo, OH 43604", "area": "Old West End",
+            "members": members, "beds": 2, "bedrooms": 1, "room": "private", "bathroom": "shared",
+            "step_free": false, "pets": pets, "smoking": "none",
+            "languages": [{"code": "en", "level": 3}, {"code": "de", "level": 1}],
+            "diets": ["vegetarian"], "interests": ["music", "baseball"],
+            "available": [{"from": day(55), "to": day(75)}],
+            "limits": {"accepts_minors": true, "guest_gender": "any", "accepts_couples": true, "accepts_smokers": false}
+        })
+    };
+    let applications = [
+        household(
+            "Linda Baker",
+            "linda@example.org",
+            json!([]),
+            json!([{"name": "Linda Baker", "born_on": "1976-04-12"}, {"name": "Mark Baker", "born_on": "1974-09-30"}]),
+        ),
+        household(
+            "Rosa Díaz",
+            "rosa@example.org",
+            json!([{"species": "cat", "indoors": true}]),
+            json!([{"name": "Rosa Díaz", "born_on": "1982-02-17"}, {"name": "Ana Díaz", "born_on": "2012-06-01"}]),
+        ),
+        household(
+            "Kevin Moore",
+            "kevin@example.org",
+            json!([]),
+            json!([{"name": "Kevin Moore", "born_on": "1969-11-03"}]),
+        ),
+    ];
+    let staff = Actor::System;
+    for (i, body) in applications.iter().enumerate() {
+        let body: crate::hosts::HostBody = serde_json::from_value(body.clone())?;
+        let applied = crate::hosts::apply(ctx, &body)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        if i < 2 {
+            crate::hosts::set_status(ctx, applied.id, "approved", "", &staff)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        if i == 0 {
+            let today = ctx.clock.now().date_naive();
+            for m in crate::db::hosts::members(&ctx.db, applied.id).await? {
+                let screening = crate::hosts::ScreeningBody {
+                    member_id: m.id,
+                    kind: "criminal_record".into(),
+                    outcome: "clear".into(),
+                    completed_on: Some(today.to_string()),
+                    expires_on: Some((today + Duration::days(730)).to_string()),
+                    reference: Some("SAMPLE-1".into()),
+                };
+                crate::hosts::record_screening(ctx, applied.id, &screening, &staff)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+        }
+    }
+    let delegate = |born: &str,
+                    gender: &str,
+                    allergies: Vec<AllergyBody>,
+                    guardian: Option<GuardianBody>| VisitorProfile {
+        born_on: born.to_owned(),
+        gender: gender.to_owned(),
+        languages: vec![
+            crate::hosts::LanguageLevel {
+                code: "de".into(),
+                level: 3,
+            },
+            crate::hosts::LanguageLevel {
+                code: "en".into(),
+                level: 2,
+            },
+        ],
+        interests: vec!["music".into()],
+        diets_required: Vec::new(),
+        diets_preferred: Vec::new(),
+        allergies,
+        smoker: false,
+        stairs_ok: true,
+        guardian,
+        consents: Vec::new(),
+    };
+    let visitors = [
+        (
+            "Lena Schulz",
+            "lena@example.org",
+            delegate(
+                "2010-03-14",
+                "female",
+                vec![AllergyBody {
+                    agent: "cats".into(),
+                    severity: "severe".into(),
+                }],
+                Some(GuardianBody {
+                    name: "Petra Schulz".into(),
+                    email: Some("petra@example.org".into()),
+                    phone: None,
+                }),
+            ),
+        ),
+        (
+            "Jonas Weber",
+            "jonas.weber@example.org",
+            delegate("1990-07-22", "male", Vec::new(), None),
+        ),
+    ];
+    for (name, email, profile) in visitors {
+        let mut participant = NewParticipant::new(PersonName::parse(name)?, "delegate");
+        participant.profile = Some(profile);
+        let new = NewRegistration {
+            contact_name: PersonName::parse(name)?,
+            contact_email: EmailAddress::parse(email)?,
+            contact_phone: String::new(),
+            language: Language::parse("de")?,
+            participants: vec![participant],
+            accept_consents: true,
+            payment: None,
+        };
+        registrations::submit(ctx, "delmenhorst-delegation", new)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(())
 }
 
 /// The staff account created with the sample site.

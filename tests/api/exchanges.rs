@@ -442,3 +442,29 @@ async fn matching_is_for_staff_and_for_exchanges_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_sample_exchange_has_hosts_and_visitors_to_match() {
+    let app = spawn_app().await;
+    twinning::sample::load_if_empty(&app.ctx).await.unwrap();
+    let m = matching(&app, "delmenhorst-delegation").await;
+    assert_eq!(
+        (m["parties"].as_i64(), m["households"].as_i64()),
+        (Some(2), Some(3)),
+        "{m}"
+    );
+    let host_of = |visitor: &str| {
+        m["placements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["party"]["visitors"][0] == visitor)
+            .map(|p| p["household"]["name"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        host_of("Lena").as_deref(),
+        Some("Linda Baker"),
+        "the minor with a cat allergy goes to the screened home without pets: {m}"
+    );
+    assert_eq!(host_of("Jonas").as_deref(), Some("Rosa Díaz"), "{m}");
+}
