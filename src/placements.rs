@@ -175,7 +175,8 @@ pub async fn propose(ctx: &Ctx, slug: &str, p: &Proposal, actor: &Actor) -> Resu
     let reg = regs::get_tx(&mut tx, m.registration_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let jobs = email_host(
+    let jobs = email_side(
+        Side::Host,
         ctx,
         &mut tx,
         &pool.event,
@@ -289,7 +290,8 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     match to {
         "host_accepted" => {
             jobs.extend(
-                email_visitor(
+                email_side(
+                    Side::Visitor,
                     ctx,
                     &mut tx,
                     &event,
@@ -304,7 +306,8 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
         }
         "confirmed" => {
             jobs.extend(
-                email_host(
+                email_side(
+                    Side::Host,
                     ctx,
                     &mut tx,
                     &event,
@@ -317,7 +320,8 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
                 .await?,
             );
             jobs.extend(
-                email_visitor(
+                email_side(
+                    Side::Visitor,
                     ctx,
                     &mut tx,
                     &event,
@@ -464,34 +468,18 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
             store::count_reminder(&mut tx, m.id).await?;
             let tag = format!("{}:reminder:{step}", m.state);
             jobs.extend(
-                match turn(&m) {
-                    Some(Side::Host) => {
-                        email_host(
-                            ctx,
-                            &mut tx,
-                            &event,
-                            &m,
-                            &reg,
-                            &household,
-                            EmailKind::MatchReminder,
-                            &tag,
-                        )
-                        .await
-                    }
-                    _ => {
-                        email_visitor(
-                            ctx,
-                            &mut tx,
-                            &event,
-                            &m,
-                            &reg,
-                            &household,
-                            EmailKind::MatchReminder,
-                            &tag,
-                        )
-                        .await
-                    }
-                }
+                email_side(
+                    turn(&m).unwrap_or(Side::Host),
+                    ctx,
+                    &mut tx,
+                    &event,
+                    &m,
+                    &reg,
+                    &household,
+                    EmailKind::MatchReminder,
+                    &tag,
+                )
+                .await
                 .map_err(crate::registrations::into_anyhow)?,
             );
         }
@@ -745,8 +733,11 @@ pub fn link(ctx: &Ctx, m: &MatchRow, side: Side) -> String {
     format!("{}/m/{token}", ctx.settings.base_url())
 }
 
+/// Emails one side of a match: the other side's minimal profile (or, once confirmed, its
+/// contact details), with the link to answer while it is that side's turn.
 #[allow(clippy::too_many_arguments)]
-async fn email_host(
+async fn email_side(
+    side: Side,
     ctx: &Ctx,
     tx: &mut Tx,
     event: &EventRow,
@@ -756,23 +747,44 @@ async fn email_host(
     kind: EmailKind,
     tag: &str,
 ) -> Result<Vec<Scheduled>> {
-    let lang = crate::i18n::supported(&h.language).unwrap_or("en");
     let confirmed = m.state == "confirmed";
-    let mut mc = mail(ctx, lang, event, &h.contact_name);
-    mc.lines = party_lines(ctx, lang, event, reg, confirmed).await?;
+    let (lang, name, email, registration_id, lines, who) = match side {
+        Side::Host => {
+            let lang = crate::i18n::supported(&h.language).unwrap_or("en");
+            let lines = party_lines(ctx, lang, event, reg, confirmed).await?;
+            (
+                lang,
+                h.contact_name.clone(),
+                h.contact_email.clone(),
+                None,
+                lines,
+                "host",
+            )
+        }
+        Side::Visitor => {
+            let lang = crate::i18n::supported(&reg.language).unwrap_or("en");
+            let participants = regs::participants_tx(tx, reg.id).await?;
+            let (name, email) =
+                visitor_recipient(ctx, reg, &participants, crate::exchange::stay(event).0);
+            let lines = household_lines(ctx, lang, event, h, confirmed).await?;
+            (lang, name, email, Some(reg.id), lines, "visitor")
+        }
+    };
+    let mut mc = mail(ctx, lang, event, &name);
+    mc.lines = lines;
     if !confirmed {
-        mc.action_url = link(ctx, m, Side::Host);
+        mc.action_url = link(ctx, m, side);
         mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);
     }
-    let key = format!("match:{}:{tag}:host", m.id);
+    let key = format!("match:{}:{tag}:{who}", m.id);
     Ok(crate::email::compose::insert(
         ctx,
         tx,
         kind,
         &key,
-        &h.contact_email,
+        &email,
         lang,
-        None,
+        registration_id,
         Some(event.id),
         &mc,
         None,
@@ -802,46 +814,6 @@ fn visitor_recipient(
         }
     }
     (reg.contact_name.clone(), reg.contact_email.clone())
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn email_visitor(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    event: &EventRow,
-    m: &MatchRow,
-    reg: &RegistrationRow,
-    h: &HouseholdRow,
-    kind: EmailKind,
-    tag: &str,
-) -> Result<Vec<Scheduled>> {
-    let lang = crate::i18n::supported(&reg.language).unwrap_or("en");
-    let confirmed = m.state == "confirmed";
-    let participants = regs::participants_tx(tx, reg.id).await?;
-    let (name, email) = visitor_recipient(ctx, reg, &participants, crate::exchange::stay(event).0);
-    let mut mc = mail(ctx, lang, event, &name);
-    mc.lines = household_lines(ctx, lang, event, h, confirmed).await?;
-    if !confirmed {
-        mc.action_url = link(ctx, m, Side::Visitor);
-        mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);
-    }
-    let key = format!("match:{}:{tag}:visitor", m.id);
-    Ok(crate::email::compose::insert(
-        ctx,
-        tx,
-        kind,
-        &key,
-        &email,
-        lang,
-        Some(reg.id),
-        Some(event.id),
-        &mc,
-        None,
-        None,
-    )
-    .await?
-    .into_iter()
-    .collect())
 }
 
 #[allow(clippy::too_many_arguments)]
