@@ -83,6 +83,7 @@ fn party(id: i64, rng: &mut Rng) -> Party {
                 },
                 languages: languages(rng),
                 interests: interests(rng),
+                single_adult_consent: rng.chance(50),
             })
             .collect(),
         arrives: day(start),

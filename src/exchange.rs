@@ -89,6 +89,10 @@ pub fn party(
                 diets_required: profile.diets_required.clone(),
                 languages: languages(&profile.languages),
                 interests: profile.interests.clone(),
+                single_adult_consent: profile
+                    .consents
+                    .iter()
+                    .any(|c| c == "single_adult_household"),
             }
         })
         .collect();

@@ -289,6 +289,7 @@ mod tests {
                     diets_required: if halal { vec!["halal".into()] } else { vec![] },
                     languages,
                     interests,
+                    single_adult_consent: cat,
                 },
             )
     }

@@ -39,6 +39,8 @@ pub enum Reason {
     TooManyNights { nights: u32, max: u32 },
     /// A diet the household cannot cater for.
     DietNotSupported { visitor: String, diet: String },
+    /// A minor would stay in a household with a single adult without the guardian's consent.
+    SingleAdultWithoutConsent { visitor: String },
     /// This pair was declined or excluded before.
     Excluded,
 }
@@ -79,6 +81,10 @@ impl fmt::Display for Reason {
                     "{visitor} needs a {diet} diet the household cannot cater for"
                 )
             }
+            Reason::SingleAdultWithoutConsent { visitor } => write!(
+                f,
+                "a single-adult household, and {visitor}'s guardian has not agreed to one"
+            ),
             Reason::Excluded => write!(f, "declined or excluded before"),
         }
     }
@@ -123,6 +129,17 @@ pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason
             reasons.push(Reason::MinorsNotAccepted);
         }
         reasons.extend(screening(party, household));
+        if household.members.iter().filter(|m| m.adult).count() == 1 {
+            for v in party
+                .visitors
+                .iter()
+                .filter(|v| v.minor && !v.single_adult_consent)
+            {
+                reasons.push(Reason::SingleAdultWithoutConsent {
+                    visitor: v.first_name.clone(),
+                });
+            }
+        }
     }
     if !covers(household, party.arrives, party.departs) {
         reasons.push(Reason::DatesNotCovered);
@@ -284,6 +301,8 @@ pub(crate) mod tests {
             diets_required: vec![],
             languages: vec![("es".into(), 3), ("en".into(), 2)],
             interests: vec!["music".into()],
+            // Each case below breaks one rule; this one has its own case.
+            single_adult_consent: true,
         }
     }
 
@@ -475,6 +494,21 @@ pub(crate) mod tests {
                 Reason::DietNotSupported {
                     visitor: "Lucía".into(),
                     diet: "halal".into(),
+                },
+            ),
+            (
+                // Ruth is the household's only adult.
+                household(1),
+                party(
+                    1,
+                    vec![Visitor {
+                        minor: true,
+                        single_adult_consent: false,
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::SingleAdultWithoutConsent {
+                    visitor: "Lucía".into(),
                 },
             ),
         ];

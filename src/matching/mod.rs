@@ -113,6 +113,8 @@ pub struct Visitor {
     pub diets_required: Vec<String>,
     pub languages: Vec<(String, Level)>,
     pub interests: Vec<String>,
+    /// For a minor: the guardian agreed to a household with a single adult.
+    pub single_adult_consent: bool,
 }
 
 /// People who must stay together (one registration): never split across households.

@@ -39,7 +39,9 @@ async fn setup() -> Setup {
     .await;
     let minor = profile(
         json!({"born_on": "2015-03-01", "allergies": [{"agent": "pollen", "severity": "mild"}],
-        "guardian": {"name": "Sarah Carter", "email": "sarah@example.org", "phone": "+1 419 555 0100"}}),
+        "guardian": {"name": "Sarah Carter", "email": "sarah@example.org", "phone": "+1 419 555 0100"},
+        // Carmen is the household's only adult.
+        "consents": ["single_adult_household"]}),
     );
     let response = register_visitor(&app, &slug, "Tom Carter", minor).await;
     assert_eq!(response.status(), StatusCode::CREATED);
@@ -568,5 +570,40 @@ async fn staff_propose_from_the_board_override_with_a_reason_and_cancel() {
             .contains("override: Approval visit done, paperwork pending"),
         "{}",
         board.body
+    );
+}
+
+#[tokio::test]
+async fn a_minor_goes_to_a_single_adult_household_only_with_the_guardians_consent() {
+    let s = setup().await;
+    let no_consent = profile(json!({"born_on": "2016-08-08", "allergies": [],
+        "guardian": {"name": "Ben Stone", "email": "ben@example.org"}}));
+    let response = register_visitor(&s.app, &s.slug, "Mia Stone", no_consent).await;
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mia = twinning::registrations::find(&s.app.ctx, &token)
+        .await
+        .unwrap()
+        .id;
+    let refused = propose(&s, json!({"registration": mia, "household": s.household})).await;
+    let body = assert_error(refused, StatusCode::CONFLICT, "constraint_failed", None).await;
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("single-adult household"),
+        "{body}"
+    );
+    // Tom's guardian agreed: he can be proposed.
+    assert_eq!(
+        propose(
+            &s,
+            json!({"registration": s.registration, "household": s.household})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
     );
 }
