@@ -174,6 +174,8 @@ pub struct Pool {
     pub parties: Vec<Party>,
     pub households: Vec<HouseholdRow>,
     pub engine_households: Vec<Household>,
+    /// How much each preference counts in this exchange.
+    pub weights: Weights,
 }
 
 /// Loads the parties of exchange `slug` and every household.
@@ -214,7 +216,11 @@ pub async fn pool(ctx: &Ctx, slug: &str) -> Result<Pool> {
         let screenings = hosts_db::screenings(&ctx.db, h.id).await?;
         engine_households.push(household(h, &members, &screenings, dates.0, adult_age));
     }
+    let weights = crate::db::matches::weights(&ctx.db, event.id)
+        .await?
+        .unwrap_or_default();
     Ok(Pool {
+        weights,
         event,
         registrations,
         parties,
@@ -228,7 +234,7 @@ pub fn suggest(pool: &Pool, decisions: &Decisions) -> Suggestion {
     matching::assign::suggest(
         &pool.parties,
         &pool.engine_households,
-        &Weights::default(),
+        &pool.weights,
         decisions,
     )
 }
@@ -283,6 +289,8 @@ pub struct UnplacedJson {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MatchingJson {
     pub event: String,
+    /// How much each preference counts (`PUT .../matching/weights` changes them).
+    pub weights: Weights,
     pub parties: usize,
     pub households: usize,
     pub placements: Vec<PlacementJson>,
@@ -313,6 +321,7 @@ pub fn describe(pool: &Pool, s: &Suggestion) -> MatchingJson {
     };
     MatchingJson {
         event: pool.event.slug.clone(),
+        weights: pool.weights,
         parties: pool.parties.len(),
         households: pool.households.len(),
         placements: s

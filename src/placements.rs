@@ -122,7 +122,7 @@ pub async fn propose(ctx: &Ctx, slug: &str, p: &Proposal, actor: &Actor) -> Resu
             ),
         ));
     }
-    let score = crate::matching::score::score(party, household, &Default::default());
+    let score = crate::matching::score::score(party, household, &pool.weights);
     let breakdown: std::collections::BTreeMap<&str, i64> =
         score.breakdown.iter().copied().collect();
     let host_token = token::generate();
@@ -487,7 +487,65 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
         ctx.queue.push_all(&jobs).await;
         acted += 1;
     }
+    acted += arrival_reminders(ctx).await?;
     Ok(acted)
+}
+
+/// Reminds both sides of a confirmed placement 14 and 2 days before arrival (once each; a
+/// placement confirmed late gets only the reminders still ahead).
+async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
+    let now = ctx.clock.now();
+    let mut sent = 0;
+    for (m, done) in store::confirmed(&ctx.db).await? {
+        let Some(event) = crate::db::events::find_by_id(&ctx.db, m.event_id).await? else {
+            continue;
+        };
+        let (arrives, _) = crate::exchange::stay(&event);
+        let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
+        let days = (arrives - now.with_timezone(&zone).date_naive()).num_days();
+        let step = match days {
+            ..0 => continue,
+            0..=2 => 2,
+            3..=14 => 1,
+            _ => continue,
+        };
+        if done >= step {
+            continue;
+        }
+        let mut tx = ctx.db.begin().await?;
+        if !store::mark_arrival_reminder(&mut tx, m.id, step).await? {
+            continue;
+        }
+        let reg = regs::get_tx(&mut tx, m.registration_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("registration of match {}", m.id))?;
+        let household = hosts_db::get_tx(&mut tx, m.household_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("household of match {}", m.id))?;
+        let tag = format!("arrival:{step}");
+        let mut jobs = Vec::new();
+        for side in [Side::Host, Side::Visitor] {
+            jobs.extend(
+                email_side(
+                    side,
+                    ctx,
+                    &mut tx,
+                    &event,
+                    &m,
+                    &reg,
+                    &household,
+                    EmailKind::MatchArrival,
+                    &tag,
+                )
+                .await
+                .map_err(crate::registrations::into_anyhow)?,
+            );
+        }
+        tx.commit().await?;
+        ctx.queue.push_all(&jobs).await;
+        sent += 1;
+    }
+    Ok(sent)
 }
 
 fn first_name(full: &str) -> &str {
@@ -772,6 +830,13 @@ async fn email_side(
     };
     let mut mc = mail(ctx, lang, event, &name);
     mc.lines = lines;
+    if kind == EmailKind::MatchArrival {
+        let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
+        let days = (crate::exchange::stay(event).0
+            - ctx.clock.now().with_timezone(&zone).date_naive())
+        .num_days();
+        mc.reminder_when = crate::i18n::t_count(lang, "email-reminder-when", days);
+    }
     if !confirmed {
         mc.action_url = link(ctx, m, side);
         mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);

@@ -219,3 +219,74 @@ pub async fn history_of_event(db: &Db, event_id: i64) -> anyhow::Result<Vec<Hist
         .await)
     .context("reading match history")
 }
+
+/// The weights of exchange `event_id`, if staff set them.
+pub async fn weights(
+    db: &Db,
+    event_id: i64,
+) -> anyhow::Result<Option<crate::matching::score::Weights>> {
+    const SQL: &str =
+        "SELECT language, interests, household_fit, load FROM matching_weights WHERE event_id = $1";
+    let row: Option<(i64, i64, i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_optional(pool)
+        .await)
+    .context("reading matching weights")?;
+    Ok(row.map(
+        |(language, interests, household_fit, load)| crate::matching::score::Weights {
+            language,
+            interests,
+            household_fit,
+            load,
+        },
+    ))
+}
+
+/// Stores the weights of exchange `event_id`.
+pub async fn set_weights(
+    tx: &mut Tx,
+    event_id: i64,
+    w: &crate::matching::score::Weights,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO matching_weights (event_id, language, interests, household_fit, load) \
+        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO UPDATE SET language = excluded.language, \
+        interests = excluded.interests, household_fit = excluded.household_fit, load = excluded.load";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(event_id)
+        .bind(w.language)
+        .bind(w.interests)
+        .bind(w.household_fit)
+        .bind(w.load)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("storing matching weights")
+}
+
+/// Confirmed matches (their pre-arrival reminders run).
+pub async fn confirmed(db: &Db) -> anyhow::Result<Vec<(MatchRow, i64)>> {
+    const SQL: &str =
+        "SELECT id, arrival_reminders FROM matches WHERE state = 'confirmed' ORDER BY id";
+    let ids: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
+        .context("listing confirmed matches")?;
+    let mut out = Vec::with_capacity(ids.len());
+    for (id, sent) in ids {
+        if let Some(m) = get(db, id).await? {
+            out.push((m, sent));
+        }
+    }
+    Ok(out)
+}
+
+/// Records that pre-arrival reminder `step` went out; `false` if it was recorded before.
+pub async fn mark_arrival_reminder(tx: &mut Tx, id: i64, step: i64) -> anyhow::Result<bool> {
+    const SQL: &str =
+        "UPDATE matches SET arrival_reminders = $2 WHERE id = $1 AND arrival_reminders < $2";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(step)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() == 1))
+    .context("recording pre-arrival reminder")
+}

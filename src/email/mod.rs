@@ -42,5 +42,6 @@ text_enum! {
         MatchConfirmed = "match_confirmed",
         MatchReminder = "match_reminder",
         MatchClosed = "match_closed",
+        MatchArrival = "match_arrival",
     }
 }

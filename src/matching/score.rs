@@ -4,7 +4,10 @@
 use super::{Household, Party};
 
 /// How much each preference counts (per exchange).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
 pub struct Weights {
     /// Per shared language, times the lower of the two levels (1–3).
     pub language: i64,

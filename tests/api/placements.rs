@@ -607,3 +607,146 @@ async fn a_minor_goes_to_a_single_adult_household_only_with_the_guardians_consen
         StatusCode::CREATED
     );
 }
+
+/// Proposes the setup's pair and has both sides accept through their links.
+async fn confirm(s: &Setup) {
+    assert_eq!(
+        propose(
+            s,
+            json!({"registration": s.registration, "household": s.household})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let mut b = s.app.browser();
+    let host = link_in(&emails(&s.app, "match_proposed").await[0]);
+    b.get(&host).await;
+    assert_eq!(
+        b.submit(&host, &[("action", "accept")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let visitor = link_in(&emails(&s.app, "match_offered").await[0]);
+    b.get(&visitor).await;
+    assert_eq!(
+        b.submit(&visitor, &[("action", "accept")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(matches(s).await[0]["state"], "confirmed");
+}
+
+#[tokio::test]
+async fn both_sides_are_reminded_fourteen_and_two_days_before_arrival() {
+    let s = setup().await;
+    confirm(&s).await;
+    let sweep = || async { twinning::jobs::sweep(&s.app.ctx).await.unwrap() };
+    sweep().await;
+    assert!(
+        emails(&s.app, "match_arrival").await.is_empty(),
+        "years ahead: nothing yet"
+    );
+    // The exchange starts on 1 June 2031 (Madrid): move to 13 days before.
+    let arrival = chrono::NaiveDate::from_ymd_opt(2031, 6, 1).unwrap();
+    let today = s
+        .app
+        .ctx
+        .clock
+        .now()
+        .with_timezone(&chrono_tz::Europe::Madrid)
+        .date_naive();
+    s.app
+        .advance(Duration::days((arrival - today).num_days() - 13));
+    sweep().await;
+    sweep().await;
+    let first = emails(&s.app, "match_arrival").await;
+    assert_eq!(first.len(), 2, "host and visitor, once");
+    assert!(
+        first
+            .iter()
+            .all(|e| e["subject"].as_str().unwrap().contains("13")),
+        "{first:?}"
+    );
+    let to_host = first
+        .iter()
+        .find(|e| e["recipient"] == "host@example.org")
+        .unwrap();
+    assert!(
+        to_host["body_text"]
+            .as_str()
+            .unwrap()
+            .contains("sarah@example.org"),
+        "the contacts again"
+    );
+    s.app.advance(Duration::days(11));
+    sweep().await;
+    assert_eq!(
+        emails(&s.app, "match_arrival").await.len(),
+        4,
+        "and two days before"
+    );
+}
+
+#[tokio::test]
+async fn staff_set_how_much_each_preference_counts() {
+    let s = setup().await;
+    let path = format!("/api/v1/events/{}/matching/weights", s.slug);
+    let put = |body: Value| {
+        let app = &s.app;
+        let path = path.clone();
+        async move {
+            app.client
+                .put(format!("{}{path}", app.address))
+                .bearer_auth(&app.admin_token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let before: Value = s
+        .app
+        .staff_get(&format!("/api/v1/events/{}/matching", s.slug))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(before["placements"][0]["score"].as_i64().unwrap() > 0);
+    let response = put(json!({"language": 0, "interests": 0, "household_fit": 0, "load": 0})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let after: Value = response.json().await.unwrap();
+    assert_eq!(after["weights"]["language"], 0);
+    assert_eq!(after["placements"][0]["score"], 0, "{after}");
+    assert_error(
+        put(json!({"language": 101, "interests": 0, "household_fit": 0, "load": 0})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("language"),
+    )
+    .await;
+    // The board form does the same.
+    let mut b = s
+        .app
+        .staff_browser("coordinator@example.org", "staff")
+        .await;
+    b.get(&format!("/staff/events/{}/matching", s.slug)).await;
+    let saved = b
+        .submit(
+            &format!("/staff/events/{}/matching/weights", s.slug),
+            &[
+                ("language", "20"),
+                ("interests", "1"),
+                ("household_fit", "8"),
+                ("load", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let now: Value = s
+        .app
+        .staff_get(&format!("/api/v1/events/{}/matching", s.slug))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(now["weights"]["language"], 20);
+}

@@ -240,3 +240,55 @@ pub async fn placements_csv(
     )
         .into_response())
 }
+
+/// Checks and stores the weights of an exchange.
+pub async fn save_weights(
+    ctx: &Ctx,
+    slug: &str,
+    w: &crate::matching::score::Weights,
+    actor: &crate::registrations::Actor,
+) -> Result<()> {
+    let mut f = crate::error::FieldCollector::default();
+    for (name, v) in [
+        ("language", w.language),
+        ("interests", w.interests),
+        ("household_fit", w.household_fit),
+        ("load", w.load),
+    ] {
+        if !(0..=100).contains(&v) {
+            f.add(name, "must be between 0 and 100");
+        }
+    }
+    f.finish()?;
+    let event = exchange_event(ctx, slug).await?;
+    let mut tx = ctx.db.begin().await?;
+    crate::db::matches::set_weights(&mut tx, event.id, w).await?;
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        "matching.weights",
+        &format!("event:{}", event.id),
+        None,
+        Some(&serde_json::json!(w)),
+        ctx.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Set how much each preference counts in an exchange's suggestion (staff; 0–100 each).
+#[utoipa::path(put, path = "/api/v1/events/{slug}/matching/weights", tag = "hosts",
+    request_body = crate::matching::score::Weights,
+    params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
+    responses((status = 200, body = MatchingJson), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn put_weights(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+    crate::web::extract::ApiJson(w): crate::web::extract::ApiJson<crate::matching::score::Weights>,
+) -> Result<Json<MatchingJson>> {
+    staff.require(Role::Staff)?;
+    save_weights(&ctx, &slug, &w, &staff.actor()).await?;
+    suggestion(State(ctx), staff, Path(slug)).await
+}

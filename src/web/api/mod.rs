@@ -23,6 +23,10 @@ pub fn router() -> Router<Ctx> {
         .route("/hosts/{id}", get(hosts::get_one))
         .route("/events/{slug}/matching", get(matching::suggestion))
         .route(
+            "/events/{slug}/matching/weights",
+            axum::routing::put(matching::put_weights),
+        )
+        .route(
             "/events/{slug}/matches",
             post(matching::propose).get(matching::list_matches),
         )

@@ -249,6 +249,16 @@ pub async fn matching_action(
         "propose-all" => crate::placements::propose_all(&ctx, &slug, &actor)
             .await
             .map(|_| ()),
+        "weights" => {
+            let n = |name: &str| form.get(name).trim().parse::<i64>().unwrap_or(-1);
+            let w = crate::matching::score::Weights {
+                language: n("language"),
+                interests: n("interests"),
+                household_fit: n("household_fit"),
+                load: n("load"),
+            };
+            crate::web::api::matching::save_weights(&ctx, &slug, &w, &actor).await
+        }
         "cancel" => {
             crate::placements::cancel(
                 &ctx,

@@ -119,3 +119,5 @@ match-line-smoking = Rauchen: { $value }
 match-line-home-languages = Sprachen im Haushalt: { $list }
 match-line-interests = Interessen: { $list }
 match-line-address = Adresse: { $address }
+email-subject-match-arrival = { $title } beginnt { $in }
+email-match-arrival = { $title } ({ $when }) beginnt { $in }. Hier noch einmal die Angaben zu Ihrer Unterbringung, um Ankunftszeit und Abholung abzusprechen.

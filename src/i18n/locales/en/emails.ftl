@@ -119,3 +119,5 @@ match-line-smoking = Smoking: { $value }
 match-line-home-languages = Languages at home: { $list }
 match-line-interests = Interests: { $list }
 match-line-address = Address: { $address }
+email-subject-match-arrival = { $title } starts { $in }
+email-match-arrival = { $title } ({ $when }) starts { $in }. Here again are the details of your placement, to agree on arrival times and pick-up.

@@ -119,3 +119,5 @@ match-line-smoking = Tabaco: { $value }
 match-line-home-languages = Idiomas en casa: { $list }
 match-line-interests = Intereses: { $list }
 match-line-address = Dirección: { $address }
+email-subject-match-arrival = { $title } empieza { $in }
+email-match-arrival = { $title } ({ $when }) empieza { $in }. Aquí tienes de nuevo los datos de tu alojamiento, para acordar la hora de llegada y la recogida.
