@@ -42,6 +42,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("due", "Due (registration)"),
     ("checked_in", "Checked in"),
     ("registered", "Registered"),
+    ("host_household", "Host household"),
 ];
 
 /// One column of an export: a fixed one (an index into [`COLUMNS`]) or the answers to one of
@@ -211,6 +212,7 @@ fn value(row: &AttendeeRow, column: &Column, answers: &Answers) -> Value {
         "due" => Value::Money((row.total_minor - row.paid_minor).max(0)),
         "checked_in" => Value::Time(row.checked_in_at),
         "registered" => Value::Time(Some(row.created_at)),
+        "host_household" => Value::Text(row.host_household.clone().unwrap_or_default()),
         _ => Value::Text(String::new()),
     }
 }

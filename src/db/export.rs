@@ -40,6 +40,8 @@ pub struct AttendeeRow {
     pub currency: String,
     pub checked_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// On exchanges: the household of the party's confirmed placement.
+    pub host_household: Option<String>,
 }
 
 /// One database connection held for the whole of an export, so every batch is read on the
@@ -56,7 +58,9 @@ pub enum ExportReader {
 /// costs the same at the end of a long list as at the start.
 const BATCH_SQL: &str = "SELECT p.id AS participant_id, r.id AS registration_id, r.status, p.name, \
     o.key AS offering_key, o.name AS offering_name, r.contact_name, r.contact_email, r.contact_phone, r.language, p.notes, p.answers, \
-    p.price_minor, r.total_minor, CAST(0 AS BIGINT) AS paid_minor, r.currency, p.checked_in_at, r.created_at \
+    p.price_minor, r.total_minor, CAST(0 AS BIGINT) AS paid_minor, r.currency, p.checked_in_at, r.created_at, \
+    (SELECT h.contact_name FROM matches m JOIN households h ON h.id = m.household_id \
+     WHERE m.registration_id = r.id AND m.state = 'confirmed' LIMIT 1) AS host_household \
     FROM registrations r JOIN participants p ON p.registration_id = r.id JOIN offerings o ON o.id = p.offering_id \
     WHERE r.event_id = $1 AND ($2 IS NULL OR r.status = $2) AND ($3 IS NULL OR o.key = $3) \
     AND ($4 IS NULL OR $4 = (p.checked_in_at IS NOT NULL)) \

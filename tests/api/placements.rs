@@ -639,6 +639,22 @@ async fn confirm(s: &Setup) {
 async fn both_sides_are_reminded_fourteen_and_two_days_before_arrival() {
     let s = setup().await;
     confirm(&s).await;
+    // The attendee export names each visitor's host household once confirmed.
+    let csv = s
+        .app
+        .staff_get(&format!("/api/v1/events/{}/attendees.csv", s.slug))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "Host household")
+        .expect("a host household column");
+    let tom = lines.find(|l| l.contains("Tom Carter")).unwrap();
+    assert_eq!(tom.split(',').nth(col), Some("Carmen Gil"), "{csv}");
     let sweep = || async { twinning::jobs::sweep(&s.app.ctx).await.unwrap() };
     sweep().await;
     assert!(
