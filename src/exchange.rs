@@ -210,11 +210,15 @@ pub async fn pool(ctx: &Ctx, slug: &str) -> Result<Pool> {
         })
         .collect();
     let households = hosts_db::list(&ctx.db, None).await?;
+    let hosted = crate::db::matches::hosted_elsewhere(&ctx.db, event.id).await?;
     let mut engine_households = Vec::with_capacity(households.len());
     for h in &households {
         let members = hosts_db::members(&ctx.db, h.id).await?;
         let screenings = hosts_db::screenings(&ctx.db, h.id).await?;
-        engine_households.push(household(h, &members, &screenings, dates.0, adult_age));
+        let mut engine = household(h, &members, &screenings, dates.0, adult_age);
+        // Spreading the load: stays hosted in earlier exchanges count against a household.
+        engine.times_hosted = u32::try_from(hosted.get(&h.id).copied().unwrap_or(0)).unwrap_or(0);
+        engine_households.push(engine);
     }
     let weights = crate::db::matches::weights(&ctx.db, event.id)
         .await?

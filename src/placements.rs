@@ -712,8 +712,24 @@ pub async fn household_lines(
         t(
             "match-line-household",
             &[
-                ("adults", &adults.to_string()),
-                ("children", &(members.len() - adults).to_string()),
+                (
+                    "adults_text",
+                    &crate::i18n::t_with_number(
+                        lang,
+                        "match-adults",
+                        &[],
+                        ("adults", adults as i64),
+                    ),
+                ),
+                (
+                    "children_text",
+                    &crate::i18n::t_with_number(
+                        lang,
+                        "match-children",
+                        &[],
+                        ("children", (members.len() - adults) as i64),
+                    ),
+                ),
             ],
         ),
     ];

@@ -290,3 +290,18 @@ pub async fn mark_arrival_reminder(tx: &mut Tx, id: i64, step: i64) -> anyhow::R
         .map(|r| r.rows_affected() == 1))
     .context("recording pre-arrival reminder")
 }
+
+/// How many stays each household has hosted in other exchanges (confirmed placements).
+pub async fn hosted_elsewhere(
+    db: &Db,
+    event_id: i64,
+) -> anyhow::Result<std::collections::HashMap<i64, i64>> {
+    const SQL: &str = "SELECT household_id, CAST(COUNT(*) AS BIGINT) FROM matches \
+        WHERE state = 'confirmed' AND event_id <> $1 GROUP BY household_id";
+    let rows: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(pool)
+        .await)
+    .context("counting stays hosted")?;
+    Ok(rows.into_iter().collect())
+}

@@ -162,6 +162,7 @@ async fn a_match_goes_from_proposal_to_confirmation_and_contacts_are_released_on
         text.contains("Carmen, Pablo") && text.contains("Casco histórico") && text.contains("dog"),
         "{text}"
     );
+    assert!(text.contains("Household: 1 adult, 1 child"), "{text}");
     assert_private("the visitor's email", text, HOST_SECRETS);
     let visitor_link = link_in(&offered[0]);
     assert_ne!(visitor_link, host_link);
@@ -765,4 +766,31 @@ async fn staff_set_how_much_each_preference_counts() {
         .await
         .unwrap();
     assert_eq!(now["weights"]["language"], 20);
+}
+
+#[tokio::test]
+async fn stays_hosted_in_earlier_exchanges_count_against_a_household() {
+    let s = setup().await;
+    confirm(&s).await;
+    let next = exchange(&s.app).await;
+    let response =
+        register_visitor(&s.app, &next, "Ana Ruiz", profile(json!({"allergies": []}))).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let m: Value = s
+        .app
+        .staff_get(&format!("/api/v1/events/{next}/matching"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let placement = &m["placements"][0];
+    assert_eq!(
+        placement["household"]["id"].as_i64(),
+        Some(s.household),
+        "{m}"
+    );
+    assert_eq!(
+        placement["breakdown"]["load"], -3,
+        "one stay hosted before, at the default weight: {m}"
+    );
 }

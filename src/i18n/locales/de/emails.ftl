@@ -112,7 +112,7 @@ match-line-country = Herkunft: { $country }
 match-line-dates = Aufenthalt: { $from } bis { $to }
 match-line-contact = Kontakt: { $name }, { $email } { $phone }
 match-line-hosts = Gastgeber: { $names }
-match-line-household = Haushalt: { $adults } Erwachsene, { $children } Kinder
+match-line-household = Haushalt: { $adults_text }, { $children_text }
 match-line-area = Gegend: { $area }
 match-line-pets = Haustiere: { $list }
 match-line-smoking = Rauchen: { $value }
@@ -121,3 +121,12 @@ match-line-interests = Interessen: { $list }
 match-line-address = Adresse: { $address }
 email-subject-match-arrival = { $title } beginnt { $in }
 email-match-arrival = { $title } ({ $when }) beginnt { $in }. Hier noch einmal die Angaben zu Ihrer Unterbringung, um Ankunftszeit und Abholung abzusprechen.
+match-adults = { $adults ->
+    [one] 1 erwachsene Person
+   *[other] { $adults } Erwachsene
+}
+match-children = { $children ->
+    [0] keine Kinder
+    [one] 1 Kind
+   *[other] { $children } Kinder
+}

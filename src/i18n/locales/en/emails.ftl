@@ -112,7 +112,7 @@ match-line-country = From: { $country }
 match-line-dates = Stay: { $from } to { $to }
 match-line-contact = Contact: { $name }, { $email } { $phone }
 match-line-hosts = Hosts: { $names }
-match-line-household = Household: { $adults } adults, { $children } children
+match-line-household = Household: { $adults_text }, { $children_text }
 match-line-area = Area: { $area }
 match-line-pets = Pets: { $list }
 match-line-smoking = Smoking: { $value }
@@ -121,3 +121,12 @@ match-line-interests = Interests: { $list }
 match-line-address = Address: { $address }
 email-subject-match-arrival = { $title } starts { $in }
 email-match-arrival = { $title } ({ $when }) starts { $in }. Here again are the details of your placement, to agree on arrival times and pick-up.
+match-adults = { $adults ->
+    [one] 1 adult
+   *[other] { $adults } adults
+}
+match-children = { $children ->
+    [0] no children
+    [one] 1 child
+   *[other] { $children } children
+}

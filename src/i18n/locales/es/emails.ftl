@@ -112,7 +112,7 @@ match-line-country = Procedencia: { $country }
 match-line-dates = Estancia: del { $from } al { $to }
 match-line-contact = Contacto: { $name }, { $email } { $phone }
 match-line-hosts = Anfitriones: { $names }
-match-line-household = Hogar: { $adults } adultos, { $children } menores
+match-line-household = Hogar: { $adults_text }, { $children_text }
 match-line-area = Zona: { $area }
 match-line-pets = Mascotas: { $list }
 match-line-smoking = Tabaco: { $value }
@@ -121,3 +121,12 @@ match-line-interests = Intereses: { $list }
 match-line-address = Dirección: { $address }
 email-subject-match-arrival = { $title } empieza { $in }
 email-match-arrival = { $title } ({ $when }) empieza { $in }. Aquí tienes de nuevo los datos de tu alojamiento, para acordar la hora de llegada y la recogida.
+match-adults = { $adults ->
+    [one] 1 adulto
+   *[other] { $adults } adultos
+}
+match-children = { $children ->
+    [0] sin menores
+    [one] 1 menor
+   *[other] { $children } menores
+}
