@@ -37,8 +37,9 @@ pub enum Side {
     Visitor,
 }
 
-/// Locks the suggestion to active matches and excludes pairs declined before.
-pub fn decisions(matches: &[MatchRow]) -> Decisions {
+/// Locks the suggestion to active matches and excludes pairs declined before or ruled out by
+/// staff.
+pub fn decisions(matches: &[MatchRow], exclusions: &[(i64, i64)]) -> Decisions {
     Decisions {
         locked: matches
             .iter()
@@ -49,8 +50,65 @@ pub fn decisions(matches: &[MatchRow]) -> Decisions {
             .iter()
             .filter(|m| m.state == "declined")
             .map(|m| (m.registration_id, m.household_id))
+            .chain(exclusions.iter().copied())
             .collect(),
     }
+}
+
+/// The decisions of exchange `event_id` as stored.
+pub async fn load_decisions(ctx: &Ctx, event_id: i64) -> Result<Decisions> {
+    let matches = store::of_event(&ctx.db, event_id).await?;
+    let exclusions = store::exclusions(&ctx.db, event_id).await?;
+    Ok(decisions(&matches, &exclusions))
+}
+
+/// Staff rule a pair out of an exchange's suggestions, with a reason (audited).
+pub async fn exclude(
+    ctx: &Ctx,
+    slug: &str,
+    registration_id: i64,
+    household_id: i64,
+    reason: &str,
+    actor: &Actor,
+) -> Result<()> {
+    let pool = crate::exchange::pool(ctx, slug).await?;
+    let mut f = crate::error::FieldCollector::default();
+    if !pool.parties.iter().any(|p| p.id == registration_id) {
+        f.add("registration", "is not a party of this exchange");
+    }
+    if !pool.households.iter().any(|h| h.id == household_id) {
+        f.add("household", "is not a household on record");
+    }
+    let reason = f.take(
+        "reason",
+        crate::domain::text::bounded_text(reason, 500, true),
+    );
+    f.finish()?;
+    let reason = reason.expect("checked");
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    store::exclude(
+        &mut tx,
+        pool.event.id,
+        registration_id,
+        household_id,
+        &reason,
+        &actor.label(),
+        now,
+    )
+    .await?;
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        "match.exclude",
+        &format!("event:{}", pool.event.id),
+        None,
+        Some(&serde_json::json!({"registration": registration_id, "household": household_id, "reason": reason})),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A proposal from staff.
@@ -109,7 +167,9 @@ pub async fn propose(ctx: &Ctx, slug: &str, p: &Proposal, actor: &Actor) -> Resu
         m.state == "declined"
             && m.registration_id == p.registration_id
             && m.household_id == p.household_id
-    });
+    }) || store::exclusions(&ctx.db, pool.event.id)
+        .await?
+        .contains(&(p.registration_id, p.household_id));
     let reasons = crate::matching::constraints::check(party, household, excluded);
     let override_reason = p.override_reason.trim();
     if !reasons.is_empty() && override_reason.is_empty() {
@@ -195,8 +255,7 @@ pub async fn propose(ctx: &Ctx, slug: &str, p: &Proposal, actor: &Actor) -> Resu
 /// Proposes every suggested placement that is not a match yet; returns the new match ids.
 pub async fn propose_all(ctx: &Ctx, slug: &str, actor: &Actor) -> Result<Vec<i64>> {
     let pool = crate::exchange::pool(ctx, slug).await?;
-    let matches = store::of_event(&ctx.db, pool.event.id).await?;
-    let s = crate::exchange::suggest(&pool, &decisions(&matches));
+    let s = crate::exchange::suggest(&pool, &load_decisions(ctx, pool.event.id).await?);
     let mut ids = Vec::new();
     for placement in s.placements.iter().filter(|p| !p.locked) {
         let proposal = Proposal {

@@ -305,3 +305,39 @@ pub async fn hosted_elsewhere(
     .context("counting stays hosted")?;
     Ok(rows.into_iter().collect())
 }
+
+/// Rules out a pair for an exchange (again: no change).
+pub async fn exclude(
+    tx: &mut Tx,
+    event_id: i64,
+    registration_id: i64,
+    household_id: i64,
+    reason: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO match_exclusions (event_id, registration_id, household_id, reason, created_by, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id, registration_id, household_id) DO NOTHING";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(event_id)
+        .bind(registration_id)
+        .bind(household_id)
+        .bind(reason)
+        .bind(by)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("excluding pair")
+}
+
+/// The pairs staff ruled out for an exchange.
+pub async fn exclusions(db: &Db, event_id: i64) -> anyhow::Result<Vec<(i64, i64)>> {
+    const SQL: &str =
+        "SELECT registration_id, household_id FROM match_exclusions WHERE event_id = $1";
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_all(pool)
+        .await)
+    .context("reading exclusions")
+}

@@ -18,7 +18,7 @@ use super::api::{checkins, events, exports, hosts, matching, messages, outbox, r
         messages::create_message, messages::list_messages,
         hosts::apply, hosts::list, hosts::get_one, hosts::approve, hosts::suspend, hosts::add_screening,
         hosts::get_own, hosts::update_own, matching::suggestion, matching::propose, matching::propose_all,
-        matching::list_matches, matching::cancel, matching::placements_csv, matching::put_weights,
+        matching::list_matches, matching::cancel, matching::placements_csv, matching::put_weights, matching::exclude,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&BearerAuth),

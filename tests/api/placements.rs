@@ -794,3 +794,78 @@ async fn stays_hosted_in_earlier_exchanges_count_against_a_household() {
         "one stay hosted before, at the default weight: {m}"
     );
 }
+
+#[tokio::test]
+async fn staff_exclude_a_pair_with_a_reason_and_the_suggestion_is_re_run_without_it() {
+    let s = setup().await;
+    let path = format!("/api/v1/events/{}/exclusions", s.slug);
+    let missing = json!({"registration": s.registration, "household": s.household, "reason": " "});
+    assert_error(
+        s.app.staff_post(&path, &missing).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("reason"),
+    )
+    .await;
+    let response = s.app.staff_post(&path, &json!({"registration": s.registration, "household": s.household, "reason": "Families know each other"})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let m: Value = response.json().await.unwrap();
+    assert!(m["placements"].as_array().unwrap().is_empty(), "{m}");
+    assert!(
+        m["unplaced"][0]["ruled_out"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("excluded"),
+        "{m}"
+    );
+    assert_error(
+        propose(
+            &s,
+            json!({"registration": s.registration, "household": s.household}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "constraint_failed",
+        None,
+    )
+    .await;
+    let audit = twinning::db::audit::list(&s.app.ctx.db, None, Some("match.exclude"), None, 10)
+        .await
+        .unwrap();
+    assert!(
+        audit[0]
+            .after_json
+            .as_deref()
+            .unwrap()
+            .contains("Families know each other")
+    );
+}
+
+#[tokio::test]
+async fn the_board_excludes_a_suggested_pair() {
+    let s = setup().await;
+    let mut b = s
+        .app
+        .staff_browser("coordinator@example.org", "staff")
+        .await;
+    let board = b.get(&format!("/staff/events/{}/matching", s.slug)).await;
+    assert!(board.body.contains("/matching/exclude"), "{}", board.body);
+    let (reg, household) = (s.registration.to_string(), s.household.to_string());
+    let done = b
+        .submit(
+            &format!("/staff/events/{}/matching/exclude", s.slug),
+            &[
+                ("registration", reg.as_str()),
+                ("household", household.as_str()),
+                ("reason", "Too far from school"),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let board = b.get(&format!("/staff/events/{}/matching", s.slug)).await;
+    assert!(
+        board.body.contains("declined or excluded before"),
+        "{}",
+        board.body
+    );
+}

@@ -22,8 +22,10 @@ pub async fn suggestion(
 ) -> Result<Json<MatchingJson>> {
     staff.require(Role::Staff)?;
     let pool = exchange::pool(&ctx, &slug).await?;
-    let matches = crate::db::matches::of_event(&ctx.db, pool.event.id).await?;
-    let s = exchange::suggest(&pool, &crate::placements::decisions(&matches));
+    let s = exchange::suggest(
+        &pool,
+        &crate::placements::load_decisions(&ctx, pool.event.id).await?,
+    );
     Ok(Json(exchange::describe(&pool, &s)))
 }
 
@@ -290,5 +292,38 @@ pub async fn put_weights(
 ) -> Result<Json<MatchingJson>> {
     staff.require(Role::Staff)?;
     save_weights(&ctx, &slug, &w, &staff.actor()).await?;
+    suggestion(State(ctx), staff, Path(slug)).await
+}
+
+/// Body of `POST /api/v1/events/{slug}/exclusions`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExcludeBody {
+    pub registration: i64,
+    pub household: i64,
+    /// Why (kept in the audit log).
+    pub reason: String,
+}
+
+/// Rule a pair out of an exchange's suggestions (staff), with a reason.
+#[utoipa::path(post, path = "/api/v1/events/{slug}/exclusions", tag = "hosts", request_body = ExcludeBody,
+    params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
+    responses((status = 200, body = MatchingJson), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn exclude(
+    State(ctx): State<Ctx>,
+    staff: StaffAuth,
+    Path(slug): Path<String>,
+    crate::web::extract::ApiJson(body): crate::web::extract::ApiJson<ExcludeBody>,
+) -> Result<Json<MatchingJson>> {
+    staff.require(Role::Staff)?;
+    crate::placements::exclude(
+        &ctx,
+        &slug,
+        body.registration,
+        body.household,
+        &body.reason,
+        &staff.actor(),
+    )
+    .await?;
     suggestion(State(ctx), staff, Path(slug)).await
 }

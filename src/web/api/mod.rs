@@ -31,6 +31,7 @@ pub fn router() -> Router<Ctx> {
             post(matching::propose).get(matching::list_matches),
         )
         .route("/events/{slug}/matches/all", post(matching::propose_all))
+        .route("/events/{slug}/exclusions", post(matching::exclude))
         .route(
             "/events/{slug}/placements.csv",
             get(matching::placements_csv),

@@ -166,8 +166,10 @@ async fn board(
     problem: Option<String>,
 ) -> PageResult<BoardPage> {
     let pool = crate::exchange::pool(ctx, slug).await?;
-    let rows = crate::db::matches::of_event(&ctx.db, pool.event.id).await?;
-    let s = crate::exchange::suggest(&pool, &crate::placements::decisions(&rows));
+    let s = crate::exchange::suggest(
+        &pool,
+        &crate::placements::load_decisions(ctx, pool.event.id).await?,
+    );
     let name_of_party = |id: i64| {
         pool.registrations
             .iter()
@@ -245,6 +247,17 @@ pub async fn matching_action(
             crate::placements::propose(&ctx, &slug, &proposal, &actor)
                 .await
                 .map(|_| ())
+        }
+        "exclude" => {
+            crate::placements::exclude(
+                &ctx,
+                &slug,
+                form.get("registration").parse().unwrap_or(-1),
+                form.get("household").parse().unwrap_or(-1),
+                form.get("reason"),
+                &actor,
+            )
+            .await
         }
         "propose-all" => crate::placements::propose_all(&ctx, &slug, &actor)
             .await
