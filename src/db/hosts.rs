@@ -80,6 +80,36 @@ pub struct ScreeningRow {
     pub created_at: DateTime<Utc>,
 }
 
+/// Binds the fields of a draft, in the order both statements below list them.
+macro_rules! bind_draft {
+    ($q:expr, $d:expr) => {
+        $q.bind(&$d.contact_name)
+            .bind(&$d.contact_email)
+            .bind(&$d.contact_phone)
+            .bind(&$d.language)
+            .bind(&$d.address)
+            .bind(&$d.area)
+            .bind($d.beds)
+            .bind($d.bedrooms)
+            .bind($d.room)
+            .bind($d.bathroom)
+            .bind($d.max_parties)
+            .bind($d.step_free)
+            .bind($d.bedroom_floor)
+            .bind(&$d.pets)
+            .bind($d.smoking)
+            .bind(&$d.languages)
+            .bind(&$d.diets)
+            .bind(&$d.interests)
+            .bind(&$d.available)
+            .bind($d.accepts_minors)
+            .bind($d.guest_gender)
+            .bind($d.accepts_couples)
+            .bind($d.accepts_smokers)
+            .bind($d.max_nights)
+    };
+}
+
 /// Stores a new household; returns its id.
 pub async fn insert(
     tx: &mut Tx,
@@ -93,36 +123,13 @@ pub async fn insert(
         interests, available, accepts_minors, guest_gender, accepts_couples, accepts_smokers, max_nights, created_at, updated_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
         $24, $25, $26, $27, $27) RETURNING id";
-    on_tx!(tx, |c| sqlx::query_scalar(SQL)
-        .bind(token)
-        .bind(selector)
-        .bind(&d.contact_name)
-        .bind(&d.contact_email)
-        .bind(&d.contact_phone)
-        .bind(&d.language)
-        .bind(&d.address)
-        .bind(&d.area)
-        .bind(d.beds)
-        .bind(d.bedrooms)
-        .bind(d.room)
-        .bind(d.bathroom)
-        .bind(d.max_parties)
-        .bind(d.step_free)
-        .bind(d.bedroom_floor)
-        .bind(&d.pets)
-        .bind(d.smoking)
-        .bind(&d.languages)
-        .bind(&d.diets)
-        .bind(&d.interests)
-        .bind(&d.available)
-        .bind(d.accepts_minors)
-        .bind(d.guest_gender)
-        .bind(d.accepts_couples)
-        .bind(d.accepts_smokers)
-        .bind(d.max_nights)
-        .bind(now)
-        .fetch_one(c)
-        .await)
+    on_tx!(tx, |c| bind_draft!(
+        sqlx::query_scalar(SQL).bind(token).bind(selector),
+        d
+    )
+    .bind(now)
+    .fetch_one(c)
+    .await)
     .context("storing household")
 }
 
@@ -138,32 +145,7 @@ pub async fn update(
         bedroom_floor = $14, pets = $15, smoking = $16, languages = $17, diets = $18, interests = $19, available = $20, \
         accepts_minors = $21, guest_gender = $22, accepts_couples = $23, accepts_smokers = $24, max_nights = $25, \
         updated_at = $26 WHERE id = $1";
-    on_tx!(tx, |c| sqlx::query(SQL)
-        .bind(id)
-        .bind(&d.contact_name)
-        .bind(&d.contact_email)
-        .bind(&d.contact_phone)
-        .bind(&d.language)
-        .bind(&d.address)
-        .bind(&d.area)
-        .bind(d.beds)
-        .bind(d.bedrooms)
-        .bind(d.room)
-        .bind(d.bathroom)
-        .bind(d.max_parties)
-        .bind(d.step_free)
-        .bind(d.bedroom_floor)
-        .bind(&d.pets)
-        .bind(d.smoking)
-        .bind(&d.languages)
-        .bind(&d.diets)
-        .bind(&d.interests)
-        .bind(&d.available)
-        .bind(d.accepts_minors)
-        .bind(d.guest_gender)
-        .bind(d.accepts_couples)
-        .bind(d.accepts_smokers)
-        .bind(d.max_nights)
+    on_tx!(tx, |c| bind_draft!(sqlx::query(SQL).bind(id), d)
         .bind(now)
         .execute(c)
         .await
