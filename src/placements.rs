@@ -316,12 +316,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     }
     let reason =
         crate::domain::parse_long_text(reason, 1000).map_err(|e| AppError::field("reason", e.0))?;
-    let reg = regs::get_tx(&mut tx, m.registration_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let household = hosts_db::get_tx(&mut tx, m.household_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (reg, household) = sides_tx(&mut tx, &m).await?;
     let actor = match side {
         Side::Host => "host",
         Side::Visitor => "visitor",
@@ -486,12 +481,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
         if m.state != waiting.state || m.reminders_sent != waiting.reminders_sent {
             continue; // answered or handled meanwhile
         }
-        let reg = regs::get_tx(&mut tx, m.registration_id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("registration of match {}", m.id))?;
-        let household = hosts_db::get_tx(&mut tx, m.household_id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("household of match {}", m.id))?;
+        let (reg, household) = sides_tx(&mut tx, &m).await?;
         let mut jobs = Vec::new();
         if step == 0 {
             store::set_state(&mut tx, m.id, "expired", m.deadline, "", now).await?;
@@ -559,9 +549,7 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
         let Some(event) = crate::db::events::find_by_id(&ctx.db, m.event_id).await? else {
             continue;
         };
-        let (arrives, _) = crate::exchange::stay(&event);
-        let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
-        let days = (arrives - now.with_timezone(&zone).date_naive()).num_days();
+        let days = days_to_arrival(&event, now);
         let step = match days {
             ..0 => continue,
             0..=2 => 2,
@@ -575,12 +563,7 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
         if !store::mark_arrival_reminder(&mut tx, m.id, step).await? {
             continue;
         }
-        let reg = regs::get_tx(&mut tx, m.registration_id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("registration of match {}", m.id))?;
-        let household = hosts_db::get_tx(&mut tx, m.household_id)
-            .await?
-            .ok_or_else(|| anyhow::anyhow!("household of match {}", m.id))?;
+        let (reg, household) = sides_tx(&mut tx, &m).await?;
         let tag = format!("arrival:{step}");
         let mut jobs = Vec::new();
         for side in [Side::Host, Side::Visitor] {
@@ -605,6 +588,23 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
         sent += 1;
     }
     Ok(sent)
+}
+
+/// Both sides of match `m`, read inside its transaction.
+async fn sides_tx(tx: &mut Tx, m: &MatchRow) -> anyhow::Result<(RegistrationRow, HouseholdRow)> {
+    let reg = regs::get_tx(tx, m.registration_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("registration of match {}", m.id))?;
+    let household = hosts_db::get_tx(tx, m.household_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("household of match {}", m.id))?;
+    Ok((reg, household))
+}
+
+/// Days from `now` to the exchange's first day, in its own time zone.
+fn days_to_arrival(event: &EventRow, now: chrono::DateTime<chrono::Utc>) -> i64 {
+    let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
+    (crate::exchange::stay(event).0 - now.with_timezone(&zone).date_naive()).num_days()
 }
 
 fn first_name(full: &str) -> &str {
@@ -906,10 +906,7 @@ async fn email_side(
     let mut mc = mail(ctx, lang, event, &name);
     mc.lines = lines;
     if kind == EmailKind::MatchArrival {
-        let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
-        let days = (crate::exchange::stay(event).0
-            - ctx.clock.now().with_timezone(&zone).date_naive())
-        .num_days();
+        let days = days_to_arrival(event, ctx.clock.now());
         mc.reminder_when = crate::i18n::t_count(lang, "email-reminder-when", days);
     }
     if !confirmed {
