@@ -211,11 +211,14 @@ pub async fn pool(ctx: &Ctx, slug: &str) -> Result<Pool> {
         .collect();
     let households = hosts_db::list(&ctx.db, None).await?;
     let hosted = crate::db::matches::hosted_elsewhere(&ctx.db, event.id).await?;
+    // Two queries for every household's members and screenings, not two per household.
+    let mut members = hosts_db::all_members(&ctx.db).await?;
+    let screenings = hosts_db::all_screenings(&ctx.db).await?;
     let mut engine_households = Vec::with_capacity(households.len());
     for h in &households {
-        let members = hosts_db::members(&ctx.db, h.id).await?;
-        let screenings = hosts_db::screenings(&ctx.db, h.id).await?;
-        let mut engine = household(h, &members, &screenings, dates.0, adult_age);
+        let members = members.remove(&h.id).unwrap_or_default();
+        let screenings = screenings.get(&h.id).map_or(&[][..], Vec::as_slice);
+        let mut engine = household(h, &members, screenings, dates.0, adult_age);
         // Spreading the load: stays hosted in earlier exchanges count against a household.
         engine.times_hosted = u32::try_from(hosted.get(&h.id).copied().unwrap_or(0)).unwrap_or(0);
         engine_households.push(engine);

@@ -125,6 +125,16 @@ pub struct Proposal {
 /// the host.
 pub async fn propose(ctx: &Ctx, slug: &str, p: &Proposal, actor: &Actor) -> Result<i64> {
     let pool = crate::exchange::pool(ctx, slug).await?;
+    propose_in(ctx, &pool, p, actor).await
+}
+
+/// [`propose`] with the exchange already loaded (the matches are re-read under the lock).
+async fn propose_in(
+    ctx: &Ctx,
+    pool: &crate::exchange::Pool,
+    p: &Proposal,
+    actor: &Actor,
+) -> Result<i64> {
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     crate::db::events::lock(&mut tx, pool.event.id).await?;
@@ -254,6 +264,7 @@ pub async fn propose(ctx: &Ctx, slug: &str, p: &Proposal, actor: &Actor) -> Resu
 
 /// Proposes every suggested placement that is not a match yet; returns the new match ids.
 pub async fn propose_all(ctx: &Ctx, slug: &str, actor: &Actor) -> Result<Vec<i64>> {
+    // Loaded once for every proposal: each re-reads the matches under the event lock.
     let pool = crate::exchange::pool(ctx, slug).await?;
     let s = crate::exchange::suggest(&pool, &load_decisions(ctx, pool.event.id).await?);
     let mut ids = Vec::new();
@@ -263,7 +274,7 @@ pub async fn propose_all(ctx: &Ctx, slug: &str, actor: &Actor) -> Result<Vec<i64
             household_id: placement.household,
             override_reason: String::new(),
         };
-        ids.push(propose(ctx, slug, &proposal, actor).await?);
+        ids.push(propose_in(ctx, &pool, &proposal, actor).await?);
     }
     Ok(ids)
 }

@@ -343,3 +343,39 @@ pub async fn set_status(
         .map(|_| ()))
     .context("setting household status")
 }
+
+/// Every member of every household, by household, in the order given.
+pub async fn all_members(
+    db: &Db,
+) -> anyhow::Result<std::collections::HashMap<i64, Vec<MemberRow>>> {
+    const SQL: &str = "SELECT id, household_id, name, born_on FROM household_members ORDER BY household_id, position, id";
+    let rows: Vec<MemberRow> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
+        .context("reading members")?;
+    let mut map: std::collections::HashMap<i64, Vec<MemberRow>> = std::collections::HashMap::new();
+    for m in rows {
+        map.entry(m.household_id).or_default().push(m);
+    }
+    Ok(map)
+}
+
+/// Every screening on record, by household (through the member screened), newest first.
+pub async fn all_screenings(
+    db: &Db,
+) -> anyhow::Result<std::collections::HashMap<i64, Vec<ScreeningRow>>> {
+    #[derive(FromRow)]
+    struct Row {
+        household_id: i64,
+        #[sqlx(flatten)]
+        screening: ScreeningRow,
+    }
+    const SQL: &str = "SELECT m.household_id, s.id, s.member_id, s.kind, s.outcome, s.completed_on, s.expires_on, \
+        s.reference, s.created_at FROM screenings s JOIN household_members m ON m.id = s.member_id ORDER BY s.id DESC";
+    let rows: Vec<Row> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
+        .context("reading screenings")?;
+    let mut map: std::collections::HashMap<i64, Vec<ScreeningRow>> =
+        std::collections::HashMap::new();
+    for r in rows {
+        map.entry(r.household_id).or_default().push(r.screening);
+    }
+    Ok(map)
+}

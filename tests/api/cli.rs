@@ -206,6 +206,9 @@ async fn the_server_log_never_contains_tokens_passwords_or_session_cookies() {
         .env("TWINNING_BIND", format!("127.0.0.1:{port}"))
         .env("TWINNING_SAMPLE_DATA", "never")
         .env("RUST_LOG", "debug")
+        .env("STRIPE_SECRET_KEY", "sk_test_never_in_the_log_4242")
+        .env("STRIPE_WEBHOOK_SECRET", "whsec_never_in_the_log_4242")
+        .env("STRIPE_API_BASE", "http://127.0.0.1:9/")
         .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
@@ -284,6 +287,31 @@ async fn the_server_log_never_contains_tokens_passwords_or_session_cookies() {
         .unwrap();
     let r = client.get(format!("{base}/staff/")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    // A forged webhook is refused (and logged as refused), a household applies and opens its page.
+    let r = client
+        .post(format!("{base}/webhooks/stripe"))
+        .header("stripe-signature", "t=1,v1=00")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let applied: serde_json::Value = client
+        .post(format!("{base}/api/v1/hosts"))
+        .json(&crate::hosts::application(json!({})))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let household = applied["token"].as_str().unwrap().to_owned();
+    let r = client
+        .get(format!("{base}/h/{household}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 
     let _ = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
@@ -300,6 +328,9 @@ async fn the_server_log_never_contains_tokens_passwords_or_session_cookies() {
         ("password", password),
         ("session cookie", session.as_str()),
         ("anti-forgery token", csrf.as_str()),
+        ("Stripe secret key", "sk_test_never_in_the_log_4242"),
+        ("Stripe webhook secret", "whsec_never_in_the_log_4242"),
+        ("household token", household.as_str()),
     ] {
         assert!(!output.contains(secret), "the log contains the {what}");
     }

@@ -923,3 +923,67 @@ async fn a_registrant_who_chose_later_and_pays_by_card_is_recorded_as_paying_by_
         (Some("confirmed"), Some("card"))
     );
 }
+
+#[tokio::test]
+async fn events_arriving_out_of_order_change_nothing_twice() {
+    let (app, fake) = card_app().await;
+    let slug = card_event(&app, json!({})).await;
+    let created = register_card(&app, &slug, &["Ana"]).await;
+    let session = fake.session_id(created["payment_url"].as_str().unwrap());
+    fake.pay(&session);
+    // The success event arrives first, then a stale "expired" and a late "completed".
+    deliver(
+        &app,
+        "checkout.session.async_payment_succeeded",
+        session_object(&session),
+    )
+    .await;
+    deliver(&app, "checkout.session.expired", session_object(&session)).await;
+    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    assert_eq!(app.status_of(&token(&created)).await, "confirmed");
+    assert_eq!(ledger(&app, &token(&created)).await.len(), 1);
+    assert_eq!(outbox(&app, "confirmed").await.len(), 1);
+    // Correctly signed but not an event: a clear 400, not a 500.
+    let body = "not json";
+    let sig =
+        Webhook::generate_test_header(body, WEBHOOK_SECRET, Some(app.ctx.clock.now().timestamp()));
+    let response = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.address))
+        .header("stripe-signature", sig)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, StatusCode::BAD_REQUEST, "malformed_event", None).await;
+}
+
+#[tokio::test]
+async fn a_rush_of_card_registrations_never_oversells() {
+    let (app, _fake) = card_app().await;
+    let slug = card_event(&app, json!({"capacity": 5})).await;
+    let rush = (0..20).map(|i| {
+        let app = &app;
+        let slug = slug.clone();
+        async move {
+            register_card_response(app, &slug, &[&format!("Person {i}")])
+                .await
+                .status()
+        }
+    });
+    let statuses = futures::future::join_all(rush).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::CREATED),
+        "{statuses:?}"
+    );
+    assert_eq!(seats_left(&app, &slug).await, 0);
+    let pending = twinning::db::registrations::list_for_event(
+        &app.ctx.db,
+        app.event_id(&slug).await,
+        Some("pending_payment"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(pending.len(), 5, "exactly the capacity holds seats");
+    app.assert_seat_counters_match(&slug).await;
+}
