@@ -249,10 +249,12 @@ async fn propose_in(
         Side::Host,
         ctx,
         &mut tx,
-        &pool.event,
-        &m,
-        &reg,
-        household_row,
+        &Pair {
+            event: &pool.event,
+            m: &m,
+            reg: &reg,
+            h: household_row,
+        },
         EmailKind::MatchProposed,
         "proposed",
     )
@@ -351,6 +353,12 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     let m = store::get_tx(&mut tx, m.id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let pair = Pair {
+        event: &event,
+        m: &m,
+        reg: &reg,
+        h: &household,
+    };
     let mut jobs = Vec::new();
     match to {
         "host_accepted" => {
@@ -359,10 +367,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
                     Side::Visitor,
                     ctx,
                     &mut tx,
-                    &event,
-                    &m,
-                    &reg,
-                    &household,
+                    &pair,
                     EmailKind::MatchOffered,
                     to,
                 )
@@ -375,10 +380,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
                     Side::Host,
                     ctx,
                     &mut tx,
-                    &event,
-                    &m,
-                    &reg,
-                    &household,
+                    &pair,
                     EmailKind::MatchConfirmed,
                     to,
                 )
@@ -389,10 +391,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
                     Side::Visitor,
                     ctx,
                     &mut tx,
-                    &event,
-                    &m,
-                    &reg,
-                    &household,
+                    &pair,
                     EmailKind::MatchConfirmed,
                     to,
                 )
@@ -405,18 +404,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
             } else {
                 "The visitor"
             };
-            jobs.extend(
-                email_staff(
-                    ctx,
-                    &mut tx,
-                    &event,
-                    &m,
-                    &reg,
-                    &household,
-                    &format!("{who} declined"),
-                )
-                .await?,
-            );
+            jobs.extend(email_staff(ctx, &mut tx, &pair, &format!("{who} declined")).await?);
         }
     }
     tx.commit().await?;
@@ -493,6 +481,12 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
             continue; // answered or handled meanwhile
         }
         let (reg, household) = sides_tx(&mut tx, &m).await?;
+        let pair = Pair {
+            event: &event,
+            m: &m,
+            reg: &reg,
+            h: &household,
+        };
         let mut jobs = Vec::new();
         if step == 0 {
             store::set_state(&mut tx, m.id, "expired", m.deadline, "", now).await?;
@@ -515,10 +509,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
                 email_staff(
                     ctx,
                     &mut tx,
-                    &event,
-                    &m,
-                    &reg,
-                    &household,
+                    &pair,
                     &format!("Expired: {who} did not answer in time"),
                 )
                 .await
@@ -532,10 +523,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
                     turn(&m).unwrap_or(Side::Host),
                     ctx,
                     &mut tx,
-                    &event,
-                    &m,
-                    &reg,
-                    &household,
+                    &pair,
                     EmailKind::MatchReminder,
                     &tag,
                 )
@@ -556,18 +544,25 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
 async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
     let now = ctx.clock.now();
     let mut sent = 0;
-    for (m, done) in store::confirmed(&ctx.db).await? {
-        let Some(event) = crate::db::events::find_by_id(&ctx.db, m.event_id).await? else {
+    let mut events: std::collections::HashMap<i64, Option<EventRow>> = Default::default();
+    for m in store::confirmed(&ctx.db).await? {
+        let event = match events.entry(m.event_id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(crate::db::events::find_by_id(&ctx.db, m.event_id).await?)
+            }
+        };
+        let Some(event) = event.as_ref() else {
             continue;
         };
-        let days = days_to_arrival(&event, now);
+        let days = days_to_arrival(event, now);
         let step = match days {
             ..0 => continue,
             0..=2 => 2,
             3..=14 => 1,
             _ => continue,
         };
-        if done >= step {
+        if m.arrival_reminders >= step {
             continue;
         }
         let mut tx = ctx.db.begin().await?;
@@ -576,22 +571,18 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
         }
         let (reg, household) = sides_tx(&mut tx, &m).await?;
         let tag = format!("arrival:{step}");
+        let pair = Pair {
+            event,
+            m: &m,
+            reg: &reg,
+            h: &household,
+        };
         let mut jobs = Vec::new();
         for side in [Side::Host, Side::Visitor] {
             jobs.extend(
-                email_side(
-                    side,
-                    ctx,
-                    &mut tx,
-                    &event,
-                    &m,
-                    &reg,
-                    &household,
-                    EmailKind::MatchArrival,
-                    &tag,
-                )
-                .await
-                .map_err(crate::registrations::into_anyhow)?,
+                email_side(side, ctx, &mut tx, &pair, EmailKind::MatchArrival, &tag)
+                    .await
+                    .map_err(crate::registrations::into_anyhow)?,
             );
         }
         tx.commit().await?;
@@ -877,20 +868,25 @@ pub fn link(ctx: &Ctx, m: &MatchRow, side: Side) -> String {
     format!("{}/m/{token}", ctx.settings.base_url())
 }
 
+/// The two sides of a match, with its exchange, for the emails about it.
+struct Pair<'a> {
+    event: &'a EventRow,
+    m: &'a MatchRow,
+    reg: &'a RegistrationRow,
+    h: &'a HouseholdRow,
+}
+
 /// Emails one side of a match: the other side's minimal profile (or, once confirmed, its
 /// contact details), with the link to answer while it is that side's turn.
-#[allow(clippy::too_many_arguments)]
 async fn email_side(
     side: Side,
     ctx: &Ctx,
     tx: &mut Tx,
-    event: &EventRow,
-    m: &MatchRow,
-    reg: &RegistrationRow,
-    h: &HouseholdRow,
+    pair: &Pair<'_>,
     kind: EmailKind,
     tag: &str,
 ) -> Result<Vec<Scheduled>> {
+    let Pair { event, m, reg, h } = *pair;
     let confirmed = m.state == "confirmed";
     let (lang, name, email, registration_id, lines, who) = match side {
         Side::Host => {
@@ -964,16 +960,13 @@ fn visitor_recipient(
     (reg.contact_name.clone(), reg.contact_email.clone())
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn email_staff(
     ctx: &Ctx,
     tx: &mut Tx,
-    event: &EventRow,
-    m: &MatchRow,
-    reg: &RegistrationRow,
-    h: &HouseholdRow,
+    pair: &Pair<'_>,
     what: &str,
 ) -> Result<Vec<Scheduled>> {
+    let Pair { event, m, reg, h } = *pair;
     let mut jobs = Vec::new();
     for (staff_id, email) in crate::db::staff::reviewers_tx(tx).await? {
         let mut mc = mail(ctx, "en", event, &email);

@@ -23,6 +23,8 @@ pub struct MatchRow {
     pub decline_reason: String,
     pub deadline: DateTime<Utc>,
     pub reminders_sent: i64,
+    /// Pre-arrival reminders sent (0, 1 = 14 days before, 2 = 2 days before).
+    pub arrival_reminders: i64,
     pub proposed_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -31,7 +33,8 @@ pub struct MatchRow {
 macro_rules! select_matches {
     () => {
         "SELECT id, event_id, registration_id, household_id, state, host_token, visitor_token, score, breakdown, \
-         override_reason, decline_reason, deadline, reminders_sent, proposed_by, created_at, updated_at FROM matches"
+         override_reason, decline_reason, deadline, reminders_sent, arrival_reminders, proposed_by, created_at, updated_at \
+         FROM matches"
     };
 }
 
@@ -264,18 +267,10 @@ pub async fn set_weights(
 }
 
 /// Confirmed matches (their pre-arrival reminders run).
-pub async fn confirmed(db: &Db) -> anyhow::Result<Vec<(MatchRow, i64)>> {
-    const SQL: &str =
-        "SELECT id, arrival_reminders FROM matches WHERE state = 'confirmed' ORDER BY id";
-    let ids: Vec<(i64, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
-        .context("listing confirmed matches")?;
-    let mut out = Vec::with_capacity(ids.len());
-    for (id, sent) in ids {
-        if let Some(m) = get(db, id).await? {
-            out.push((m, sent));
-        }
-    }
-    Ok(out)
+pub async fn confirmed(db: &Db) -> anyhow::Result<Vec<MatchRow>> {
+    const SQL: &str = concat!(select_matches!(), " WHERE state = 'confirmed' ORDER BY id");
+    on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
+        .context("listing confirmed matches")
 }
 
 /// Records that pre-arrival reminder `step` went out; `false` if it was recorded before.

@@ -45,6 +45,20 @@ pub async fn register_visitor(
         .await
 }
 
+/// Registers one visitor (201 asserted) and returns the registration's id.
+pub async fn visitor_id(app: &TestApp, slug: &str, name: &str, profile: Value) -> i64 {
+    let response = register_visitor(app, slug, name, profile).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let token = response.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    twinning::registrations::find(&app.ctx, &token)
+        .await
+        .unwrap()
+        .id
+}
+
 #[tokio::test]
 async fn an_exchange_keeps_each_visitors_profile_normalised() {
     let app = spawn_app().await;

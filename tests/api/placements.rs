@@ -6,7 +6,7 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::exchanges::{approved_household, exchange, profile, register_visitor};
+use crate::exchanges::{approved_household, exchange, profile, register_visitor, visitor_id};
 use crate::helpers::{TestApp, assert_error, spawn_app};
 
 /// What the other side must not learn before confirmation.
@@ -43,16 +43,7 @@ async fn setup() -> Setup {
         // Carmen is the household's only adult.
         "consents": ["single_adult_household"]}),
     );
-    let response = register_visitor(&app, &slug, "Tom Carter", minor).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let token = response.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let registration = twinning::registrations::find(&app.ctx, &token)
-        .await
-        .unwrap()
-        .id;
+    let registration = visitor_id(&app, &slug, "Tom Carter", minor).await;
     Setup {
         app,
         slug,
@@ -328,15 +319,7 @@ async fn a_hard_rule_is_overridden_only_with_a_written_reason_which_is_audited()
     let s = setup().await;
     // Tom develops a severe dog allergy: the household has a dog.
     let allergic = profile(json!({"allergies": [{"agent": "dogs", "severity": "severe"}]}));
-    let response = register_visitor(&s.app, &s.slug, "Lena Vogel", allergic).await;
-    let token = response.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let lena = twinning::registrations::find(&s.app.ctx, &token)
-        .await
-        .unwrap()
-        .id;
+    let lena = visitor_id(&s.app, &s.slug, "Lena Vogel", allergic).await;
     let refused = propose(&s, json!({"registration": lena, "household": s.household})).await;
     let body = assert_error(refused, StatusCode::CONFLICT, "constraint_failed", None).await;
     assert!(
@@ -579,15 +562,7 @@ async fn a_minor_goes_to_a_single_adult_household_only_with_the_guardians_consen
     let s = setup().await;
     let no_consent = profile(json!({"born_on": "2016-08-08", "allergies": [],
         "guardian": {"name": "Ben Stone", "email": "ben@example.org"}}));
-    let response = register_visitor(&s.app, &s.slug, "Mia Stone", no_consent).await;
-    let token = response.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let mia = twinning::registrations::find(&s.app.ctx, &token)
-        .await
-        .unwrap()
-        .id;
+    let mia = visitor_id(&s.app, &s.slug, "Mia Stone", no_consent).await;
     let refused = propose(&s, json!({"registration": mia, "household": s.household})).await;
     let body = assert_error(refused, StatusCode::CONFLICT, "constraint_failed", None).await;
     assert!(
@@ -867,5 +842,35 @@ async fn the_board_excludes_a_suggested_pair() {
         board.body.contains("declined or excluded before"),
         "{}",
         board.body
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_answer_gets_a_clear_page_and_a_repeated_sweep_sends_nothing_twice() {
+    let s = setup().await;
+    assert_eq!(
+        propose(
+            &s,
+            json!({"registration": s.registration, "household": s.household})
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let link = link_in(&emails(&s.app, "match_proposed").await[0]);
+    let mut host = s.app.browser();
+    host.get(&link).await;
+    let odd = host.submit(&link, &[("action", "maybe")]).await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", odd.body);
+    assert_eq!(matches(&s).await[0]["state"], "proposed");
+    s.app.advance(Duration::days(6));
+    for _ in 0..3 {
+        twinning::jobs::sweep(&s.app.ctx).await.unwrap();
+    }
+    assert_eq!(matches(&s).await[0]["state"], "expired");
+    assert_eq!(
+        emails(&s.app, "match_closed").await.len(),
+        1,
+        "staff told once"
     );
 }

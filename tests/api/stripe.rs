@@ -57,6 +57,18 @@ async fn register_card_response(app: &TestApp, slug: &str, names: &[&str]) -> re
         .await
 }
 
+/// `POST /api/v1/registrations/{token}/checkout`, answered as JSON.
+async fn checkout(app: &TestApp, token: &str) -> Value {
+    app.post(
+        &format!("/api/v1/registrations/{token}/checkout"),
+        &json!({}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
+}
+
 fn token(created: &Value) -> String {
     created["token"].as_str().unwrap().to_owned()
 }
@@ -192,15 +204,7 @@ async fn paying_by_card_holds_the_seats_creates_a_checkout_session_and_confirms_
     );
     // The private page and the API offer the same session while it is open.
     assert_eq!(app.registration(&token).await["payment_url"], payment_url);
-    let again: Value = app
-        .post(
-            &format!("/api/v1/registrations/{token}/checkout"),
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let again = checkout(&app, &token).await;
     assert_eq!(again["payment_url"], payment_url);
     assert_eq!(fake.requests("POST", "/v1/checkout/sessions").len(), 1);
     assert_eq!(
@@ -905,16 +909,8 @@ async fn a_registrant_who_chose_later_and_pays_by_card_is_recorded_as_paying_by_
     let token = token(&created);
     assert!(created.get("payment_url").is_none());
     assert_eq!(app.registration(&token).await["payment_method"], "later");
-    let checkout: Value = app
-        .post(
-            &format!("/api/v1/registrations/{token}/checkout"),
-            &json!({}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let session = fake.session_id(checkout["payment_url"].as_str().unwrap());
+    let answer = checkout(&app, &token).await;
+    let session = fake.session_id(answer["payment_url"].as_str().unwrap());
     fake.pay(&session);
     deliver(&app, "checkout.session.completed", session_object(&session)).await;
     let reg = app.registration(&token).await;

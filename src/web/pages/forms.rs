@@ -82,6 +82,16 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     }
 }
 
+/// The language of a private page (a registration's, a household's, one side of a placement):
+/// the visitor's choice from the language switch, else `own`, the language of the record the
+/// page is about, else the page's negotiated language.
+pub fn private_page_language(headers: &HeaderMap, own: &str) -> &'static str {
+    cookie(headers, crate::i18n::COOKIE)
+        .and_then(crate::i18n::supported)
+        .or_else(|| crate::i18n::supported(own))
+        .unwrap_or_else(crate::i18n::current)
+}
+
 /// The value of cookie `name`, if the request carries it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

@@ -509,13 +509,11 @@ async fn in_household_language<F>(
 where
     F: AsyncFnOnce() -> PageResult,
 {
-    let chosen = super::forms::cookie(headers, i18n::COOKIE)
-        .and_then(i18n::supported)
-        .is_some();
-    match i18n::supported(&row.language) {
-        Some(lang) if !chosen => i18n::with_language(lang, f()).await,
-        _ => f().await,
-    }
+    i18n::with_language(
+        super::forms::private_page_language(headers, &row.language),
+        f(),
+    )
+    .await
 }
 
 /// `GET /h/{token}`: the household's own page, with its details in the form.

@@ -39,61 +39,75 @@ pub struct AnsweredQuery {
     pub answered: Option<String>,
 }
 
-async fn page(
-    ctx: &Ctx,
-    token: &str,
-    csrf: String,
-    m: &MatchRow,
+/// Everything a placement page shows, read once.
+struct Loaded {
+    m: MatchRow,
     side: Side,
-) -> PageResult<MatchPage> {
+    event: crate::db::events::EventRow,
+    reg: crate::db::registrations::RegistrationRow,
+    household: crate::db::hosts::HouseholdRow,
+}
+
+impl Loaded {
+    async fn read(ctx: &Ctx, token: &str) -> PageResult<Self> {
+        let (m, side) = placements::find(ctx, token).await?;
+        let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let reg = crate::db::registrations::get(&ctx.db, m.registration_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let household = crate::db::hosts::get(&ctx.db, m.household_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Self {
+            m,
+            side,
+            event,
+            reg,
+            household,
+        })
+    }
+
+    /// The page's language: the visitor's choice, else that of the side's own data (the
+    /// household's, or the registration's).
+    fn language(&self, headers: &axum::http::HeaderMap) -> &'static str {
+        let own = match self.side {
+            Side::Host => &self.household.language,
+            Side::Visitor => &self.reg.language,
+        };
+        super::forms::private_page_language(headers, own)
+    }
+}
+
+async fn page(ctx: &Ctx, token: &str, csrf: String, d: &Loaded) -> PageResult<MatchPage> {
     let lang = i18n::current();
-    let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let reg = crate::db::registrations::get(&ctx.db, m.registration_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let household = crate::db::hosts::get(&ctx.db, m.household_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (m, event) = (&d.m, &d.event);
     let confirmed = m.state == "confirmed";
-    let (intro, lines) = match side {
+    let (intro, lines) = match d.side {
         Side::Host => (
             "match-intro-host",
-            placements::party_lines(ctx, lang, &event, &reg, confirmed).await?,
+            placements::party_lines(ctx, lang, event, &d.reg, confirmed).await?,
         ),
         Side::Visitor => (
             "match-intro-visitor",
-            placements::household_lines(ctx, lang, &event, &household, confirmed).await?,
+            placements::household_lines(ctx, lang, event, &d.household, confirmed).await?,
         ),
     };
     Ok(MatchPage {
         l: Layout::public(ctx, i18n::t(lang, "match-page-title")),
         csrf,
         token: token.to_owned(),
-        event_title: crate::events::text_in(&event, lang).title,
-        event_when: crate::email::compose::event_when_in(lang, &event),
+        event_title: crate::events::text_in(event, lang).title,
+        event_when: crate::email::compose::event_when_in(lang, event),
         intro: i18n::t(lang, intro),
         lines,
         state: i18n::t(lang, &format!("match-state-{}", m.state.replace('_', "-"))),
-        my_turn: placements::turn(m) == Some(side) && ctx.clock.now() < m.deadline,
-        deadline: crate::email::compose::local_time_in(lang, m.deadline, &event),
+        my_turn: placements::turn(m) == Some(d.side) && ctx.clock.now() < m.deadline,
+        deadline: crate::email::compose::local_time_in(lang, m.deadline, event),
         notice: None,
         problem: None,
     })
-}
-
-/// The language of the side's own data: the household's, or the registration's.
-async fn side_language(ctx: &Ctx, m: &MatchRow, side: Side) -> PageResult<&'static str> {
-    let tag = match side {
-        Side::Host => crate::db::hosts::get(&ctx.db, m.household_id)
-            .await?
-            .map(|h| h.language),
-        Side::Visitor => crate::db::registrations::get(&ctx.db, m.registration_id)
-            .await?
-            .map(|r| r.language),
-    };
-    Ok(tag.as_deref().and_then(i18n::supported).unwrap_or("en"))
 }
 
 /// `GET /m/{token}`.
@@ -104,14 +118,10 @@ pub async fn match_page(
     headers: axum::http::HeaderMap,
     csrf: CsrfToken,
 ) -> PageResult {
-    let (m, side) = placements::find(&ctx, &token).await?;
-    let chosen = super::forms::cookie(&headers, i18n::COOKIE).and_then(i18n::supported);
-    let lang = match chosen {
-        Some(lang) => lang,
-        None => side_language(&ctx, &m, side).await?,
-    };
+    let d = Loaded::read(&ctx, &token).await?;
+    let lang = d.language(&headers);
     i18n::with_language(lang, async {
-        let mut p = page(&ctx, &token, csrf.0, &m, side).await?;
+        let mut p = page(&ctx, &token, csrf.0, &d).await?;
         p.notice = match q.answered.as_deref() {
             Some("accept") => Some(i18n::t(lang, "match-thanks-accepted")),
             Some("decline") => Some(i18n::t(lang, "match-thanks-declined")),
@@ -126,6 +136,7 @@ pub async fn match_page(
 pub async fn match_answer(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,
+    headers: axum::http::HeaderMap,
     csrf: CsrfToken,
     form: FormData,
 ) -> PageResult {
@@ -139,10 +150,10 @@ pub async fn match_answer(
     match placements::respond(&ctx, &token, accept, form.get("reason")).await {
         Ok(_) => Ok(Redirect::to(&format!("/m/{token}?answered={action}")).into_response()),
         Err(AppError::Conflict { code, message }) => {
-            let (m, side) = placements::find(&ctx, &token).await?;
-            let lang = side_language(&ctx, &m, side).await?;
+            let d = Loaded::read(&ctx, &token).await?;
+            let lang = d.language(&headers);
             i18n::with_language(lang, async {
-                let mut p = page(&ctx, &token, csrf.0.clone(), &m, side).await?;
+                let mut p = page(&ctx, &token, csrf.0.clone(), &d).await?;
                 p.problem = Some(i18n::conflict_message(lang, code, &message));
                 Ok(render_with(StatusCode::CONFLICT, &p))
             })

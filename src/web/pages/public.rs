@@ -716,13 +716,7 @@ where
     F: AsyncFnOnce(Loaded) -> PageResult,
 {
     let reg = registrations::find(ctx, token).await?;
-    let chosen = super::forms::cookie(headers, i18n::COOKIE)
-        .and_then(i18n::supported)
-        .is_some();
-    let lang = match i18n::supported(&reg.language) {
-        Some(lang) if !chosen => lang,
-        _ => i18n::current(),
-    };
+    let lang = super::forms::private_page_language(headers, &reg.language);
     i18n::with_language(lang, async move {
         let loaded = load_registration(ctx, reg).await?;
         page(loaded).await

@@ -123,22 +123,13 @@ pub async fn host_action(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/staff/hosts/{id}")).into_response()),
-        Err(AppError::Validation(fields)) => {
-            let words: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-            let page = detail(
-                &ctx,
-                &session,
-                id,
-                Some(format!("Not saved. {}.", words.join("; "))),
-            )
-            .await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        Err(e) => {
+            let (status, problem) = refusal(e, "Not saved")?;
+            Ok(render_with(
+                status,
+                &detail(&ctx, &session, id, Some(problem)).await?,
+            ))
         }
-        Err(AppError::Conflict { message, .. }) => {
-            let page = detail(&ctx, &session, id, Some(message)).await?;
-            Ok(render_with(StatusCode::CONFLICT, &page))
-        }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -285,21 +276,28 @@ pub async fn matching_action(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/staff/events/{slug}/matching")).into_response()),
-        Err(AppError::Conflict { message, .. }) => Ok(render_with(
-            StatusCode::CONFLICT,
-            &board(&ctx, &session, &slug, Some(message)).await?,
-        )),
-        Err(AppError::Validation(fields)) => {
-            let words: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-            let page = board(
-                &ctx,
-                &session,
-                &slug,
-                Some(format!("Not done. {}.", words.join("; "))),
-            )
-            .await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        Err(e) => {
+            let (status, problem) = refusal(e, "Not done")?;
+            Ok(render_with(
+                status,
+                &board(&ctx, &session, &slug, Some(problem)).await?,
+            ))
         }
-        Err(e) => Err(e.into()),
+    }
+}
+
+/// A refused staff action as the status and the sentence shown above the page again
+/// (`lead` and the field messages, or the conflict's message); other errors pass through.
+fn refusal(err: AppError, lead: &str) -> Result<(StatusCode, String), AppError> {
+    match err {
+        AppError::Validation(fields) => {
+            let words: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("{lead}. {}.", words.join("; ")),
+            ))
+        }
+        AppError::Conflict { message, .. } => Ok((StatusCode::CONFLICT, message)),
+        other => Err(other),
     }
 }
