@@ -101,6 +101,7 @@ fn household(id: i64, rng: &mut Rng) -> Household {
                 first_name: "H".into(),
                 adult: true,
                 screened_until: rng.chance(85).then(|| day(60)),
+                blocked: None,
             })
             .collect(),
         available: vec![(day(0), day(30))],

@@ -125,6 +125,7 @@ pub fn household(
                 first_name: first_name(&m.name),
                 adult: hosts::age_on(m.born_on, first_day) >= adult_age,
                 screened_until: hosts::screened_until(m.id, screenings),
+                blocked: hosts::screening_block(m.id, screenings),
             })
             .collect(),
         available: available

@@ -519,7 +519,9 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Vec<S
         now,
     )
     .await?;
+    let jobs = crate::placements::recheck_household(ctx, &mut tx, row.id).await?;
     tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
     Ok(new_adults)
 }
 
@@ -560,7 +562,9 @@ pub async fn set_status(
         now,
     )
     .await?;
+    let jobs = crate::placements::recheck_household(ctx, &mut tx, id).await?;
     tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
     Ok(())
 }
 
@@ -660,7 +664,9 @@ pub async fn record_screening(
         now,
     )
     .await?;
+    let jobs = crate::placements::recheck_household(ctx, &mut tx, household_id).await?;
     tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
     Ok(())
 }
 
@@ -674,19 +680,83 @@ pub struct MinorsStanding {
     pub unscreened_adults: Vec<String>,
     /// The earliest expiry among the adults' checks: minors may stay until then.
     pub valid_until: Option<NaiveDate>,
+    /// Each adult who keeps minors out, with why.
+    pub blocking: Vec<BlockingAdult>,
 }
 
-/// The latest expiry of `member`'s clear safeguarding checks.
+/// Where one member's safeguarding checks stand: per kind the most recent result decides (by
+/// completion date, then by when it was recorded; a pending check counts from the day it was
+/// recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screened {
+    /// No safeguarding check on record.
+    Never,
+    /// The latest check of every kind on record is clear; the latest expiry among them.
+    Clear(Option<NaiveDate>),
+    /// The latest check of `kind` is `not_clear` or `pending`: minors may not stay.
+    Blocked { kind: String, outcome: String },
+}
+
+/// Where `member_id`'s safeguarding checks stand (see [`Screened`]).
+pub fn screening_of(member_id: i64, screenings: &[ScreeningRow]) -> Screened {
+    let mut until = None;
+    let mut any = false;
+    for kind in SAFEGUARDING_KINDS {
+        let latest = screenings
+            .iter()
+            .filter(|s| s.member_id == member_id && s.kind == *kind)
+            .max_by_key(|s| {
+                (
+                    s.completed_on.unwrap_or_else(|| s.created_at.date_naive()),
+                    s.created_at,
+                    s.id,
+                )
+            });
+        let Some(latest) = latest else { continue };
+        any = true;
+        if latest.outcome != "clear" {
+            return Screened::Blocked {
+                kind: (*kind).to_owned(),
+                outcome: latest.outcome.clone(),
+            };
+        }
+        until = until.max(latest.expires_on);
+    }
+    if any {
+        Screened::Clear(until)
+    } else {
+        Screened::Never
+    }
+}
+
+/// Until when `member`'s safeguarding checks are clear; `None` without a clear check, or when
+/// the latest result of a kind is not clear.
 pub fn screened_until(member_id: i64, screenings: &[ScreeningRow]) -> Option<NaiveDate> {
-    screenings
-        .iter()
-        .filter(|s| {
-            s.member_id == member_id
-                && s.outcome == "clear"
-                && SAFEGUARDING_KINDS.contains(&s.kind.as_str())
-        })
-        .filter_map(|s| s.expires_on)
-        .max()
+    match screening_of(member_id, screenings) {
+        Screened::Clear(until) => until,
+        _ => None,
+    }
+}
+
+/// Why `member_id` blocks minors from a result, in words; `None` unless a latest result is
+/// not clear.
+pub fn screening_block(member_id: i64, screenings: &[ScreeningRow]) -> Option<String> {
+    match screening_of(member_id, screenings) {
+        Screened::Blocked { kind, outcome } => Some(format!(
+            "the latest {} check is {}",
+            kind.replace('_', " "),
+            outcome.replace('_', " ")
+        )),
+        _ => None,
+    }
+}
+
+/// One adult who keeps minors out, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct BlockingAdult {
+    pub member_id: i64,
+    pub name: String,
+    pub reason: String,
 }
 
 /// Works out whether household `row` may host minors on `today`.
@@ -715,7 +785,26 @@ pub fn minors_standing(
         .map(|(_, u)| *u)
         .collect::<Option<Vec<_>>>()
         .and_then(|v| v.into_iter().min());
+    let blocking = adults
+        .iter()
+        .filter_map(|m| {
+            let reason = match screening_of(m.id, screenings) {
+                Screened::Never => "no safeguarding check on record".to_owned(),
+                Screened::Blocked { .. } => screening_block(m.id, screenings)?,
+                Screened::Clear(u) if u.is_none_or(|u| u <= today) => {
+                    "the safeguarding check has expired".to_owned()
+                }
+                Screened::Clear(_) => return None,
+            };
+            Some(BlockingAdult {
+                member_id: m.id,
+                name: m.name.clone(),
+                reason,
+            })
+        })
+        .collect();
     MinorsStanding {
+        blocking,
         status: if !row.accepts_minors {
             "not_accepted"
         } else if unscreened.is_empty() {

@@ -214,6 +214,10 @@ async fn propose_in(
             } else {
                 override_reason
             },
+            overridden_rules: &serde_json::to_string(
+                &reasons.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            )
+            .map_err(anyhow::Error::from)?,
             deadline: now + Duration::days(ANSWER_DAYS),
             proposed_by: &actor.label(),
         },
@@ -329,6 +333,11 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     }
     let reason =
         crate::domain::parse_long_text(reason, 1000).map_err(|e| AppError::field("reason", e.0))?;
+    if accept && let Some(jobs) = recheck_match(ctx, &mut tx, &m).await? {
+        tx.commit().await?;
+        ctx.queue.push_all(&jobs).await;
+        return Ok("withdrawn".to_owned());
+    }
     let (reg, household) = sides_tx(&mut tx, &m).await?;
     let actor = match side {
         Side::Host => "host",
@@ -480,6 +489,15 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
         if m.state != waiting.state || m.reminders_sent != waiting.reminders_sent {
             continue; // answered or handled meanwhile
         }
+        if let Some(jobs) = recheck_match(ctx, &mut tx, &m)
+            .await
+            .map_err(crate::registrations::into_anyhow)?
+        {
+            tx.commit().await?;
+            ctx.queue.push_all(&jobs).await;
+            acted += 1;
+            continue;
+        }
         let (reg, household) = sides_tx(&mut tx, &m).await?;
         let pair = Pair {
             event: &event,
@@ -566,6 +584,14 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
             continue;
         }
         let mut tx = ctx.db.begin().await?;
+        if let Some(jobs) = recheck_match(ctx, &mut tx, &m)
+            .await
+            .map_err(crate::registrations::into_anyhow)?
+        {
+            tx.commit().await?;
+            ctx.queue.push_all(&jobs).await;
+            continue;
+        }
         if !store::mark_arrival_reminder(&mut tx, m.id, step).await? {
             continue;
         }
@@ -590,6 +616,116 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
         sent += 1;
     }
     Ok(sent)
+}
+
+/// The hard rules match `m` breaks now, read afresh inside the caller's transaction, less
+/// those staff overrode when proposing it (an override covers only the rules it named).
+async fn broken_rules(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Vec<String>> {
+    let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (reg, h) = sides_tx(tx, m).await?;
+    let dates = crate::exchange::stay(&event);
+    let adult_age = ctx.settings.adult_age;
+    let participants = regs::participants_tx(tx, reg.id).await?;
+    let members = hosts_db::members_tx(tx, h.id).await?;
+    let screenings = hosts_db::screenings_tx(tx, h.id).await?;
+    let party = crate::exchange::party(&reg, &participants, dates, adult_age);
+    let household = crate::exchange::household(&h, &members, &screenings, dates.0, adult_age);
+    let mut broken: Vec<String> = crate::matching::constraints::check(&party, &household, false)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    if event.status == "cancelled" {
+        broken.push("the exchange was cancelled".to_owned());
+    }
+    if !crate::exchange::PLACED_STATES.contains(&reg.status.as_str()) {
+        broken.push(format!(
+            "the registration is {}",
+            reg.status.replace('_', " ")
+        ));
+    }
+    let overridden = m.overridden();
+    broken.retain(|r| !overridden.contains(r));
+    Ok(broken)
+}
+
+/// Re-checks active match `m` inside the caller's transaction (which holds what changed).
+/// When the pair now breaks a hard rule the match ends `withdrawn` with the rule as its
+/// reason (history and audit), its unsent emails are cancelled and staff are told; returns the
+/// jobs to push after the commit, or `None` when the match still stands.
+pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Option<Vec<Scheduled>>> {
+    if !store::ACTIVE.contains(&m.state.as_str()) {
+        return Ok(None);
+    }
+    let broken = broken_rules(ctx, tx, m).await?;
+    if broken.is_empty() {
+        return Ok(None);
+    }
+    let now = ctx.clock.now();
+    let reason = broken.join("; ");
+    store::cancel_unsent_emails(tx, m.id, now).await?;
+    store::withdraw(tx, m.id, &reason, now).await?;
+    store::record(
+        tx,
+        m.id,
+        Some(&m.state),
+        "withdrawn",
+        "system",
+        &reason,
+        now,
+    )
+    .await?;
+    crate::db::audit::audit(
+        tx,
+        "system",
+        "match.withdraw",
+        &format!("match:{}", m.id),
+        Some(&serde_json::json!({"state": m.state})),
+        Some(&serde_json::json!({"state": "withdrawn", "broken_rules": broken})),
+        now,
+    )
+    .await?;
+    let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let m = store::get_tx(tx, m.id).await?.ok_or(AppError::NotFound)?;
+    let (reg, h) = sides_tx(tx, &m).await?;
+    let pair = Pair {
+        event: &event,
+        m: &m,
+        reg: &reg,
+        h: &h,
+    };
+    let jobs = email_staff(ctx, tx, &pair, &format!("Withdrawn: {reason}")).await?;
+    Ok(Some(jobs))
+}
+
+/// Re-checks every active match of household `household_id` inside the caller's transaction
+/// (see [`recheck_match`]); returns the jobs to push after the commit.
+pub async fn recheck_household(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    household_id: i64,
+) -> Result<Vec<Scheduled>> {
+    let mut jobs = Vec::new();
+    for m in store::active_of_household_tx(tx, household_id).await? {
+        jobs.extend(recheck_match(ctx, tx, &m).await?.unwrap_or_default());
+    }
+    Ok(jobs)
+}
+
+/// Re-checks the active match of registration `registration_id` (see [`recheck_match`]).
+pub async fn recheck_registration(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    registration_id: i64,
+) -> Result<Vec<Scheduled>> {
+    let mut jobs = Vec::new();
+    for m in store::active_of_registration_tx(tx, registration_id).await? {
+        jobs.extend(recheck_match(ctx, tx, &m).await?.unwrap_or_default());
+    }
+    Ok(jobs)
 }
 
 /// Both sides of match `m`, read inside its transaction.

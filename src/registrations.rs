@@ -594,6 +594,11 @@ pub(crate) async fn transition(
         now,
     )
     .await?;
+    // A placed registration leaving its place takes its host placement with it.
+    let placed = |s: &str| crate::exchange::PLACED_STATES.contains(&s);
+    if placed(&reg.status) && !placed(to.as_str()) {
+        jobs.extend(crate::placements::recheck_registration(ctx, tx, reg.id).await?);
+    }
     notify(
         ctx,
         tx,

@@ -248,6 +248,17 @@ pub async fn screenings(db: &Db, household_id: i64) -> anyhow::Result<Vec<Screen
     .context("reading screenings")
 }
 
+/// Every screening of a household's members, newest first, inside a transaction.
+pub async fn screenings_tx(tx: &mut Tx, household_id: i64) -> anyhow::Result<Vec<ScreeningRow>> {
+    const SQL: &str = "SELECT s.id, s.member_id, s.kind, s.outcome, s.completed_on, s.expires_on, s.reference, s.created_at \
+        FROM screenings s JOIN household_members m ON m.id = s.member_id WHERE m.household_id = $1 ORDER BY s.id DESC";
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(household_id)
+        .fetch_all(c)
+        .await)
+    .context("reading screenings")
+}
+
 /// A screening to store.
 #[derive(Debug, Clone)]
 pub struct NewScreening {

@@ -28,13 +28,25 @@ pub struct MatchRow {
     pub proposed_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// JSON list of the rule codes staff overrode when proposing: the override covers only
+    /// these.
+    pub overridden_rules: String,
+    /// Why the match was withdrawn (the hard rule it came to break), staff only.
+    pub withdrawn_reason: String,
+}
+
+impl MatchRow {
+    /// The rule codes staff overrode.
+    pub fn overridden(&self) -> Vec<String> {
+        serde_json::from_str(&self.overridden_rules).unwrap_or_default()
+    }
 }
 
 macro_rules! select_matches {
     () => {
         "SELECT id, event_id, registration_id, household_id, state, host_token, visitor_token, score, breakdown, \
-         override_reason, decline_reason, deadline, reminders_sent, arrival_reminders, proposed_by, created_at, updated_at \
-         FROM matches"
+         override_reason, decline_reason, deadline, reminders_sent, arrival_reminders, proposed_by, created_at, updated_at, \
+         overridden_rules, withdrawn_reason FROM matches"
     };
 }
 
@@ -54,6 +66,8 @@ pub struct NewMatch<'a> {
     pub score: i64,
     pub breakdown: &'a str,
     pub override_reason: &'a str,
+    /// JSON list of the rule codes overridden.
+    pub overridden_rules: &'a str,
     pub deadline: DateTime<Utc>,
     pub proposed_by: &'a str,
 }
@@ -61,8 +75,8 @@ pub struct NewMatch<'a> {
 /// Stores a proposed match; returns its id.
 pub async fn insert(tx: &mut Tx, m: &NewMatch<'_>, now: DateTime<Utc>) -> anyhow::Result<i64> {
     const SQL: &str = "INSERT INTO matches (event_id, registration_id, household_id, state, host_token, host_selector, \
-        visitor_token, visitor_selector, score, breakdown, override_reason, deadline, proposed_by, created_at, updated_at) \
-        VALUES ($1, $2, $3, 'proposed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+        visitor_token, visitor_selector, score, breakdown, override_reason, deadline, proposed_by, created_at, updated_at, \
+        overridden_rules) VALUES ($1, $2, $3, 'proposed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id";
     on_tx!(tx, |c| sqlx::query_scalar(SQL)
         .bind(m.event_id)
         .bind(m.registration_id)
@@ -77,6 +91,7 @@ pub async fn insert(tx: &mut Tx, m: &NewMatch<'_>, now: DateTime<Utc>) -> anyhow
         .bind(m.deadline)
         .bind(m.proposed_by)
         .bind(now)
+        .bind(m.overridden_rules)
         .fetch_one(c)
         .await)
     .context("storing match")
@@ -335,4 +350,69 @@ pub async fn exclusions(db: &Db, event_id: i64) -> anyhow::Result<Vec<(i64, i64)
         .fetch_all(pool)
         .await)
     .context("reading exclusions")
+}
+
+/// The active matches of household `household_id`, inside a transaction.
+pub async fn active_of_household_tx(
+    tx: &mut Tx,
+    household_id: i64,
+) -> anyhow::Result<Vec<MatchRow>> {
+    const SQL: &str = concat!(
+        select_matches!(),
+        " WHERE household_id = $1 AND state IN ('proposed', 'host_accepted', 'confirmed') ORDER BY id"
+    );
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(household_id)
+        .fetch_all(c)
+        .await)
+    .context("listing a household's active matches")
+}
+
+/// The active match of registration `registration_id`, inside a transaction.
+pub async fn active_of_registration_tx(
+    tx: &mut Tx,
+    registration_id: i64,
+) -> anyhow::Result<Vec<MatchRow>> {
+    const SQL: &str = concat!(
+        select_matches!(),
+        " WHERE registration_id = $1 AND state IN ('proposed', 'host_accepted', 'confirmed') ORDER BY id"
+    );
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(registration_id)
+        .fetch_all(c)
+        .await)
+    .context("listing a registration's active matches")
+}
+
+/// Ends match `id` as `withdrawn` with the rule it came to break.
+pub async fn withdraw(
+    tx: &mut Tx,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE matches SET state = 'withdrawn', withdrawn_reason = $2, updated_at = $3 WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(reason)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("withdrawing match")
+}
+
+/// Cancels every email of match `id` not sent yet (their dedupe keys start `match:{id}:`);
+/// returns how many.
+pub async fn cancel_unsent_emails(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> anyhow::Result<u64> {
+    const SQL: &str = "UPDATE outbox SET status = 'cancelled', updated_at = $2 \
+        WHERE dedupe_key LIKE $1 AND status IN ('queued', 'retrying', 'held')";
+    let prefix = format!("match:{id}:%");
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(&prefix)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+    .context("cancelling a match's unsent emails")
 }

@@ -344,6 +344,7 @@ mod tests {
                         first_name: "H".into(),
                         adult: true,
                         screened_until: [None, Some(day(5)), Some(day(31))][screening as usize],
+                        blocked: None,
                     }],
                     available: if partial_dates {
                         vec![(day(1), day(12))]

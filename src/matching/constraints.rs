@@ -15,6 +15,8 @@ pub enum Reason {
     NotApproved,
     /// A minor would stay with an adult who has no screening on record.
     NotScreened { member: String },
+    /// A minor would stay with an adult whose latest safeguarding result is not clear.
+    ScreeningNotClear { member: String, why: String },
     /// A minor would stay with an adult whose screening ends before the stay does.
     ScreeningExpires { member: String, on: NaiveDate },
     /// The household is not available for every night of the stay.
@@ -50,6 +52,7 @@ impl fmt::Display for Reason {
         match self {
             Reason::NotApproved => write!(f, "household not approved"),
             Reason::NotScreened { member } => write!(f, "{member} has no screening on record"),
+            Reason::ScreeningNotClear { member, why } => write!(f, "{member}: {why}"),
             Reason::ScreeningExpires { member, on } => {
                 write!(f, "{member}'s screening expires {on}, before the stay ends")
             }
@@ -213,6 +216,10 @@ fn screening(party: &Party, household: &Household) -> Vec<Reason> {
         .iter()
         .filter(|m| m.adult)
         .filter_map(|m| match m.screened_until {
+            _ if m.blocked.is_some() => Some(Reason::ScreeningNotClear {
+                member: m.first_name.clone(),
+                why: m.blocked.clone().unwrap_or_default(),
+            }),
             None => Some(Reason::NotScreened {
                 member: m.first_name.clone(),
             }),
@@ -271,6 +278,7 @@ pub(crate) mod tests {
                 first_name: "Ruth".into(),
                 adult: true,
                 screened_until: Some(day(31)),
+                blocked: None,
             }],
             available: vec![(day(1), day(30))],
             beds: 2,
@@ -533,16 +541,19 @@ pub(crate) mod tests {
             first_name: "Tom".into(),
             adult: true,
             screened_until: None,
+            blocked: None,
         });
         h.members.push(Member {
             first_name: "Ana".into(),
             adult: true,
             screened_until: Some(day(17)),
+            blocked: None,
         });
         h.members.push(Member {
             first_name: "Kid".into(),
             adult: false,
             screened_until: None,
+            blocked: None,
         });
         assert_eq!(
             check(&minor, &h, false),

@@ -49,6 +49,8 @@ pub struct Member {
     /// The latest expiry among this member's valid screenings (criminal record check,
     /// youth-protection training ...); `None` when none is on record.
     pub screened_until: Option<NaiveDate>,
+    /// Why the member's latest safeguarding result keeps minors out (not clear, pending).
+    pub blocked: Option<String>,
 }
 
 /// A pet of the household.

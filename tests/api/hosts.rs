@@ -598,3 +598,66 @@ async fn staff_review_a_household_on_the_staff_pages() {
     assert_eq!(suspended.status, StatusCode::SEE_OTHER);
     assert_eq!(staff_host(&app, id).await["status_reason"], "On holiday");
 }
+
+#[tokio::test]
+async fn a_later_check_that_is_not_clear_blocks_minors_until_a_later_clear_one() {
+    let app = spawn_app().await;
+    let id = crate::exchanges::approved_household(
+        &app,
+        "Carmen Gil",
+        json!({"members": [{"name": "Carmen Gil", "born_on": "1975-01-01"}]}),
+    )
+    .await;
+    assert_eq!(staff_host(&app, id).await["minors"]["status"], "ok");
+    let host = staff_host(&app, id).await;
+    let adult = host["members"][0]["id"].clone();
+    let today = app.ctx.clock.now().date_naive().to_string();
+    let record = |outcome: &'static str, reference: &'static str| {
+        let body = json!({"member_id": adult, "kind": "criminal_record", "outcome": outcome,
+            "completed_on": today, "expires_on": "2032-01-01", "reference": reference});
+        let app = &app;
+        async move {
+            let r = app
+                .staff_post(&format!("/api/v1/hosts/{id}/screenings"), &body)
+                .await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+    };
+    record("not_clear", "new conviction").await;
+    let minors = staff_host(&app, id).await["minors"].clone();
+    assert_eq!(minors["status"], "paused", "{minors}");
+    assert_eq!(minors["valid_until"], Value::Null);
+    assert_eq!(minors["blocking"][0]["name"], "Carmen Gil");
+    assert!(
+        minors["blocking"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not clear"),
+        "{minors}"
+    );
+    // The suggestion says the same for a minor.
+    let slug = crate::exchanges::exchange(&app).await;
+    let minor = crate::exchanges::profile(json!({"born_on": "2015-03-01",
+        "guardian": {"name": "Sarah Carter", "email": "sarah@example.org"},
+        "consents": ["single_adult_household"], "allergies": []}));
+    crate::exchanges::visitor_id(&app, &slug, "Tom Carter", minor).await;
+    let board: Value = app
+        .staff_get(&format!("/api/v1/events/{slug}/matching"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        board["placements"].as_array().unwrap().is_empty(),
+        "{board}"
+    );
+    assert!(
+        board["unplaced"][0]["ruled_out"]
+            .to_string()
+            .contains("latest criminal record check is not clear"),
+        "{board}"
+    );
+    // A later clear result lifts it.
+    record("clear", "rechecked").await;
+    assert_eq!(staff_host(&app, id).await["minors"]["status"], "ok");
+}

@@ -874,3 +874,137 @@ async fn a_wrong_answer_gets_a_clear_page_and_a_repeated_sweep_sends_nothing_twi
         "staff told once"
     );
 }
+
+/// The statuses of every email of `kind`.
+async fn statuses(app: &TestApp, kind: &str) -> Vec<String> {
+    let list: Vec<Value> = app
+        .staff_get(&format!("/api/v1/outbox?kind={kind}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    list.iter()
+        .map(|e| e["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_household_suspended_after_the_proposal_cannot_accept_and_nobody_is_introduced() {
+    let s = setup().await;
+    let response = propose(
+        &s,
+        json!({"registration": s.registration, "household": s.household}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let host_link = link_in(&emails(&s.app, "match_proposed").await[0]);
+    let suspended = s
+        .app
+        .staff_post(
+            &format!("/api/v1/hosts/{}/suspend", s.household),
+            &json!({"reason": "concern raised by a neighbour"}),
+        )
+        .await;
+    assert_eq!(suspended.status(), StatusCode::OK);
+
+    // The suspension itself withdrew the match, with the rule as its reason.
+    let m = &matches(&s).await[0];
+    assert_eq!(m["state"], "withdrawn", "{m}");
+    let last = m["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["to"], "withdrawn");
+    assert!(
+        last["reason"].as_str().unwrap().contains("not approved"),
+        "{last}"
+    );
+    // The proposal not yet delivered is cancelled; staff are told why.
+    assert_eq!(statuses(&s.app, "match_proposed").await, vec!["cancelled"]);
+    let staff = emails(&s.app, "match_closed").await;
+    assert!(
+        staff.iter().any(|e| e["body_text"]
+            .as_str()
+            .unwrap()
+            .contains("Withdrawn: household not approved")),
+        "{staff:?}"
+    );
+
+    // The host still presses Accept: nothing moves, the page says it cannot go ahead.
+    let mut host = s.app.browser();
+    let done = host.submit(&host_link, &[("action", "accept")]).await;
+    assert_ne!(
+        done.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{}",
+        done.body
+    );
+    assert_eq!(matches(&s).await[0]["state"], "withdrawn");
+    let page = host.get(&host_link).await;
+    assert!(
+        page.body.contains("no puede seguir adelante"),
+        "{}",
+        page.body
+    );
+    assert_private("the host's page", &page.body, VISITOR_SECRETS);
+    assert!(emails(&s.app, "match_offered").await.is_empty());
+    assert!(emails(&s.app, "match_confirmed").await.is_empty());
+}
+
+#[tokio::test]
+async fn accepting_re_checks_the_pair_with_fresh_data() {
+    let s = setup().await;
+    propose(
+        &s,
+        json!({"registration": s.registration, "household": s.household}),
+    )
+    .await;
+    let host_link = link_in(&emails(&s.app, "match_proposed").await[0]);
+    // Staff record a later check that is not clear for the only adult.
+    let host: Value = s
+        .app
+        .staff_get(&format!("/api/v1/hosts/{}", s.household))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let adult = host["members"][0]["id"].clone();
+    let recorded = s
+        .app
+        .staff_post(
+            &format!("/api/v1/hosts/{}/screenings", s.household),
+            &json!({"member_id": adult, "kind": "criminal_record", "outcome": "not_clear",
+                "completed_on": s.app.ctx.clock.now().date_naive().to_string(), "reference": "new conviction"}),
+        )
+        .await;
+    assert_eq!(recorded.status(), StatusCode::CREATED);
+    let m = &matches(&s).await[0];
+    assert_eq!(m["state"], "withdrawn", "{m}");
+    let mut host = s.app.browser();
+    let done = host.submit(&host_link, &[("action", "accept")]).await;
+    assert_ne!(done.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(matches(&s).await[0]["state"], "withdrawn");
+    assert!(emails(&s.app, "match_confirmed").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_placed_registration_that_is_cancelled_takes_its_match_with_it() {
+    let s = setup().await;
+    propose(
+        &s,
+        json!({"registration": s.registration, "household": s.household}),
+    )
+    .await;
+    let reg = twinning::db::registrations::get(&s.app.ctx.db, s.registration)
+        .await
+        .unwrap()
+        .unwrap();
+    twinning::registrations::cancel(
+        &s.app.ctx,
+        &reg.token,
+        twinning::registrations::Actor::Participant,
+        "",
+    )
+    .await
+    .unwrap();
+    let m = &matches(&s).await[0];
+    assert_eq!(m["state"], "withdrawn", "{m}");
+    assert_eq!(statuses(&s.app, "match_proposed").await, vec!["cancelled"]);
+}

@@ -125,6 +125,8 @@ pub async fn match_page(
         p.notice = match q.answered.as_deref() {
             Some("accept") => Some(i18n::t(lang, "match-thanks-accepted")),
             Some("decline") => Some(i18n::t(lang, "match-thanks-declined")),
+            // Never why: the other side's details are not this side's to know.
+            Some("withdrawn") => Some(i18n::t(lang, "match-thanks-withdrawn")),
             _ => None,
         };
         Ok(render(&p))
@@ -148,6 +150,9 @@ pub async fn match_answer(
         _ => return Err(AppError::field("action", "must be accept or decline").into()),
     };
     match placements::respond(&ctx, &token, accept, form.get("reason")).await {
+        Ok(state) if state == "withdrawn" => {
+            Ok(Redirect::to(&format!("/m/{token}?answered=withdrawn")).into_response())
+        }
         Ok(_) => Ok(Redirect::to(&format!("/m/{token}?answered={action}")).into_response()),
         Err(AppError::Conflict { code, message }) => {
             let d = Loaded::read(&ctx, &token).await?;
