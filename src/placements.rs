@@ -697,7 +697,13 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         reg: &reg,
         h: &h,
     };
-    let jobs = email_staff(ctx, tx, &pair, &format!("Withdrawn: {reason}")).await?;
+    let mut jobs = email_staff(ctx, tx, &pair, &format!("Withdrawn: {reason}")).await?;
+    // Each side only learns that it cannot go ahead, never why.
+    for side in [Side::Host, Side::Visitor] {
+        jobs.extend(
+            email_side(side, ctx, tx, &pair, EmailKind::MatchWithdrawn, "withdrawn").await?,
+        );
+    }
     Ok(Some(jobs))
 }
 

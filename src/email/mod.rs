@@ -43,5 +43,6 @@ text_enum! {
         MatchReminder = "match_reminder",
         MatchClosed = "match_closed",
         MatchArrival = "match_arrival",
+        MatchWithdrawn = "match_withdrawn",
     }
 }

@@ -180,6 +180,7 @@ templates! {
     MatchConfirmed: MatchConfirmedSubject MatchConfirmedText MatchConfirmedHtml = "match_confirmed/subject.txt" "match_confirmed/email.txt" "match_confirmed/email.html";
     MatchReminder: MatchReminderSubject MatchReminderText MatchReminderHtml = "match_reminder/subject.txt" "match_reminder/email.txt" "match_reminder/email.html";
     MatchArrival: MatchArrivalSubject MatchArrivalText MatchArrivalHtml = "match_arrival/subject.txt" "match_arrival/email.txt" "match_arrival/email.html";
+    MatchWithdrawn: MatchWithdrawnSubject MatchWithdrawnText MatchWithdrawnHtml = "match_withdrawn/subject.txt" "match_withdrawn/email.txt" "match_withdrawn/email.html";
     MatchClosed: MatchClosedSubject MatchClosedText MatchClosedHtml = "match_closed/subject.txt" "match_closed/email.txt" "match_closed/email.html";
 }
 

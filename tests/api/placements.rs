@@ -927,6 +927,30 @@ async fn a_household_suspended_after_the_proposal_cannot_accept_and_nobody_is_in
         "{staff:?}"
     );
 
+    // Each side is told in neutral words, never why.
+    let told = emails(&s.app, "match_withdrawn").await;
+    let mut to: Vec<&str> = told
+        .iter()
+        .map(|e| e["recipient"].as_str().unwrap())
+        .collect();
+    to.sort_unstable();
+    assert_eq!(to, vec!["host@example.org", "sarah@example.org"]);
+    for e in &told {
+        let text = e["body_text"].as_str().unwrap();
+        assert!(
+            !text.contains("approved") && !text.contains("aprobad"),
+            "{text}"
+        );
+        assert!(!text.contains("/m/"), "no link to answer: {text}");
+    }
+    assert!(
+        told.iter().any(|e| e["body_text"]
+            .as_str()
+            .unwrap()
+            .contains("no puede seguir adelante")),
+        "the host hears in Spanish"
+    );
+
     // The host still presses Accept: nothing moves, the page says it cannot go ahead.
     let mut host = s.app.browser();
     let done = host.submit(&host_link, &[("action", "accept")]).await;

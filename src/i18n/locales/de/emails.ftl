@@ -130,3 +130,5 @@ match-children = { $children ->
     [one] 1 Kind
    *[other] { $children } Kinder
 }
+email-subject-match-withdrawn = Unterbringung kann nicht stattfinden: { $title }
+email-match-withdrawn = Es tut uns leid: Die vorgeschlagene Unterbringung für { $title } ({ $when }) kann nicht stattfinden. Sie müssen nichts tun; die Veranstalter melden sich zu den nächsten Schritten.

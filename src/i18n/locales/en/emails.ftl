@@ -130,3 +130,5 @@ match-children = { $children ->
     [one] 1 child
    *[other] { $children } children
 }
+email-subject-match-withdrawn = Placement cannot go ahead: { $title }
+email-match-withdrawn = We are sorry: the placement we proposed for { $title } ({ $when }) cannot go ahead. Nothing is needed from you; the organisers will be in touch about what happens next.

@@ -130,3 +130,5 @@ match-children = { $children ->
     [one] 1 menor
    *[other] { $children } menores
 }
+email-subject-match-withdrawn = El alojamiento no puede seguir adelante: { $title }
+email-match-withdrawn = Lo sentimos: el alojamiento que propusimos para { $title } ({ $when }) no puede seguir adelante. No tiene que hacer nada; los organizadores se pondrán en contacto para explicar los siguientes pasos.
