@@ -247,6 +247,13 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         // The cancellation email promises the money back: card payments go back at once.
         jobs.extend(crate::card::refund_event(&mut tx, event_id, now).await?);
     }
+    if before.status != after_row.status
+        || before.starts_at != after_row.starts_at
+        || before.ends_at != after_row.ends_at
+        || before.timezone != after_row.timezone
+    {
+        jobs.extend(crate::placements::recheck_event(ctx, &mut tx, event_id).await?);
+    }
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,
         "starts_at": before.starts_at, "ends_at": before.ends_at, "title": before.title});
     let after_json = serde_json::json!({"status": after_row.status, "capacity": after_row.capacity,

@@ -621,9 +621,8 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
 /// The hard rules match `m` breaks now, read afresh inside the caller's transaction, less
 /// those staff overrode when proposing it (an override covers only the rules it named).
 async fn broken_rules(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Vec<String>> {
-    let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // Read (and locked) inside the transaction: a change of dates is seen before its commit.
+    let event = crate::db::events::lock(tx, m.event_id).await?;
     let (reg, h) = sides_tx(tx, m).await?;
     let dates = crate::exchange::stay(&event);
     let adult_age = ctx.settings.adult_age;
@@ -686,9 +685,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         now,
     )
     .await?;
-    let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let event = crate::db::events::lock(tx, m.event_id).await?;
     let m = store::get_tx(tx, m.id).await?.ok_or(AppError::NotFound)?;
     let (reg, h) = sides_tx(tx, &m).await?;
     let pair = Pair {
@@ -716,6 +713,15 @@ pub async fn recheck_household(
 ) -> Result<Vec<Scheduled>> {
     let mut jobs = Vec::new();
     for m in store::active_of_household_tx(tx, household_id).await? {
+        jobs.extend(recheck_match(ctx, tx, &m).await?.unwrap_or_default());
+    }
+    Ok(jobs)
+}
+
+/// Re-checks every active match of exchange `event_id` (its dates or status changed).
+pub async fn recheck_event(ctx: &Ctx, tx: &mut Tx, event_id: i64) -> Result<Vec<Scheduled>> {
+    let mut jobs = Vec::new();
+    for m in store::of_event_tx(tx, event_id).await? {
         jobs.extend(recheck_match(ctx, tx, &m).await?.unwrap_or_default());
     }
     Ok(jobs)

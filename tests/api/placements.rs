@@ -1032,3 +1032,32 @@ async fn a_placed_registration_that_is_cancelled_takes_its_match_with_it() {
     assert_eq!(m["state"], "withdrawn", "{m}");
     assert_eq!(statuses(&s.app, "match_proposed").await, vec!["cancelled"]);
 }
+
+#[tokio::test]
+async fn moving_the_exchange_past_the_households_dates_withdraws_its_match() {
+    let s = setup().await;
+    propose(
+        &s,
+        json!({"registration": s.registration, "household": s.household}),
+    )
+    .await;
+    // The household is available until 20 June; the exchange moves to July.
+    let moved = s
+        .app
+        .staff_patch(
+            &format!("/api/v1/events/{}", s.slug),
+            &json!({"starts_at": "2031-07-01T09:00", "ends_at": "2031-07-11T18:00"}),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let m = &matches(&s).await[0];
+    assert_eq!(m["state"], "withdrawn", "{m}");
+    let last = m["history"].as_array().unwrap().last().unwrap().clone();
+    assert!(
+        last["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not available for every night"),
+        "{last}"
+    );
+}
