@@ -252,7 +252,10 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         || before.ends_at != after_row.ends_at
         || before.timezone != after_row.timezone
     {
-        jobs.extend(crate::placements::recheck_event(ctx, &mut tx, event_id).await?);
+        jobs.extend(
+            crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Event(event_id))
+                .await?,
+        );
     }
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,
         "starts_at": before.starts_at, "ends_at": before.ends_at, "title": before.title});

@@ -519,7 +519,9 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Vec<S
         now,
     )
     .await?;
-    let jobs = crate::placements::recheck_household(ctx, &mut tx, row.id).await?;
+    let jobs =
+        crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Household(row.id))
+            .await?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(new_adults)
@@ -562,7 +564,8 @@ pub async fn set_status(
         now,
     )
     .await?;
-    let jobs = crate::placements::recheck_household(ctx, &mut tx, id).await?;
+    let jobs =
+        crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Household(id)).await?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(())
@@ -664,7 +667,12 @@ pub async fn record_screening(
         now,
     )
     .await?;
-    let jobs = crate::placements::recheck_household(ctx, &mut tx, household_id).await?;
+    let jobs = crate::placements::recheck(
+        ctx,
+        &mut tx,
+        crate::placements::Scope::Household(household_id),
+    )
+    .await?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(())

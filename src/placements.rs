@@ -620,7 +620,11 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
 
 /// The hard rules match `m` breaks now, read afresh inside the caller's transaction, less
 /// those staff overrode when proposing it (an override covers only the rules it named).
-async fn broken_rules(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Vec<String>> {
+async fn broken_rules(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    m: &MatchRow,
+) -> Result<(Vec<String>, EventRow, RegistrationRow, HouseholdRow)> {
     // Read (and locked) inside the transaction: a change of dates is seen before its commit.
     let event = crate::db::events::lock(tx, m.event_id).await?;
     let (reg, h) = sides_tx(tx, m).await?;
@@ -646,7 +650,7 @@ async fn broken_rules(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Vec<String
     }
     let overridden = m.overridden();
     broken.retain(|r| !overridden.contains(r));
-    Ok(broken)
+    Ok((broken, event, reg, h))
 }
 
 /// Re-checks active match `m` inside the caller's transaction (which holds what changed).
@@ -657,7 +661,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
     if !store::ACTIVE.contains(&m.state.as_str()) {
         return Ok(None);
     }
-    let broken = broken_rules(ctx, tx, m).await?;
+    let (broken, event, reg, h) = broken_rules(ctx, tx, m).await?;
     if broken.is_empty() {
         return Ok(None);
     }
@@ -685,9 +689,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         now,
     )
     .await?;
-    let event = crate::db::events::lock(tx, m.event_id).await?;
     let m = store::get_tx(tx, m.id).await?.ok_or(AppError::NotFound)?;
-    let (reg, h) = sides_tx(tx, &m).await?;
     let pair = Pair {
         event: &event,
         m: &m,
@@ -704,37 +706,27 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
     Ok(Some(jobs))
 }
 
-/// Re-checks every active match of household `household_id` inside the caller's transaction
-/// (see [`recheck_match`]); returns the jobs to push after the commit.
-pub async fn recheck_household(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    household_id: i64,
-) -> Result<Vec<Scheduled>> {
-    let mut jobs = Vec::new();
-    for m in store::active_of_household_tx(tx, household_id).await? {
-        jobs.extend(recheck_match(ctx, tx, &m).await?.unwrap_or_default());
-    }
-    Ok(jobs)
+/// Which active matches a change touches.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// Every match of a household (suspended, edited, screened).
+    Household(i64),
+    /// The match of a registration (left its place).
+    Registration(i64),
+    /// Every match of an exchange (cancelled, dates moved).
+    Event(i64),
 }
 
-/// Re-checks every active match of exchange `event_id` (its dates or status changed).
-pub async fn recheck_event(ctx: &Ctx, tx: &mut Tx, event_id: i64) -> Result<Vec<Scheduled>> {
+/// Re-checks every active match in `scope` inside the caller's transaction (see
+/// [`recheck_match`]); returns the jobs to push after the commit.
+pub async fn recheck(ctx: &Ctx, tx: &mut Tx, scope: Scope) -> Result<Vec<Scheduled>> {
+    let (column, id) = match scope {
+        Scope::Household(id) => (store::Column::Household, id),
+        Scope::Registration(id) => (store::Column::Registration, id),
+        Scope::Event(id) => (store::Column::Event, id),
+    };
     let mut jobs = Vec::new();
-    for m in store::of_event_tx(tx, event_id).await? {
-        jobs.extend(recheck_match(ctx, tx, &m).await?.unwrap_or_default());
-    }
-    Ok(jobs)
-}
-
-/// Re-checks the active match of registration `registration_id` (see [`recheck_match`]).
-pub async fn recheck_registration(
-    ctx: &Ctx,
-    tx: &mut Tx,
-    registration_id: i64,
-) -> Result<Vec<Scheduled>> {
-    let mut jobs = Vec::new();
-    for m in store::active_of_registration_tx(tx, registration_id).await? {
+    for m in store::active_tx(tx, column, id).await? {
         jobs.extend(recheck_match(ctx, tx, &m).await?.unwrap_or_default());
     }
     Ok(jobs)

@@ -597,7 +597,10 @@ pub(crate) async fn transition(
     // A placed registration leaving its place takes its host placement with it.
     let placed = |s: &str| crate::exchange::PLACED_STATES.contains(&s);
     if placed(&reg.status) && !placed(to.as_str()) {
-        jobs.extend(crate::placements::recheck_registration(ctx, tx, reg.id).await?);
+        jobs.extend(
+            crate::placements::recheck(ctx, tx, crate::placements::Scope::Registration(reg.id))
+                .await?,
+        );
     }
     notify(
         ctx,

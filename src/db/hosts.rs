@@ -237,11 +237,12 @@ pub async fn members(db: &Db, household_id: i64) -> anyhow::Result<Vec<MemberRow
     .context("reading members")
 }
 
+const SCREENINGS: &str = "SELECT s.id, s.member_id, s.kind, s.outcome, s.completed_on, s.expires_on, s.reference, s.created_at \
+        FROM screenings s JOIN household_members m ON m.id = s.member_id WHERE m.household_id = $1 ORDER BY s.id DESC";
+
 /// Every screening of a household's members, newest first.
 pub async fn screenings(db: &Db, household_id: i64) -> anyhow::Result<Vec<ScreeningRow>> {
-    const SQL: &str = "SELECT s.id, s.member_id, s.kind, s.outcome, s.completed_on, s.expires_on, s.reference, s.created_at \
-        FROM screenings s JOIN household_members m ON m.id = s.member_id WHERE m.household_id = $1 ORDER BY s.id DESC";
-    on_pool!(db, |pool| sqlx::query_as(SQL)
+    on_pool!(db, |pool| sqlx::query_as(SCREENINGS)
         .bind(household_id)
         .fetch_all(pool)
         .await)
@@ -250,9 +251,7 @@ pub async fn screenings(db: &Db, household_id: i64) -> anyhow::Result<Vec<Screen
 
 /// Every screening of a household's members, newest first, inside a transaction.
 pub async fn screenings_tx(tx: &mut Tx, household_id: i64) -> anyhow::Result<Vec<ScreeningRow>> {
-    const SQL: &str = "SELECT s.id, s.member_id, s.kind, s.outcome, s.completed_on, s.expires_on, s.reference, s.created_at \
-        FROM screenings s JOIN household_members m ON m.id = s.member_id WHERE m.household_id = $1 ORDER BY s.id DESC";
-    on_tx!(tx, |c| sqlx::query_as(SQL)
+    on_tx!(tx, |c| sqlx::query_as(SCREENINGS)
         .bind(household_id)
         .fetch_all(c)
         .await)

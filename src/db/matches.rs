@@ -352,36 +352,34 @@ pub async fn exclusions(db: &Db, event_id: i64) -> anyhow::Result<Vec<(i64, i64)
     .context("reading exclusions")
 }
 
-/// The active matches of household `household_id`, inside a transaction.
-pub async fn active_of_household_tx(
-    tx: &mut Tx,
-    household_id: i64,
-) -> anyhow::Result<Vec<MatchRow>> {
-    const SQL: &str = concat!(
-        select_matches!(),
-        " WHERE household_id = $1 AND state IN ('proposed', 'host_accepted', 'confirmed') ORDER BY id"
-    );
-    on_tx!(tx, |c| sqlx::query_as(SQL)
-        .bind(household_id)
-        .fetch_all(c)
-        .await)
-    .context("listing a household's active matches")
+/// What [`active_tx`] selects matches by.
+#[derive(Debug, Clone, Copy)]
+pub enum Column {
+    Household,
+    Registration,
+    Event,
 }
 
-/// The active match of registration `registration_id`, inside a transaction.
-pub async fn active_of_registration_tx(
-    tx: &mut Tx,
-    registration_id: i64,
-) -> anyhow::Result<Vec<MatchRow>> {
-    const SQL: &str = concat!(
-        select_matches!(),
-        " WHERE registration_id = $1 AND state IN ('proposed', 'host_accepted', 'confirmed') ORDER BY id"
-    );
-    on_tx!(tx, |c| sqlx::query_as(SQL)
-        .bind(registration_id)
-        .fetch_all(c)
-        .await)
-    .context("listing a registration's active matches")
+/// The active matches whose household, registration or exchange is `id`, inside a
+/// transaction.
+pub async fn active_tx(tx: &mut Tx, by: Column, id: i64) -> anyhow::Result<Vec<MatchRow>> {
+    macro_rules! active_by {
+        ($column:literal) => {
+            concat!(
+                select_matches!(),
+                " WHERE ",
+                $column,
+                " = $1 AND state IN ('proposed', 'host_accepted', 'confirmed') ORDER BY id"
+            )
+        };
+    }
+    let sql = match by {
+        Column::Household => active_by!("household_id"),
+        Column::Registration => active_by!("registration_id"),
+        Column::Event => active_by!("event_id"),
+    };
+    on_tx!(tx, |c| sqlx::query_as(sql).bind(id).fetch_all(c).await)
+        .context("listing active matches")
 }
 
 /// Ends match `id` as `withdrawn` with the rule it came to break.

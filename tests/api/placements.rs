@@ -877,13 +877,9 @@ async fn a_wrong_answer_gets_a_clear_page_and_a_repeated_sweep_sends_nothing_twi
 
 /// The statuses of every email of `kind`.
 async fn statuses(app: &TestApp, kind: &str) -> Vec<String> {
-    let list: Vec<Value> = app
-        .staff_get(&format!("/api/v1/outbox?kind={kind}"))
+    emails(app, kind)
         .await
-        .json()
-        .await
-        .unwrap();
-    list.iter()
+        .iter()
         .map(|e| e["status"].as_str().unwrap().to_owned())
         .collect()
 }
