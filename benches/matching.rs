@@ -63,7 +63,7 @@ fn party(id: i64, rng: &mut Rng) -> Party {
         id,
         visitors: (0..size)
             .map(|_| Visitor {
-                first_name: "V".into(),
+                shown_name: "V".into(),
                 minor: rng.chance(40),
                 gender: [Gender::Female, Gender::Male, Gender::Other][rng.below(3) as usize],
                 smoker: rng.chance(10),
@@ -84,6 +84,7 @@ fn party(id: i64, rng: &mut Rng) -> Party {
                 languages: languages(rng),
                 interests: interests(rng),
                 single_adult_consent: rng.chance(50),
+                guardian: twinning::matching::GuardianAnswer::Given,
             })
             .collect(),
         arrives: day(start),
@@ -96,9 +97,10 @@ fn household(id: i64, rng: &mut Rng) -> Household {
     Household {
         id,
         approved: rng.chance(90),
+        in_review: false,
         members: (0..1 + rng.below(3))
             .map(|_| Member {
-                first_name: "H".into(),
+                shown_name: "H".into(),
                 adult: true,
                 screened_until: rng.chance(85).then(|| day(60)),
                 blocked: None,

@@ -8,13 +8,15 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::db::events::EventRow;
+use crate::db::guardians::GuardianRow;
 use crate::db::hosts::{self as hosts_db, HouseholdRow};
 use crate::db::registrations::{self as regs, ParticipantRow, RegistrationRow};
 use crate::domain::visitor::VisitorProfile;
 use crate::error::{AppError, Result};
 use crate::hosts::{self, DateRange, LanguageLevel, PetBody};
 use crate::matching::{
-    self, Allergy, Gender, GenderLimit, Household, Member, Party, Pet, Smoking, Visitor,
+    self, Allergy, Gender, GenderLimit, GuardianAnswer, Household, Member, Party, Pet, Smoking,
+    Visitor,
     assign::{Decisions, Suggestion},
     score::Weights,
 };
@@ -32,18 +34,16 @@ pub fn stay(event: &EventRow) -> (NaiveDate, NaiveDate) {
     )
 }
 
-fn first_name(full: &str) -> String {
-    full.split_whitespace().next().unwrap_or(full).to_owned()
-}
-
 fn languages(list: &[LanguageLevel]) -> Vec<(String, u8)> {
     list.iter().map(|l| (l.code.clone(), l.level)).collect()
 }
 
-/// A registration as a party: its visitors with their profiles.
+/// A registration as a party: its visitors with their profiles and, for minors, where their
+/// guardian's own answer stands (`guardians`: the registration's requests).
 pub fn party(
     reg: &RegistrationRow,
     participants: &[ParticipantRow],
+    guardians: &[GuardianRow],
     (arrives, departs): (NaiveDate, NaiveDate),
     adult_age: i32,
 ) -> Party {
@@ -51,10 +51,16 @@ pub fn party(
         .iter()
         .map(|p| {
             let profile: Option<VisitorProfile> = serde_json::from_str(&p.profile).ok();
-            let born = profile
-                .as_ref()
-                .and_then(|v| hosts::parse_date(&v.born_on).ok());
+            let shown_name = crate::guardians::shown_name(p, profile.as_ref());
+            let minor = crate::guardians::is_minor(profile.as_ref(), arrives, adult_age);
+            // A minor's consents are the guardian's own answer, never the form's boxes.
+            let (guardian, guardian_consents) = if minor {
+                crate::guardians::answer_of(guardians, p.id)
+            } else {
+                (GuardianAnswer::Given, Vec::new())
+            };
             let profile = profile.unwrap_or_else(|| VisitorProfile {
+                display_name: None,
                 born_on: String::new(),
                 gender: "other".into(),
                 languages: Vec::new(),
@@ -68,9 +74,8 @@ pub fn party(
                 consents: Vec::new(),
             });
             Visitor {
-                first_name: first_name(&p.name),
-                // No date of birth on record: treated as a minor, the safer side.
-                minor: born.is_none_or(|b| hosts::age_on(b, arrives) < adult_age),
+                shown_name,
+                minor,
                 gender: match profile.gender.as_str() {
                     "female" => Gender::Female,
                     "male" => Gender::Male,
@@ -89,10 +94,10 @@ pub fn party(
                 diets_required: profile.diets_required.clone(),
                 languages: languages(&profile.languages),
                 interests: profile.interests.clone(),
-                single_adult_consent: profile
-                    .consents
+                single_adult_consent: guardian_consents
                     .iter()
                     .any(|c| c == "single_adult_household"),
+                guardian,
             }
         })
         .collect();
@@ -118,11 +123,13 @@ pub fn household(
     let langs: Vec<LanguageLevel> = serde_json::from_str(&row.languages).unwrap_or_default();
     Household {
         id: row.id,
-        approved: row.status == "approved",
+        // A household in review still hosts adults; minors wait for staff (see `in_review`).
+        approved: matches!(row.status.as_str(), "approved" | "review"),
+        in_review: row.status == "review",
         members: members
             .iter()
             .map(|m| Member {
-                first_name: first_name(&m.name),
+                shown_name: m.shown_name().to_owned(),
                 adult: hosts::age_on(m.born_on, first_day) >= adult_age,
                 screened_until: hosts::screened_until(m.id, screenings),
                 blocked: hosts::screening_block(m.id, screenings),
@@ -199,12 +206,14 @@ pub async fn pool(ctx: &Ctx, slug: &str) -> Result<Pool> {
         .into_iter()
         .filter(|r| PLACED_STATES.contains(&r.status.as_str()))
         .collect();
+    let guardians = crate::db::guardians::of_event(&ctx.db, event.id).await?;
     let parties = registrations
         .iter()
         .map(|r| {
             party(
                 r,
                 &participants.remove(&r.id).unwrap_or_default(),
+                guardians.get(&r.id).map_or(&[][..], Vec::as_slice),
                 dates,
                 adult_age,
             )
@@ -253,7 +262,7 @@ pub struct PartyJson {
     /// The registration id.
     pub registration: i64,
     pub contact: String,
-    /// Visitors' first names.
+    /// Visitors' names to show.
     pub visitors: Vec<String>,
     pub minors: usize,
 }
@@ -314,7 +323,7 @@ pub fn describe(pool: &Pool, s: &Suggestion) -> MatchingJson {
             registration: id,
             contact: reg.map(|r| r.contact_name.clone()).unwrap_or_default(),
             visitors: party
-                .map(|p| p.visitors.iter().map(|v| v.first_name.clone()).collect())
+                .map(|p| p.visitors.iter().map(|v| v.shown_name.clone()).collect())
                 .unwrap_or_default(),
             minors: party.map_or(0, |p| p.visitors.iter().filter(|v| v.minor).count()),
         }

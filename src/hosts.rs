@@ -10,7 +10,7 @@
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::db::hosts::{self as store, HouseholdRow, MemberRow, ScreeningRow};
+use crate::db::hosts::{self as store, DraftMember, HouseholdRow, MemberRow, ScreeningRow};
 use crate::domain::{EmailAddress, Language, ParseError, PersonName, token};
 use crate::error::{AppError, FieldCollector, Result};
 use crate::registrations::Actor;
@@ -59,8 +59,16 @@ pub struct HostContact {
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberBody {
+    /// The member's id, for someone already on record (from `GET /api/v1/households/{token}`):
+    /// renaming or correcting a date of birth keeps their screenings. Leave out for someone new.
+    #[serde(default)]
+    pub id: Option<i64>,
     /// Full name.
     pub name: String,
+    /// The name shown to a visitor before a placement is confirmed (e.g. the given name);
+    /// default the full name.
+    #[serde(default)]
+    pub display_name: Option<String>,
     /// Date of birth, `YYYY-MM-DD`.
     pub born_on: String,
 }
@@ -134,6 +142,10 @@ pub struct HostBody {
     pub area: Option<String>,
     /// Everyone who lives there, the applicant included.
     pub members: Vec<MemberBody>,
+    /// Ids of members who no longer live there (an update must list everyone on record or
+    /// remove them here; their screenings stay on record).
+    #[serde(default)]
+    pub remove_members: Vec<i64>,
     /// Real beds for guests (no sofas or air beds).
     pub beds: i64,
     /// Bedrooms for guests.
@@ -176,7 +188,9 @@ pub struct HouseholdDraft {
     pub language: String,
     pub address: String,
     pub area: String,
-    pub members: Vec<(String, NaiveDate)>,
+    pub members: Vec<DraftMember>,
+    /// Members on record to remove.
+    pub remove_members: Vec<i64>,
     pub beds: i64,
     pub bedrooms: i64,
     pub room: &'static str,
@@ -281,6 +295,12 @@ pub fn parse(body: &HostBody, today: NaiveDate, adult_age: i32) -> Result<Househ
     let mut members = Vec::new();
     for (i, m) in body.members.iter().take(MAX_MEMBERS).enumerate() {
         let name = f.take(format!("members[{i}].name"), PersonName::parse(&m.name));
+        let display_name = match m.display_name.as_deref().map(str::trim) {
+            Some(d) if !d.is_empty() => f
+                .take(format!("members[{i}].display_name"), PersonName::parse(d))
+                .map(|d| d.as_str().to_owned()),
+            _ => name.as_ref().map(|n| n.as_str().to_owned()),
+        };
         let born = f.take(
             format!("members[{i}].born_on"),
             parse_date(&m.born_on).and_then(|d| {
@@ -291,13 +311,20 @@ pub fn parse(body: &HostBody, today: NaiveDate, adult_age: i32) -> Result<Househ
                 }
             }),
         );
-        if let (Some(name), Some(born)) = (name, born) {
-            members.push((name.as_str().to_owned(), born));
+        if let (Some(name), Some(display_name), Some(born)) = (name, display_name, born) {
+            members.push(DraftMember {
+                id: m.id,
+                name: name.as_str().to_owned(),
+                display_name,
+                born_on: born,
+            });
         }
     }
     if members.len() == body.members.len()
         && !members.is_empty()
-        && !members.iter().any(|(_, b)| age_on(*b, today) >= adult_age)
+        && !members
+            .iter()
+            .any(|m| age_on(m.born_on, today) >= adult_age)
     {
         f.add(
             "members",
@@ -414,6 +441,7 @@ pub fn parse(body: &HostBody, today: NaiveDate, adult_age: i32) -> Result<Househ
         address: address.expect("checked"),
         area: area.expect("checked"),
         members,
+        remove_members: body.remove_members.clone(),
         beds: beds.expect("checked"),
         bedrooms: bedrooms.expect("checked"),
         room: room.expect("checked"),
@@ -455,19 +483,20 @@ fn today(ctx: &Ctx) -> NaiveDate {
 /// Stores a new application (status `applicant`) and tells staff.
 pub async fn apply(ctx: &Ctx, body: &HostBody) -> Result<Applied> {
     let draft = parse(body, today(ctx), ctx.settings.adult_age)?;
+    let (members, removed) = resolve_members(&[], &draft)?;
     let now = ctx.clock.now();
     let token = token::generate();
     let selector = token::selector(&token).expect("generated tokens are well formed");
     let mut tx = ctx.db.begin().await?;
     let id = store::insert(&mut tx, &token, selector, &draft, now).await?;
-    store::replace_members(&mut tx, id, &draft.members, now).await?;
+    store::save_members(&mut tx, id, &members, &removed, now).await?;
     crate::db::audit::audit(
         &mut tx,
         "host",
         "household.apply",
         &format!("household:{id}"),
         None,
-        Some(&serde_json::json!({"contact": draft.contact_name, "members": draft.members.len()})),
+        Some(&serde_json::json!({"contact": draft.contact_name, "members": members.len()})),
         now,
     )
     .await?;
@@ -488,43 +517,283 @@ pub async fn find(ctx: &Ctx, token_str: &str) -> Result<HouseholdRow> {
     }
 }
 
-/// The household updates its details through its private link. Members are matched by name
-/// and date of birth, so their screenings stay with them; someone new starts unscreened (and
-/// pauses placements of minors if an adult). Returns the names of new adults.
-pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Vec<String>> {
+/// Matches the members a household lists against those on record: an id names someone on
+/// record; without one, the same name and date of birth does (for clients that send no ids);
+/// anyone else is new. Everyone on record must be listed or removed explicitly. Returns the
+/// members with their ids and the ids to remove.
+fn resolve_members(
+    existing: &[MemberRow],
+    draft: &HouseholdDraft,
+) -> Result<(Vec<DraftMember>, Vec<i64>)> {
+    let mut f = FieldCollector::default();
+    let mut claimed: Vec<i64> = Vec::new();
+    let mut out = Vec::with_capacity(draft.members.len());
+    for (i, m) in draft.members.iter().enumerate() {
+        let id = match m.id {
+            Some(id) if !existing.iter().any(|e| e.id == id) => {
+                f.add(
+                    format!("members[{i}].id"),
+                    "is not a member of this household",
+                );
+                None
+            }
+            Some(id) if claimed.contains(&id) || draft.remove_members.contains(&id) => {
+                f.add(
+                    format!("members[{i}].id"),
+                    "is listed twice or also removed",
+                );
+                None
+            }
+            Some(id) => Some(id),
+            None => existing
+                .iter()
+                .find(|e| {
+                    e.name == m.name
+                        && e.born_on == m.born_on
+                        && !claimed.contains(&e.id)
+                        && !draft.remove_members.contains(&e.id)
+                        && !draft.members.iter().any(|d| d.id == Some(e.id))
+                })
+                .map(|e| e.id),
+        };
+        if let Some(id) = id {
+            claimed.push(id);
+        }
+        out.push(DraftMember { id, ..m.clone() });
+    }
+    for (j, id) in draft.remove_members.iter().enumerate() {
+        if !existing.iter().any(|e| e.id == *id) {
+            f.add(
+                format!("remove_members[{j}]"),
+                "is not a member of this household",
+            );
+        }
+    }
+    let missing: Vec<&str> = existing
+        .iter()
+        .filter(|e| !claimed.contains(&e.id) && !draft.remove_members.contains(&e.id))
+        .map(|e| e.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        f.add(
+            "members",
+            format!(
+                "must still list {} (with their id), or remove them explicitly",
+                missing.join(", ")
+            ),
+        );
+    }
+    f.finish()?;
+    Ok((out, draft.remove_members.clone()))
+}
+
+/// The details whose change sends an approved household back to review: where it is, who
+/// lives there, smoking, pets, the home and its limits (not contact details, dates,
+/// languages, diets or interests).
+fn reviewed(
+    [address, area]: [&str; 2],
+    members: &[(String, NaiveDate)],
+    pets: &str,
+    smoking: &str,
+    home: [i64; 5],
+    rooms: [&str; 2],
+    limits: &HostLimits,
+) -> std::collections::BTreeMap<&'static str, serde_json::Value> {
+    let json = |text: &str| serde_json::from_str(text).unwrap_or(serde_json::Value::Null);
+    let members: Vec<String> = members.iter().map(|(n, b)| format!("{n} ({b})")).collect();
+    [
+        ("address", serde_json::json!(address)),
+        ("area", serde_json::json!(area)),
+        ("members", serde_json::json!(members)),
+        ("pets", json(pets)),
+        ("smoking", serde_json::json!(smoking)),
+        ("beds", serde_json::json!(home[0])),
+        ("bedrooms", serde_json::json!(home[1])),
+        ("max_parties", serde_json::json!(home[2])),
+        ("step_free", serde_json::json!(home[3] != 0)),
+        ("bedroom_floor", serde_json::json!(home[4])),
+        ("room", serde_json::json!(rooms[0])),
+        ("bathroom", serde_json::json!(rooms[1])),
+        ("limits", serde_json::to_value(limits).unwrap_or_default()),
+    ]
+    .into_iter()
+    .collect()
+}
+
+fn reviewed_of_row(
+    row: &HouseholdRow,
+    members: &[MemberRow],
+) -> std::collections::BTreeMap<&'static str, serde_json::Value> {
+    let members: Vec<(String, NaiveDate)> = members
+        .iter()
+        .map(|m| (m.name.clone(), m.born_on))
+        .collect();
+    reviewed(
+        [&row.address, &row.area],
+        &members,
+        &row.pets,
+        &row.smoking,
+        [
+            row.beds,
+            row.bedrooms,
+            row.max_parties,
+            i64::from(row.step_free),
+            row.bedroom_floor,
+        ],
+        [&row.room, &row.bathroom],
+        &HostLimits {
+            accepts_minors: row.accepts_minors,
+            guest_gender: row.guest_gender.clone(),
+            accepts_couples: row.accepts_couples,
+            accepts_smokers: row.accepts_smokers,
+            max_nights: row.max_nights,
+        },
+    )
+}
+
+fn reviewed_of_draft(
+    d: &HouseholdDraft,
+) -> std::collections::BTreeMap<&'static str, serde_json::Value> {
+    let members: Vec<(String, NaiveDate)> = d
+        .members
+        .iter()
+        .map(|m| (m.name.clone(), m.born_on))
+        .collect();
+    reviewed(
+        [&d.address, &d.area],
+        &members,
+        &d.pets,
+        d.smoking,
+        [
+            d.beds,
+            d.bedrooms,
+            d.max_parties,
+            i64::from(d.step_free),
+            d.bedroom_floor,
+        ],
+        [d.room, d.bathroom],
+        &HostLimits {
+            accepts_minors: d.accepts_minors,
+            guest_gender: d.guest_gender.to_owned(),
+            accepts_couples: d.accepts_couples,
+            accepts_smokers: d.accepts_smokers,
+            max_nights: d.max_nights,
+        },
+    )
+}
+
+/// What changed since approval: `pending` (field -> `{before, after}`, from an earlier edit
+/// still in review) merged with this edit's `before` and `after`. A field changed back to its
+/// approved value drops out.
+pub fn merge_changes(
+    pending: &str,
+    before: &std::collections::BTreeMap<&'static str, serde_json::Value>,
+    after: &std::collections::BTreeMap<&'static str, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut changes: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(pending).unwrap_or_default();
+    for (field, new) in after {
+        let old = before.get(field).cloned().unwrap_or_default();
+        if old == *new {
+            continue;
+        }
+        let approved = changes
+            .get(*field)
+            .and_then(|c| c.get("before"))
+            .cloned()
+            .unwrap_or(old);
+        if approved == *new {
+            changes.remove(*field);
+        } else {
+            changes.insert(
+                (*field).to_owned(),
+                serde_json::json!({"before": approved, "after": new}),
+            );
+        }
+    }
+    changes
+}
+
+/// What an update did.
+#[derive(Debug, Clone, Default)]
+pub struct Updated {
+    /// Adults new to the household (unscreened: minors are paused until they are).
+    pub new_adults: Vec<String>,
+    /// The household went back to review (a change staff must approve).
+    pub review: bool,
+}
+
+/// The household updates its details through its private link. Members keep their ids (and
+/// screenings) when renamed; someone new starts unscreened; removing someone is explicit. A
+/// change to what was approved (see [`reviewed`]) sends an approved household back to
+/// `review`, with what changed, until staff approve again; active matches are re-checked.
+pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updated> {
     let row = find(ctx, token_str).await?;
     let today = today(ctx);
     let draft = parse(body, today, ctx.settings.adult_age)?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
+    // Read again inside the transaction: the status and members decide what this edit does.
+    let row = store::get_tx(&mut tx, row.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let before = store::members_tx(&mut tx, row.id).await?;
-    store::update(&mut tx, row.id, &draft, now).await?;
-    let new_adults: Vec<String> = draft
-        .members
+    let (members, removed) = resolve_members(&before, &draft)?;
+    let new_adults: Vec<String> = members
         .iter()
-        .filter(|(name, born)| {
-            age_on(*born, today) >= ctx.settings.adult_age
-                && !before.iter().any(|m| &m.name == name && m.born_on == *born)
-        })
-        .map(|(name, _)| name.clone())
+        .filter(|m| m.id.is_none() && age_on(m.born_on, today) >= ctx.settings.adult_age)
+        .map(|m| m.name.clone())
         .collect();
-    store::replace_members(&mut tx, row.id, &draft.members, now).await?;
+    let changes = merge_changes(
+        &row.review_changes,
+        &reviewed_of_row(&row, &before),
+        &reviewed_of_draft(&draft),
+    );
+    store::update(&mut tx, row.id, &draft, now).await?;
+    store::save_members(&mut tx, row.id, &members, &removed, now).await?;
+    let status = match row.status.as_str() {
+        "approved" | "review" if !changes.is_empty() => "review",
+        "review" => "approved",
+        other => other,
+    };
+    if matches!(row.status.as_str(), "approved" | "review") {
+        let text = serde_json::Value::Object(changes.clone()).to_string();
+        store::set_review(&mut tx, row.id, status, &text, now).await?;
+    }
     crate::db::audit::audit(
         &mut tx,
         "host",
         "household.update",
         &format!("household:{}", row.id),
-        None,
-        Some(&serde_json::json!({"members": draft.members.len(), "new_adults": new_adults})),
+        Some(&serde_json::json!({"status": row.status})),
+        Some(
+            &serde_json::json!({"status": status, "members": members.len(), "removed": removed,
+            "new_adults": new_adults, "changes": changes}),
+        ),
         now,
     )
     .await?;
+    if status == "review" && row.status != "review" {
+        crate::db::audit::audit(
+            &mut tx,
+            "system",
+            "household.review",
+            &format!("household:{}", row.id),
+            Some(&serde_json::json!({"status": row.status})),
+            Some(&serde_json::json!({"status": "review", "changes": changes})),
+            now,
+        )
+        .await?;
+    }
     let jobs =
         crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Household(row.id))
             .await?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
-    Ok(new_adults)
+    Ok(Updated {
+        new_adults,
+        review: status == "review",
+    })
 }
 
 /// Staff approve or suspend a household (with a reason when suspending).
@@ -681,8 +950,8 @@ pub async fn record_screening(
 /// Whether a household may host minors now, and if not, who still needs a check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MinorsStanding {
-    /// `ok`, `paused` (an adult lacks a valid check) or `not_accepted` (the household's
-    /// own choice).
+    /// `ok`, `paused` (an adult lacks a valid check), `in_review` (changed since approval:
+    /// staff approve again first) or `not_accepted` (the household's own choice).
     pub status: &'static str,
     /// Adults without a clear safeguarding check valid today.
     pub unscreened_adults: Vec<String>,
@@ -815,6 +1084,8 @@ pub fn minors_standing(
         blocking,
         status: if !row.accepts_minors {
             "not_accepted"
+        } else if row.status == "review" {
+            "in_review"
         } else if unscreened.is_empty() {
             "ok"
         } else {

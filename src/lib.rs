@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod exchange;
 pub mod export;
+pub mod guardians;
 pub mod hosts;
 pub mod i18n;
 pub mod jobs;

@@ -633,7 +633,8 @@ async fn broken_rules(
     let participants = regs::participants_tx(tx, reg.id).await?;
     let members = hosts_db::members_tx(tx, h.id).await?;
     let screenings = hosts_db::screenings_tx(tx, h.id).await?;
-    let party = crate::exchange::party(&reg, &participants, dates, adult_age);
+    let guardians = crate::db::guardians::of_registration_tx(tx, reg.id).await?;
+    let party = crate::exchange::party(&reg, &participants, &guardians, dates, adult_age);
     let household = crate::exchange::household(&h, &members, &screenings, dates.0, adult_age);
     let mut broken: Vec<String> = crate::matching::constraints::check(&party, &household, false)
         .iter()
@@ -689,6 +690,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         now,
     )
     .await?;
+    let heard_by_visitor = m.state != "proposed";
     let m = store::get_tx(tx, m.id).await?.ok_or(AppError::NotFound)?;
     let pair = Pair {
         event: &event,
@@ -697,8 +699,14 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         h: &h,
     };
     let mut jobs = email_staff(ctx, tx, &pair, &format!("Withdrawn: {reason}")).await?;
-    // Each side only learns that it cannot go ahead, never why.
-    for side in [Side::Host, Side::Visitor] {
+    // Each side that heard of the placement only learns that it cannot go ahead, never why;
+    // the visitor's side hears of it once the host has accepted.
+    let sides: &[Side] = if heard_by_visitor {
+        &[Side::Host, Side::Visitor]
+    } else {
+        &[Side::Host]
+    };
+    for side in sides.iter().copied() {
         jobs.extend(
             email_side(side, ctx, tx, &pair, EmailKind::MatchWithdrawn, "withdrawn").await?,
         );
@@ -749,10 +757,6 @@ fn days_to_arrival(event: &EventRow, now: chrono::DateTime<chrono::Utc>) -> i64 
     (crate::exchange::stay(event).0 - now.with_timezone(&zone).date_naive()).num_days()
 }
 
-fn first_name(full: &str) -> &str {
-    full.split_whitespace().next().unwrap_or(full)
-}
-
 fn age_band(age: i32) -> &'static str {
     match age {
         ..12 => "0–11",
@@ -787,23 +791,19 @@ pub async fn party_lines(
     let mut lines = Vec::new();
     for p in regs::participants(&ctx.db, reg.id).await? {
         let profile: Option<VisitorProfile> = serde_json::from_str(&p.profile).ok();
+        let name = if full {
+            p.name.clone()
+        } else {
+            crate::guardians::shown_name(&p, profile.as_ref())
+        };
         let Some(v) = profile else {
-            lines.push(if full {
-                p.name.clone()
-            } else {
-                first_name(&p.name).to_owned()
-            });
+            lines.push(name);
             continue;
         };
         let age = crate::hosts::parse_date(&v.born_on)
             .map(|b| crate::hosts::age_on(b, arrives))
             .unwrap_or(0);
         let gender = crate::i18n::t(lang, &format!("visitor-gender-{}", v.gender));
-        let name = if full {
-            p.name.clone()
-        } else {
-            first_name(&p.name).to_owned()
-        };
         lines.push(t(
             "match-line-visitor",
             &[("name", &name), ("age", age_band(age)), ("gender", &gender)],
@@ -900,7 +900,7 @@ pub async fn household_lines(
             if full {
                 m.name.clone()
             } else {
-                first_name(&m.name).to_owned()
+                m.shown_name().to_owned()
             }
         })
         .collect();
@@ -1017,7 +1017,9 @@ struct Pair<'a> {
 }
 
 /// Emails one side of a match: the other side's minimal profile (or, once confirmed, its
-/// contact details), with the link to answer while it is that side's turn.
+/// contact details), with the link to answer while it is that side's turn. A minor's side is
+/// answered by the guardian: the guardian gets the link, the registration's contact a copy
+/// without it.
 async fn email_side(
     side: Side,
     ctx: &Ctx,
@@ -1028,76 +1030,127 @@ async fn email_side(
 ) -> Result<Vec<Scheduled>> {
     let Pair { event, m, reg, h } = *pair;
     let confirmed = m.state == "confirmed";
-    let (lang, name, email, registration_id, lines, who) = match side {
+    let (lang, recipients, registration_id, lines) = match side {
         Side::Host => {
             let lang = crate::i18n::supported(&h.language).unwrap_or("en");
             let lines = party_lines(ctx, lang, event, reg, confirmed).await?;
-            (
-                lang,
-                h.contact_name.clone(),
-                h.contact_email.clone(),
-                None,
-                lines,
-                "host",
-            )
+            let to = Recipient {
+                key: "host".to_owned(),
+                name: h.contact_name.clone(),
+                email: h.contact_email.clone(),
+                answers: true,
+                copy_note: String::new(),
+            };
+            (lang, vec![to], None, lines)
         }
         Side::Visitor => {
             let lang = crate::i18n::supported(&reg.language).unwrap_or("en");
-            let participants = regs::participants_tx(tx, reg.id).await?;
-            let (name, email) =
-                visitor_recipient(ctx, reg, &participants, crate::exchange::stay(event).0);
             let lines = household_lines(ctx, lang, event, h, confirmed).await?;
-            (lang, name, email, Some(reg.id), lines, "visitor")
+            let recipients = visitor_recipients(tx, reg, lang).await?;
+            (lang, recipients, Some(reg.id), lines)
         }
     };
-    let mut mc = mail(ctx, lang, event, &name);
-    mc.lines = lines;
-    if kind == EmailKind::MatchArrival {
-        let days = days_to_arrival(event, ctx.clock.now());
-        mc.reminder_when = crate::i18n::t_count(lang, "email-reminder-when", days);
+    let mut jobs = Vec::new();
+    for to in recipients {
+        let mut mc = mail(ctx, lang, event, &to.name);
+        mc.lines.clone_from(&lines);
+        mc.copy_note = to.copy_note;
+        if kind == EmailKind::MatchArrival {
+            let days = days_to_arrival(event, ctx.clock.now());
+            mc.reminder_when = crate::i18n::t_count(lang, "email-reminder-when", days);
+        }
+        if !confirmed && to.answers {
+            mc.action_url = link(ctx, m, side);
+            mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);
+        }
+        let key = format!("match:{}:{tag}:{}", m.id, to.key);
+        jobs.extend(
+            crate::email::compose::insert(
+                ctx,
+                tx,
+                kind,
+                &key,
+                &to.email,
+                lang,
+                registration_id,
+                Some(event.id),
+                &mc,
+                None,
+                None,
+            )
+            .await?,
+        );
     }
-    if !confirmed {
-        mc.action_url = link(ctx, m, side);
-        mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);
-    }
-    let key = format!("match:{}:{tag}:{who}", m.id);
-    Ok(crate::email::compose::insert(
-        ctx,
-        tx,
-        kind,
-        &key,
-        &email,
-        lang,
-        registration_id,
-        Some(event.id),
-        &mc,
-        None,
-        None,
-    )
-    .await?
-    .into_iter()
-    .collect())
+    Ok(jobs)
 }
 
-/// Where the visitor's side is told: a minor's guardian (when an email was given), else the
-/// registration's contact.
-fn visitor_recipient(
-    ctx: &Ctx,
+/// One person an email about a match goes to.
+struct Recipient {
+    /// Ends the email's dedupe key.
+    key: String,
+    name: String,
+    email: String,
+    /// Gets the link to answer (the side's contact, or a minor's guardian).
+    answers: bool,
+    /// Said first in a copy.
+    copy_note: String,
+}
+
+/// Who hears about the visitor's side: the guardians of the party's minors (each once, with
+/// the link to answer), and the registration's contact with a copy when it is someone else;
+/// without guardians, the contact answers.
+async fn visitor_recipients(
+    tx: &mut Tx,
     reg: &RegistrationRow,
-    participants: &[crate::db::registrations::ParticipantRow],
-    arrives: chrono::NaiveDate,
-) -> (String, String) {
-    for p in participants {
-        if let Ok(v) = serde_json::from_str::<VisitorProfile>(&p.profile)
-            && crate::hosts::parse_date(&v.born_on)
-                .is_ok_and(|b| crate::hosts::age_on(b, arrives) < ctx.settings.adult_age)
-            && let Some(g) = &v.guardian
-            && let Some(email) = g.email.as_ref().filter(|e| !e.is_empty())
+    lang: &str,
+) -> anyhow::Result<Vec<Recipient>> {
+    let guardians = crate::db::guardians::of_registration_tx(tx, reg.id).await?;
+    let mut out: Vec<Recipient> = Vec::new();
+    for g in &guardians {
+        if out
+            .iter()
+            .any(|r| r.email.eq_ignore_ascii_case(&g.guardian_email))
         {
-            return (g.name.clone(), email.clone());
+            continue;
         }
+        out.push(Recipient {
+            key: if out.is_empty() {
+                "visitor".to_owned()
+            } else {
+                format!("visitor:guardian:{}", g.id)
+            },
+            name: g.guardian_name.clone(),
+            email: g.guardian_email.clone(),
+            answers: true,
+            copy_note: String::new(),
+        });
     }
-    (reg.contact_name.clone(), reg.contact_email.clone())
+    if out.is_empty() {
+        out.push(Recipient {
+            key: "visitor".to_owned(),
+            name: reg.contact_name.clone(),
+            email: reg.contact_email.clone(),
+            answers: true,
+            copy_note: String::new(),
+        });
+    } else if !out
+        .iter()
+        .any(|r| r.email.eq_ignore_ascii_case(&reg.contact_email))
+    {
+        let names: Vec<&str> = out.iter().map(|r| r.name.as_str()).collect();
+        out.push(Recipient {
+            key: "visitor:copy".to_owned(),
+            name: reg.contact_name.clone(),
+            email: reg.contact_email.clone(),
+            answers: false,
+            copy_note: crate::i18n::t_with(
+                lang,
+                "email-copy-minor",
+                &[("guardian", &names.join(", "))],
+            ),
+        });
+    }
+    Ok(out)
 }
 
 async fn email_staff(

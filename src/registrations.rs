@@ -291,7 +291,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
                 &mut errors,
                 &at,
                 given,
-                event.starts_at.date_naive(),
+                crate::exchange::stay(&event).0,
                 ctx.settings.adult_age,
             )
             .map(|(checked, _)| serde_json::to_string(&checked).map_err(anyhow::Error::from))
@@ -434,9 +434,18 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             .collect(),
         codes,
         paid: 0,
+        guardians: Vec::new(),
         event: event.clone(),
     };
     let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
+    // Each minor's guardian is asked through their own link, and copied on what follows.
+    let mut loaded = loaded;
+    if event.kind == "exchange" {
+        let (_, asked) =
+            crate::guardians::request(ctx, &mut tx, &event, &loaded.registration).await?;
+        jobs.extend(asked);
+        loaded.guardians = crate::db::guardians::copies_tx(&mut tx, id).await?;
+    }
     // A card payment's first email waits until Stripe has a session for it (card::start).
     let pays_by_card = payment_method == "card" && status == RegistrationStatus::PendingPayment;
     if !pays_by_card {
@@ -1184,7 +1193,7 @@ pub(crate) async fn queue_refund_email(
         &extra,
     )
     .await?;
-    Ok(queued.into_iter().collect())
+    Ok(queued)
 }
 
 /// Expires registration `id` if it is still `pending_payment` past its hold, then offers

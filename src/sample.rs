@@ -183,19 +183,19 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
             "Linda Baker",
             "linda@example.org",
             json!([]),
-            json!([{"name": "Linda Baker", "born_on": "1976-04-12"}, {"name": "Mark Baker", "born_on": "1974-09-30"}]),
+            json!([{"name": "Linda Baker", "display_name": "Linda", "born_on": "1976-04-12"}, {"name": "Mark Baker", "display_name": "Mark", "born_on": "1974-09-30"}]),
         ),
         household(
             "Rosa Díaz",
             "rosa@example.org",
             json!([{"species": "cat", "indoors": true}]),
-            json!([{"name": "Rosa Díaz", "born_on": "1982-02-17"}, {"name": "Ana Díaz", "born_on": "2012-06-01"}]),
+            json!([{"name": "Rosa Díaz", "display_name": "Rosa", "born_on": "1982-02-17"}, {"name": "Ana Díaz", "display_name": "Ana", "born_on": "2012-06-01"}]),
         ),
         household(
             "Kevin Moore",
             "kevin@example.org",
             json!([]),
-            json!([{"name": "Kevin Moore", "born_on": "1969-11-03"}]),
+            json!([{"name": "Kevin Moore", "display_name": "Kevin", "born_on": "1969-11-03"}]),
         ),
     ];
     let staff = Actor::System;
@@ -226,10 +226,12 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
             }
         }
     }
-    let delegate = |born: &str,
+    let delegate = |shown: &str,
+                    born: &str,
                     gender: &str,
                     allergies: Vec<AllergyBody>,
                     guardian: Option<GuardianBody>| VisitorProfile {
+        display_name: Some(shown.to_owned()),
         born_on: born.to_owned(),
         gender: gender.to_owned(),
         languages: vec![
@@ -256,6 +258,7 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
             "Lena Schulz",
             "lena@example.org",
             delegate(
+                "Lena",
                 "2010-03-14",
                 "female",
                 vec![AllergyBody {
@@ -272,7 +275,7 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
         (
             "Jonas Weber",
             "jonas.weber@example.org",
-            delegate("1990-07-22", "male", Vec::new(), None),
+            delegate("Jonas", "1990-07-22", "male", Vec::new(), None),
         ),
     ];
     for (name, email, profile) in visitors {
@@ -287,9 +290,28 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
             accept_consents: true,
             payment: None,
         };
-        registrations::submit(ctx, "delmenhorst-delegation", new)
+        let done = registrations::submit(ctx, "delmenhorst-delegation", new)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        // Lena's mother has answered through her own link, so the board has a minor to place.
+        let reg = crate::registrations::find(ctx, &done.token)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for g in crate::db::guardians::of_registration(&ctx.db, reg.id).await? {
+            let answer = crate::guardians::AnswerBody {
+                decision: "confirm".into(),
+                consents: crate::domain::visitor::PLACEMENT_CONSENTS
+                    .iter()
+                    .map(|c| ((*c).to_owned(), "give".to_owned()))
+                    .collect(),
+                medical: String::new(),
+                emergency_name: "Petra Schulz".into(),
+                emergency_phone: "+49 4221 555 0100".into(),
+            };
+            crate::guardians::answer(ctx, &g.token, &answer)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
     }
     Ok(())
 }

@@ -4,6 +4,17 @@
   var summary = document.getElementById('error-summary');
   if (summary) { summary.focus(); }
 
+  // A "name to show" starts as the first word of the full name typed, until edited by hand.
+  Array.prototype.forEach.call(document.querySelectorAll('[data-shown-from]'), function (shown) {
+    var full = document.getElementById(shown.getAttribute('data-shown-from'));
+    if (!full) { return; }
+    var edited = shown.value !== '';
+    shown.addEventListener('input', function () { edited = shown.value !== ''; });
+    full.addEventListener('input', function () {
+      if (!edited) { shown.value = full.value.trim().split(/\s+/)[0] || ''; }
+    });
+  });
+
   // The door: keep the checked-in count live (other volunteers check people in too).
   var count = document.getElementById('checked-in-count');
   if (count && window.fetch) {

@@ -185,9 +185,7 @@ pub async fn start(ctx: &Ctx, registration_id: i64, transition_id: i64) -> Resul
             )
             .await?;
             tx.commit().await?;
-            ctx.queue
-                .push_all(&job.into_iter().collect::<Vec<_>>())
-                .await;
+            ctx.queue.push_all(&job).await;
             Ok(url)
         }
         Err(e) => {

@@ -75,6 +75,22 @@ pub async fn list(
     .context("listing the audit log")
 }
 
+/// Entries about one subject (e.g. `household:3`), newest first, at most `limit`.
+pub async fn for_subject(
+    db: &super::Db,
+    subject: &str,
+    limit: i64,
+) -> anyhow::Result<Vec<AuditRow>> {
+    const SQL: &str = "SELECT id, actor, action, subject, before_json, after_json, created_at \
+        FROM audit_log WHERE subject = $1 ORDER BY id DESC LIMIT $2";
+    crate::on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(subject)
+        .bind(limit)
+        .fetch_all(pool)
+        .await)
+    .context("reading the history")
+}
+
 /// Every actor that appears in the log.
 pub async fn actors(db: &super::Db) -> anyhow::Result<Vec<String>> {
     const SQL: &str = "SELECT DISTINCT actor FROM audit_log ORDER BY actor";

@@ -13,7 +13,7 @@ use crate::{on_pool, on_tx};
 pub struct HouseholdRow {
     pub id: i64,
     pub token: String,
-    /// `applicant`, `approved` or `suspended`.
+    /// `applicant`, `approved`, `review` (changed since approval) or `suspended`.
     pub status: String,
     pub status_reason: String,
     pub contact_name: String,
@@ -47,14 +47,16 @@ pub struct HouseholdRow {
     pub max_nights: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// What changed since approval (JSON: field -> `{"before", "after"}`), while in review.
+    pub review_changes: String,
 }
 
 macro_rules! select_households {
     () => {
         "SELECT id, token, status, status_reason, contact_name, contact_email, contact_phone, language, address, area, \
          beds, bedrooms, room, bathroom, max_parties, step_free, bedroom_floor, pets, smoking, languages, diets, interests, \
-         available, accepts_minors, guest_gender, accepts_couples, accepts_smokers, max_nights, created_at, updated_at \
-         FROM households"
+         available, accepts_minors, guest_gender, accepts_couples, accepts_smokers, max_nights, created_at, updated_at, \
+         review_changes FROM households"
     };
 }
 
@@ -64,7 +66,20 @@ pub struct MemberRow {
     pub id: i64,
     pub household_id: i64,
     pub name: String,
+    /// The name shown before a placement is confirmed (empty on older rows: the full name).
+    pub display_name: String,
     pub born_on: NaiveDate,
+}
+
+impl MemberRow {
+    /// The name shown to a visitor before a placement is confirmed.
+    pub fn shown_name(&self) -> &str {
+        if self.display_name.is_empty() {
+            &self.name
+        } else {
+            &self.display_name
+        }
+    }
 }
 
 /// A screening of a member.
@@ -153,59 +168,60 @@ pub async fn update(
     .context("updating household")
 }
 
-/// Keeps members who are still listed (same name and date of birth: their screenings stay
-/// with them), removes the others with their screenings, and adds new ones.
-pub async fn replace_members(
+/// A member as the household lists them; `id` is set for someone already on record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftMember {
+    pub id: Option<i64>,
+    pub name: String,
+    pub display_name: String,
+    pub born_on: NaiveDate,
+}
+
+/// Stores the household's members in the order listed: those with an id are updated in place
+/// (their screenings stay with them), the others are added, and `removed` are marked removed
+/// (their rows and screenings stay on record). The caller has checked the ids.
+pub async fn save_members(
     tx: &mut Tx,
     household_id: i64,
-    members: &[(String, NaiveDate)],
+    members: &[DraftMember],
+    removed: &[i64],
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let existing = members_tx(tx, household_id).await?;
-    for old in &existing {
-        if !members
-            .iter()
-            .any(|(n, b)| *n == old.name && *b == old.born_on)
-        {
-            on_tx!(tx, |c| sqlx::query(
-                "DELETE FROM screenings WHERE member_id = $1"
-            )
-            .bind(old.id)
-            .execute(c)
-            .await
-            .map(|_| ()))
-            .context("removing screenings")?;
-            on_tx!(tx, |c| sqlx::query(
-                "DELETE FROM household_members WHERE id = $1"
-            )
-            .bind(old.id)
-            .execute(c)
-            .await
-            .map(|_| ()))
-            .context("removing member")?;
-        }
+    for id in removed {
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE household_members SET removed_at = $3 WHERE id = $1 AND household_id = $2"
+        )
+        .bind(id)
+        .bind(household_id)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+        .context("removing member")?;
     }
-    for (position, (name, born)) in members.iter().enumerate() {
-        if let Some(old) = existing
-            .iter()
-            .find(|m| m.name == *name && m.born_on == *born)
-        {
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE household_members SET position = $2 WHERE id = $1"
-            )
-            .bind(old.id)
-            .bind(position as i64)
-            .execute(c)
-            .await
-            .map(|_| ()))
-            .context("ordering members")?;
+    for (position, m) in members.iter().enumerate() {
+        if let Some(id) = m.id {
+            const SQL: &str = "UPDATE household_members SET name = $3, display_name = $4, born_on = $5, \
+                position = $6 WHERE id = $1 AND household_id = $2";
+            on_tx!(tx, |c| sqlx::query(SQL)
+                .bind(id)
+                .bind(household_id)
+                .bind(&m.name)
+                .bind(&m.display_name)
+                .bind(m.born_on)
+                .bind(position as i64)
+                .execute(c)
+                .await
+                .map(|_| ()))
+            .context("updating member")?;
         } else {
-            const SQL: &str = "INSERT INTO household_members (household_id, name, born_on, position, created_at) \
-                VALUES ($1, $2, $3, $4, $5)";
+            const SQL: &str = "INSERT INTO household_members (household_id, name, display_name, born_on, position, created_at) \
+                VALUES ($1, $2, $3, $4, $5, $6)";
             on_tx!(tx, |c| sqlx::query(SQL)
                 .bind(household_id)
-                .bind(name)
-                .bind(born)
+                .bind(&m.name)
+                .bind(&m.display_name)
+                .bind(m.born_on)
                 .bind(position as i64)
                 .bind(now)
                 .execute(c)
@@ -217,7 +233,29 @@ pub async fn replace_members(
     Ok(())
 }
 
-const MEMBERS: &str = "SELECT id, household_id, name, born_on FROM household_members WHERE household_id = $1 ORDER BY position, id";
+/// Records what changed since approval and sets the status (`review` while anything did).
+pub async fn set_review(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    changes: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const SQL: &str =
+        "UPDATE households SET status = $2, review_changes = $3, updated_at = $4 WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(status)
+        .bind(changes)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("recording household changes")
+}
+
+const MEMBERS: &str = "SELECT id, household_id, name, display_name, born_on FROM household_members \
+    WHERE household_id = $1 AND removed_at IS NULL ORDER BY position, id";
 
 /// The members of a household, in the order given.
 pub async fn members_tx(tx: &mut Tx, household_id: i64) -> anyhow::Result<Vec<MemberRow>> {
@@ -333,7 +371,7 @@ pub async fn list(db: &Db, status: Option<&str>) -> anyhow::Result<Vec<Household
     .context("listing households")
 }
 
-/// Sets the review status.
+/// Sets the status staff decided (what changed since approval is then reviewed).
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
@@ -341,8 +379,7 @@ pub async fn set_status(
     reason: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    const SQL: &str =
-        "UPDATE households SET status = $2, status_reason = $3, updated_at = $4 WHERE id = $1";
+    const SQL: &str = "UPDATE households SET status = $2, status_reason = $3, review_changes = '{}', updated_at = $4 WHERE id = $1";
     on_tx!(tx, |c| sqlx::query(SQL)
         .bind(id)
         .bind(status)
@@ -358,7 +395,8 @@ pub async fn set_status(
 pub async fn all_members(
     db: &Db,
 ) -> anyhow::Result<std::collections::HashMap<i64, Vec<MemberRow>>> {
-    const SQL: &str = "SELECT id, household_id, name, born_on FROM household_members ORDER BY household_id, position, id";
+    const SQL: &str = "SELECT id, household_id, name, display_name, born_on FROM household_members \
+        WHERE removed_at IS NULL ORDER BY household_id, position, id";
     let rows: Vec<MemberRow> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
         .context("reading members")?;
     let mut map: std::collections::HashMap<i64, Vec<MemberRow>> = std::collections::HashMap::new();

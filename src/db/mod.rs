@@ -9,6 +9,7 @@ pub mod card;
 pub mod checkin;
 pub mod events;
 pub mod export;
+pub mod guardians;
 pub mod hosts;
 pub mod matches;
 pub mod messages;

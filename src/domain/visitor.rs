@@ -39,6 +39,10 @@ pub struct GuardianBody {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VisitorProfile {
+    /// The name the host family sees before the placement is confirmed (e.g. the given name);
+    /// without it they see the full name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
     /// `YYYY-MM-DD`.
     pub born_on: String,
     /// `female`, `male` or `other`.
@@ -63,7 +67,8 @@ pub struct VisitorProfile {
     /// Required for visitors under 18 on the first day.
     #[serde(default)]
     pub guardian: Option<GuardianBody>,
-    /// Placement consents given by the guardian (see `PLACEMENT_CONSENTS`).
+    /// Placement consents (see `PLACEMENT_CONSENTS`). For a minor only the guardian's own
+    /// answer through their link counts; these are kept as the registrant's indication.
     #[serde(default)]
     pub consents: Vec<String>,
 }
@@ -96,6 +101,12 @@ pub fn check(
     adult_age: i32,
 ) -> Option<(VisitorProfile, bool)> {
     let before = f.is_empty();
+    let display_name = match p.display_name.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => f
+            .take(format!("{at}.display_name"), super::PersonName::parse(d))
+            .map(|d| Some(d.as_str().to_owned())),
+        _ => Some(None),
+    };
     let born = f.take(
         format!("{at}.born_on"),
         crate::hosts::parse_date(&p.born_on).and_then(|d| {
@@ -200,7 +211,12 @@ pub fn check(
                     .map(Some),
                 None => Some(None),
             };
-            if matches!((&email, &phone), (Some(None), Some(None))) {
+            if minor && matches!(email, Some(None)) {
+                f.add(
+                    format!("{at}.guardian.email"),
+                    "is required for a visitor under 18: the guardian confirms the consents through a link sent there",
+                );
+            } else if matches!((&email, &phone), (Some(None), Some(None))) {
                 f.add(
                     format!("{at}.guardian.email"),
                     "give an email or a phone number of the guardian",
@@ -216,7 +232,7 @@ pub fn check(
             }
         }
         (None, true) => {
-            f.add(format!("{at}.guardian"), "is required for a visitor under 18: the name and an email or phone of a parent or guardian");
+            f.add(format!("{at}.guardian"), "is required for a visitor under 18: the name and email of a parent or guardian, who confirms the consents through a link sent there");
             None
         }
         (None, false) => None,
@@ -237,6 +253,7 @@ pub fn check(
     }
     Some((
         VisitorProfile {
+            display_name: display_name?,
             born_on: born?.to_string(),
             gender: gender?,
             languages,

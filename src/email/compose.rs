@@ -166,6 +166,9 @@ pub struct Loaded {
     pub codes: Vec<Option<String>>,
     /// Amount paid so far, in minor units.
     pub paid: i64,
+    /// Minors' guardians copied on the registration's emails: (request id, name, email,
+    /// visitor's name).
+    pub guardians: Vec<(i64, String, String, String)>,
 }
 
 impl Loaded {
@@ -182,12 +185,18 @@ impl Loaded {
             .map(|p| (p.name, p.offering_key, p.offering_name))
             .collect();
         let paid = regs::paid_minor_tx(tx, registration_id).await?;
+        let guardians = if event.kind == "exchange" {
+            crate::db::guardians::copies_tx(tx, registration_id).await?
+        } else {
+            Vec::new()
+        };
         Ok(Self {
             event,
             registration,
             participants,
             codes,
             paid,
+            guardians,
         })
     }
 }
@@ -271,6 +280,8 @@ fn registration_context(
         lines: Vec::new(),
         action_url: String::new(),
         deadline: String::new(),
+        copy_note: String::new(),
+        visitor_name: String::new(),
     }
 }
 
@@ -311,12 +322,13 @@ pub async fn queue_registration_email(
     registration_id: i64,
     dedupe_key: &str,
     extra: &Extra,
-) -> anyhow::Result<Option<Scheduled>> {
+) -> anyhow::Result<Vec<Scheduled>> {
     let data = Loaded::read(tx, registration_id).await?;
     queue_loaded(ctx, tx, kind, &data, dedupe_key, extra).await
 }
 
-/// Like [`queue_registration_email`], from data the caller already has in hand.
+/// Like [`queue_registration_email`], from data the caller already has in hand. A minor's
+/// guardian gets a copy (once per address, unless the guardian is the contact).
 pub async fn queue_loaded(
     ctx: &Ctx,
     tx: &mut Tx,
@@ -324,25 +336,54 @@ pub async fn queue_loaded(
     data: &Loaded,
     dedupe_key: &str,
     extra: &Extra,
-) -> anyhow::Result<Option<Scheduled>> {
+) -> anyhow::Result<Vec<Scheduled>> {
     let (event, reg) = (&data.event, &data.registration);
-    let m = registration_context(ctx, kind, data, extra, contact_language(reg));
+    let lang = contact_language(reg);
+    let mut m = registration_context(ctx, kind, data, extra, lang);
     let ics = (kind == EmailKind::Confirmed)
         .then(|| registration_calendar(ctx, event, reg, &m.manage_url));
-    insert(
+    let mut jobs: Vec<Scheduled> = insert(
         ctx,
         tx,
         kind,
         dedupe_key,
         &reg.contact_email,
-        contact_language(reg),
+        lang,
         Some(reg.id),
         Some(event.id),
         &m,
-        ics,
+        ics.clone(),
         None,
     )
-    .await
+    .await?
+    .into_iter()
+    .collect();
+    let mut copied: Vec<&str> = vec![&reg.contact_email];
+    for (id, name, email, visitor) in &data.guardians {
+        if copied.iter().any(|c| c.eq_ignore_ascii_case(email)) {
+            continue;
+        }
+        copied.push(email);
+        m.recipient_name.clone_from(name);
+        m.copy_note = crate::i18n::t_with(lang, "email-copy-guardian", &[("visitor", visitor)]);
+        jobs.extend(
+            insert(
+                ctx,
+                tx,
+                kind,
+                &format!("{dedupe_key}:guardian:{id}"),
+                email,
+                lang,
+                Some(reg.id),
+                Some(event.id),
+                &m,
+                ics.clone(),
+                None,
+            )
+            .await?,
+        );
+    }
+    Ok(jobs)
 }
 
 /// Tells every reviewing staff member that registration `registration_id` awaits approval.

@@ -44,5 +44,6 @@ text_enum! {
         MatchClosed = "match_closed",
         MatchArrival = "match_arrival",
         MatchWithdrawn = "match_withdrawn",
+        GuardianRequest = "guardian_request",
     }
 }

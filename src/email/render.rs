@@ -54,6 +54,10 @@ pub struct MailContext {
     pub action_url: String,
     /// For placements: the time to answer by.
     pub deadline: String,
+    /// Said first in a copy (to a minor's guardian, or to the minor when the guardian answers).
+    pub copy_note: String,
+    /// For a guardian's request: the visitor it is about.
+    pub visitor_name: String,
 }
 
 impl MailContext {
@@ -181,6 +185,7 @@ templates! {
     MatchReminder: MatchReminderSubject MatchReminderText MatchReminderHtml = "match_reminder/subject.txt" "match_reminder/email.txt" "match_reminder/email.html";
     MatchArrival: MatchArrivalSubject MatchArrivalText MatchArrivalHtml = "match_arrival/subject.txt" "match_arrival/email.txt" "match_arrival/email.html";
     MatchWithdrawn: MatchWithdrawnSubject MatchWithdrawnText MatchWithdrawnHtml = "match_withdrawn/subject.txt" "match_withdrawn/email.txt" "match_withdrawn/email.html";
+    GuardianRequest: GuardianRequestSubject GuardianRequestText GuardianRequestHtml = "guardian_request/subject.txt" "guardian_request/email.txt" "guardian_request/email.html";
     MatchClosed: MatchClosedSubject MatchClosedText MatchClosedHtml = "match_closed/subject.txt" "match_closed/email.txt" "match_closed/email.html";
 }
 

@@ -273,7 +273,7 @@ mod tests {
         )
             .prop_map(
                 |((minor, g, smoker, stairs_ok, cat, halal), (languages, interests))| Visitor {
-                    first_name: "V".into(),
+                    shown_name: "V".into(),
                     minor,
                     gender: [Gender::Female, Gender::Male, Gender::Other][g as usize],
                     smoker,
@@ -290,6 +290,7 @@ mod tests {
                     languages,
                     interests,
                     single_adult_consent: cat,
+                    guardian: crate::matching::GuardianAnswer::Given,
                 },
             )
     }
@@ -340,8 +341,10 @@ mod tests {
                 )| Household {
                     id,
                     approved,
+                    // Some approved households wait for staff to review a change.
+                    in_review: smokers && screening == 2,
                     members: vec![Member {
-                        first_name: "H".into(),
+                        shown_name: "H".into(),
                         adult: true,
                         screened_until: [None, Some(day(5)), Some(day(31))][screening as usize],
                         blocked: None,

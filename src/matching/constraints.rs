@@ -6,7 +6,7 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
-use super::{Gender, GenderLimit, Household, Party, Smoking};
+use super::{Gender, GenderLimit, GuardianAnswer, Household, Party, Smoking};
 
 /// Why a party cannot stay with a household.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +45,12 @@ pub enum Reason {
     SingleAdultWithoutConsent { visitor: String },
     /// This pair was declined or excluded before.
     Excluded,
+    /// The household changed since approval and staff have not approved it again.
+    InReview,
+    /// A minor's guardian has not confirmed the placement consents through their own link.
+    GuardianNotConfirmed { visitor: String },
+    /// A minor's guardian refused the placement.
+    GuardianRefused { visitor: String },
 }
 
 impl fmt::Display for Reason {
@@ -89,6 +95,16 @@ impl fmt::Display for Reason {
                 "a single-adult household, and {visitor}'s guardian has not agreed to one"
             ),
             Reason::Excluded => write!(f, "declined or excluded before"),
+            Reason::InReview => write!(
+                f,
+                "the household changed its details and waits for staff to approve them"
+            ),
+            Reason::GuardianNotConfirmed { visitor } => {
+                write!(f, "{visitor}'s guardian has not confirmed the consents yet")
+            }
+            Reason::GuardianRefused { visitor } => {
+                write!(f, "{visitor}'s guardian refused the placement")
+            }
         }
     }
 }
@@ -131,6 +147,20 @@ pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason
         if !household.accepts_minors {
             reasons.push(Reason::MinorsNotAccepted);
         }
+        if household.in_review {
+            reasons.push(Reason::InReview);
+        }
+        for v in party.visitors.iter().filter(|v| v.minor) {
+            match v.guardian {
+                GuardianAnswer::Given => {}
+                GuardianAnswer::Waiting => reasons.push(Reason::GuardianNotConfirmed {
+                    visitor: v.shown_name.clone(),
+                }),
+                GuardianAnswer::Refused => reasons.push(Reason::GuardianRefused {
+                    visitor: v.shown_name.clone(),
+                }),
+            }
+        }
         reasons.extend(screening(party, household));
         if household.members.iter().filter(|m| m.adult).count() == 1 {
             for v in party
@@ -139,7 +169,7 @@ pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason
                 .filter(|v| v.minor && !v.single_adult_consent)
             {
                 reasons.push(Reason::SingleAdultWithoutConsent {
-                    visitor: v.first_name.clone(),
+                    visitor: v.shown_name.clone(),
                 });
             }
         }
@@ -166,7 +196,7 @@ pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason
         });
     }
     for v in &party.visitors {
-        let visitor = || v.first_name.clone();
+        let visitor = || v.shown_name.clone();
         for a in v.allergies.iter().filter(|a| a.severe) {
             if household
                 .pets
@@ -217,14 +247,14 @@ fn screening(party: &Party, household: &Household) -> Vec<Reason> {
         .filter(|m| m.adult)
         .filter_map(|m| match m.screened_until {
             _ if m.blocked.is_some() => Some(Reason::ScreeningNotClear {
-                member: m.first_name.clone(),
+                member: m.shown_name.clone(),
                 why: m.blocked.clone().unwrap_or_default(),
             }),
             None => Some(Reason::NotScreened {
-                member: m.first_name.clone(),
+                member: m.shown_name.clone(),
             }),
             Some(until) if until <= party.departs => Some(Reason::ScreeningExpires {
-                member: m.first_name.clone(),
+                member: m.shown_name.clone(),
                 on: until,
             }),
             Some(_) => None,
@@ -274,8 +304,9 @@ pub(crate) mod tests {
         Household {
             id,
             approved: true,
+            in_review: false,
             members: vec![Member {
-                first_name: "Ruth".into(),
+                shown_name: "Ruth".into(),
                 adult: true,
                 screened_until: Some(day(31)),
                 blocked: None,
@@ -300,7 +331,7 @@ pub(crate) mod tests {
 
     pub(crate) fn visitor(name: &str) -> Visitor {
         Visitor {
-            first_name: name.into(),
+            shown_name: name.into(),
             minor: false,
             gender: Gender::Female,
             smoker: false,
@@ -311,6 +342,7 @@ pub(crate) mod tests {
             interests: vec!["music".into()],
             // Each case below breaks one rule; this one has its own case.
             single_adult_consent: true,
+            guardian: crate::matching::GuardianAnswer::Given,
         }
     }
 
@@ -512,6 +544,7 @@ pub(crate) mod tests {
                     vec![Visitor {
                         minor: true,
                         single_adult_consent: false,
+                        guardian: crate::matching::GuardianAnswer::Given,
                         ..visitor("Lucía")
                     }],
                 ),
@@ -519,7 +552,61 @@ pub(crate) mod tests {
                     visitor: "Lucía".into(),
                 },
             ),
+            (
+                Household {
+                    in_review: true,
+                    ..household(1)
+                },
+                party(
+                    1,
+                    vec![Visitor {
+                        minor: true,
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::InReview,
+            ),
+            (
+                household(1),
+                party(
+                    1,
+                    vec![Visitor {
+                        minor: true,
+                        guardian: GuardianAnswer::Waiting,
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::GuardianNotConfirmed {
+                    visitor: "Lucía".into(),
+                },
+            ),
+            (
+                household(1),
+                party(
+                    1,
+                    vec![Visitor {
+                        minor: true,
+                        guardian: GuardianAnswer::Refused,
+                        ..visitor("Lucía")
+                    }],
+                ),
+                Reason::GuardianRefused {
+                    visitor: "Lucía".into(),
+                },
+            ),
         ];
+        // A household in review still hosts adults.
+        assert!(
+            check(
+                &p,
+                &Household {
+                    in_review: true,
+                    ..household(1)
+                },
+                false
+            )
+            .is_empty()
+        );
         for (h, p, reason) in cases {
             assert_eq!(check(&p, &h, false), vec![reason.clone()], "{reason}");
             assert!(!reason.to_string().is_empty());
@@ -538,19 +625,19 @@ pub(crate) mod tests {
         );
         let mut h = household(1);
         h.members.push(Member {
-            first_name: "Tom".into(),
+            shown_name: "Tom".into(),
             adult: true,
             screened_until: None,
             blocked: None,
         });
         h.members.push(Member {
-            first_name: "Ana".into(),
+            shown_name: "Ana".into(),
             adult: true,
             screened_until: Some(day(17)),
             blocked: None,
         });
         h.members.push(Member {
-            first_name: "Kid".into(),
+            shown_name: "Kid".into(),
             adult: false,
             screened_until: None,
             blocked: None,

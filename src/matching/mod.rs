@@ -43,7 +43,7 @@ pub type Level = u8;
 /// A person living in a host household.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
-    pub first_name: String,
+    pub shown_name: String,
     /// At or above the programme's age for screening.
     pub adult: bool,
     /// The latest expiry among this member's valid screenings (criminal record check,
@@ -67,6 +67,8 @@ pub struct Household {
     pub id: i64,
     /// Approved by staff (and not suspended).
     pub approved: bool,
+    /// Changed since approval and waiting for staff to approve again: minors are paused.
+    pub in_review: bool,
     pub members: Vec<Member>,
     /// Date ranges (first night, last morning) the household can host.
     pub available: Vec<(NaiveDate, NaiveDate)>,
@@ -103,7 +105,7 @@ pub struct Allergy {
 /// One visitor of a party.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Visitor {
-    pub first_name: String,
+    pub shown_name: String,
     /// Under the programme's age of majority on the first day of the stay.
     pub minor: bool,
     pub gender: Gender,
@@ -117,6 +119,19 @@ pub struct Visitor {
     pub interests: Vec<String>,
     /// For a minor: the guardian agreed to a household with a single adult.
     pub single_adult_consent: bool,
+    /// For a minor: where the guardian's own answer stands (adults: `Given`).
+    pub guardian: GuardianAnswer,
+}
+
+/// Where a minor's guardian's answer (through the guardian's own link) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuardianAnswer {
+    /// The guardian confirmed (or no guardian is needed).
+    Given,
+    /// The guardian has not answered yet.
+    Waiting,
+    /// The guardian refused the placement.
+    Refused,
 }
 
 /// People who must stay together (one registration): never split across households.

@@ -125,6 +125,10 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             "/h/{token}",
             get(pages::hosts::own_form).post(pages::hosts::own_submit),
         )
+        .route(
+            "/g/{token}",
+            get(pages::guardians::guardian_page).post(pages::guardians::guardian_answer),
+        )
         .route("/language/{code}", get(public::choose_language))
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,

@@ -36,6 +36,11 @@ pub async fn register_visitor(
     name: &str,
     profile: Value,
 ) -> reqwest::Response {
+    // As the form prefills it: the first word of the name, unless the profile says otherwise.
+    let mut profile = profile;
+    if profile.get("display_name").is_none() {
+        profile["display_name"] = json!(name.split_whitespace().next().unwrap_or(name));
+    }
     let body = json!({
         "contact": {"name": name, "email": "visitor@example.org", "language": "en"},
         "participants": [{"name": name, "offering": "student", "profile": profile}],
@@ -45,8 +50,29 @@ pub async fn register_visitor(
         .await
 }
 
-/// Registers one visitor (201 asserted) and returns the registration's id.
+/// Registers one visitor (201 asserted) and returns the registration's id. A minor's guardian
+/// then answers through their own link as the profile's `consents` say (those listed given,
+/// the others refused), so the party can be placed.
 pub async fn visitor_id(app: &TestApp, slug: &str, name: &str, profile: Value) -> i64 {
+    let consents: Vec<String> = profile["consents"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(|c| c.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let id = pending_visitor_id(app, slug, name, profile).await;
+    for link in guardian_links(app, id).await {
+        let given: Vec<&str> = consents.iter().map(String::as_str).collect();
+        guardian_confirms(app, &link, &given).await;
+    }
+    id
+}
+
+/// Registers one visitor (201 asserted) and returns the registration's id; a minor's guardian
+/// has not answered.
+pub async fn pending_visitor_id(app: &TestApp, slug: &str, name: &str, profile: Value) -> i64 {
     let response = register_visitor(app, slug, name, profile).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let token = response.json::<Value>().await.unwrap()["token"]
@@ -57,6 +83,57 @@ pub async fn visitor_id(app: &TestApp, slug: &str, name: &str, profile: Value) -
         .await
         .unwrap()
         .id
+}
+
+/// The guardians' links (`/g/...`) of registration `id`, as their emails carry them.
+pub async fn guardian_links(app: &TestApp, id: i64) -> Vec<String> {
+    let list: Vec<Value> = app
+        .staff_get("/api/v1/outbox?kind=guardian_request")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut links = Vec::new();
+    for e in list {
+        let e: Value = app
+            .staff_get(&format!("/api/v1/outbox/{}", e["id"]))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if e["registration_id"] != id {
+            continue;
+        }
+        let text = e["body_text"].as_str().unwrap();
+        let start = text.find("/g/").expect("a link to /g/");
+        links.push(text[start..].split_whitespace().next().unwrap().to_owned());
+    }
+    links
+}
+
+/// The guardian confirms on their page: `given` consents given, the others refused.
+pub async fn guardian_confirms(app: &TestApp, link: &str, given: &[&str]) {
+    let mut browser = app.browser();
+    let page = browser.get(link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let answers: Vec<(String, String)> = twinning::domain::visitor::PLACEMENT_CONSENTS
+        .iter()
+        .map(|c| {
+            let answer = if given.contains(c) { "give" } else { "refuse" };
+            (format!("consents.{c}"), answer.to_owned())
+        })
+        .collect();
+    let mut fields: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    fields.extend([
+        ("decision", "confirm"),
+        ("emergency_name", "Sarah Carter"),
+        ("emergency_phone", "+1 419 555 0199"),
+    ]);
+    let done = browser.submit(link, &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
 }
 
 #[tokio::test]
@@ -143,8 +220,19 @@ async fn a_missing_or_wrong_profile_is_refused_field_by_field() {
         Some("participants[0].profile.guardian.email"),
     )
     .await;
+    // A phone alone is not enough for a minor: the guardian answers through a link by email.
+    let phone_only = profile(
+        json!({"born_on": "2015-03-01", "guardian": {"name": "Sarah Carter", "phone": "+1 419 555 0100"}}),
+    );
+    assert_error(
+        register_visitor(&app, &slug, "Tom", phone_only).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants[0].profile.guardian.email"),
+    )
+    .await;
     let minor = profile(
-        json!({"born_on": "2015-03-01", "guardian": {"name": "Sarah Carter", "phone": "+1 419 555 0100"}, "consents": ["double_placement"]}),
+        json!({"born_on": "2015-03-01", "guardian": {"name": "Sarah Carter", "email": "sarah@example.org"}, "consents": ["double_placement"]}),
     );
     assert_eq!(
         register_visitor(&app, &slug, "Tom Carter", minor)
@@ -219,7 +307,7 @@ async fn the_registration_form_of_an_exchange_asks_for_the_profile() {
             "participants[0].profile.guardian.email",
             "sarah@example.org",
         ),
-        ("participants[0].profile.consents", "single_adult_household"),
+        ("participants[0].profile.display_name", "Tommy"),
     ]);
     let done = b.submit(&format!("/events/{slug}/register"), &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -231,7 +319,10 @@ async fn the_registration_form_of_an_exchange_asks_for_the_profile() {
     );
     assert_eq!(p["stairs_ok"], false);
     assert_eq!(p["guardian"]["email"], "sarah@example.org");
-    assert_eq!(p["consents"], json!(["single_adult_household"]));
+    assert_eq!(p["display_name"], "Tommy");
+    // The form asks for no consents: the guardian gives them through their own link.
+    assert_eq!(p["consents"], json!([]));
+    assert!(!form.body.contains("profile.consents"));
     assert_eq!(p["interests"], json!(["football", "chess"]));
 }
 
@@ -318,12 +409,7 @@ async fn the_matching_places_parties_safely_and_says_why_the_rest_could_not_be_p
         json!({"born_on": "2015-03-01", "allergies": [], "diets_required": [],
         "guardian": {"name": "Sarah Carter", "email": "sarah@example.org"}}),
     );
-    assert_eq!(
-        register_visitor(&app, &slug, "Tom Carter", minor)
-            .await
-            .status(),
-        StatusCode::CREATED
-    );
+    visitor_id(&app, &slug, "Tom Carter", minor).await;
 
     let m = matching(&app, &slug).await;
     assert_eq!(

@@ -33,7 +33,15 @@ pub fn application(overrides: Value) -> Value {
 
 /// Applies and returns (id, token).
 pub async fn apply(app: &TestApp, overrides: Value) -> (i64, String) {
-    let response = app.post("/api/v1/hosts", &application(overrides)).await;
+    let mut body = application(overrides);
+    // As the form prefills it: each member is shown by the first word of the name.
+    for m in body["members"].as_array_mut().unwrap() {
+        if m.get("display_name").is_none() {
+            let name = m["name"].as_str().unwrap().to_owned();
+            m["display_name"] = json!(name.split_whitespace().next().unwrap_or(&name));
+        }
+    }
+    let response = app.post("/api/v1/hosts", &body).await;
     let status = response.status();
     let body: Value = response.json().await.unwrap();
     assert_eq!(status, StatusCode::CREATED, "{body}");

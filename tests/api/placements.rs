@@ -85,6 +85,16 @@ fn link_in(email: &Value) -> String {
     text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
+/// The one link to answer among `list` (the others are copies without it).
+fn answer_link(list: &[Value]) -> String {
+    let with: Vec<&Value> = list
+        .iter()
+        .filter(|e| e["body_text"].as_str().unwrap().contains("/m/"))
+        .collect();
+    assert_eq!(with.len(), 1, "{list:?}");
+    link_in(with[0])
+}
+
 fn assert_private(what: &str, text: &str, secrets: &[&str]) {
     for s in secrets {
         assert!(
@@ -145,9 +155,27 @@ async fn a_match_goes_from_proposal_to_confirmation_and_contacts_are_released_on
     assert_eq!(matches(&s).await[0]["state"], "host_accepted");
 
     // The visitor's side (the guardian, for a minor) gets the household's minimal profile.
+    // Tom is 16: his guardian answers, and Tom (the registration's contact) gets a copy
+    // without the link.
     let offered = emails(&s.app, "match_offered").await;
-    assert_eq!(offered.len(), 1);
-    assert_eq!(offered[0]["recipient"], "sarah@example.org");
+    let mut to: Vec<&str> = offered
+        .iter()
+        .map(|e| e["recipient"].as_str().unwrap())
+        .collect();
+    to.sort_unstable();
+    assert_eq!(to, vec!["sarah@example.org", "visitor@example.org"]);
+    let copy = offered
+        .iter()
+        .find(|e| e["recipient"] == "visitor@example.org")
+        .unwrap()["body_text"]
+        .as_str()
+        .unwrap();
+    assert!(!copy.contains("/m/"), "the minor cannot answer: {copy}");
+    assert!(copy.contains("Sarah Carter"), "who answers: {copy}");
+    let offered: Vec<Value> = offered
+        .into_iter()
+        .filter(|e| e["recipient"] == "sarah@example.org")
+        .collect();
     let text = offered[0]["body_text"].as_str().unwrap();
     assert!(
         text.contains("Carmen, Pablo") && text.contains("Casco histórico") && text.contains("dog"),
@@ -169,7 +197,7 @@ async fn a_match_goes_from_proposal_to_confirmation_and_contacts_are_released_on
 
     // Both sides now get the introduction with full names and contacts.
     let intros = emails(&s.app, "match_confirmed").await;
-    assert_eq!(intros.len(), 2);
+    assert_eq!(intros.len(), 3, "host, guardian and the minor's copy");
     let to_host = intros
         .iter()
         .find(|e| e["recipient"] == "host@example.org")
@@ -602,7 +630,7 @@ async fn confirm(s: &Setup) {
         b.submit(&host, &[("action", "accept")]).await.status,
         StatusCode::SEE_OTHER
     );
-    let visitor = link_in(&emails(&s.app, "match_offered").await[0]);
+    let visitor = answer_link(&emails(&s.app, "match_offered").await);
     b.get(&visitor).await;
     assert_eq!(
         b.submit(&visitor, &[("action", "accept")]).await.status,
@@ -651,7 +679,11 @@ async fn both_sides_are_reminded_fourteen_and_two_days_before_arrival() {
     sweep().await;
     sweep().await;
     let first = emails(&s.app, "match_arrival").await;
-    assert_eq!(first.len(), 2, "host and visitor, once");
+    assert_eq!(
+        first.len(),
+        3,
+        "host, guardian and the minor's copy, once: {first:?}"
+    );
     assert!(
         first
             .iter()
@@ -673,7 +705,7 @@ async fn both_sides_are_reminded_fourteen_and_two_days_before_arrival() {
     sweep().await;
     assert_eq!(
         emails(&s.app, "match_arrival").await.len(),
-        4,
+        6,
         "and two days before"
     );
 }
@@ -930,7 +962,8 @@ async fn a_household_suspended_after_the_proposal_cannot_accept_and_nobody_is_in
         .map(|e| e["recipient"].as_str().unwrap())
         .collect();
     to.sort_unstable();
-    assert_eq!(to, vec!["host@example.org", "sarah@example.org"]);
+    // The proposal never reached the visitor's side: only the host hears of it.
+    assert_eq!(to, vec!["host@example.org"]);
     for e in &told {
         let text = e["body_text"].as_str().unwrap();
         assert!(

@@ -16,8 +16,11 @@ use crate::web::extract::{ApiJson, Role, StaffAuth};
 /// A member as shown.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MemberJson {
+    /// Send it back with the member in `PUT /api/v1/households/{token}` to keep their record.
     pub id: i64,
     pub name: String,
+    /// The name shown to a visitor before a placement is confirmed.
+    pub display_name: String,
     pub born_on: NaiveDate,
     /// At or above the programme's adult age today (must be screened to host minors).
     pub adult: bool,
@@ -42,11 +45,15 @@ pub struct ScreeningJson {
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HostJson {
     pub id: i64,
-    /// `applicant`, `approved` or `suspended`.
+    /// `applicant`, `approved`, `review` (changed since approval: minors wait until staff
+    /// approve again) or `suspended`.
     pub status: String,
     /// Why it was suspended (staff only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_reason: Option<String>,
+    /// While in review: what changed since approval, field by field (`{"before", "after"}`).
+    #[schema(value_type = Object)]
+    pub review_changes: serde_json::Value,
     pub contact: hosts::HostContact,
     pub address: String,
     pub area: String,
@@ -95,6 +102,8 @@ fn host_json(
         id: row.id,
         status: row.status.clone(),
         status_reason: staff_view.then(|| row.status_reason.clone()),
+        review_changes: serde_json::from_str(&row.review_changes)
+            .unwrap_or_else(|_| serde_json::json!({})),
         contact: hosts::HostContact {
             name: row.contact_name.clone(),
             email: row.contact_email.clone(),
@@ -108,6 +117,7 @@ fn host_json(
             .map(|m| MemberJson {
                 id: m.id,
                 name: m.name.clone(),
+                display_name: m.shown_name().to_owned(),
                 born_on: m.born_on,
                 adult: hosts::age_on(m.born_on, today) >= adult_age,
                 screened_until: hosts::screened_until(m.id, screenings),
@@ -208,11 +218,11 @@ pub async fn list(
     staff.require(Role::Staff)?;
     let status = match q.status.as_deref() {
         None | Some("") => None,
-        Some(s @ ("applicant" | "approved" | "suspended")) => Some(s),
+        Some(s @ ("applicant" | "approved" | "review" | "suspended")) => Some(s),
         Some(_) => {
             return Err(AppError::field(
                 "status",
-                "must be one of: applicant, approved, suspended",
+                "must be one of: applicant, approved, review, suspended",
             ));
         }
     };

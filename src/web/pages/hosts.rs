@@ -78,7 +78,7 @@ struct HostPage {
     spoken: &'static [(&'static str, &'static str)],
     contact_fields: &'static [(&'static str, &'static str, &'static str, &'static str)],
     number_fields: &'static [(&'static str, &'static str)],
-    member_rows: Vec<(String, String, String)>,
+    member_rows: Vec<MemberFields>,
     language_rows: Vec<(String, String, String)>,
     date_rows: Vec<Vec<(String, &'static str)>>,
     choices: Vec<(&'static str, &'static str, Options)>,
@@ -147,15 +147,29 @@ fn member_rows(values: &HashMap<String, String>) -> usize {
     (filled + 2).clamp(4, MEMBER_ROWS)
 }
 
-/// The member rows shown: (number, name field, date-of-birth field).
-fn member_row_list(values: &HashMap<String, String>) -> Vec<(String, String, String)> {
+/// The fields of one member row.
+struct MemberFields {
+    /// 1, 2, 3 ...
+    n: String,
+    /// Hidden: the member's id, for someone on record.
+    id: String,
+    name: String,
+    display_name: String,
+    born: String,
+    /// The box that removes someone on record.
+    remove: String,
+}
+
+/// The member rows shown.
+fn member_row_list(values: &HashMap<String, String>) -> Vec<MemberFields> {
     (0..member_rows(values))
-        .map(|i| {
-            (
-                (i + 1).to_string(),
-                format!("members[{i}].name"),
-                format!("members[{i}].born_on"),
-            )
+        .map(|i| MemberFields {
+            n: (i + 1).to_string(),
+            id: format!("members[{i}].id"),
+            name: format!("members[{i}].name"),
+            display_name: format!("members[{i}].display_name"),
+            born: format!("members[{i}].born_on"),
+            remove: format!("members[{i}].remove"),
         })
         .collect()
 }
@@ -263,16 +277,28 @@ fn number(input: &str) -> i64 {
 /// The application the form describes, in the API's shape.
 fn body_of(form: &FormData) -> HostBody {
     let yes = |name: &str| form.get(name) == "yes";
-    let members = (0..MEMBER_ROWS)
-        .filter_map(|i| {
-            let name = form.get(&format!("members[{i}].name")).trim();
-            let born = form.get(&format!("members[{i}].born_on")).trim();
-            (!name.is_empty() || !born.is_empty()).then(|| MemberBody {
+    let mut remove_members = Vec::new();
+    let mut members = Vec::new();
+    for i in 0..MEMBER_ROWS {
+        let id = form
+            .get(&format!("members[{i}].id"))
+            .trim()
+            .parse::<i64>()
+            .ok();
+        let name = form.get(&format!("members[{i}].name")).trim();
+        let shown = form.get(&format!("members[{i}].display_name")).trim();
+        let born = form.get(&format!("members[{i}].born_on")).trim();
+        match id {
+            Some(id) if yes(&format!("members[{i}].remove")) => remove_members.push(id),
+            _ if id.is_none() && name.is_empty() && born.is_empty() => {}
+            _ => members.push(MemberBody {
+                id,
                 name: name.to_owned(),
+                display_name: (!shown.is_empty()).then(|| shown.to_owned()),
                 born_on: born.to_owned(),
-            })
-        })
-        .collect();
+            }),
+        }
+    }
     let indoors = yes("pets_indoors");
     let mut pets: Vec<PetBody> = form
         .all("pets")
@@ -324,6 +350,7 @@ fn body_of(form: &FormData) -> HostBody {
         address: form.get("address").to_owned(),
         area: Some(form.get("area").to_owned()),
         members,
+        remove_members,
         beds: number(form.get("beds")),
         bedrooms: number(form.get("bedrooms")),
         room: form.get("room").to_owned(),
@@ -369,7 +396,12 @@ fn values_of_row(row: &HouseholdRow, members: &[MemberRow]) -> HashMap<String, S
     put("address".into(), row.address.clone());
     put("area".into(), row.area.clone());
     for (i, m) in members.iter().enumerate() {
+        put(format!("members[{i}].id"), m.id.to_string());
         put(format!("members[{i}].name"), m.name.clone());
+        put(
+            format!("members[{i}].display_name"),
+            m.shown_name().to_owned(),
+        );
         put(format!("members[{i}].born_on"), m.born_on.to_string());
     }
     for (k, n) in [
@@ -483,6 +515,7 @@ async fn own_page(
     let minors = match standing.status {
         "ok" => i18n::t(lang, "host-minors-ok"),
         "not_accepted" => i18n::t(lang, "host-minors-not-accepted"),
+        "in_review" => i18n::t(lang, "host-minors-review"),
         _ => i18n::t_with(
             lang,
             "host-minors-paused",

@@ -1,6 +1,7 @@
 //! HTML pages: the shared layout, error pages, forms and CSRF, and the public site.
 
 pub mod forms;
+pub mod guardians;
 pub mod hosts;
 pub mod matches;
 pub mod public;

@@ -175,6 +175,7 @@ impl ParticipantInput {
         let guardian_email = self.pv("guardian.email").trim();
         let guardian_phone = self.pv("guardian.phone").trim();
         VisitorProfile {
+            display_name: Some(self.pv("display_name").to_owned()),
             born_on: self.pv("born_on").to_owned(),
             gender: self.pv("gender").to_owned(),
             languages: PROFILE_ROWS
@@ -215,7 +216,8 @@ impl ParticipantInput {
                 email: Some(guardian_email.to_owned()),
                 phone: Some(guardian_phone.to_owned()),
             }),
-            consents: list("consents"),
+            // A minor's guardian gives the placement consents through their own link.
+            consents: Vec::new(),
         }
     }
 }
@@ -251,7 +253,6 @@ struct ProfileChoices {
     levels: super::hosts::Options,
     diets: super::hosts::Options,
     severities: super::hosts::Options,
-    consents: super::hosts::Options,
 }
 
 impl ProfileChoices {
@@ -264,11 +265,6 @@ impl ProfileChoices {
             levels: options(lang, "level-", &["1", "2", "3"]),
             diets: options(lang, "diet-", crate::hosts::DIETS),
             severities: options(lang, "allergy-", &["mild", "severe"]),
-            consents: options(
-                lang,
-                "placement-consent-",
-                crate::domain::visitor::PLACEMENT_CONSENTS,
-            ),
         }
     }
 }

@@ -40,7 +40,7 @@ pub async fn list_hosts(
     session.require(Role::Staff)?;
     let status = q
         .status
-        .filter(|s| ["applicant", "approved", "suspended"].contains(&s.as_str()));
+        .filter(|s| ["applicant", "approved", "review", "suspended"].contains(&s.as_str()));
     let mut list = Vec::new();
     for row in crate::db::hosts::list(&ctx.db, status.as_deref()).await? {
         list.push(load_json(&ctx, &row, true).await?);
@@ -61,6 +61,25 @@ struct DetailPage {
     problem: Option<String>,
     kinds: &'static [&'static str],
     today: String,
+    /// While in review: (field, approved value, new value).
+    changes: Vec<(String, String, String)>,
+    /// The household's history: (when, who, what, details).
+    history: Vec<(String, String, String, String)>,
+}
+
+/// A value of the review diff in words (lists joined, text as is).
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join("; "),
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", shown(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::Null => "none".to_owned(),
+        other => other.to_string(),
+    }
 }
 
 async fn detail(
@@ -72,10 +91,45 @@ async fn detail(
     let row = crate::db::hosts::get(&ctx.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let h = load_json(ctx, &row, true).await?;
+    let changes = h
+        .review_changes
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(field, c)| {
+                    (
+                        field.replace('_', " "),
+                        shown(&c["before"]),
+                        shown(&c["after"]),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let history = crate::db::audit::for_subject(&ctx.db, &format!("household:{id}"), 50)
+        .await?
+        .into_iter()
+        .map(|a| {
+            let after: serde_json::Value = a
+                .after_json
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default();
+            (
+                a.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                a.actor,
+                a.action,
+                shown(&after),
+            )
+        })
+        .collect();
     Ok(DetailPage {
         l: session.layout(ctx, format!("Household {id}")),
         csrf: session.csrf.clone(),
-        h: load_json(ctx, &row, true).await?,
+        changes,
+        history,
+        h,
         problem,
         kinds: hosts::SCREENING_KINDS,
         today: ctx.clock.now().date_naive().to_string(),

@@ -132,3 +132,10 @@ match-children = { $children ->
 }
 email-subject-match-withdrawn = Unterbringung kann nicht stattfinden: { $title }
 email-match-withdrawn = Es tut uns leid: Die vorgeschlagene Unterbringung für { $title } ({ $when }) kann nicht stattfinden. Sie müssen nichts tun; die Veranstalter melden sich zu den nächsten Schritten.
+email-subject-guardian-request = Ihre Einwilligung wird benötigt: { $visitor } bei { $title }
+email-guardian-request = { $contact } hat { $visitor } für { $title } ({ $when }) angemeldet, einen Aufenthalt bei einer Gastfamilie. Sie sind als Elternteil oder Erziehungsberechtigte/r von { $visitor } angegeben.
+email-guardian-why = Bitte prüfen Sie das Profil von { $visitor }, erteilen oder verweigern Sie jede Einwilligung zur Unterbringung und hinterlassen Sie medizinische Hinweise und einen Notfallkontakt. Bis Sie geantwortet haben, kann { $visitor } keiner Gastfamilie zugeteilt werden.
+email-guardian-answer = Prüfen und antworten
+email-guardian-not-you = Wenn Sie nicht Elternteil oder Erziehungsberechtigte/r von { $visitor } sind, antworten Sie bitte nicht, sondern schreiben Sie uns auf diese E-Mail zurück.
+email-copy-guardian = Sie erhalten eine Kopie dieser E-Mail als Elternteil oder Erziehungsberechtigte/r von { $visitor }.
+email-copy-minor = Eine Kopie für dich: { $guardian }, dein Elternteil oder Erziehungsberechtigte/r, antwortet zu dieser Unterbringung.

@@ -132,3 +132,10 @@ match-children = { $children ->
 }
 email-subject-match-withdrawn = Placement cannot go ahead: { $title }
 email-match-withdrawn = We are sorry: the placement we proposed for { $title } ({ $when }) cannot go ahead. Nothing is needed from you; the organisers will be in touch about what happens next.
+email-subject-guardian-request = Your consent is needed: { $visitor } at { $title }
+email-guardian-request = { $contact } has registered { $visitor } for { $title } ({ $when }), a stay with a host family. You are named as { $visitor }'s parent or guardian.
+email-guardian-why = Please review { $visitor }'s profile, give or refuse each placement consent and leave medical notes and an emergency contact. Until you have answered, { $visitor } cannot be placed with a host family.
+email-guardian-answer = Review and answer
+email-guardian-not-you = If you are not { $visitor }'s parent or guardian, do not answer; reply to this email instead.
+email-copy-guardian = You receive a copy of this email as { $visitor }'s parent or guardian.
+email-copy-minor = A copy for you: { $guardian }, your parent or guardian, answers about this placement.

@@ -132,3 +132,10 @@ match-children = { $children ->
 }
 email-subject-match-withdrawn = El alojamiento no puede seguir adelante: { $title }
 email-match-withdrawn = Lo sentimos: el alojamiento que propusimos para { $title } ({ $when }) no puede seguir adelante. No tiene que hacer nada; los organizadores se pondrán en contacto para explicar los siguientes pasos.
+email-subject-guardian-request = Se necesita su consentimiento: { $visitor } en { $title }
+email-guardian-request = { $contact } ha inscrito a { $visitor } en { $title } ({ $when }), una estancia con una familia de acogida. Usted figura como madre, padre o tutor de { $visitor }.
+email-guardian-why = Revise el perfil de { $visitor }, dé o niegue cada consentimiento de alojamiento e indique las notas médicas y un contacto de emergencia. Hasta que responda, { $visitor } no puede alojarse con una familia de acogida.
+email-guardian-answer = Revisar y responder
+email-guardian-not-you = Si usted no es madre, padre o tutor de { $visitor }, no responda; conteste a este correo.
+email-copy-guardian = Recibe una copia de este correo como madre, padre o tutor de { $visitor }.
+email-copy-minor = Una copia para ti: { $guardian }, tu madre, padre o tutor, responde sobre este alojamiento.

@@ -1,0 +1,274 @@
+//! Guardians consent themselves (issue 15): for each visitor under the programme's adult age,
+//! the registration emails the guardian a private link (`/g/{token}`) in the registration's
+//! language. There the guardian reviews the visitor's profile, gives or refuses each placement
+//! consent and leaves medical notes and an emergency contact, or refuses the placement. Until
+//! the guardian has confirmed, the party is not placeable (a hard rule of the matching), and
+//! every answer re-checks the registration's active match in the same transaction.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::db::Tx;
+use crate::db::events::EventRow;
+use crate::db::guardians::{self as store, Answer, GuardianRow, NewGuardian};
+use crate::db::registrations::{self as regs, ParticipantRow, RegistrationRow};
+use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
+use crate::domain::{PersonName, token};
+use crate::email::EmailKind;
+use crate::email::render::MailContext;
+use crate::error::{AppError, FieldCollector, Result};
+use crate::jobs::Scheduled;
+use crate::matching::GuardianAnswer;
+use crate::state::Ctx;
+
+/// The guardian's private page.
+pub fn url(ctx: &Ctx, token: &str) -> String {
+    format!("{}/g/{token}", ctx.settings.base_url())
+}
+
+/// Whether the visitor of `profile` is under `adult_age` on `first_day` (no date of birth on
+/// record counts as a minor, the safer side).
+pub fn is_minor(profile: Option<&VisitorProfile>, first_day: NaiveDate, adult_age: i32) -> bool {
+    profile
+        .and_then(|v| crate::hosts::parse_date(&v.born_on).ok())
+        .is_none_or(|b| crate::hosts::age_on(b, first_day) < adult_age)
+}
+
+/// The name a participant is shown by before a placement is confirmed.
+pub fn shown_name(p: &ParticipantRow, profile: Option<&VisitorProfile>) -> String {
+    profile
+        .and_then(|v| v.display_name.clone())
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| p.name.clone())
+}
+
+/// Where the guardian's answer for participant `participant_id` stands, with the consents
+/// given (none until confirmed).
+pub fn answer_of(guardians: &[GuardianRow], participant_id: i64) -> (GuardianAnswer, Vec<String>) {
+    match guardians
+        .iter()
+        .find(|g| g.participant_id == participant_id)
+    {
+        Some(g) if g.status == "confirmed" => (GuardianAnswer::Given, g.given()),
+        Some(g) if g.status == "refused" => (GuardianAnswer::Refused, Vec::new()),
+        _ => (GuardianAnswer::Waiting, Vec::new()),
+    }
+}
+
+/// Asks the guardian of every minor of registration `reg` not asked yet, inside the caller's
+/// transaction; returns every request of the registration and the jobs to push after the
+/// commit.
+pub async fn request(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    event: &EventRow,
+    reg: &RegistrationRow,
+) -> anyhow::Result<(Vec<GuardianRow>, Vec<Scheduled>)> {
+    if event.kind != "exchange" {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let first_day = crate::exchange::stay(event).0;
+    let existing = store::of_registration_tx(tx, reg.id).await?;
+    let now = ctx.clock.now();
+    let lang = crate::email::compose::contact_language(reg);
+    let mut jobs = Vec::new();
+    let mut asked = false;
+    for p in regs::participants_tx(tx, reg.id).await? {
+        let profile: Option<VisitorProfile> = serde_json::from_str(&p.profile).ok();
+        if !is_minor(profile.as_ref(), first_day, ctx.settings.adult_age)
+            || existing.iter().any(|g| g.participant_id == p.id)
+        {
+            continue;
+        }
+        let Some(guardian) = profile.as_ref().and_then(|v| v.guardian.clone()) else {
+            continue;
+        };
+        let Some(email) = guardian.email.filter(|e| !e.is_empty()) else {
+            continue;
+        };
+        let secret = token::generate();
+        let id = store::insert(
+            tx,
+            &NewGuardian {
+                registration_id: reg.id,
+                participant_id: p.id,
+                token: &secret,
+                selector: token::selector(&secret).expect("generated tokens are well formed"),
+                guardian_name: &guardian.name,
+                guardian_email: &email,
+                language: lang,
+            },
+            now,
+        )
+        .await?;
+        let mut m = MailContext {
+            org_name: ctx.settings.org_name.clone(),
+            language: lang.to_owned(),
+            recipient_name: guardian.name.clone(),
+            contact_name: reg.contact_name.clone(),
+            event_title: crate::events::text_in(event, lang).title,
+            event_when: crate::email::compose::event_when_in(lang, event),
+            visitor_name: p.name.clone(),
+            ..MailContext::default()
+        };
+        m.action_url = url(ctx, &secret);
+        jobs.extend(
+            crate::email::compose::insert(
+                ctx,
+                tx,
+                EmailKind::GuardianRequest,
+                &format!("guardian:{id}:request"),
+                &email,
+                lang,
+                Some(reg.id),
+                Some(event.id),
+                &m,
+                None,
+                None,
+            )
+            .await?,
+        );
+        crate::db::audit::audit(
+            tx,
+            "system",
+            "guardian.request",
+            &format!("registration:{}", reg.id),
+            None,
+            Some(&serde_json::json!({"participant_id": p.id, "guardian": guardian.name})),
+            now,
+        )
+        .await?;
+        asked = true;
+    }
+    let all = if asked {
+        store::of_registration_tx(tx, reg.id).await?
+    } else {
+        existing
+    };
+    Ok((all, jobs))
+}
+
+/// Finds a guardian's request by its private token (constant-time comparison).
+pub async fn find(ctx: &Ctx, token_str: &str) -> Result<GuardianRow> {
+    let selector = token::selector(token_str).ok_or(AppError::NotFound)?;
+    let row = store::find_by_selector(&ctx.db, selector)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if token::matches(token_str, &row.token) {
+        Ok(row)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// What the guardian answers on their page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AnswerBody {
+    /// `confirm` (with the consents below) or `refuse` (the placement as a whole).
+    pub decision: String,
+    /// Per placement consent (see `PLACEMENT_CONSENTS`): `give` or `refuse`.
+    pub consents: Vec<(String, String)>,
+    pub medical: String,
+    pub emergency_name: String,
+    pub emergency_phone: String,
+}
+
+/// Checks an answer, reporting every bad field at once.
+pub fn parse(body: &AnswerBody) -> Result<Answer> {
+    let mut f = FieldCollector::default();
+    let status = match body.decision.as_str() {
+        "confirm" => "confirmed",
+        "refuse" => "refused",
+        _ => {
+            f.add("decision", "must be one of: confirm, refuse");
+            "pending"
+        }
+    };
+    let mut given = Vec::new();
+    let mut refused = Vec::new();
+    let medical = f
+        .take(
+            "medical",
+            crate::domain::parse_long_text(&body.medical, 2000),
+        )
+        .unwrap_or_default();
+    let mut emergency_name = String::new();
+    let mut emergency_phone = String::new();
+    if status == "confirmed" {
+        for c in PLACEMENT_CONSENTS {
+            match body
+                .consents
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| v.as_str())
+            {
+                Some("give") => given.push((*c).to_owned()),
+                Some("refuse") => refused.push((*c).to_owned()),
+                _ => f.add(format!("consents.{c}"), "is required"),
+            }
+        }
+        emergency_name = f
+            .take(
+                "emergency_name",
+                PersonName::parse(&body.emergency_name).map(|n| n.as_str().to_owned()),
+            )
+            .unwrap_or_default();
+        if body.emergency_phone.trim().is_empty() {
+            f.add("emergency_phone", "is required");
+        } else {
+            emergency_phone = f
+                .take(
+                    "emergency_phone",
+                    crate::domain::parse_phone(&body.emergency_phone),
+                )
+                .unwrap_or_default();
+        }
+    }
+    f.finish()?;
+    Ok(Answer {
+        status,
+        given,
+        refused,
+        medical,
+        emergency_name,
+        emergency_phone,
+    })
+}
+
+/// Stores the guardian's answer (a later answer replaces an earlier one), audits it, and
+/// re-checks the registration's active match in the same transaction: a consent taken back or
+/// a refusal withdraws a placement that now breaks a rule.
+pub async fn answer(ctx: &Ctx, token_str: &str, body: &AnswerBody) -> Result<GuardianRow> {
+    let row = find(ctx, token_str).await?;
+    let answer = parse(body)?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    // The registration's event row is the lock every placement decision takes.
+    let reg = regs::get_tx(&mut tx, row.registration_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    crate::db::events::lock(&mut tx, reg.event_id).await?;
+    store::answer(&mut tx, row.id, &answer, now).await?;
+    crate::db::audit::audit(
+        &mut tx,
+        &format!("guardian:{}", row.id),
+        "guardian.answer",
+        &format!("registration:{}", row.registration_id),
+        Some(&serde_json::json!({"status": row.status, "given": row.given()})),
+        Some(
+            &serde_json::json!({"participant_id": row.participant_id, "status": answer.status,
+            "given": answer.given, "refused": answer.refused}),
+        ),
+        now,
+    )
+    .await?;
+    let jobs = crate::placements::recheck(
+        ctx,
+        &mut tx,
+        crate::placements::Scope::Registration(row.registration_id),
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    find(ctx, token_str).await
+}
