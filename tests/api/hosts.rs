@@ -669,3 +669,144 @@ async fn a_later_check_that_is_not_clear_blocks_minors_until_a_later_clear_one()
     record("clear", "rechecked").await;
     assert_eq!(staff_host(&app, id).await["minors"]["status"], "ok");
 }
+
+/// `PUT /api/v1/households/{token}` with `body`; the status and the answer.
+async fn put_own(app: &TestApp, token: &str, body: &Value) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .put(format!("{}/api/v1/households/{token}", app.address))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+/// The household's details as an update body: what it answers, with its members' ids.
+fn update_of(own: &Value) -> Value {
+    let members: Vec<Value> = own["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| json!({"id": m["id"], "name": m["name"], "display_name": m["display_name"], "born_on": m["born_on"]}))
+        .collect();
+    application(
+        json!({"members": members, "address": own["address"], "available": own["available"]}),
+    )
+}
+
+#[tokio::test]
+async fn an_approved_household_that_changes_goes_back_to_review_and_its_members_keep_their_records()
+{
+    let app = spawn_app().await;
+    let (id, token) = apply(&app, json!({})).await;
+    let today = app.ctx.clock.now().date_naive().to_string();
+    let host = staff_host(&app, id).await;
+    let adults: Vec<i64> = host["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["adult"] == true)
+        .map(|m| m["id"].as_i64().unwrap())
+        .collect();
+    for m in &adults {
+        screen(&app, id, *m, &today).await;
+    }
+    let approved = app
+        .staff_post(&format!("/api/v1/hosts/{id}/approve"), &json!({}))
+        .await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    let own: Value = app
+        .get(&format!("/api/v1/households/{token}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["minors"]["status"], "ok");
+    assert_eq!(own["members"][0]["display_name"], "María");
+
+    // New dates are no reason for a review.
+    let mut dates = update_of(&own);
+    dates["available"] = json!([{"from": "2031-07-01", "to": "2031-07-20"}]);
+    let (status, own) = put_own(&app, &token, &dates).await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    assert_eq!(own["status"], "approved");
+
+    // A new address and a renamed adult are: minors wait for staff, adults still come.
+    let mut moved = update_of(&own);
+    moved["address"] = json!("Calle Nueva 7, 45002 Toledo");
+    moved["members"][1]["name"] = json!("Juan Pérez García");
+    moved["members"][1]["born_on"] = json!("1978-11-21");
+    let (status, own) = put_own(&app, &token, &moved).await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    assert_eq!(own["status"], "review");
+    assert_eq!(own["minors"]["status"], "in_review");
+    let host = staff_host(&app, id).await;
+    assert_eq!(host["members"][1]["id"], adults[1], "the same person");
+    assert!(
+        host["members"][1]["screened_until"].is_string(),
+        "Juan keeps his check when his name is corrected: {host}"
+    );
+    let changes = &host["review_changes"];
+    assert_eq!(changes["address"]["before"], "Calle Mayor 1, 45001 Toledo");
+    assert_eq!(changes["address"]["after"], "Calle Nueva 7, 45002 Toledo");
+    assert!(
+        changes["members"]["after"]
+            .to_string()
+            .contains("Juan Pérez García (1978-11-21)"),
+        "{changes}"
+    );
+    assert!(changes.get("available").is_none(), "{changes}");
+
+    // Leaving someone out is not removing them; removing is explicit and keeps the records.
+    let mut dropped = update_of(&own);
+    let lucia = dropped["members"][2]["id"].as_i64().unwrap();
+    dropped["members"].as_array_mut().unwrap().remove(2);
+    assert_error(
+        app.client
+            .put(format!("{}/api/v1/households/{token}", app.address))
+            .json(&dropped)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("members"),
+    )
+    .await;
+    let mut forged = update_of(&own);
+    forged["members"][0]["id"] = json!(999_999);
+    assert_error(
+        app.client
+            .put(format!("{}/api/v1/households/{token}", app.address))
+            .json(&forged)
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("members[0].id"),
+    )
+    .await;
+    dropped["remove_members"] = json!([lucia]);
+    let (status, own) = put_own(&app, &token, &dropped).await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    assert_eq!(own["members"].as_array().unwrap().len(), 2);
+
+    // Staff see what changed and the history, then approve again.
+    let mut b = app.staff_browser("coordinator@example.org", "staff").await;
+    let page = b.get(&format!("/staff/hosts/{id}")).await;
+    assert!(
+        page.body.contains("Changed since approval"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Calle Nueva 7"), "{}", page.body);
+    assert!(page.body.contains("household.review"), "{}", page.body);
+    let done = b.submit(&format!("/staff/hosts/{id}/approve"), &[]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let host = staff_host(&app, id).await;
+    assert_eq!(host["status"], "approved");
+    assert_eq!(host["review_changes"], json!({}));
+    assert_eq!(host["minors"]["status"], "ok");
+}

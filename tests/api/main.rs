@@ -11,6 +11,7 @@ mod events;
 mod exchanges;
 mod exports;
 mod fake_stripe;
+mod guardians;
 mod helpers;
 mod hosts;
 mod jobs;

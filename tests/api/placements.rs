@@ -59,7 +59,7 @@ async fn propose(s: &Setup, body: Value) -> reqwest::Response {
 }
 
 /// Every email of `kind` (full bodies).
-async fn emails(app: &TestApp, kind: &str) -> Vec<Value> {
+pub async fn emails(app: &TestApp, kind: &str) -> Vec<Value> {
     let list: Vec<Value> = app
         .staff_get(&format!("/api/v1/outbox?kind={kind}"))
         .await
@@ -79,7 +79,7 @@ async fn emails(app: &TestApp, kind: &str) -> Vec<Value> {
     out
 }
 
-fn link_in(email: &Value) -> String {
+pub fn link_in(email: &Value) -> String {
     let text = email["body_text"].as_str().unwrap();
     let start = text.find("/m/").expect("a link to /m/");
     text[start..].split_whitespace().next().unwrap().to_owned()
