@@ -414,3 +414,15 @@ pub async fn cancel_unsent_emails(tx: &mut Tx, id: i64, now: DateTime<Utc>) -> a
         .map(|r| r.rows_affected()))
     .context("cancelling a match's unsent emails")
 }
+
+/// Every email about match `id` (kind, status, dedupe key), oldest first.
+pub async fn emails(db: &Db, id: i64) -> anyhow::Result<Vec<(String, String, String)>> {
+    const SQL: &str =
+        "SELECT kind, status, dedupe_key FROM outbox WHERE dedupe_key LIKE $1 ORDER BY id";
+    let prefix = format!("match:{id}:%");
+    on_pool!(db, |pool| sqlx::query_as(SQL)
+        .bind(&prefix)
+        .fetch_all(pool)
+        .await)
+    .context("reading a match's emails")
+}

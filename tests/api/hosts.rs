@@ -51,7 +51,7 @@ pub async fn apply(app: &TestApp, overrides: Value) -> (i64, String) {
     )
 }
 
-async fn staff_host(app: &TestApp, id: i64) -> Value {
+pub async fn staff_host(app: &TestApp, id: i64) -> Value {
     let response = app.staff_get(&format!("/api/v1/hosts/{id}")).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
@@ -671,7 +671,7 @@ async fn a_later_check_that_is_not_clear_blocks_minors_until_a_later_clear_one()
 }
 
 /// `PUT /api/v1/households/{token}` with `body`; the status and the answer.
-async fn put_own(app: &TestApp, token: &str, body: &Value) -> (StatusCode, Value) {
+pub async fn put_own(app: &TestApp, token: &str, body: &Value) -> (StatusCode, Value) {
     let response = app
         .client
         .put(format!("{}/api/v1/households/{token}", app.address))
@@ -683,7 +683,7 @@ async fn put_own(app: &TestApp, token: &str, body: &Value) -> (StatusCode, Value
 }
 
 /// The household's details as an update body: what it answers, with its members' ids.
-fn update_of(own: &Value) -> Value {
+pub fn update_of(own: &Value) -> Value {
     let members: Vec<Value> = own["members"]
         .as_array()
         .unwrap()

@@ -20,6 +20,7 @@ mod messages;
 mod pages;
 mod placements;
 mod registrations;
+mod safeguarding;
 mod smtp;
 mod staff_pages;
 mod stripe;
