@@ -101,30 +101,14 @@ pub async fn request(
             now,
         )
         .await?;
-        let mut m = MailContext {
-            org_name: ctx.settings.org_name.clone(),
-            language: lang.to_owned(),
-            recipient_name: guardian.name.clone(),
-            contact_name: reg.contact_name.clone(),
-            event_title: crate::events::text_in(event, lang).title,
-            event_when: crate::email::compose::event_when_in(lang, event),
-            visitor_name: p.name.clone(),
-            ..MailContext::default()
-        };
-        m.action_url = url(ctx, &secret);
         jobs.extend(
-            crate::email::compose::insert(
+            request_email(
                 ctx,
                 tx,
-                EmailKind::GuardianRequest,
+                (event, reg),
+                (&guardian.name, &email, &p.name),
+                &secret,
                 &format!("guardian:{id}:request"),
-                &email,
-                lang,
-                Some(reg.id),
-                Some(event.id),
-                &m,
-                None,
-                None,
             )
             .await?,
         );
@@ -146,6 +130,95 @@ pub async fn request(
         existing
     };
     Ok((all, jobs))
+}
+
+/// Writes the email that asks a guardian, in the registration's language, with their link.
+async fn request_email(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    (event, reg): (&EventRow, &RegistrationRow),
+    (name, email, visitor): (&str, &str, &str),
+    secret: &str,
+    dedupe_key: &str,
+) -> anyhow::Result<Option<Scheduled>> {
+    let lang = crate::email::compose::contact_language(reg);
+    let m = MailContext {
+        org_name: ctx.settings.org_name.clone(),
+        language: lang.to_owned(),
+        recipient_name: name.to_owned(),
+        contact_name: reg.contact_name.clone(),
+        event_title: crate::events::text_in(event, lang).title,
+        event_when: crate::email::compose::event_when_in(lang, event),
+        visitor_name: visitor.to_owned(),
+        action_url: url(ctx, secret),
+        ..MailContext::default()
+    };
+    crate::email::compose::insert(
+        ctx,
+        tx,
+        EmailKind::GuardianRequest,
+        dedupe_key,
+        email,
+        lang,
+        Some(reg.id),
+        Some(event.id),
+        &m,
+        None,
+        None,
+    )
+    .await
+}
+
+/// Staff ask again: guardians not asked yet (a registration from before guardians answered
+/// themselves) are asked, and those who have not answered get their link again.
+pub async fn ask_again(ctx: &Ctx, registration_id: i64, actor: &str) -> Result<usize> {
+    let mut tx = ctx.db.begin().await?;
+    let reg = regs::get_tx(&mut tx, registration_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = crate::db::events::lock(&mut tx, reg.event_id).await?;
+    let before = store::of_registration_tx(&mut tx, reg.id).await?;
+    let (all, mut jobs) = request(ctx, &mut tx, &event, &reg).await?;
+    let participants = regs::participants_tx(&mut tx, reg.id).await?;
+    let now = ctx.clock.now();
+    let mut asked = all.len() - before.len();
+    for g in before.iter().filter(|g| g.status == "pending") {
+        let visitor = participants
+            .iter()
+            .find(|p| p.id == g.participant_id)
+            .map_or("", |p| p.name.as_str());
+        jobs.extend(
+            request_email(
+                ctx,
+                &mut tx,
+                (&event, &reg),
+                (&g.guardian_name, &g.guardian_email, visitor),
+                &g.token,
+                &format!("guardian:{}:again:{}", g.id, now.timestamp_millis()),
+            )
+            .await?,
+        );
+        asked += 1;
+    }
+    if asked == 0 {
+        return Err(AppError::conflict(
+            "nothing_to_ask",
+            "Every guardian of this registration has answered (or none is needed).",
+        ));
+    }
+    crate::db::audit::audit(
+        &mut tx,
+        actor,
+        "guardian.ask_again",
+        &format!("registration:{}", reg.id),
+        None,
+        Some(&serde_json::json!({"asked": asked})),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    ctx.queue.push_all(&jobs).await;
+    Ok(asked)
 }
 
 /// Finds a guardian's request by its private token (constant-time comparison).

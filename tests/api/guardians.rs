@@ -349,3 +349,66 @@ async fn the_guardian_flow_works_end_to_end_in_spanish() {
         "{to_lucia}"
     );
 }
+
+#[tokio::test]
+async fn staff_and_the_registrant_see_where_the_guardians_answer_stands() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let registration = pending_visitor_id(&app, &slug, "Tom Carter", tom()).await;
+    let reg = twinning::db::registrations::get(&app.ctx.db, registration)
+        .await
+        .unwrap()
+        .unwrap();
+    // The registrant's page says who was asked and what waits on it.
+    let page = app
+        .get(&format!("/r/{}", reg.token))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Sarah Carter has been emailed a link to give the consents for Tom Carter"),
+        "{page}"
+    );
+
+    // Staff see the answer still missing and send the link again.
+    let mut b = app.staff_browser("coordinator@example.org", "staff").await;
+    let detail = b.get(&format!("/staff/registrations/{registration}")).await;
+    assert!(detail.body.contains("sarah@example.org"), "{}", detail.body);
+    assert!(detail.body.contains("link again"), "{}", detail.body);
+    let again = b
+        .submit(
+            &format!("/staff/registrations/{registration}/guardians"),
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let asked = emails(&app, "guardian_request").await;
+    assert_eq!(asked.len(), 2, "asked twice");
+    assert_eq!(link_of(&asked[0]), link_of(&asked[1]), "the same link");
+
+    // Once Sarah has answered, staff see her answers and the emergency contact.
+    let link = guardian_links(&app, registration).await.remove(0);
+    guardian_confirms(&app, &link, &["double_placement"]).await;
+    let detail = b.get(&format!("/staff/registrations/{registration}")).await;
+    assert!(detail.body.contains("confirmed"), "{}", detail.body);
+    assert!(detail.body.contains("double placement"), "{}", detail.body);
+    assert!(detail.body.contains("+1 419 555 0199"), "{}", detail.body);
+    assert!(!detail.body.contains("link again"), "nothing left to ask");
+    let page = app
+        .get(&format!("/r/{}", reg.token))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Sarah Carter has confirmed the consents for Tom Carter"),
+        "{page}"
+    );
+}
+
+fn link_of(email: &Value) -> String {
+    let text = email["body_text"].as_str().unwrap();
+    let start = text.find("/g/").unwrap();
+    text[start..].split_whitespace().next().unwrap().to_owned()
+}

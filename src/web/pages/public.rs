@@ -647,6 +647,8 @@ struct RegistrationPage {
     card_pay: Option<String>,
     /// A word about a card payment just made or that could not start.
     notice: Option<String>,
+    /// Where each minor's guardian's consent stands, in words.
+    guardians: Vec<String>,
 }
 
 /// The check-in code as an SVG QR code.
@@ -670,6 +672,8 @@ struct Loaded {
     participants: Vec<db_regs::ParticipantRow>,
     payments: Vec<db_regs::PaymentRow>,
     paid: i64,
+    /// A minor's guardians' requests (exchanges only).
+    guardians: Vec<crate::db::guardians::GuardianRow>,
 }
 
 async fn load(ctx: &Ctx, token: &str) -> PageResult<Loaded> {
@@ -688,6 +692,11 @@ async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResu
     let payments = db_regs::payments(&ctx.db, reg.id).await?;
     let paid = db_regs::PaymentRow::net(&payments);
     let status = RegistrationStatus::parse(&reg.status).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let guardians = if event_row.kind == "exchange" {
+        crate::db::guardians::of_registration(&ctx.db, reg.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Loaded {
         reg,
         event_row,
@@ -696,6 +705,7 @@ async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResu
         participants,
         payments,
         paid,
+        guardians,
     })
 }
 
@@ -792,6 +802,22 @@ fn registration_view(
                 &[("title", &d.event.title)],
             ),
         ),
+        guardians: d
+            .guardians
+            .iter()
+            .map(|g| {
+                let visitor = d
+                    .participants
+                    .iter()
+                    .find(|p| p.id == g.participant_id)
+                    .map_or("", |p| p.name.as_str());
+                i18n::t_with(
+                    lang,
+                    &format!("registration-guardian-{}", g.status),
+                    &[("guardian", &g.guardian_name), ("visitor", visitor)],
+                )
+            })
+            .collect(),
         token,
         status: d.status.as_str().to_owned(),
         status_label,

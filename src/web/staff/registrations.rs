@@ -158,6 +158,11 @@ struct DetailPage {
     /// When the payer disputed a card payment with their bank.
     disputed: Option<String>,
     can_cancel: bool,
+    /// A minor's guardians: (visitor, guardian and email, status, given, refused, medical,
+    /// emergency contact, answered at).
+    guardians: Vec<[String; 8]>,
+    /// A guardian has not answered, or a minor's guardian was never asked.
+    can_ask_guardians: bool,
 }
 
 /// An amount in major units for a form field (`25.00`).
@@ -194,7 +199,44 @@ async fn detail(
     )
     .await?;
     let history = db_regs::transitions(&ctx.db, id).await?;
+    let guardian_rows = crate::db::guardians::of_registration(&ctx.db, id).await?;
+    let first_day = crate::exchange::stay(&event).0;
+    let can_ask_guardians = event.kind == "exchange"
+        && (guardian_rows.iter().any(|g| g.status == "pending")
+            || participants.iter().any(|p| {
+                let profile: Option<crate::domain::visitor::VisitorProfile> =
+                    serde_json::from_str(&p.profile).ok();
+                crate::guardians::is_minor(profile.as_ref(), first_day, ctx.settings.adult_age)
+                    && !guardian_rows.iter().any(|g| g.participant_id == p.id)
+            }));
+    let guardians = guardian_rows
+        .into_iter()
+        .map(|g| {
+            let visitor = participants
+                .iter()
+                .find(|p| p.id == g.participant_id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            let words = |list: Vec<String>| list.join(", ").replace('_', " ");
+            [
+                visitor,
+                format!("{} ({})", g.guardian_name, g.guardian_email),
+                g.status.clone(),
+                words(g.given()),
+                words(g.refused()),
+                g.medical.clone(),
+                format!("{} {}", g.emergency_name, g.emergency_phone)
+                    .trim()
+                    .to_owned(),
+                g.answered_at
+                    .map(|t| local_time(t, &event))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
     Ok(DetailPage {
+        guardians,
+        can_ask_guardians,
         l: session.layout(ctx, format!("Registration {id}")),
         csrf: session.csrf.clone(),
         id,
@@ -331,6 +373,9 @@ pub async fn registration_action(
         )
         .await
         .map(|_| ()),
+        "guardians" => crate::guardians::ask_again(&ctx, id, &session.actor().label())
+            .await
+            .map(|_| ()),
         "payment" => match parse_payment(&form, &reg.currency) {
             Ok(payment) => {
                 registrations::record_payment(&ctx, &reg.token, session.actor(), payment)

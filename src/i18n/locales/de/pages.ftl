@@ -301,3 +301,7 @@ guardian-refuse-all = Ich lehne die Unterbringung ab
 guardian-saved-confirmed = Vielen Dank: Ihre Antworten sind gespeichert. Sie können sie hier jederzeit ändern.
 guardian-saved-refused = Ihre Ablehnung ist gespeichert: { $visitor } wird nicht untergebracht. Sie können Ihre Antwort hier ändern.
 guardian-saved-pending = Gespeichert.
+registration-guardians = Einwilligung der Erziehungsberechtigten
+registration-guardian-pending = { $guardian } hat einen Link erhalten, um die Einwilligungen für { $visitor } zu geben; bis dahin kann { $visitor } keiner Gastfamilie zugeteilt werden.
+registration-guardian-confirmed = { $guardian } hat die Einwilligungen für { $visitor } bestätigt.
+registration-guardian-refused = { $guardian } hat eine Unterbringung von { $visitor } abgelehnt.

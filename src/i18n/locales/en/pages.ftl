@@ -301,3 +301,7 @@ guardian-refuse-all = I refuse the placement
 guardian-saved-confirmed = Thank you: your answers are saved. You can change them here at any time.
 guardian-saved-refused = Your refusal is saved: { $visitor } will not be placed. You can change your answer here.
 guardian-saved-pending = Saved.
+registration-guardians = Parent or guardian consent
+registration-guardian-pending = { $guardian } has been emailed a link to give the consents for { $visitor }; until then { $visitor } cannot be placed with a host family.
+registration-guardian-confirmed = { $guardian } has confirmed the consents for { $visitor }.
+registration-guardian-refused = { $guardian } has refused a placement for { $visitor }.

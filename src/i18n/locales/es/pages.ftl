@@ -301,3 +301,7 @@ guardian-refuse-all = Rechazo el alojamiento
 guardian-saved-confirmed = Gracias: sus respuestas están guardadas. Puede cambiarlas aquí en cualquier momento.
 guardian-saved-refused = Su rechazo está guardado: { $visitor } no será alojado. Puede cambiar su respuesta aquí.
 guardian-saved-pending = Guardado.
+registration-guardians = Consentimiento de la madre, el padre o el tutor
+registration-guardian-pending = Hemos enviado a { $guardian } un enlace para dar los consentimientos de { $visitor }; hasta entonces { $visitor } no puede alojarse con una familia de acogida.
+registration-guardian-confirmed = { $guardian } ha confirmado los consentimientos de { $visitor }.
+registration-guardian-refused = { $guardian } ha rechazado el alojamiento de { $visitor }.
