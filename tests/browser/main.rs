@@ -635,6 +635,47 @@ async fn every_page_is_valid_html() {
         assert_eq!(page.status.as_u16(), 200, "{path}");
         pages.push((path, page.body));
     }
+    // The exchange: a guardian's page (answered, and with errors), a household's own page,
+    // and the staff pages of a household and of a minor's registration.
+    let mut lena = None;
+    for id in 1..=20 {
+        let rows = twinning::db::guardians::of_registration(&app.ctx.db, id)
+            .await
+            .unwrap();
+        if let Some(g) = rows.first() {
+            lena = Some((id, g.token.clone()));
+            break;
+        }
+    }
+    let (lena_id, guardian_token) = lena.expect("the sample's minor has a guardian");
+    let household = twinning::db::hosts::list(&app.ctx.db, None)
+        .await
+        .unwrap()
+        .remove(0);
+    let mut public = app.browser();
+    for path in [
+        format!("/g/{guardian_token}"),
+        format!("/h/{}", household.token),
+    ] {
+        let page = public.get(&path).await;
+        assert_eq!(page.status.as_u16(), 200, "{path}");
+        pages.push((path, page.body));
+    }
+    public.get(&format!("/g/{guardian_token}")).await;
+    let errors = public
+        .submit(&format!("/g/{guardian_token}"), &[("decision", "confirm")])
+        .await;
+    assert_eq!(errors.status.as_u16(), 422);
+    pages.push(("guardian page with errors".to_owned(), errors.body));
+    for path in [
+        format!("/staff/hosts/{}", household.id),
+        "/staff/hosts".to_owned(),
+        format!("/staff/registrations/{lena_id}"),
+    ] {
+        let page = staff.get(&path).await;
+        assert_eq!(page.status.as_u16(), 200, "{path}");
+        pages.push((path, page.body));
+    }
     let preview = staff
         .submit(
             &format!("/staff/events/{festival}/messages"),
@@ -699,6 +740,16 @@ async fn a_family_applies_to_host_from_the_home_page_and_sees_its_household_page
     c.fill("#contact-email", "ana@example.org").await;
     c.fill("#address", "Calle Ancha 3, Toledo").await;
     c.fill("#members-0-name", "Ana Ruiz").await;
+    // The name to show starts as the first word of the name typed.
+    let shown = c
+        .client
+        .execute(
+            "return document.getElementById('members-0-display-name').value;",
+            vec![],
+        )
+        .await
+        .expect("reads the field");
+    assert_eq!(shown, json!("Ana"));
     c.set("#members-0-born-on", "1975-03-09").await;
     c.tick("#pets input[value=dog]").await;
     c.set("#available-0-from", "2031-06-01").await;
@@ -710,5 +761,26 @@ async fn a_family_applies_to_host_from_the_home_page_and_sees_its_household_page
     assert!(text.contains("still to do: Ana Ruiz"), "{text}");
     c.check("household page").await;
     c.screenshot("household-page").await;
+
+    // The sample's minor: her guardian's own page, and with a wrong answer.
+    let mut token = None;
+    for id in 1..=20 {
+        if let Some(g) = twinning::db::guardians::of_registration(&app.ctx.db, id)
+            .await
+            .unwrap()
+            .first()
+        {
+            token = Some(g.token.clone());
+            break;
+        }
+    }
+    let token = token.expect("the sample's minor has a guardian");
+    c.goto(&format!("/g/{token}")).await;
+    c.check("guardian page").await;
+    c.tick("input[name=\"consents.single_adult_household\"][value=refuse]")
+        .await;
+    c.fill("#emergency-phone", "").await;
+    c.click("button.primary").await;
+    c.check("guardian page with errors").await;
     c.close().await;
 }
