@@ -733,8 +733,9 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updat
     let draft = parse(body, today, ctx.settings.adult_age)?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    // Read again inside the transaction: the status and members decide what this edit does.
-    let row = store::get_tx(&mut tx, row.id)
+    // Read again (and locked) inside the transaction: the status and members decide what this
+    // edit does.
+    let row = store::lock(&mut tx, row.id)
         .await?
         .ok_or(AppError::NotFound)?;
     let before = store::members_tx(&mut tx, row.id).await?;
@@ -806,9 +807,7 @@ pub async fn set_status(
 ) -> Result<()> {
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let row = store::get_tx(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = store::lock(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     if row.status == status {
         return Err(AppError::conflict(
             "no_change",
@@ -906,10 +905,10 @@ pub async fn record_screening(
     f.finish()?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let members = store::members_tx(&mut tx, household_id).await?;
-    if store::get_tx(&mut tx, household_id).await?.is_none() {
+    if store::lock(&mut tx, household_id).await?.is_none() {
         return Err(AppError::NotFound);
     }
+    let members = store::members_tx(&mut tx, household_id).await?;
     if !members.iter().any(|m| m.id == body.member_id) {
         return Err(AppError::field(
             "member_id",

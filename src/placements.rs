@@ -137,6 +137,8 @@ async fn propose_in(
 ) -> Result<i64> {
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
+    // The household first, then the event: the order every change a placement rests on takes.
+    hosts_db::lock(&mut tx, p.household_id).await?;
     crate::db::events::lock(&mut tx, pool.event.id).await?;
     let matches = store::of_event_tx(&mut tx, pool.event.id).await?;
     let party = pool
@@ -246,9 +248,19 @@ async fn propose_in(
     let m = store::get_tx(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let reg = regs::get_tx(&mut tx, m.registration_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // The suggestion was read before the locks: the rules are checked again on what the
+    // transaction sees now, so a household suspended or a guardian's refusal a moment ago
+    // is not proposed against.
+    let (now_broken, _, reg, _) = broken_rules(ctx, &mut tx, &m).await?;
+    if !now_broken.is_empty() {
+        return Err(AppError::conflict(
+            "constraint_failed",
+            format!(
+                "This pair breaks a hard rule: {}. Propose it anyway only with a written reason (override_reason).",
+                now_broken.join("; ")
+            ),
+        ));
+    }
     let jobs = email_side(
         Side::Host,
         ctx,
@@ -663,7 +675,9 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         return Ok(None);
     }
     let (broken, event, reg, h) = broken_rules(ctx, tx, m).await?;
-    if broken.is_empty() {
+    // Read again now that the event is locked: an answer may have moved it meanwhile.
+    let m = &store::get_tx(tx, m.id).await?.ok_or(AppError::NotFound)?;
+    if broken.is_empty() || !store::ACTIVE.contains(&m.state.as_str()) {
         return Ok(None);
     }
     let now = ctx.clock.now();

@@ -358,6 +358,24 @@ pub async fn get_tx(tx: &mut Tx, id: i64) -> anyhow::Result<Option<HouseholdRow>
         .context("reading household")
 }
 
+/// Household `id`, locked for the rest of the transaction (PostgreSQL `FOR UPDATE`; SQLite
+/// has one writer). Every change a placement rests on takes this lock before the event's, and
+/// so does a proposal, so neither decides on a household the other is changing.
+pub async fn lock(tx: &mut Tx, id: i64) -> anyhow::Result<Option<HouseholdRow>> {
+    const SQLITE: &str = concat!(select_households!(), " WHERE id = $1");
+    const PG: &str = concat!(select_households!(), " WHERE id = $1 FOR UPDATE");
+    match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as(SQLITE)
+                .bind(id)
+                .fetch_optional(&mut **t)
+                .await
+        }
+        Tx::Postgres(t) => sqlx::query_as(PG).bind(id).fetch_optional(&mut **t).await,
+    }
+    .context("locking household")
+}
+
 /// Every household, newest first, optionally only those in `status`.
 pub async fn list(db: &Db, status: Option<&str>) -> anyhow::Result<Vec<HouseholdRow>> {
     const SQL: &str = concat!(

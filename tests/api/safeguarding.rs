@@ -420,3 +420,55 @@ async fn no_sequence_of_changes_leaves_a_minor_in_a_match_that_breaks_a_rule() {
     // The sequences did reach the cases the rule is about.
     assert!(withdrawn > 0, "no sequence withdrew a match");
 }
+
+#[tokio::test]
+async fn a_proposal_and_a_suspension_at_the_same_moment_never_leave_a_match_on_a_suspended_household()
+ {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let mut pairs = Vec::new();
+    // The race is a matter of timing: enough pairs that an unguarded proposal loses it.
+    for i in 0..16 {
+        let (household, _) = household(&app, &format!("Host {i}"), json!({})).await;
+        let minor = profile(
+            json!({"born_on": "2015-03-01", "allergies": [], "diets_required": [],
+            "guardian": {"name": "Sarah Carter", "email": format!("sarah{i}@example.org")}}),
+        );
+        let registration = visitor_id(&app, &slug, &format!("Tom {i}"), minor).await;
+        pairs.push((registration, household));
+    }
+    for (registration, household) in &pairs {
+        let (propose_path, propose_body) = (
+            format!("/api/v1/events/{slug}/matches"),
+            json!({"registration": registration, "household": household}),
+        );
+        let (suspend_path, suspend_body) = (
+            format!("/api/v1/hosts/{household}/suspend"),
+            json!({"reason": "a concern was raised"}),
+        );
+        let propose = app.staff_post(&propose_path, &propose_body);
+        let suspend = app.staff_post(&suspend_path, &suspend_body);
+        let (proposed, suspended) = tokio::join!(propose, suspend);
+        assert_eq!(suspended.status(), StatusCode::OK);
+        assert!(
+            [StatusCode::CREATED, StatusCode::CONFLICT].contains(&proposed.status()),
+            "{}",
+            proposed.status()
+        );
+    }
+    let event = twinning::db::events::find_by_slug(&app.ctx.db, &slug)
+        .await
+        .unwrap()
+        .unwrap();
+    for m in twinning::db::matches::of_event(&app.ctx.db, event.id)
+        .await
+        .unwrap()
+    {
+        assert!(
+            !twinning::db::matches::ACTIVE.contains(&m.state.as_str()),
+            "match {} on a suspended household is {}",
+            m.id,
+            m.state
+        );
+    }
+}
