@@ -12,8 +12,8 @@ mod common;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use twinning::clock::Clock;
-use twinning::config::{Secret, Settings};
+use twinning::core::clock::Clock;
+use twinning::core::config::{Secret, Settings};
 use twinning::domain::{EmailAddress, Language, PaymentChoice, PersonName};
 use twinning::registrations::{self, Actor, NewRegistration};
 

@@ -9,13 +9,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::clock::Clock;
+use crate::core::actor::Actor;
+use crate::core::clock::Clock;
+use crate::core::error::{AppError, Result};
 use crate::db::checkin::{self as door, DoorRow};
 use crate::db::registrations as regs;
 use crate::db::{Backend, Db};
 use crate::domain::RegistrationStatus;
-use crate::error::{AppError, Result};
-use crate::registrations::Actor;
 use crate::state::Ctx;
 
 /// What a scan did.

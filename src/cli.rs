@@ -4,8 +4,8 @@ use std::io::Read;
 
 use clap::{Parser, Subcommand};
 
-use crate::clock::Clock;
-use crate::config::{Settings, init_tracing};
+use crate::core::clock::Clock;
+use crate::core::config::{Settings, init_tracing};
 use crate::startup::{Application, connect, shutdown_signal};
 
 /// Twinning: registrations, payments, host matching and email for sister-city associations.

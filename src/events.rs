@@ -2,13 +2,13 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::core::error::{AppError, Result};
 use crate::db::events::{self, EventRow, EventValues, OfferingValues};
 use crate::domain::question::Question;
 use crate::domain::translation::{self, EventText, Translations};
 use crate::domain::{
     CancellationPolicy, Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title,
 };
-use crate::error::{AppError, Result};
 use crate::registrations::{self, Actor};
 use crate::state::Ctx;
 
@@ -283,7 +283,7 @@ async fn notify_attendees(
     tx: &mut crate::db::Tx,
     before: &crate::db::events::EventRow,
     after: &crate::db::events::EventRow,
-) -> Result<Vec<crate::jobs::Scheduled>> {
+) -> Result<Vec<crate::core::job::Scheduled>> {
     use crate::email::{EmailKind, compose};
     let cancelled = EventStatus::Cancelled.as_str();
     if after.status == cancelled && before.status != cancelled {

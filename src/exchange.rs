@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::core::error::{AppError, Result};
 use crate::db::events::EventRow;
 use crate::db::guardians::GuardianRow;
 use crate::db::hosts::{self as hosts_db, HouseholdRow};
 use crate::db::registrations::{self as regs, ParticipantRow, RegistrationRow};
 use crate::domain::visitor::VisitorProfile;
-use crate::error::{AppError, Result};
 use crate::hosts::{self, DateRange, LanguageLevel, PetBody};
 use crate::matching::{
     self, Allergy, Gender, GenderLimit, GuardianAnswer, Household, Member, Party, Pet, Smoking,

@@ -14,13 +14,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Format, Workbook};
 
+use crate::core::actor::Actor;
+use crate::core::error::{AppError, Result};
 use crate::db::events::EventRow;
 use crate::db::export::{self, AttendeeFilter, AttendeeRow, ExportReader};
 use crate::domain::question::{self, Answers, Question};
 use crate::domain::{Currency, TimeZone};
 use crate::email::compose::money;
-use crate::error::{AppError, Result};
-use crate::registrations::Actor;
 use crate::state::Ctx;
 
 /// Participants read per database round trip.

@@ -8,6 +8,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::core::error::{AppError, FieldCollector, Result};
+use crate::core::job::Scheduled;
 use crate::db::Tx;
 use crate::db::events::EventRow;
 use crate::db::guardians::{self as store, Answer, GuardianRow, NewGuardian};
@@ -16,8 +18,6 @@ use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
 use crate::domain::{PersonName, token};
 use crate::email::EmailKind;
 use crate::email::render::MailContext;
-use crate::error::{AppError, FieldCollector, Result};
-use crate::jobs::Scheduled;
 use crate::matching::GuardianAnswer;
 use crate::state::Ctx;
 

@@ -10,10 +10,10 @@
 use chrono::{Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::core::actor::Actor;
+use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::hosts::{self as store, DraftMember, HouseholdRow, MemberRow, ScreeningRow};
 use crate::domain::{EmailAddress, Language, ParseError, PersonName, token};
-use crate::error::{AppError, FieldCollector, Result};
-use crate::registrations::Actor;
 use crate::state::Ctx;
 
 /// Most members a household lists.

@@ -6,12 +6,10 @@
 pub mod card;
 pub mod checkin;
 pub mod cli;
-pub mod clock;
-pub mod config;
+pub mod core;
 pub mod db;
 pub mod domain;
 pub mod email;
-pub mod error;
 pub mod events;
 pub mod exchange;
 pub mod export;

@@ -8,6 +8,8 @@
 
 use chrono::Duration;
 
+use crate::core::actor::Actor;
+use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events::{self as db_events, EventRow};
 use crate::db::export::AttendeeFilter;
 use crate::db::messages::{self as db_messages, MessageRow, NewMessage};
@@ -15,9 +17,7 @@ use crate::db::outbox;
 use crate::domain::{RegistrationStatus, Title, parse_long_text};
 use crate::email::compose::{StaffMessage, message_preview, queue_message};
 use crate::email::render::Rendered;
-use crate::error::{AppError, FieldCollector, Result};
 use crate::jobs::compact;
-use crate::registrations::Actor;
 use crate::state::Ctx;
 
 /// Longest message text, in characters.

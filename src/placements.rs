@@ -12,6 +12,9 @@
 use chrono::Duration;
 use serde::Serialize;
 
+use crate::core::actor::Actor;
+use crate::core::error::{AppError, Result};
+use crate::core::job::Scheduled;
 use crate::db::Tx;
 use crate::db::events::EventRow;
 use crate::db::hosts::{self as hosts_db, HouseholdRow};
@@ -21,10 +24,7 @@ use crate::domain::token;
 use crate::domain::visitor::VisitorProfile;
 use crate::email::EmailKind;
 use crate::email::render::MailContext;
-use crate::error::{AppError, Result};
-use crate::jobs::Scheduled;
 use crate::matching::assign::Decisions;
-use crate::registrations::Actor;
 use crate::state::Ctx;
 
 /// Days each side has to answer.
@@ -72,7 +72,7 @@ pub async fn exclude(
     actor: &Actor,
 ) -> Result<()> {
     let pool = crate::exchange::pool(ctx, slug).await?;
-    let mut f = crate::error::FieldCollector::default();
+    let mut f = crate::core::error::FieldCollector::default();
     if !pool.parties.iter().any(|p| p.id == registration_id) {
         f.add("registration", "is not a party of this exchange");
     }

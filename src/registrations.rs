@@ -8,6 +8,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::core::error::{AppError, Result};
+use crate::core::job::{Job, Scheduled};
 use crate::db::Tx;
 use crate::db::events::{self, EventRow, HeldSeats, OfferingRow};
 use crate::db::registrations::{self as regs, NewRegistrationRow, RegistrationRow};
@@ -16,8 +18,6 @@ use crate::domain::{
     EmailAddress, EventStatus, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
     token,
 };
-use crate::error::{AppError, Result};
-use crate::jobs::{Job, Scheduled};
 use crate::state::Ctx;
 
 /// Reasons the system records on its own; emails do not repeat them to the participant.
@@ -33,40 +33,7 @@ pub const CONSENT_REQUIRED: &str = "must be accepted to register";
 /// Largest group one registration may bring.
 pub const MAX_PARTICIPANTS: usize = 20;
 
-/// Who caused a change, as recorded in the history.
-#[derive(Debug, Clone)]
-pub enum Actor {
-    /// The registrant, through the public API or pages.
-    Participant,
-    /// A staff member.
-    Staff {
-        /// Staff user id.
-        id: i64,
-        /// Their email, recorded in the history.
-        email: String,
-    },
-    /// The system itself (expiry jobs).
-    System,
-}
-
-impl Actor {
-    /// The staff user's id, when a staff member acts.
-    pub fn staff_id(&self) -> Option<i64> {
-        match self {
-            Actor::Staff { id, .. } => Some(*id),
-            _ => None,
-        }
-    }
-
-    /// How the actor is recorded in histories and the audit log.
-    pub fn label(&self) -> String {
-        match self {
-            Actor::Participant => "participant".to_owned(),
-            Actor::Staff { email, .. } => format!("staff:{email}"),
-            Actor::System => "system".to_owned(),
-        }
-    }
-}
+pub use crate::core::actor::Actor;
 
 /// A parsed registration request.
 #[derive(Debug, Clone)]
@@ -257,7 +224,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     check_open(&event, now)?;
     let offerings = events::offerings_tx(&mut tx, event.id).await?;
 
-    let mut errors = crate::error::FieldCollector::default();
+    let mut errors = crate::core::error::FieldCollector::default();
     let mut chosen: Vec<&OfferingRow> = Vec::with_capacity(new.participants.len());
     if !event.consents.trim().is_empty() && !new.accept_consents {
         errors.add("accept_consents", CONSENT_REQUIRED);

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::clock::Clock;
-use crate::config::{SampleData, Settings};
+use crate::core::clock::Clock;
+use crate::core::config::{SampleData, Settings};
 use crate::db::{Backend, Db};
 use crate::jobs::JobQueue;
 use crate::state::Ctx;
@@ -22,7 +22,7 @@ pub fn install_crypto_provider() {
 /// Connects to the database and the queue, applies migrations, and returns the context.
 pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
     install_crypto_provider();
-    let full_sync = settings.sqlite_synchronous == crate::config::SqliteSync::Full;
+    let full_sync = settings.sqlite_synchronous == crate::core::config::SqliteSync::Full;
     let db = Db::connect(
         &settings.database_url,
         settings.db_max_connections,

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use crate::clock::Clock;
-use crate::config::Settings;
+use crate::core::clock::Clock;
+use crate::core::config::Settings;
 use crate::db::Db;
 use crate::jobs::JobQueue;
 

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Files that are still in an import cycle today; lowered as the redesign goes, to 0.
-const MAX_FILES_IN_CYCLES: usize = 17;
+const MAX_FILES_IN_CYCLES: usize = 15;
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("src is readable") {
@@ -189,17 +189,17 @@ fn long_functions(file: &str, text: &str, limit: usize) -> Vec<String> {
             continue;
         }
         let close = format!("{}}}", " ".repeat(indent));
-        if let Some(len) = lines[i + 1..].iter().position(|l| *l == close) {
-            if len + 2 > limit {
-                let name: String = trimmed
-                    .split("fn ")
-                    .nth(1)
-                    .unwrap_or("")
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                out.push(format!("{file}::{name} ({} lines)", len + 2));
-            }
+        if let Some(len) = lines[i + 1..].iter().position(|l| *l == close)
+            && len + 2 > limit
+        {
+            let name: String = trimmed
+                .split("fn ")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            out.push(format!("{file}::{name} ({} lines)", len + 2));
         }
     }
     out
@@ -220,11 +220,17 @@ fn the_modules_of_src_import_each_other_without_cycles() {
             )
         })
         .collect();
+    // A file's own unit tests (`#[cfg(test)] mod tests`, where `super` is the file itself)
+    // are not imports of the module.
+    let code: BTreeMap<&String, &str> = texts
+        .iter()
+        .map(|(m, t)| (m, t.split("#[cfg(test)]").next().unwrap_or(t)))
+        .collect();
     let modules: BTreeSet<&str> = texts.keys().map(String::as_str).collect();
 
     let mut file_graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut folder_graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (module, text) in &texts {
+    for (module, text) in &code {
         if module.is_empty() {
             continue;
         }
@@ -237,9 +243,9 @@ fn the_modules_of_src_import_each_other_without_cycles() {
             let Some(target) = target else { continue };
             // A module naming its own parent's items (`super::Thing`, `crate::db::Tx` from
             // `db::hosts`) is a child using what its parent holds: counted like any import.
-            if target != *module && !target.is_empty() {
+            if target != **module && !target.is_empty() {
                 file_graph
-                    .entry(module.clone())
+                    .entry((*module).clone())
                     .or_default()
                     .insert(target.clone());
                 let (from, to) = (
@@ -273,7 +279,10 @@ fn the_modules_of_src_import_each_other_without_cycles() {
         .collect();
     println!("files: {}, median length {median} lines", texts.len());
     println!("files over 600 lines: {long_files:?}");
-    println!("functions over 100 lines ({}): {long_fns:#?}", long_fns.len());
+    println!(
+        "functions over 100 lines ({}): {long_fns:#?}",
+        long_fns.len()
+    );
     println!(
         "file-level cycles: {} ({in_cycles} files): {file_cycles:#?}",
         file_cycles.len()

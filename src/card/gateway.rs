@@ -19,7 +19,7 @@ use stripe_core::charge::RetrieveCharge;
 use stripe_core::refund::{CreateRefund, ListRefund};
 
 /// Stripe's own API address.
-pub const DEFAULT_API_BASE: &str = "https://api.stripe.com/";
+pub use crate::core::config::DEFAULT_STRIPE_API_BASE as DEFAULT_API_BASE;
 
 /// A configured Stripe account.
 #[derive(Clone)]

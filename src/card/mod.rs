@@ -19,12 +19,12 @@ pub mod webhook;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::core::error::{AppError, Result};
+use crate::core::job::{Job, Scheduled};
 use crate::db::card::{self as store, CardPayment};
 use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::db::{Tx, events};
 use crate::domain::RegistrationStatus;
-use crate::error::{AppError, Result};
-use crate::jobs::{Job, Scheduled};
 use crate::registrations::{self, Actor, Capacity};
 use crate::state::Ctx;
 use gateway::{Gateway, GatewayError, LineItem, NewSession, SessionState};

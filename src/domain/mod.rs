@@ -19,14 +19,4 @@ pub use policy::CancellationPolicy;
 pub use registration::{Language, PaymentChoice, RegistrationStatus};
 pub use text::{PersonName, Slug, Title, parse_long_text, parse_phone};
 
-/// A problem with one input field, reported back to whoever sent it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ParseError(pub String);
-
-impl ParseError {
-    /// Builds an error from any message.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
-    }
-}
+pub use crate::core::error::ParseError;

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ParseError;
-use crate::error::FieldCollector;
+use crate::core::error::FieldCollector;
 
 /// Consents a minor's placement may need, given by the guardian.
 pub const PLACEMENT_CONSENTS: &[&str] = &[

@@ -4,8 +4,8 @@ use chrono::Duration;
 use futures::StreamExt;
 
 use super::SendError;
+use crate::core::job::{Job, Scheduled};
 use crate::db::outbox;
-use crate::jobs::{Job, Scheduled};
 use crate::state::Ctx;
 
 /// A row left `sending` this long belongs to a worker that died mid-send.

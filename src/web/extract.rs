@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use crate::core::actor::Actor;
+use crate::core::error::{AppError, FieldErrors};
 use crate::db::staff::{self, StaffRow};
 use crate::domain::token;
-use crate::error::{AppError, FieldErrors};
-use crate::registrations::Actor;
 use crate::state::Ctx;
 
 /// A JSON body. Malformed JSON is a 400; a well-formed body with a missing or mistyped field

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::error::AppError;
+use crate::core::error::AppError;
 use crate::state::Ctx;
 
 pub use rate_limit::RateLimiter;

@@ -10,7 +10,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use crate::error::AppError;
+use crate::core::error::AppError;
 
 /// A keyed limiter by client IP; `None` when limiting is off.
 #[derive(Clone, Debug)]

@@ -6,8 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::card::webhook::{self, Refused};
-use crate::error::AppError;
-use crate::jobs::Job;
+use crate::core::error::AppError;
+use crate::core::job::Job;
 use crate::state::Ctx;
 
 /// Largest event body accepted (Stripe's events are a few kilobytes).

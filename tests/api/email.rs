@@ -5,7 +5,7 @@ use chrono::Duration;
 use mail_parser::MimeHeaders;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use twinning::config::Secret;
+use twinning::core::config::Secret;
 
 use crate::helpers::{TestApp, assert_error, spawn_app, spawn_app_with};
 use crate::smtp::{SmtpPort, SmtpServer};

@@ -7,8 +7,8 @@ use chrono::Duration;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
-use twinning::clock::Clock;
-use twinning::config::Settings;
+use twinning::core::clock::Clock;
+use twinning::core::config::Settings;
 use twinning::startup::Application;
 use twinning::state::Ctx;
 

@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use twinning::config::Secret;
+use twinning::core::config::Secret;
 
 use crate::helpers::{TestApp, assert_error, spawn_app, spawn_app_with};
 use crate::smtp::SmtpServer;

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use twinning::config::Secret;
+use twinning::core::config::Secret;
 
 use crate::helpers::{TestApp, assert_error, field_value, spawn_app, spawn_app_with};
 use crate::smtp::SmtpServer;

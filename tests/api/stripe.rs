@@ -6,7 +6,7 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use stripe_webhook::Webhook;
-use twinning::config::Secret;
+use twinning::core::config::Secret;
 
 use crate::fake_stripe::{FakeStripe, Mode, SECRET_KEY, WEBHOOK_SECRET};
 use crate::helpers::{TestApp, assert_error, spawn_app_with};

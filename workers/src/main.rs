@@ -2,8 +2,8 @@
 //! deployments with several processes on PostgreSQL.
 
 use clap::Parser;
-use twinning::clock::Clock;
-use twinning::config::{Settings, init_tracing};
+use twinning::core::clock::Clock;
+use twinning::core::config::{Settings, init_tracing};
 
 /// Runs Twinning's background jobs: email delivery and reminders, seat holds and waitlist
 /// offers running out.

@@ -3,8 +3,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use twinning::clock::Clock;
-use twinning::config::Settings;
+use twinning::core::clock::Clock;
+use twinning::core::config::Settings;
 use twinning::domain::{EmailAddress, Language, PaymentChoice, PersonName};
 use twinning::registrations::{self, Actor, NewRegistration};
 
@@ -193,7 +193,7 @@ async fn graceful_shutdown(lose_job: bool) {
     let (port, accepted, data_seen) = slow_smtp_server(Duration::from_secs(3));
     let smtp_url = format!("smtp://127.0.0.1:{port}?tls=none");
     let mut settings = Settings::for_database(url.clone());
-    settings.smtp_url = Some(twinning::config::Secret(smtp_url.clone()));
+    settings.smtp_url = Some(twinning::core::config::Secret(smtp_url.clone()));
     let ctx = twinning::startup::connect(settings, Clock::system())
         .await
         .unwrap();

@@ -6,9 +6,9 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::checkin::{self, Scan};
+use crate::core::error::{AppError, Result};
 use crate::db::events as db_events;
 use crate::domain::TimeZone;
-use crate::error::{AppError, Result};
 use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
@@ -73,7 +73,7 @@ pub fn scan_json(scan: &Scan) -> CheckinJson {
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "checkins", request_body = CheckinBody,
     security(("bearer" = [])),
     responses((status = 201, body = CheckinJson), (status = 200, body = CheckinJson),
-        (status = 401, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+        (status = 401, body = crate::core::error::ErrorBody), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn create_checkin(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -101,7 +101,7 @@ pub async fn create_checkin(
 /// Undo the check-in of the participant with this code (a wrong tap).
 #[utoipa::path(delete, path = "/api/v1/checkins/{code}", tag = "checkins",
     params(("code" = String, Path, description = "Check-in code")), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn delete_checkin(
     State(ctx): State<Ctx>,
     staff: StaffAuth,

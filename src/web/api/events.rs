@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{MoneyJson, double_option};
+use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events::{self as db_events, EventRow, OfferingRow, PartnerCityRow};
 use crate::domain::question::{self, Question};
 use crate::domain::translation::{self, Translations};
@@ -15,7 +16,6 @@ use crate::domain::{
     CancellationPolicy, Currency, EventKind, EventStatus, LocalTime, Money, PaymentOption, Slug,
     TimeZone, Title,
 };
-use crate::error::{AppError, FieldCollector, Result};
 use crate::events::{
     self, DEFAULT_HOLD_MINUTES, DEFAULT_OFFER_MINUTES, EventDraft, Offering, PartnerCity,
 };
@@ -766,7 +766,7 @@ pub async fn list_events(State(ctx): State<Ctx>) -> Result<Json<Vec<EventJson>>>
 /// One published event (drafts are visible to staff only, with a token).
 #[utoipa::path(get, path = "/api/v1/events/{slug}", tag = "events",
     params(("slug" = String, Path, description = "Event slug")),
-    responses((status = 200, body = EventJson), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = EventJson), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn get_event(
     State(ctx): State<Ctx>,
     staff: Option<StaffAuth>,
@@ -784,8 +784,8 @@ pub async fn get_event(
 /// Create an event (staff).
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = EventBody,
     security(("bearer" = [])),
-    responses((status = 201, body = EventJson), (status = 401, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = EventJson), (status = 401, body = crate::core::error::ErrorBody),
+        (status = 409, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn create_event(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -806,8 +806,8 @@ pub async fn create_event(
 /// Change an event (staff). Raising a capacity offers the freed seats to the waitlist.
 #[utoipa::path(patch, path = "/api/v1/events/{slug}", tag = "events", request_body = EventBody,
     params(("slug" = String, Path, description = "Event slug")), security(("bearer" = [])),
-    responses((status = 200, body = EventJson), (status = 404, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = EventJson), (status = 404, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn update_event(
     State(ctx): State<Ctx>,
     staff: StaffAuth,

@@ -3,13 +3,13 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use crate::core::actor::Actor;
+use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events as db_events;
 use crate::db::export::AttendeeFilter;
 use crate::domain::RegistrationStatus;
 use crate::domain::question::Question;
-use crate::error::{AppError, FieldCollector, Result};
 use crate::export::{Column, attendees_csv, attendees_xlsx, parse_columns, preset_columns};
-use crate::registrations::Actor;
 use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
 
@@ -138,7 +138,7 @@ pub async fn export_event(
         ("bom" = Option<String>, Query, description = "1 adds a UTF-8 byte-order mark for Excel")),
     security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", description = "The list"),
-        (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+        (status = 403, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn attendees_csv_api(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -159,7 +159,7 @@ pub async fn attendees_csv_api(
         ("columns" = Option<String>, Query, description = "Comma-separated column keys (default all)")),
     security(("bearer" = [])),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The list"),
-        (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+        (status = 403, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn attendees_xlsx_api(
     State(ctx): State<Ctx>,
     staff: StaffAuth,

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::core::error::{AppError, Result};
 use crate::db::hosts::{self as store, HouseholdRow, MemberRow, ScreeningRow};
-use crate::error::{AppError, Result};
 use crate::hosts::{self, HostBody, MinorsStanding, ScreeningBody};
 use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
@@ -182,8 +182,8 @@ pub struct AppliedJson {
 
 /// Apply to host visitors (public).
 #[utoipa::path(post, path = "/api/v1/hosts", tag = "hosts", request_body = HostBody,
-    responses((status = 201, body = AppliedJson), (status = 400, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = AppliedJson), (status = 400, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody), (status = 429, body = crate::core::error::ErrorBody)))]
 pub async fn apply(
     State(ctx): State<Ctx>,
     ApiJson(body): ApiJson<HostBody>,
@@ -209,7 +209,7 @@ pub struct HostsQuery {
 
 /// Every household (staff).
 #[utoipa::path(get, path = "/api/v1/hosts", tag = "hosts", params(HostsQuery), security(("bearer" = [])),
-    responses((status = 200, body = [HostJson]), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [HostJson]), (status = 401, body = crate::core::error::ErrorBody)))]
 pub async fn list(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -239,7 +239,7 @@ async fn staff_row(ctx: &Ctx, id: i64) -> Result<HouseholdRow> {
 
 /// One household with its members' screenings (staff).
 #[utoipa::path(get, path = "/api/v1/hosts/{id}", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
-    security(("bearer" = [])), responses((status = 200, body = HostJson), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = [])), responses((status = 200, body = HostJson), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn get_one(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -260,7 +260,7 @@ pub struct ReasonBody {
 
 /// Approve a household to host (staff).
 #[utoipa::path(post, path = "/api/v1/hosts/{id}/approve", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
-    security(("bearer" = [])), responses((status = 200, body = HostJson), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = [])), responses((status = 200, body = HostJson), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn approve(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -275,7 +275,7 @@ pub async fn approve(
 /// Suspend a household (staff): it is suggested for nothing until approved again.
 #[utoipa::path(post, path = "/api/v1/hosts/{id}/suspend", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
     request_body = ReasonBody, security(("bearer" = [])),
-    responses((status = 200, body = HostJson), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = HostJson), (status = 409, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn suspend(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -295,7 +295,7 @@ pub async fn suspend(
 /// never the report itself.
 #[utoipa::path(post, path = "/api/v1/hosts/{id}/screenings", tag = "hosts", params(("id" = i64, Path, description = "Household id")),
     request_body = ScreeningBody, security(("bearer" = [])),
-    responses((status = 201, body = HostJson), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = HostJson), (status = 404, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn add_screening(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -314,7 +314,7 @@ pub async fn add_screening(
 /// The household's own details, by its private token.
 #[utoipa::path(get, path = "/api/v1/households/{token}", tag = "hosts",
     params(("token" = String, Path, description = "The household's private token")),
-    responses((status = 200, body = HostJson), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = HostJson), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn get_own(State(ctx): State<Ctx>, Path(token): Path<String>) -> Result<Json<HostJson>> {
     let row = hosts::find(&ctx, &token).await?;
     Ok(Json(load_json(&ctx, &row, false).await?))
@@ -323,7 +323,7 @@ pub async fn get_own(State(ctx): State<Ctx>, Path(token): Path<String>) -> Resul
 /// The household updates its details and availability (the whole application again).
 #[utoipa::path(put, path = "/api/v1/households/{token}", tag = "hosts", request_body = HostBody,
     params(("token" = String, Path, description = "The household's private token")),
-    responses((status = 200, body = HostJson), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = HostJson), (status = 404, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn update_own(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
-use crate::error::Result;
+use crate::core::error::Result;
 use crate::exchange::{self, MatchingJson};
 use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
@@ -13,8 +13,8 @@ use crate::web::extract::{Role, StaffAuth};
 /// household. The system only suggests; staff propose.
 #[utoipa::path(get, path = "/api/v1/events/{slug}/matching", tag = "hosts",
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 200, body = MatchingJson), (status = 404, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = MatchingJson), (status = 404, body = crate::core::error::ErrorBody),
+        (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn suggestion(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -45,9 +45,9 @@ pub struct ProposeBody {
 async fn exchange_event(ctx: &Ctx, slug: &str) -> Result<crate::db::events::EventRow> {
     let event = crate::db::events::find_by_slug(&ctx.db, slug)
         .await?
-        .ok_or(crate::error::AppError::NotFound)?;
+        .ok_or(crate::core::error::AppError::NotFound)?;
     if event.kind != "exchange" {
-        return Err(crate::error::AppError::conflict(
+        return Err(crate::core::error::AppError::conflict(
             "not_an_exchange",
             "Matching is for exchanges; this event has no host placements.",
         ));
@@ -60,8 +60,8 @@ async fn exchange_event(ctx: &Ctx, slug: &str) -> Result<crate::db::events::Even
 /// `constraint_failed` naming the rules, unless `override_reason` says why.
 #[utoipa::path(post, path = "/api/v1/events/{slug}/matches", tag = "hosts", request_body = ProposeBody,
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 201, body = crate::placements::MatchJson), (status = 409, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = crate::placements::MatchJson), (status = 409, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn propose(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -80,7 +80,7 @@ pub async fn propose(
         .await?
         .into_iter()
         .find(|m| m.id == id)
-        .ok_or(crate::error::AppError::NotFound)?;
+        .ok_or(crate::core::error::AppError::NotFound)?;
     Ok((axum::http::StatusCode::CREATED, Json(one)))
 }
 
@@ -93,7 +93,7 @@ pub struct ProposedJson {
 /// Propose every suggested placement that is not a match yet (staff).
 #[utoipa::path(post, path = "/api/v1/events/{slug}/matches/all", tag = "hosts",
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 201, body = ProposedJson), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = ProposedJson), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn propose_all(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -110,7 +110,7 @@ pub async fn propose_all(
 /// Every match of an exchange with its history (staff).
 #[utoipa::path(get, path = "/api/v1/events/{slug}/matches", tag = "hosts",
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 200, body = [crate::placements::MatchJson]), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [crate::placements::MatchJson]), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn list_matches(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -131,7 +131,7 @@ pub struct CancelBody {
 /// Cancel an active match (staff): the party goes back to the pool.
 #[utoipa::path(post, path = "/api/v1/matches/{id}/cancel", tag = "hosts", request_body = CancelBody,
     params(("id" = i64, Path, description = "Match id")), security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 204), (status = 404, body = crate::core::error::ErrorBody), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn cancel(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -147,7 +147,7 @@ pub async fn cancel(
 #[utoipa::path(get, path = "/api/v1/events/{slug}/placements.csv", tag = "hosts",
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", description = "The placements"),
-        (status = 409, body = crate::error::ErrorBody)))]
+        (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn placements_csv(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -248,9 +248,9 @@ pub async fn save_weights(
     ctx: &Ctx,
     slug: &str,
     w: &crate::matching::score::Weights,
-    actor: &crate::registrations::Actor,
+    actor: &crate::core::actor::Actor,
 ) -> Result<()> {
-    let mut f = crate::error::FieldCollector::default();
+    let mut f = crate::core::error::FieldCollector::default();
     for (name, v) in [
         ("language", w.language),
         ("interests", w.interests),
@@ -283,7 +283,7 @@ pub async fn save_weights(
 #[utoipa::path(put, path = "/api/v1/events/{slug}/matching/weights", tag = "hosts",
     request_body = crate::matching::score::Weights,
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 200, body = MatchingJson), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = MatchingJson), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn put_weights(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -308,7 +308,7 @@ pub struct ExcludeBody {
 /// Rule a pair out of an exchange's suggestions (staff), with a reason.
 #[utoipa::path(post, path = "/api/v1/events/{slug}/exclusions", tag = "hosts", request_body = ExcludeBody,
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 200, body = MatchingJson), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = MatchingJson), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn exclude(
     State(ctx): State<Ctx>,
     staff: StaffAuth,

@@ -6,9 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::core::error::{AppError, Result};
 use crate::db::events as db_events;
 use crate::domain::token;
-use crate::error::{AppError, Result};
 use crate::messages::{self, Input};
 use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
@@ -101,8 +101,8 @@ fn message_json(
     request_body = MessageBody, security(("bearer" = [])),
     responses((status = 201, body = MessageJson, description = "Queued"),
         (status = 200, body = MessagePreviewJson, description = "Preview, or a repeated send"),
-        (status = 409, body = crate::error::ErrorBody, description = "No recipient matches"),
-        (status = 422, body = crate::error::ErrorBody)))]
+        (status = 409, body = crate::core::error::ErrorBody, description = "No recipient matches"),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn create_message(
     State(ctx): State<Ctx>,
     staff: StaffAuth,

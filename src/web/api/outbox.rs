@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 
+use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
-use crate::error::{AppError, FieldCollector, Result};
 use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
 
@@ -86,8 +86,8 @@ pub const STATUSES: &[&str] = &[
 
 /// List emails, newest first (staff).
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", params(OutboxQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<OutboxJson>), (status = 401, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<OutboxJson>), (status = 401, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn list_outbox(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -134,7 +134,7 @@ pub async fn list_outbox(
 
 /// One email with both parts (staff).
 #[utoipa::path(get, path = "/api/v1/outbox/{id}", tag = "outbox", params(("id" = i64, Path, description = "Outbox id")),
-    security(("bearer" = [])), responses((status = 200, body = OutboxJson), (status = 404, body = crate::error::ErrorBody)))]
+    security(("bearer" = [])), responses((status = 200, body = OutboxJson), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn get_outbox(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -161,7 +161,7 @@ async fn act(
 /// API and the staff pages.
 pub async fn apply_action(
     ctx: &Ctx,
-    actor: &crate::registrations::Actor,
+    actor: &crate::core::actor::Actor,
     id: i64,
     action: &'static str,
 ) -> Result<()> {
@@ -203,8 +203,8 @@ pub async fn apply_action(
     tx.commit().await?;
     if action == "resend" {
         ctx.queue
-            .push_all(&[crate::jobs::Scheduled {
-                job: crate::jobs::Job::SendEmail { outbox_id: id },
+            .push_all(&[crate::core::job::Scheduled {
+                job: crate::core::job::Job::SendEmail { outbox_id: id },
                 run_at: now,
             }])
             .await;
@@ -214,7 +214,7 @@ pub async fn apply_action(
 
 /// Send an email again now (staff): failed, sent, cancelled or retrying ones.
 #[utoipa::path(post, path = "/api/v1/outbox/{id}/resend", tag = "outbox", params(("id" = i64, Path, description = "Outbox id")),
-    security(("bearer" = [])), responses((status = 200, body = OutboxJson), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = [])), responses((status = 200, body = OutboxJson), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn resend_outbox(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -225,7 +225,7 @@ pub async fn resend_outbox(
 
 /// Cancel an email that has not been sent yet (staff).
 #[utoipa::path(post, path = "/api/v1/outbox/{id}/cancel", tag = "outbox", params(("id" = i64, Path, description = "Outbox id")),
-    security(("bearer" = [])), responses((status = 200, body = OutboxJson), (status = 409, body = crate::error::ErrorBody)))]
+    security(("bearer" = [])), responses((status = 200, body = OutboxJson), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn cancel_outbox(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -245,7 +245,7 @@ pub struct OutboxStatsJson {
 
 /// Counts of emails per state (staff).
 #[utoipa::path(get, path = "/api/v1/outbox/stats", tag = "outbox", security(("bearer" = [])),
-    responses((status = 200, body = OutboxStatsJson), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = OutboxStatsJson), (status = 401, body = crate::core::error::ErrorBody)))]
 pub async fn outbox_stats(
     State(ctx): State<Ctx>,
     staff: StaffAuth,

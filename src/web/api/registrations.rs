@@ -8,12 +8,12 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::MoneyJson;
+use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events as db_events;
 use crate::db::registrations::{self as db_regs, ParticipantRow, RegistrationRow};
 use crate::domain::{
     Currency, EmailAddress, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
 };
-use crate::error::{AppError, FieldCollector, Result};
 
 use crate::registrations::{
     self, Actor, MAX_PARTICIPANTS, NewParticipant, NewRegistration, OfflinePayment,
@@ -253,10 +253,10 @@ pub(crate) fn parse_registration(body: RegistrationBody) -> Result<NewRegistrati
 /// Register for an event. A full event answers 201 with status `waitlisted`.
 #[utoipa::path(post, path = "/api/v1/events/{slug}/registrations", tag = "registrations",
     request_body = RegistrationBody, params(("slug" = String, Path, description = "Event slug")),
-    responses((status = 201, body = CreatedJson), (status = 400, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
-        (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
-        (status = 429, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = CreatedJson), (status = 400, body = crate::core::error::ErrorBody),
+        (status = 404, body = crate::core::error::ErrorBody), (status = 409, body = crate::core::error::ErrorBody),
+        (status = 413, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody),
+        (status = 429, body = crate::core::error::ErrorBody)))]
 pub async fn create_registration(
     State(ctx): State<Ctx>,
     Path(slug): Path<String>,
@@ -317,7 +317,7 @@ async fn history(ctx: &Ctx, id: i64) -> Result<Vec<TransitionJson>> {
 /// A registration, by its private token.
 #[utoipa::path(get, path = "/api/v1/registrations/{token}", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")),
-    responses((status = 200, body = RegistrationJson), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = RegistrationJson), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn get_registration(
     State(ctx): State<Ctx>,
     staff: Option<StaffAuth>,
@@ -358,8 +358,8 @@ fn reason_of(body: &ReasonBody, default: &str) -> Result<String> {
 /// Cancel a registration by its token (by the registrant, or staff with a token).
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/cancel", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")), request_body(content = ReasonBody),
-    responses((status = 200, body = RegistrationJson), (status = 404, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = RegistrationJson), (status = 404, body = crate::core::error::ErrorBody),
+        (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn cancel_registration(
     State(ctx): State<Ctx>,
     staff: Option<StaffAuth>,
@@ -390,8 +390,8 @@ pub struct ClaimBody {
 /// Claim a waitlist offer before it expires.
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/claim", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")), request_body(content = ClaimBody),
-    responses((status = 200, body = RegistrationJson), (status = 404, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = RegistrationJson), (status = 404, body = crate::core::error::ErrorBody),
+        (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn claim_offer(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,
@@ -418,8 +418,8 @@ pub async fn claim_offer(
 /// Session unless one is open).
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/checkout", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")),
-    responses((status = 200, body = CheckoutJson), (status = 404, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = CheckoutJson), (status = 404, body = crate::core::error::ErrorBody),
+        (status = 409, body = crate::core::error::ErrorBody), (status = 503, body = crate::core::error::ErrorBody)))]
 pub async fn start_checkout(
     State(ctx): State<Ctx>,
     Path(token): Path<String>,
@@ -455,8 +455,8 @@ pub struct ListQuery {
 /// Registrations of an event (staff).
 #[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "registrations",
     params(("slug" = String, Path, description = "Event slug"), ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<RegistrationJson>), (status = 401, body = crate::error::ErrorBody),
-        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<RegistrationJson>), (status = 401, body = crate::core::error::ErrorBody),
+        (status = 403, body = crate::core::error::ErrorBody), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn list_registrations(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -495,7 +495,7 @@ pub async fn list_registrations(
 /// Approve a registration awaiting approval (staff): it takes seats, or joins the waitlist.
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/approve", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")), security(("bearer" = [])),
-    responses((status = 200, body = RegistrationJson), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = RegistrationJson), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn approve_registration(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -511,7 +511,7 @@ pub async fn approve_registration(
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/reject", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")), request_body(content = ReasonBody),
     security(("bearer" = [])),
-    responses((status = 200, body = RegistrationJson), (status = 409, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = RegistrationJson), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn reject_registration(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -584,8 +584,8 @@ pub struct RefundBody {
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/refunds", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")), request_body = RefundBody,
     security(("bearer" = [])),
-    responses((status = 201, body = RegistrationJson), (status = 409, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = RegistrationJson), (status = 409, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn record_refund(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -621,8 +621,8 @@ pub async fn record_refund(
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/payments", tag = "registrations",
     params(("token" = String, Path, description = "Private registration token")), request_body = PaymentBody,
     security(("bearer" = [])),
-    responses((status = 201, body = RegistrationJson), (status = 409, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = RegistrationJson), (status = 409, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn record_payment(
     State(ctx): State<Ctx>,
     staff: StaffAuth,

@@ -13,8 +13,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::PageError;
+use crate::core::error::AppError;
 use crate::domain::token;
-use crate::error::AppError;
 use crate::state::Ctx;
 
 /// Cookie holding the browser's anti-forgery token.

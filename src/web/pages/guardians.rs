@@ -10,9 +10,9 @@ use serde::Deserialize;
 
 use super::forms::{CsrfToken, FormData, field_id};
 use super::{Layout, PageError, PageResult, render, render_with};
+use crate::core::error::{AppError, FieldErrors};
 use crate::db::guardians::GuardianRow;
 use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
-use crate::error::{AppError, FieldErrors};
 use crate::guardians::{self, AnswerBody};
 use crate::i18n;
 use crate::state::Ctx;

@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::forms::{CsrfToken, FormData, field_id};
 use super::{Layout, PageError, PageResult, render, render_with};
+use crate::core::error::{AppError, FieldErrors};
 use crate::db::hosts::{self as store, HouseholdRow, MemberRow};
-use crate::error::{AppError, FieldErrors};
 use crate::hosts::{
     self, DateRange, HostBody, HostContact, HostLimits, LanguageLevel, MemberBody, PetBody,
 };

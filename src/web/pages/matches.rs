@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::forms::{CsrfToken, FormData};
 use super::{Layout, PageError, PageResult, render, render_with};
+use crate::core::error::AppError;
 use crate::db::matches::MatchRow;
-use crate::error::AppError;
 use crate::i18n;
 use crate::placements::{self, Side};
 use crate::state::Ctx;

@@ -13,7 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::error::AppError;
+use crate::core::error::AppError;
 use crate::state::Ctx;
 
 /// What the shared layout (`templates/base.html`) shows around every page.
@@ -188,7 +188,7 @@ impl IntoResponse for PageError {
             AppError::Csrf => crate::i18n::conflict_message(
                 lang,
                 AppError::Csrf.code(),
-                crate::error::CSRF_MESSAGE,
+                crate::core::error::CSRF_MESSAGE,
             ),
             AppError::Validation(ref fields) => fields
                 .iter()

@@ -5,13 +5,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::{StaffSession, back_to};
+use crate::core::error::{AppError, FieldErrors};
 use crate::db::events::{self as db_events, EventRow};
 use crate::db::registrations as db_regs;
 use crate::domain::question::Question;
 use crate::domain::translation::{EventText, QuestionText, Translations};
 use crate::domain::{CancellationPolicy, Currency, Money, RegistrationStatus, TimeZone};
 use crate::email::compose::{event_when, money};
-use crate::error::{AppError, FieldErrors};
 use crate::state::Ctx;
 use crate::web::api::MoneyJson;
 use crate::web::api::events::{

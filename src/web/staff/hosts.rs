@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
 use super::StaffSession;
-use crate::error::AppError;
+use crate::core::error::AppError;
 use crate::hosts::{self, ScreeningBody};
 use crate::state::Ctx;
 use crate::web::api::hosts::{HostJson, load_json};

@@ -4,9 +4,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 
 use super::{StaffSession, back_to};
+use crate::core::error::{AppError, FieldErrors};
 use crate::db::events::{self as db_events, EventRow};
 use crate::domain::{RegistrationStatus, token};
-use crate::error::{AppError, FieldErrors};
 use crate::messages::{self, Input};
 use crate::state::Ctx;
 use crate::web::extract::Role;

@@ -30,10 +30,10 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use super::extract::Role;
 use super::pages::forms::{CsrfToken, FormData, cookie, set_cookie};
 use super::pages::{Layout, PageError, PageResult, StaffNav, render, render_with};
+use crate::core::actor::Actor;
+use crate::core::error::AppError;
 use crate::db::staff as db_staff;
 use crate::domain::token;
-use crate::error::AppError;
-use crate::registrations::Actor;
 use crate::state::Ctx;
 
 /// Cookie carrying the staff session.

@@ -6,10 +6,10 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
 use super::{StaffSession, back_to};
+use crate::core::error::AppError;
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
 use crate::email::EmailKind;
-use crate::error::AppError;
 use crate::state::Ctx;
 use crate::web::api::outbox::{STATUSES, apply_action};
 use crate::web::extract::Role;

@@ -7,12 +7,12 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::{StaffSession, back_to};
+use crate::core::error::AppError;
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter};
 use crate::db::registrations as db_regs;
 use crate::domain::{Currency, Money, RegistrationStatus};
 use crate::email::compose::{local_time, money};
-use crate::error::AppError;
 use crate::registrations::{self, OfflinePayment};
 use crate::state::Ctx;
 use crate::web::extract::Role;
@@ -429,7 +429,7 @@ pub async fn registration_action(
 
 /// The method and a positive amount typed in a payment or refund form.
 fn offline_money(
-    f: &mut crate::error::FieldCollector,
+    f: &mut crate::core::error::FieldCollector,
     form: &FormData,
     currency: &str,
     methods: registrations::MethodParser,
@@ -444,7 +444,7 @@ fn offline_money(
 }
 
 fn parse_refund(form: &FormData, currency: &str) -> Result<registrations::OfflineRefund, AppError> {
-    let mut f = crate::error::FieldCollector::default();
+    let mut f = crate::core::error::FieldCollector::default();
     let (method, amount) = offline_money(&mut f, form, currency, registrations::refund_method)?;
     let reason = f.take(
         "reason",
@@ -459,7 +459,7 @@ fn parse_refund(form: &FormData, currency: &str) -> Result<registrations::Offlin
 }
 
 fn parse_payment(form: &FormData, currency: &str) -> Result<OfflinePayment, AppError> {
-    let mut f = crate::error::FieldCollector::default();
+    let mut f = crate::core::error::FieldCollector::default();
     let (method, amount) = offline_money(&mut f, form, currency, registrations::offline_method)?;
     let reference = f.take(
         "reference",

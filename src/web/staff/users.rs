@@ -5,8 +5,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::{StaffSession, back_to};
+use crate::core::error::AppError;
 use crate::db::staff as db_staff;
-use crate::error::AppError;
 use crate::state::Ctx;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;

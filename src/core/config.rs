@@ -3,6 +3,9 @@
 
 use std::net::SocketAddr;
 
+/// Stripe's API, unless `STRIPE_API_BASE` points elsewhere (a fake in tests).
+pub const DEFAULT_STRIPE_API_BASE: &str = "https://api.stripe.com/";
+
 /// Settings shared by `twinning` and `twinning-worker`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
@@ -107,7 +110,7 @@ pub struct Settings {
     pub stripe_webhook_secret: Option<Secret>,
 
     /// Stripe's API address (tests point it at a local server).
-    #[arg(long, env = "STRIPE_API_BASE", default_value = crate::card::gateway::DEFAULT_API_BASE)]
+    #[arg(long, env = "STRIPE_API_BASE", default_value = DEFAULT_STRIPE_API_BASE)]
     pub stripe_api_base: String,
 
     /// Seconds to wait for Stripe before giving up on a request.
@@ -192,7 +195,7 @@ impl Settings {
             adult_age: 18,
             stripe_secret_key: None,
             stripe_webhook_secret: None,
-            stripe_api_base: crate::card::gateway::DEFAULT_API_BASE.to_owned(),
+            stripe_api_base: DEFAULT_STRIPE_API_BASE.to_owned(),
             stripe_timeout_secs: 10,
         }
     }

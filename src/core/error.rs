@@ -7,7 +7,17 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::domain::ParseError;
+/// A problem with one input field, reported back to whoever sent it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+impl ParseError {
+    /// Builds an error from any message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
 
 /// What a person sees when a form's anti-forgery token does not match.
 pub const CSRF_MESSAGE: &str =
