@@ -108,7 +108,7 @@ async fn main() {
     // The application clock is two days ahead of the real one the queue schedules by: due now.
     let queued: Vec<_> = queued
         .into_iter()
-        .map(|s| twinning::jobs::Scheduled {
+        .map(|s| twinning::core::job::Scheduled {
             run_at: chrono::Utc::now(),
             ..s
         })

@@ -103,8 +103,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             command: JobsCommand::RunDue,
         } => {
             let ctx = connect(cli.settings, Clock::system()).await?;
-            let deadlines = crate::jobs::sweep(&ctx).await?;
-            let jobs = crate::jobs::run_due_jobs(&ctx).await?;
+            let deadlines = crate::worker::sweep(&ctx).await?;
+            let jobs = crate::worker::run_due_jobs(&ctx).await?;
             println!("ran {jobs} jobs; handled {deadlines} overdue deadlines");
             Ok(())
         }

@@ -10,6 +10,7 @@ use chrono::Duration;
 
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldCollector, Result};
+use crate::core::job::compact;
 use crate::db::events::{self as db_events, EventRow};
 use crate::db::export::AttendeeFilter;
 use crate::db::messages::{self as db_messages, MessageRow, NewMessage};
@@ -17,7 +18,6 @@ use crate::db::outbox;
 use crate::domain::{RegistrationStatus, Title, parse_long_text};
 use crate::email::compose::{StaffMessage, message_preview, queue_message};
 use crate::email::render::Rendered;
-use crate::jobs::compact;
 use crate::state::Ctx;
 
 /// Longest message text, in characters.

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use crate::core::clock::Clock;
 use crate::core::config::{SampleData, Settings};
 use crate::db::{Backend, Db};
-use crate::jobs::JobQueue;
+use crate::infra::queue::JobQueue;
 use crate::state::Ctx;
 
 /// Installs rustls' ring provider (several crates may enable different providers; without an
@@ -120,11 +120,10 @@ impl Application {
             let mut rx = stop_rx.clone();
             tokio::spawn(async move {
                 let queue = ctx.queue.clone();
-                queue
-                    .run_workers(ctx, async move {
-                        let _ = rx.wait_for(|stop| *stop).await;
-                    })
-                    .await
+                crate::worker::run_workers(&queue, ctx, async move {
+                    let _ = rx.wait_for(|stop| *stop).await;
+                })
+                .await
             })
         });
         tracing::info!(address = %self.local_addr(), base_url = %self.ctx.settings.base_url(), workers = self.workers, "serving");

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::core::clock::Clock;
 use crate::core::config::Settings;
 use crate::db::Db;
-use crate::jobs::JobQueue;
+use crate::infra::queue::JobQueue;
 
 /// Shared application context; cheap to clone.
 #[derive(Clone, Debug)]

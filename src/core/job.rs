@@ -1,6 +1,6 @@
 //! Background jobs as data: what to run and when. Jobs carry ids only and re-read state when
 //! they run, so running one twice or late is harmless. Which handler runs a job is decided in
-//! one place only, `crate::jobs::run` (the worker); features schedule jobs by returning
+//! one place only, `crate::worker::run` (the worker); features schedule jobs by returning
 //! [`Scheduled`] values, never by importing it.
 
 use chrono::{DateTime, Utc};

@@ -169,10 +169,10 @@ async fn an_email_due_while_smtp_is_down_is_delivered_exactly_once_when_it_is_ba
     let smtp = port.start();
     app.advance(Duration::seconds(31));
     app.run_pending_jobs().await;
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     app.advance(Duration::hours(30));
     app.run_pending_jobs().await;
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(smtp.received().len(), 1, "delivered once");
     let row = &outbox(&app, "").await[0];
     assert_eq!(row["status"], "sent");
@@ -223,7 +223,7 @@ async fn a_550_rejection_fails_at_once_without_retries_and_staff_see_it() {
     app.run_pending_jobs().await;
     app.advance(Duration::hours(3));
     app.run_pending_jobs().await;
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     let failed = outbox(&app, "?status=failed").await;
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["attempts"], 1, "no retries");
@@ -283,15 +283,15 @@ async fn a_worker_stopped_after_the_server_accepted_causes_at_most_one_resend_wi
         }
     }
     .unwrap();
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(
         smtp.received().len(),
         1,
         "a row that may still be in flight is left alone"
     );
     app.advance(Duration::minutes(11));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     app.run_pending_jobs().await;
     let received = smtp.received();
     assert_eq!(received.len(), 2, "exactly one extra delivery");
@@ -315,7 +315,7 @@ async fn every_state_change_sends_the_right_email() {
     let first = register_as(&app, &slug, "first@example.org", "adult").await;
     let second = register_as(&app, &slug, "second@example.org", "adult").await;
     app.advance(Duration::minutes(29));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     app.run_pending_jobs().await;
     assert_eq!(
         smtp.received().len(),
@@ -323,8 +323,8 @@ async fn every_state_change_sends_the_right_email() {
         "no payment reminder before half the hold has passed"
     );
     app.advance(Duration::minutes(2));
-    twinning::jobs::sweep(&app.ctx).await.unwrap(); // payment reminder halfway through the hold
-    twinning::jobs::sweep(&app.ctx).await.unwrap(); // ... only once
+    twinning::worker::sweep(&app.ctx).await.unwrap(); // payment reminder halfway through the hold
+    twinning::worker::sweep(&app.ctx).await.unwrap(); // ... only once
     app.run_pending_jobs().await;
     app.advance(Duration::minutes(30));
     app.run_pending_jobs().await; // hold expiry, offer
@@ -480,7 +480,7 @@ async fn reminders_go_once_to_confirmed_registrations_follow_date_changes_and_ca
     )
     .await;
 
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert!(
         outbox(&app, "?kind=reminder").await.is_empty(),
         "nothing due 10 days ahead"
@@ -488,8 +488,8 @@ async fn reminders_go_once_to_confirmed_registrations_follow_date_changes_and_ca
 
     // The worker was down over the 7-day due time; it catches up three days late.
     app.advance(Duration::days(6));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     let sent = outbox(&app, "?kind=reminder").await;
     assert_eq!(sent.len(), 1, "once, and not to the cancelled registration");
     assert_eq!(sent[0]["recipient"], "yes@example.org");
@@ -507,7 +507,7 @@ async fn reminders_go_once_to_confirmed_registrations_follow_date_changes_and_ca
         &json!({"starts_at": new_start, "ends_at": new_end}),
     )
     .await;
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(outbox(&app, "?kind=reminder").await.len(), 1);
     // An hour past the new 7-day due time (09:00 in Madrid, 7 days before the new date),
     // whatever time of day the test runs at.
@@ -520,19 +520,19 @@ async fn reminders_go_once_to_confirmed_registrations_follow_date_changes_and_ca
         .unwrap()
         .with_timezone(&chrono::Utc);
     app.advance(due + Duration::hours(1) - app.ctx.clock.now());
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(
         outbox(&app, "?kind=reminder").await.len(),
         2,
         "the new date's 7-day reminder"
     );
     app.advance(Duration::days(6));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     let sent = outbox(&app, "?kind=reminder").await;
     assert_eq!(sent.len(), 3);
     assert!(sent[0]["subject"].as_str().unwrap().ends_with("tomorrow"));
     app.advance(Duration::days(2));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(
         outbox(&app, "?kind=reminder").await.len(),
         3,
@@ -559,11 +559,10 @@ async fn two_workers_draining_a_thousand_emails_send_each_once() {
         let mut rx = stop_rx.clone();
         workers.push(tokio::spawn(async move {
             let queue = ctx.queue.clone();
-            queue
-                .run_workers(ctx, async move {
-                    let _ = rx.wait_for(|s| *s).await;
-                })
-                .await
+            twinning::worker::run_workers(&queue, ctx, async move {
+                let _ = rx.wait_for(|s| *s).await;
+            })
+            .await
         }));
     }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);

@@ -333,7 +333,7 @@ impl TestApp {
 
     /// Runs every job due by the application clock; fails the test if any job fails.
     pub async fn run_pending_jobs(&self) -> usize {
-        twinning::jobs::run_due_jobs(&self.ctx)
+        twinning::worker::run_due_jobs(&self.ctx)
             .await
             .expect("jobs run without failing")
     }

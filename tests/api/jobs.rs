@@ -189,11 +189,11 @@ async fn the_sweep_expires_a_hold_whose_job_was_lost() {
         .to_owned();
     // Simulate a crash between commit and push: the queued job never made it.
     match &app.ctx.queue {
-        twinning::jobs::JobQueue::Sqlite(pool) => sqlx::query("DELETE FROM Jobs")
+        twinning::infra::queue::JobQueue::Sqlite(pool) => sqlx::query("DELETE FROM Jobs")
             .execute(pool)
             .await
             .map(|_| ()),
-        twinning::jobs::JobQueue::Postgres(pool) => sqlx::query("DELETE FROM apalis.jobs")
+        twinning::infra::queue::JobQueue::Postgres(pool) => sqlx::query("DELETE FROM apalis.jobs")
             .execute(pool)
             .await
             .map(|_| ()),
@@ -202,7 +202,7 @@ async fn the_sweep_expires_a_hold_whose_job_was_lost() {
     app.advance(Duration::minutes(61));
     assert_eq!(app.run_pending_jobs().await, 0);
     assert_eq!(app.status_of(&token).await, "pending_payment");
-    assert_eq!(twinning::jobs::sweep(&app.ctx).await.unwrap(), 1);
+    assert_eq!(twinning::worker::sweep(&app.ctx).await.unwrap(), 1);
     assert_eq!(app.status_of(&token).await, "expired");
     assert_eq!(app.status_of(&waiting).await, "offered");
 }
@@ -227,7 +227,7 @@ async fn the_real_worker_runs_due_jobs_in_the_background() {
     app.ctx
         .queue
         .push(
-            &twinning::jobs::Job::ExpireHold {
+            &twinning::core::job::Job::ExpireHold {
                 registration_id: id,
             },
             chrono::Utc::now(),

@@ -315,7 +315,7 @@ async fn messages_are_spread_out_and_delivered_over_smtp_with_counts_on_the_even
         "only the first is due yet"
     );
     app.advance(Duration::seconds(61));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     let received = smtp.received();
     assert_eq!(received.len(), confirmations + 3);
     let message = received.last().unwrap().parsed();

@@ -438,7 +438,7 @@ async fn hosts_are_reminded_after_two_days_and_a_day_before_the_deadline_then_th
         .status(),
         StatusCode::CREATED
     );
-    let sweep = || async { twinning::jobs::sweep(&s.app.ctx).await.unwrap() };
+    let sweep = || async { twinning::worker::sweep(&s.app.ctx).await.unwrap() };
     sweep().await;
     assert!(
         emails(&s.app, "match_reminder").await.is_empty(),
@@ -659,7 +659,7 @@ async fn both_sides_are_reminded_fourteen_and_two_days_before_arrival() {
         .expect("a host household column");
     let tom = lines.find(|l| l.contains("Tom Carter")).unwrap();
     assert_eq!(tom.split(',').nth(col), Some("Carmen Gil"), "{csv}");
-    let sweep = || async { twinning::jobs::sweep(&s.app.ctx).await.unwrap() };
+    let sweep = || async { twinning::worker::sweep(&s.app.ctx).await.unwrap() };
     sweep().await;
     assert!(
         emails(&s.app, "match_arrival").await.is_empty(),
@@ -897,7 +897,7 @@ async fn a_wrong_answer_gets_a_clear_page_and_a_repeated_sweep_sends_nothing_twi
     assert_eq!(matches(&s).await[0]["state"], "proposed");
     s.app.advance(Duration::days(6));
     for _ in 0..3 {
-        twinning::jobs::sweep(&s.app.ctx).await.unwrap();
+        twinning::worker::sweep(&s.app.ctx).await.unwrap();
     }
     assert_eq!(matches(&s).await[0]["state"], "expired");
     assert_eq!(

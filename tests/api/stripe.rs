@@ -670,14 +670,14 @@ async fn reconciliation_confirms_a_payment_whose_webhook_never_came() {
     let created = register_card(&app, &slug, &["Ana"]).await;
     let session = fake.session_id(created["payment_url"].as_str().unwrap());
     fake.pay(&session);
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(
         app.status_of(&token(&created)).await,
         "pending_payment",
         "too fresh to ask about"
     );
     app.advance(Duration::minutes(3));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(app.status_of(&token(&created)).await, "confirmed");
     assert_eq!(ledger(&app, &token(&created)).await.len(), 1);
     assert_eq!(outbox(&app, "confirmed").await.len(), 1);
@@ -702,7 +702,7 @@ async fn the_sweep_processes_a_stored_event_whose_job_was_lost() {
     .await
     .unwrap();
     app.advance(Duration::minutes(2));
-    twinning::jobs::sweep(&app.ctx).await.unwrap();
+    twinning::worker::sweep(&app.ctx).await.unwrap();
     assert_eq!(app.status_of(&token(&created)).await, "confirmed");
     let stored = twinning::db::card::event(&app.ctx.db, "evt_lost")
         .await

@@ -21,7 +21,5 @@ async fn main() -> anyhow::Result<()> {
     let ctx = twinning::startup::connect(cli.settings, Clock::system()).await?;
     tracing::info!("worker running");
     let queue = ctx.queue.clone();
-    queue
-        .run_workers(ctx, twinning::startup::shutdown_signal())
-        .await
+    twinning::worker::run_workers(&queue, ctx, twinning::startup::shutdown_signal()).await
 }

@@ -9,11 +9,11 @@
 
 mod queue;
 
-pub use queue::{JobQueue, run_due_jobs};
+pub use queue::{run_due_jobs, run_workers};
 
 use std::time::Duration;
 
-pub use crate::core::job::{DRAIN_THRESHOLD, Job, Scheduled, compact, queues};
+use crate::core::job::Job;
 use crate::registrations;
 use crate::state::Ctx;
 

@@ -1,0 +1,3 @@
+//! Connections to what runs outside the process: the job queue (apalis).
+
+pub mod queue;
