@@ -41,7 +41,7 @@ pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
         None => None,
     };
     let card = match &settings.stripe_secret_key {
-        Some(key) => Some(Arc::new(crate::card::gateway::Gateway::new(
+        Some(key) => Some(Arc::new(crate::infra::stripe::Gateway::new(
             &key.0,
             settings.stripe_webhook_secret.as_ref().map(|s| s.0.clone()),
             &settings.stripe_api_base,

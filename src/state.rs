@@ -17,13 +17,13 @@ pub struct Ctx {
     /// The clock everything reads "now" from.
     pub clock: Clock,
     /// SMTP delivery; `None` keeps every email in the outbox as `held`.
-    pub mailer: Option<crate::email::Mailer>,
+    pub mailer: Option<crate::infra::smtp::Mailer>,
     /// Settings from the environment.
     pub settings: Arc<Settings>,
     /// Stripe, when a secret key is set; `None` turns card payments off.
-    pub card: Option<Arc<crate::card::gateway::Gateway>>,
+    pub card: Option<Arc<crate::infra::stripe::Gateway>>,
     /// The check-in writer (group commit of door scans).
-    pub door: crate::checkin::Door,
+    pub door: crate::infra::door::Door,
 }
 
 impl Ctx {

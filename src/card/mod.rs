@@ -14,7 +14,7 @@
 //!   loses a payment; the sweep also processes stored events and issues refunds whose job was
 //!   lost.
 
-pub mod gateway;
+pub use crate::infra::stripe as gateway;
 pub mod webhook;
 
 use chrono::{DateTime, Duration, Utc};

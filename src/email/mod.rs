@@ -10,12 +10,11 @@ mod deliver;
 pub mod ics;
 pub mod reminders;
 pub mod render;
-mod transport;
 
+pub use crate::infra::smtp::{Mailer, SendError};
 pub use compose::{queue_event_email, queue_registration_email, queue_staff_approval_emails};
 pub use deliver::{deliver, sweep};
 pub use ics::calendar_file;
-pub use transport::{Mailer, SendError};
 
 use crate::domain::event::text_enum;
 
