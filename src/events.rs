@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::core::error::{AppError, Result};
-use crate::db::events::{self, EventRow, EventValues, OfferingValues};
+use crate::db::events::{self, EventValues, OfferingValues};
 use crate::domain::question::Question;
-use crate::domain::translation::{self, EventText, Translations};
+use crate::domain::translation::{self, Translations};
 use crate::domain::{
     CancellationPolicy, Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title,
 };
@@ -124,21 +124,7 @@ impl EventDraft {
     }
 }
 
-/// An event's texts in `lang`: title, description and email text each fall back to the
-/// event's own (default-language) field when it has no translation; offering names,
-/// questions and consents fall back one by one through [`EventText`]'s methods.
-pub fn text_in(event: &EventRow, lang: &str) -> EventText {
-    let own = translation::from_stored(&event.translations)
-        .remove(lang)
-        .unwrap_or_default();
-    let or = |t: String, default: &str| if t.is_empty() { default.to_owned() } else { t };
-    EventText {
-        title: or(own.title, &event.title),
-        description: or(own.description, &event.description),
-        email_text: or(own.email_text, &event.custom_email_text),
-        ..own
-    }
-}
+pub use crate::db::events::text_in;
 
 async fn save_partner(
     tx: &mut crate::db::Tx,

@@ -147,7 +147,7 @@ async fn request_email(
         language: lang.to_owned(),
         recipient_name: name.to_owned(),
         contact_name: reg.contact_name.clone(),
-        event_title: crate::events::text_in(event, lang).title,
+        event_title: crate::db::events::text_in(event, lang).title,
         event_when: crate::email::compose::event_when_in(lang, event),
         visitor_name: visitor.to_owned(),
         action_url: url(ctx, secret),

@@ -1007,7 +1007,7 @@ fn mail(ctx: &Ctx, lang: &str, event: &EventRow, recipient: &str) -> MailContext
         org_name: ctx.settings.org_name.clone(),
         language: lang.to_owned(),
         recipient_name: recipient.to_owned(),
-        event_title: crate::events::text_in(event, lang).title,
+        event_title: crate::db::events::text_in(event, lang).title,
         event_when: crate::email::compose::event_when_in(lang, event),
         ..Default::default()
     }

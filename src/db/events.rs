@@ -541,3 +541,19 @@ pub async fn offerings_and_partner(
     };
     Ok((offerings, partner))
 }
+
+/// An event's texts in `lang`: title, description and email text each fall back to the
+/// event's own (default-language) field when it has no translation; offering names,
+/// questions and consents fall back one by one through [`EventText`]'s methods.
+pub fn text_in(event: &EventRow, lang: &str) -> crate::domain::translation::EventText {
+    let own = crate::domain::translation::from_stored(&event.translations)
+        .remove(lang)
+        .unwrap_or_default();
+    let or = |t: String, default: &str| if t.is_empty() { default.to_owned() } else { t };
+    crate::domain::translation::EventText {
+        title: or(own.title, &event.title),
+        description: or(own.description, &event.description),
+        email_text: or(own.email_text, &event.custom_email_text),
+        ..own
+    }
+}

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
-use crate::hosts::HouseholdDraft;
+use crate::domain::household::{DraftMember, HouseholdDraft};
 use crate::{on_pool, on_tx};
 
 /// A `households` row.
@@ -166,15 +166,6 @@ pub async fn update(
         .await
         .map(|_| ()))
     .context("updating household")
-}
-
-/// A member as the household lists them; `id` is set for someone already on record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DraftMember {
-    pub id: Option<i64>,
-    pub name: String,
-    pub display_name: String,
-    pub born_on: NaiveDate,
 }
 
 /// Stores the household's members in the order listed: those with an id are updated in place

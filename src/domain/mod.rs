@@ -3,6 +3,7 @@
 
 mod email;
 pub(crate) mod event;
+pub mod household;
 mod money;
 mod policy;
 pub mod question;

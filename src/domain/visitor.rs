@@ -48,7 +48,7 @@ pub struct VisitorProfile {
     /// `female`, `male` or `other`.
     pub gender: String,
     #[serde(default)]
-    pub languages: Vec<crate::hosts::LanguageLevel>,
+    pub languages: Vec<super::household::LanguageLevel>,
     #[serde(default)]
     pub interests: Vec<String>,
     /// Diets the host must cater for (see the host form's list).
@@ -109,8 +109,8 @@ pub fn check(
     };
     let born = f.take(
         format!("{at}.born_on"),
-        crate::hosts::parse_date(&p.born_on).and_then(|d| {
-            if d >= first_day || crate::hosts::age_on(d, first_day) > 120 {
+        super::household::parse_date(&p.born_on).and_then(|d| {
+            if d >= first_day || super::household::age_on(d, first_day) > 120 {
                 Err(ParseError::new(
                     "must be a date of birth before the exchange",
                 ))
@@ -141,9 +141,9 @@ pub fn check(
             );
         } else if !languages
             .iter()
-            .any(|x: &crate::hosts::LanguageLevel| x.code == code)
+            .any(|x: &super::household::LanguageLevel| x.code == code)
         {
-            languages.push(crate::hosts::LanguageLevel {
+            languages.push(super::household::LanguageLevel {
                 code,
                 level: l.level,
             });
@@ -160,12 +160,12 @@ pub fn check(
     let diets = |f: &mut FieldCollector, name: &str, list: &[String]| -> Vec<String> {
         let mut out = Vec::new();
         for (i, d) in list.iter().take(12).enumerate() {
-            match crate::hosts::DIETS.iter().find(|x| **x == d.trim()) {
+            match super::household::DIETS.iter().find(|x| **x == d.trim()) {
                 Some(d) if !out.iter().any(|x: &String| x == d) => out.push((*d).to_owned()),
                 Some(_) => {}
                 None => f.add(
                     format!("{at}.{name}[{i}]"),
-                    format!("must be one of: {}", crate::hosts::DIETS.join(", ")),
+                    format!("must be one of: {}", super::household::DIETS.join(", ")),
                 ),
             }
         }
@@ -187,7 +187,7 @@ pub fn check(
             allergies.push(AllergyBody { agent, severity });
         }
     }
-    let minor = born.is_some_and(|b| crate::hosts::age_on(b, first_day) < adult_age);
+    let minor = born.is_some_and(|b| super::household::age_on(b, first_day) < adult_age);
     let guardian = match (&p.guardian, minor) {
         (Some(g), _) => {
             let name = f.take(

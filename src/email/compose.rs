@@ -68,7 +68,7 @@ pub fn registration_calendar(
     url: &str,
 ) -> String {
     let registration_id = reg.id;
-    let title = crate::events::text_in(event, contact_language(reg)).title;
+    let title = crate::db::events::text_in(event, contact_language(reg)).title;
     let uid = format!(
         "registration-{}@{}",
         registration_id,
@@ -217,7 +217,7 @@ fn registration_context(
     let money = |minor: i64| crate::i18n::format::money(lang, minor, &reg.currency);
     let custom = matches!(kind, EmailKind::Confirmed | EmailKind::Reminder);
     let base = ctx.settings.base_url();
-    let text = crate::events::text_in(event, lang);
+    let text = crate::db::events::text_in(event, lang);
     MailContext {
         org_name: ctx.settings.org_name.clone(),
         language: lang.to_owned(),

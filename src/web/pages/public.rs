@@ -1155,7 +1155,7 @@ pub async fn events_feed(State(ctx): State<Ctx>) -> PageResult {
         .collect();
     let texts: Vec<_> = rows
         .iter()
-        .map(|e| crate::events::text_in(e, i18n::current()))
+        .map(|e| crate::db::events::text_in(e, i18n::current()))
         .collect();
     let entries: Vec<CalendarEntry<'_>> = rows
         .iter()
