@@ -12,8 +12,8 @@ use crate::db::events::EventRow;
 use crate::db::guardians::GuardianRow;
 use crate::db::hosts::{self as hosts_db, HouseholdRow};
 use crate::db::registrations::{self as regs, ParticipantRow, RegistrationRow};
+use crate::domain::household::{self as hosts, DateRange, LanguageLevel, PetBody};
 use crate::domain::visitor::VisitorProfile;
-use crate::hosts::{self, DateRange, LanguageLevel, PetBody};
 use crate::matching::{
     self, Allergy, Gender, GenderLimit, GuardianAnswer, Household, Member, Party, Pet, Smoking,
     Visitor,
@@ -22,17 +22,8 @@ use crate::matching::{
 };
 use crate::state::Ctx;
 
-/// Registrations in these states are placed: they hold seats.
-pub const PLACED_STATES: &[&str] = &["pending_payment", "confirmed", "attended"];
-
-/// First night and last morning of an exchange, in its own time zone.
-pub fn stay(event: &EventRow) -> (NaiveDate, NaiveDate) {
-    let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
-    (
-        event.starts_at.with_timezone(&zone).date_naive(),
-        event.ends_at.with_timezone(&zone).date_naive(),
-    )
-}
+pub use crate::db::events::stay;
+pub use crate::domain::PLACED_STATES;
 
 fn languages(list: &[LanguageLevel]) -> Vec<(String, u8)> {
     list.iter().map(|l| (l.code.clone(), l.level)).collect()
@@ -51,11 +42,11 @@ pub fn party(
         .iter()
         .map(|p| {
             let profile: Option<VisitorProfile> = serde_json::from_str(&p.profile).ok();
-            let shown_name = crate::guardians::shown_name(p, profile.as_ref());
-            let minor = crate::guardians::is_minor(profile.as_ref(), arrives, adult_age);
+            let shown_name = crate::domain::visitor::shown_name(&p.name, profile.as_ref());
+            let minor = crate::domain::visitor::is_minor(profile.as_ref(), arrives, adult_age);
             // A minor's consents are the guardian's own answer, never the form's boxes.
             let (guardian, guardian_consents) = if minor {
-                crate::guardians::answer_of(guardians, p.id)
+                answer_of(guardians, p.id)
             } else {
                 (GuardianAnswer::Given, Vec::new())
             };
@@ -131,8 +122,8 @@ pub fn household(
             .map(|m| Member {
                 shown_name: m.shown_name().to_owned(),
                 adult: hosts::age_on(m.born_on, first_day) >= adult_age,
-                screened_until: hosts::screened_until(m.id, screenings),
-                blocked: hosts::screening_block(m.id, screenings),
+                screened_until: crate::screening::screened_until(m.id, screenings),
+                blocked: crate::screening::screening_block(m.id, screenings),
             })
             .collect(),
         available: available
@@ -372,5 +363,18 @@ pub fn describe(pool: &Pool, s: &Suggestion) -> MatchingJson {
                     .collect(),
             })
             .collect(),
+    }
+}
+
+/// Where the guardian's answer for participant `participant_id` stands, with the consents
+/// given (none until confirmed).
+pub fn answer_of(guardians: &[GuardianRow], participant_id: i64) -> (GuardianAnswer, Vec<String>) {
+    match guardians
+        .iter()
+        .find(|g| g.participant_id == participant_id)
+    {
+        Some(g) if g.status == "confirmed" => (GuardianAnswer::Given, g.given()),
+        Some(g) if g.status == "refused" => (GuardianAnswer::Refused, Vec::new()),
+        _ => (GuardianAnswer::Waiting, Vec::new()),
     }
 }

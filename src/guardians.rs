@@ -5,7 +5,6 @@
 //! the guardian has confirmed, the party is not placeable (a hard rule of the matching), and
 //! every answer re-checks the registration's active match in the same transaction.
 
-use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::core::error::{AppError, FieldCollector, Result};
@@ -13,46 +12,17 @@ use crate::core::job::Scheduled;
 use crate::db::Tx;
 use crate::db::events::EventRow;
 use crate::db::guardians::{self as store, Answer, GuardianRow, NewGuardian};
-use crate::db::registrations::{self as regs, ParticipantRow, RegistrationRow};
+use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
+pub use crate::domain::visitor::{is_minor, shown_name};
 use crate::domain::{PersonName, token};
 use crate::email::EmailKind;
 use crate::email::render::MailContext;
-use crate::matching::GuardianAnswer;
 use crate::state::Ctx;
 
 /// The guardian's private page.
 pub fn url(ctx: &Ctx, token: &str) -> String {
     format!("{}/g/{token}", ctx.settings.base_url())
-}
-
-/// Whether the visitor of `profile` is under `adult_age` on `first_day` (no date of birth on
-/// record counts as a minor, the safer side).
-pub fn is_minor(profile: Option<&VisitorProfile>, first_day: NaiveDate, adult_age: i32) -> bool {
-    profile
-        .and_then(|v| crate::hosts::parse_date(&v.born_on).ok())
-        .is_none_or(|b| crate::hosts::age_on(b, first_day) < adult_age)
-}
-
-/// The name a participant is shown by before a placement is confirmed.
-pub fn shown_name(p: &ParticipantRow, profile: Option<&VisitorProfile>) -> String {
-    profile
-        .and_then(|v| v.display_name.clone())
-        .filter(|d| !d.trim().is_empty())
-        .unwrap_or_else(|| p.name.clone())
-}
-
-/// Where the guardian's answer for participant `participant_id` stands, with the consents
-/// given (none until confirmed).
-pub fn answer_of(guardians: &[GuardianRow], participant_id: i64) -> (GuardianAnswer, Vec<String>) {
-    match guardians
-        .iter()
-        .find(|g| g.participant_id == participant_id)
-    {
-        Some(g) if g.status == "confirmed" => (GuardianAnswer::Given, g.given()),
-        Some(g) if g.status == "refused" => (GuardianAnswer::Refused, Vec::new()),
-        _ => (GuardianAnswer::Waiting, Vec::new()),
-    }
 }
 
 /// Asks the guardian of every minor of registration `reg` not asked yet, inside the caller's

@@ -22,6 +22,7 @@ pub mod messages;
 pub mod placements;
 pub mod registrations;
 pub mod sample;
+pub mod screening;
 pub mod staff;
 pub mod startup;
 pub mod state;

@@ -503,7 +503,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
         }
         if let Some(jobs) = recheck_match(ctx, &mut tx, &m)
             .await
-            .map_err(crate::registrations::into_anyhow)?
+            .map_err(crate::core::error::into_anyhow)?
         {
             tx.commit().await?;
             ctx.queue.push_all(&jobs).await;
@@ -543,7 +543,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
                     &format!("Expired: {who} did not answer in time"),
                 )
                 .await
-                .map_err(crate::registrations::into_anyhow)?,
+                .map_err(crate::core::error::into_anyhow)?,
             );
         } else {
             store::count_reminder(&mut tx, m.id).await?;
@@ -558,7 +558,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
                     &tag,
                 )
                 .await
-                .map_err(crate::registrations::into_anyhow)?,
+                .map_err(crate::core::error::into_anyhow)?,
             );
         }
         tx.commit().await?;
@@ -598,7 +598,7 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
         let mut tx = ctx.db.begin().await?;
         if let Some(jobs) = recheck_match(ctx, &mut tx, &m)
             .await
-            .map_err(crate::registrations::into_anyhow)?
+            .map_err(crate::core::error::into_anyhow)?
         {
             tx.commit().await?;
             ctx.queue.push_all(&jobs).await;
@@ -620,7 +620,7 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
             jobs.extend(
                 email_side(side, ctx, &mut tx, &pair, EmailKind::MatchArrival, &tag)
                     .await
-                    .map_err(crate::registrations::into_anyhow)?,
+                    .map_err(crate::core::error::into_anyhow)?,
             );
         }
         tx.commit().await?;
@@ -808,14 +808,14 @@ pub async fn party_lines(
         let name = if full {
             p.name.clone()
         } else {
-            crate::guardians::shown_name(&p, profile.as_ref())
+            crate::domain::visitor::shown_name(&p.name, profile.as_ref())
         };
         let Some(v) = profile else {
             lines.push(name);
             continue;
         };
-        let age = crate::hosts::parse_date(&v.born_on)
-            .map(|b| crate::hosts::age_on(b, arrives))
+        let age = crate::domain::household::parse_date(&v.born_on)
+            .map(|b| crate::domain::household::age_on(b, arrives))
             .unwrap_or(0);
         let gender = crate::i18n::t(lang, &format!("visitor-gender-{}", v.gender));
         lines.push(t(
@@ -920,7 +920,7 @@ pub async fn household_lines(
         .collect();
     let adults = members
         .iter()
-        .filter(|m| crate::hosts::age_on(m.born_on, arrives) >= ctx.settings.adult_age)
+        .filter(|m| crate::domain::household::age_on(m.born_on, arrives) >= ctx.settings.adult_age)
         .count();
     let mut lines = vec![
         t("match-line-hosts", &[("names", &names.join(", "))]),
@@ -951,7 +951,8 @@ pub async fn household_lines(
     if !h.area.is_empty() {
         lines.push(t("match-line-area", &[("area", &h.area)]));
     }
-    let pets: Vec<crate::hosts::PetBody> = serde_json::from_str(&h.pets).unwrap_or_default();
+    let pets: Vec<crate::domain::household::PetBody> =
+        serde_json::from_str(&h.pets).unwrap_or_default();
     if !pets.is_empty() {
         let list: Vec<&str> = pets.iter().map(|p| p.species.as_str()).collect();
         lines.push(t("match-line-pets", &[("list", &list.join(", "))]));
@@ -963,7 +964,7 @@ pub async fn household_lines(
             &crate::i18n::t(lang, &format!("host-smoking-{}", h.smoking)),
         )],
     ));
-    let langs: Vec<crate::hosts::LanguageLevel> =
+    let langs: Vec<crate::domain::household::LanguageLevel> =
         serde_json::from_str(&h.languages).unwrap_or_default();
     if !langs.is_empty() {
         let list: Vec<String> = langs

@@ -1295,12 +1295,7 @@ pub async fn expire_overdue(ctx: &Ctx) -> anyhow::Result<usize> {
     Ok(holds.len() + offers.len())
 }
 
-pub(crate) fn into_anyhow(err: AppError) -> anyhow::Error {
-    match err {
-        AppError::Internal(e) => e,
-        other => anyhow::anyhow!("{other}"),
-    }
-}
+pub(crate) use crate::core::error::into_anyhow;
 
 /// Writes an audit entry when a staff member changed a registration.
 async fn audit_staff(

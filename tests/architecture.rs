@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Files that are still in an import cycle today; lowered as the redesign goes, to 0.
-const MAX_FILES_IN_CYCLES: usize = 6;
+const MAX_FILES_IN_CYCLES: usize = 2;
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("src is readable") {

@@ -228,3 +228,11 @@ impl IntoResponse for AppError {
         (status, Json(body)).into_response()
     }
 }
+
+/// An error as `anyhow`, for jobs and sweeps (which report, never answer a request).
+pub fn into_anyhow(err: AppError) -> anyhow::Error {
+    match err {
+        AppError::Internal(e) => e,
+        other => anyhow::anyhow!("{other}"),
+    }
+}

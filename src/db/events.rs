@@ -557,3 +557,12 @@ pub fn text_in(event: &EventRow, lang: &str) -> crate::domain::translation::Even
         ..own
     }
 }
+
+/// First night and last morning of an exchange, in its own time zone.
+pub fn stay(event: &EventRow) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let zone = crate::domain::TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0);
+    (
+        event.starts_at.with_timezone(&zone).date_naive(),
+        event.ends_at.with_timezone(&zone).date_naive(),
+    )
+}

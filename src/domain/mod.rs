@@ -17,7 +17,7 @@ pub use email::EmailAddress;
 pub use event::{EventKind, EventStatus, LocalTime, PaymentOption, TimeZone};
 pub use money::{Currency, Money};
 pub use policy::CancellationPolicy;
-pub use registration::{Language, PaymentChoice, RegistrationStatus};
+pub use registration::{Language, PLACED_STATES, PaymentChoice, RegistrationStatus};
 pub use text::{PersonName, Slug, Title, parse_long_text, parse_phone};
 
 pub use crate::core::error::ParseError;

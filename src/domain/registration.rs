@@ -92,6 +92,9 @@ impl Language {
     }
 }
 
+/// Registrations in these states are placed: they hold seats.
+pub const PLACED_STATES: &[&str] = &["pending_payment", "confirmed", "attended"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -269,3 +269,19 @@ pub fn check(
         minor,
     ))
 }
+
+/// Whether the visitor of `profile` is under `adult_age` on `first_day` (no date of birth on
+/// record counts as a minor, the safer side).
+pub fn is_minor(profile: Option<&VisitorProfile>, first_day: NaiveDate, adult_age: i32) -> bool {
+    profile
+        .and_then(|v| super::household::parse_date(&v.born_on).ok())
+        .is_none_or(|b| super::household::age_on(b, first_day) < adult_age)
+}
+
+/// The name a participant is shown by before a placement is confirmed.
+pub fn shown_name(name: &str, profile: Option<&VisitorProfile>) -> String {
+    profile
+        .and_then(|v| v.display_name.clone())
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| name.to_owned())
+}

@@ -206,8 +206,11 @@ async fn detail(
             || participants.iter().any(|p| {
                 let profile: Option<crate::domain::visitor::VisitorProfile> =
                     serde_json::from_str(&p.profile).ok();
-                crate::guardians::is_minor(profile.as_ref(), first_day, ctx.settings.adult_age)
-                    && !guardian_rows.iter().any(|g| g.participant_id == p.id)
+                crate::domain::visitor::is_minor(
+                    profile.as_ref(),
+                    first_day,
+                    ctx.settings.adult_age,
+                ) && !guardian_rows.iter().any(|g| g.participant_id == p.id)
             }));
     let guardians = guardian_rows
         .into_iter()
