@@ -231,7 +231,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
     let cancelled = EventStatus::Cancelled.as_str();
     if after_row.status == cancelled && before.status != cancelled {
         // The cancellation email promises the money back: card payments go back at once.
-        jobs.extend(crate::card::refund_event(&mut tx, event_id, now).await?);
+        jobs.extend(crate::registrations::card::refund_event(&mut tx, event_id, now).await?);
     }
     if before.status != after_row.status
         || before.starts_at != after_row.starts_at

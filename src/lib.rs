@@ -3,7 +3,6 @@
 //! The library holds everything; the `twinning` binary (web + workers) and the
 //! `twinning-worker` binary are thin wrappers around it.
 
-pub mod card;
 pub mod checkin;
 pub mod cli;
 pub mod core;

@@ -1,9 +1,9 @@
 //! The shape of `src/` (issue 16): which modules import which, read from the source as text.
 //! A module imports another when its file names it through a `crate::` or `super::` path (in a
-//! `use` or inline). An import cycle between files, or between top-level folders, fails this
-//! test once the redesign has removed them; until then the cycles may only shrink
-//! (`MAX_FILES_IN_CYCLES`). `cargo test --test architecture -- --nocapture` prints the
-//! measures the redesign is judged by.
+//! `use` or inline). An import cycle between files or between top-level folders fails this
+//! test, and so does a lower layer importing a higher one (docs/architecture.md).
+//! `cargo test --test architecture -- --nocapture` prints the measures the redesign is judged
+//! by.
 //!
 //! Why a test that reads `use` lines rather than a tool such as cargo-modules: it runs with
 //! the rest of the tests on a fresh machine (no extra install), in well under a second, and it
@@ -12,9 +12,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Files that are still in an import cycle today; lowered as the redesign goes, to 0.
-const MAX_FILES_IN_CYCLES: usize = 2;
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("src is readable") {
@@ -292,9 +289,32 @@ fn the_modules_of_src_import_each_other_without_cycles() {
         folder_cycles.len()
     );
     assert!(
-        in_cycles <= MAX_FILES_IN_CYCLES,
-        "{in_cycles} files are in import cycles (at most {MAX_FILES_IN_CYCLES}): {file_cycles:#?}"
+        file_cycles.is_empty(),
+        "{in_cycles} files import each other in a circle: {file_cycles:#?}"
     );
+    assert!(
+        folder_cycles.is_empty(),
+        "top-level folders import each other in a circle: {folder_cycles:?}"
+    );
+    // The layers (docs/architecture.md): each may import only those below it.
+    let below: &[(&str, &[&str])] = &[
+        ("core", &[]),
+        ("domain", &["core"]),
+        ("matching", &["core"]),
+        ("db", &["core", "domain", "matching"]),
+        ("infra", &["core", "domain", "matching", "db", "i18n"]),
+        ("state", &["core", "db", "infra"]),
+    ];
+    let mut wrong = Vec::new();
+    for (layer, allowed) in below {
+        for to in folder_graph.get(*layer).into_iter().flatten() {
+            if !allowed.contains(&to.as_str()) {
+                wrong.push(format!("{layer} imports {to}"));
+            }
+        }
+    }
+    println!("layer rules broken: {wrong:?}");
+    assert!(wrong.is_empty(), "layers import upward: {wrong:?}");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod email;
 pub(crate) mod event;
 pub mod household;
+pub mod language;
 mod money;
 mod policy;
 pub mod question;

@@ -121,8 +121,8 @@ pub fn parse(
     text: &EventText,
     shape: &Shape<'_>,
 ) -> Result<Option<EventText>, Vec<(String, ParseError)>> {
-    if crate::i18n::supported(lang) != Some(lang) {
-        let codes: Vec<&str> = crate::i18n::LANGUAGES.iter().map(|(c, _)| *c).collect();
+    if super::language::supported(lang) != Some(lang) {
+        let codes: Vec<&str> = super::language::LANGUAGES.iter().map(|(c, _)| *c).collect();
         return Err(vec![(
             String::new(),
             ParseError::new(format!("must be one of: {}", codes.join(", "))),

@@ -27,8 +27,7 @@ fluent_templates::static_loader! {
     };
 }
 
-/// The languages with a complete catalogue: (code, name in that language).
-pub const LANGUAGES: &[(&str, &str)] = &[("en", "English"), ("es", "Español"), ("de", "Deutsch")];
+pub use crate::domain::language::{LANGUAGES, supported};
 
 /// Cookie keeping a visitor's explicit choice.
 pub const COOKIE: &str = "twinning_lang";
@@ -42,15 +41,6 @@ static IDS: LazyLock<HashMap<&'static str, LanguageIdentifier>> = LazyLock::new(
 
 tokio::task_local! {
     static CURRENT: &'static str;
-}
-
-/// A supported language code matching `tag` (`de-AT` → `de`), if any.
-pub fn supported(tag: &str) -> Option<&'static str> {
-    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-    LANGUAGES
-        .iter()
-        .map(|(code, _)| *code)
-        .find(|code| *code == primary)
 }
 
 /// The language of a request: the cookie's choice, else the best `Accept-Language` match

@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::card::webhook::{self, Refused};
 use crate::core::error::AppError;
 use crate::core::job::Job;
+use crate::registrations::card::webhook::{self, Refused};
 use crate::state::Ctx;
 
 /// Largest event body accepted (Stripe's events are a few kilobytes).

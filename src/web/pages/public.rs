@@ -768,7 +768,7 @@ pub async fn pay_submit(
         )
         .into());
     }
-    match crate::card::checkout_url(&ctx, &d.reg).await {
+    match crate::registrations::card::checkout_url(&ctx, &d.reg).await {
         Ok(url) => Ok(Redirect::to(&url).into_response()),
         Err(AppError::Unavailable { .. }) => {
             Ok(Redirect::to(&format!("/r/{token}?payment=failed")).into_response())
@@ -1092,10 +1092,12 @@ pub async fn claim_submit(
     let status = registrations::claim_offer(&ctx, &token, payment).await?;
     if by_card && status == RegistrationStatus::PendingPayment {
         let reg = registrations::find(&ctx, &token).await?;
-        return Ok(match crate::card::checkout_url(&ctx, &reg).await {
-            Ok(url) => Redirect::to(&url).into_response(),
-            Err(_) => Redirect::to(&format!("/r/{token}?payment=failed")).into_response(),
-        });
+        return Ok(
+            match crate::registrations::card::checkout_url(&ctx, &reg).await {
+                Ok(url) => Redirect::to(&url).into_response(),
+                Err(_) => Redirect::to(&format!("/r/{token}?payment=failed")).into_response(),
+            },
+        );
     }
     Ok(Redirect::to(&format!("/r/{token}")).into_response())
 }

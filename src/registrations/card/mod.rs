@@ -19,18 +19,19 @@ pub mod webhook;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::core::job::{Job, Scheduled};
 use crate::db::card::{self as store, CardPayment};
 use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::db::{Tx, events};
 use crate::domain::RegistrationStatus;
-use crate::registrations::{self, Actor, Capacity};
+use crate::registrations::lifecycle::{self as registrations, Capacity};
 use crate::state::Ctx;
 use gateway::{Gateway, GatewayError, LineItem, NewSession, SessionState};
 
 /// The history's reason when Stripe could not start a payment and the seats were let go.
-pub const NOT_STARTED: &str = "card payment could not be started";
+pub use crate::registrations::lifecycle::NOT_STARTED;
 /// The history's reason when a bank debit or other delayed payment failed.
 pub const FAILED: &str = "card payment failed";
 
@@ -238,7 +239,7 @@ pub async fn settle_session(
     let Some(row) = store::session_by_stripe_id(&ctx.db, stripe_id).await? else {
         return Ok("unknown session");
     };
-    let gw = gateway(ctx).map_err(registrations::into_anyhow)?;
+    let gw = gateway(ctx).map_err(crate::core::error::into_anyhow)?;
     let session = gw.session(stripe_id).await?;
     let now = ctx.clock.now();
     let outcome = match session.state {
@@ -262,7 +263,7 @@ pub async fn settle_session(
             store::set_session_status(&ctx.db, row.id, "failed", now).await?;
             let released = release_unpaid(ctx, row.registration_id, FAILED)
                 .await
-                .map_err(registrations::into_anyhow)?;
+                .map_err(crate::core::error::into_anyhow)?;
             if released {
                 "payment failed; seats released"
             } else {
@@ -323,7 +324,7 @@ async fn card_paid(
     let now = ctx.clock.now();
     let Some((mut tx, event, reg)) = registrations::lock_by_id(ctx, id)
         .await
-        .map_err(registrations::into_anyhow)?
+        .map_err(crate::core::error::into_anyhow)?
     else {
         return Ok("unknown registration");
     };
@@ -341,7 +342,7 @@ async fn card_paid(
         now,
     )
     .await?;
-    let from = registrations::status_of(&reg).map_err(registrations::into_anyhow)?;
+    let from = registrations::status_of(&reg).map_err(crate::core::error::into_anyhow)?;
     let paid = paid_before + amount_minor;
     let event_cancelled = event.status == crate::domain::EventStatus::Cancelled.as_str();
     let decision: std::result::Result<Option<(S, &str)>, Return> = match from {
@@ -384,7 +385,7 @@ async fn card_paid(
                 now,
             )
             .await
-            .map_err(registrations::into_anyhow)?;
+            .map_err(crate::core::error::into_anyhow)?;
             "confirmed"
         }
         Ok(None) => "payment recorded",
@@ -415,7 +416,7 @@ async fn card_paid(
                     &reason,
                 )
                 .await
-                .map_err(registrations::into_anyhow)?,
+                .map_err(crate::core::error::into_anyhow)?,
             );
             "refunded: the registration cannot be confirmed"
         }
@@ -432,7 +433,7 @@ async fn card_paid(
         now,
     )
     .await
-    .map_err(registrations::into_anyhow)?;
+    .map_err(crate::core::error::into_anyhow)?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(outcome)
@@ -520,7 +521,7 @@ pub async fn issue_refund(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     if refund.stripe_id.is_some() || refund.status != "pending" {
         return Ok(());
     }
-    let gw = gateway(ctx).map_err(registrations::into_anyhow)?;
+    let gw = gateway(ctx).map_err(crate::core::error::into_anyhow)?;
     match gw
         .refund(
             &refund.payment_intent,
@@ -547,7 +548,7 @@ pub async fn issue_refund(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
 /// Brings the refunds of PaymentIntent `payment_intent` in step with Stripe: states of known
 /// refunds, and refunds made in Stripe's dashboard added to the ledger.
 pub async fn sync_refunds(ctx: &Ctx, payment_intent: &str) -> anyhow::Result<&'static str> {
-    let gw = gateway(ctx).map_err(registrations::into_anyhow)?;
+    let gw = gateway(ctx).map_err(crate::core::error::into_anyhow)?;
     let Some(payment) = store::card_payment_by_intent(&ctx.db, payment_intent).await? else {
         return Ok("unknown payment");
     };
@@ -583,7 +584,7 @@ async fn record_dashboard_refund(
 ) -> anyhow::Result<bool> {
     let Some((mut tx, _event, reg)) = registrations::lock_by_id(ctx, payment.registration_id)
         .await
-        .map_err(registrations::into_anyhow)?
+        .map_err(crate::core::error::into_anyhow)?
     else {
         return Ok(false);
     };
@@ -608,14 +609,14 @@ async fn record_dashboard_refund(
     )
     .await?;
     if registrations::status_of(&reg)
-        .map_err(registrations::into_anyhow)?
+        .map_err(crate::core::error::into_anyhow)?
         .is_live()
     {
         regs::reduce_total_tx(&mut tx, reg.id, r.amount_minor).await?;
     }
     let jobs = registrations::queue_refund_email(ctx, &mut tx, reg.id, id, r.amount_minor, "")
         .await
-        .map_err(registrations::into_anyhow)?;
+        .map_err(crate::core::error::into_anyhow)?;
     let after = serde_json::json!({"method": "card", "amount_minor": r.amount_minor, "stripe_refund": r.id});
     registrations::audit_registration(
         &mut tx,
@@ -627,7 +628,7 @@ async fn record_dashboard_refund(
         now,
     )
     .await
-    .map_err(registrations::into_anyhow)?;
+    .map_err(crate::core::error::into_anyhow)?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
     Ok(true)
@@ -635,7 +636,7 @@ async fn record_dashboard_refund(
 
 /// Flags the registration paid by charge `charge_id` as disputed, if Stripe says it is.
 async fn flag_dispute(ctx: &Ctx, charge_id: &str) -> anyhow::Result<&'static str> {
-    let gw = gateway(ctx).map_err(registrations::into_anyhow)?;
+    let gw = gateway(ctx).map_err(crate::core::error::into_anyhow)?;
     let charge = gw.charge(charge_id).await?;
     if !charge.disputed {
         return Ok("charge not disputed");
@@ -649,7 +650,7 @@ async fn flag_dispute(ctx: &Ctx, charge_id: &str) -> anyhow::Result<&'static str
     let now = ctx.clock.now();
     let Some((mut tx, _event, reg)) = registrations::lock_by_id(ctx, payment.registration_id)
         .await
-        .map_err(registrations::into_anyhow)?
+        .map_err(crate::core::error::into_anyhow)?
     else {
         return Ok("unknown registration");
     };
@@ -665,7 +666,7 @@ async fn flag_dispute(ctx: &Ctx, charge_id: &str) -> anyhow::Result<&'static str
             now,
         )
         .await
-        .map_err(registrations::into_anyhow)?;
+        .map_err(crate::core::error::into_anyhow)?;
     }
     tx.commit().await?;
     Ok("dispute flagged for staff")
@@ -685,7 +686,7 @@ pub async fn process_event(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
         k if k.starts_with("checkout.session.") => settle_session(ctx, object, Some(k)).await?,
         "charge.refunded" => {
             let charge = gateway(ctx)
-                .map_err(registrations::into_anyhow)?
+                .map_err(crate::core::error::into_anyhow)?
                 .charge(object)
                 .await?;
             match charge.payment_intent {
