@@ -20,6 +20,7 @@ use crate::db::events::EventRow;
 use crate::db::hosts::{self as hosts_db, HouseholdRow};
 use crate::db::matches::{self as store, MatchRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
+use crate::domain::placement::MatchState;
 use crate::domain::token;
 use crate::domain::visitor::VisitorProfile;
 use crate::email::EmailKind;
@@ -43,12 +44,12 @@ pub fn decisions(matches: &[MatchRow], exclusions: &[(i64, i64)]) -> Decisions {
     Decisions {
         locked: matches
             .iter()
-            .filter(|m| store::ACTIVE.contains(&m.state.as_str()))
+            .filter(|m| m.state.is_active())
             .map(|m| (m.registration_id, m.household_id))
             .collect(),
         excluded: matches
             .iter()
-            .filter(|m| m.state == "declined")
+            .filter(|m| m.state == MatchState::Declined)
             .map(|m| (m.registration_id, m.household_id))
             .chain(exclusions.iter().copied())
             .collect(),
@@ -157,9 +158,10 @@ async fn propose_in(
         .zip(&pool.engine_households)
         .find(|(h, _)| h.id == p.household_id)
         .ok_or_else(|| AppError::field("household", "is not a household on record"))?;
-    if matches.iter().any(|m| {
-        m.registration_id == p.registration_id && store::ACTIVE.contains(&m.state.as_str())
-    }) {
+    if matches
+        .iter()
+        .any(|m| m.registration_id == p.registration_id && m.state.is_active())
+    {
         return Err(AppError::conflict(
             "already_matched",
             "This party already has a match; cancel it before proposing another.",
@@ -167,7 +169,7 @@ async fn propose_in(
     }
     let taken = matches
         .iter()
-        .filter(|m| m.household_id == p.household_id && store::ACTIVE.contains(&m.state.as_str()))
+        .filter(|m| m.household_id == p.household_id && m.state.is_active())
         .count();
     if taken >= usize::try_from(household.max_parties).unwrap_or(1) {
         return Err(AppError::conflict(
@@ -176,7 +178,7 @@ async fn propose_in(
         ));
     }
     let excluded = matches.iter().any(|m| {
-        m.state == "declined"
+        m.state == MatchState::Declined
             && m.registration_id == p.registration_id
             && m.household_id == p.household_id
     }) || store::exclusions(&ctx.db, pool.event.id)
@@ -314,9 +316,9 @@ pub async fn find(ctx: &Ctx, token_str: &str) -> Result<(MatchRow, Side)> {
 
 /// Whose turn it is to answer.
 pub fn turn(m: &MatchRow) -> Option<Side> {
-    match m.state.as_str() {
-        "proposed" => Some(Side::Host),
-        "host_accepted" => Some(Side::Visitor),
+    match m.state {
+        MatchState::Proposed => Some(Side::Host),
+        MatchState::HostAccepted => Some(Side::Visitor),
         _ => None,
     }
 }
@@ -370,7 +372,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     )
     .await?;
     // A decline reason is private: the history says who declined, not why.
-    store::record(&mut tx, m.id, Some(&m.state), to, actor, "", now).await?;
+    store::record(&mut tx, m.id, Some(m.state.as_str()), to, actor, "", now).await?;
     let m = store::get_tx(&mut tx, m.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -442,7 +444,7 @@ pub async fn cancel(ctx: &Ctx, id: i64, reason: &str, actor: &Actor) -> Result<(
     let m = store::get_tx(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !store::ACTIVE.contains(&m.state.as_str()) {
+    if !m.state.is_active() {
         return Err(AppError::conflict(
             "not_active",
             format!("This match is already {}.", m.state),
@@ -454,7 +456,7 @@ pub async fn cancel(ctx: &Ctx, id: i64, reason: &str, actor: &Actor) -> Result<(
     store::record(
         &mut tx,
         id,
-        Some(&m.state),
+        Some(m.state.as_str()),
         "cancelled",
         &actor.label(),
         &reason,
@@ -523,14 +525,14 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
             store::record(
                 &mut tx,
                 m.id,
-                Some(&m.state),
+                Some(m.state.as_str()),
                 "expired",
                 "system",
                 "no answer before the deadline",
                 now,
             )
             .await?;
-            let who = if m.state == "proposed" {
+            let who = if m.state == MatchState::Proposed {
                 "the host"
             } else {
                 "the visitor"
@@ -671,13 +673,13 @@ async fn broken_rules(
 /// reason (history and audit), its unsent emails are cancelled and staff are told; returns the
 /// jobs to push after the commit, or `None` when the match still stands.
 pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Option<Vec<Scheduled>>> {
-    if !store::ACTIVE.contains(&m.state.as_str()) {
+    if !m.state.is_active() {
         return Ok(None);
     }
     let (broken, event, reg, h) = broken_rules(ctx, tx, m).await?;
     // Read again now that the event is locked: an answer may have moved it meanwhile.
     let m = &store::get_tx(tx, m.id).await?.ok_or(AppError::NotFound)?;
-    if broken.is_empty() || !store::ACTIVE.contains(&m.state.as_str()) {
+    if broken.is_empty() || !m.state.is_active() {
         return Ok(None);
     }
     let now = ctx.clock.now();
@@ -687,7 +689,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
     store::record(
         tx,
         m.id,
-        Some(&m.state),
+        Some(m.state.as_str()),
         "withdrawn",
         "system",
         &reason,
@@ -704,7 +706,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         now,
     )
     .await?;
-    let heard_by_visitor = m.state != "proposed";
+    let heard_by_visitor = m.state != MatchState::Proposed;
     let m = store::get_tx(tx, m.id).await?.ok_or(AppError::NotFound)?;
     let pair = Pair {
         event: &event,
@@ -1044,7 +1046,7 @@ async fn email_side(
     tag: &str,
 ) -> Result<Vec<Scheduled>> {
     let Pair { event, m, reg, h } = *pair;
-    let confirmed = m.state == "confirmed";
+    let confirmed = m.state == MatchState::Confirmed;
     let (lang, recipients, registration_id, lines) = match side {
         Side::Host => {
             let lang = crate::i18n::supported(&h.language).unwrap_or("en");
@@ -1248,7 +1250,7 @@ pub async fn list(ctx: &Ctx, event: &EventRow) -> Result<Vec<MatchJson>> {
             id: m.id,
             registration: m.registration_id,
             household: m.household_id,
-            state: m.state.clone(),
+            state: m.state.as_str().to_owned(),
             score: m.score,
             breakdown: serde_json::from_str(&m.breakdown).unwrap_or_default(),
             override_reason: m.override_reason.clone(),

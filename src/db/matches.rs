@@ -14,7 +14,8 @@ pub struct MatchRow {
     pub event_id: i64,
     pub registration_id: i64,
     pub household_id: i64,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: crate::domain::placement::MatchState,
     pub host_token: String,
     pub visitor_token: String,
     pub score: i64,

@@ -33,6 +33,15 @@ macro_rules! text_enum {
             }
         }
 
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::ParseError;
+
+            /// Parses a stored value (`#[sqlx(try_from = "String")]` on row fields).
+            fn try_from(stored: String) -> Result<Self, Self::Error> {
+                Self::parse(&stored)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())

@@ -6,6 +6,7 @@ pub(crate) mod event;
 pub mod household;
 pub mod language;
 mod money;
+pub mod placement;
 mod policy;
 pub mod question;
 mod registration;

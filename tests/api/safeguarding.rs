@@ -9,6 +9,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::exchanges::{exchange, profile, visitor_id};
+use twinning::domain::placement::MatchState;
+
 use crate::helpers::{TestApp, spawn_app};
 use crate::hosts::{put_own, staff_host, update_of};
 
@@ -301,13 +303,13 @@ async fn step(w: &mut World, rng: &mut Rng) {
                 .await
                 .unwrap()
                 .into_iter()
-                .filter(|m| m.state == "proposed" || m.state == "host_accepted")
+                .filter(|m| matches!(m.state, MatchState::Proposed | MatchState::HostAccepted))
                 .collect();
             if active.is_empty() {
                 return;
             }
             let m = rng.pick(&active);
-            let token = if m.state == "proposed" {
+            let token = if m.state == MatchState::Proposed {
                 &m.host_token
             } else {
                 &m.visitor_token
@@ -335,7 +337,7 @@ async fn assert_safe(w: &World) {
         .await
         .unwrap()
     {
-        if twinning::db::matches::ACTIVE.contains(&m.state.as_str()) {
+        if m.state.is_active() {
             let party = pool
                 .parties
                 .iter()
@@ -366,7 +368,7 @@ async fn assert_safe(w: &World) {
             );
             assert_ne!(pool.event.status, "cancelled");
         }
-        if m.state == "withdrawn" {
+        if m.state == MatchState::Withdrawn {
             for (kind, status, key) in twinning::db::matches::emails(&ctx.db, m.id).await.unwrap() {
                 let about = [
                     "match_proposed",
@@ -414,7 +416,7 @@ async fn no_sequence_of_changes_leaves_a_minor_in_a_match_that_breaks_a_rule() {
             .await
             .unwrap()
             .iter()
-            .filter(|m| m.state == "withdrawn")
+            .filter(|m| m.state == MatchState::Withdrawn)
             .count();
     }
     // The sequences did reach the cases the rule is about.
@@ -465,7 +467,7 @@ async fn a_proposal_and_a_suspension_at_the_same_moment_never_leave_a_match_on_a
         .unwrap()
     {
         assert!(
-            !twinning::db::matches::ACTIVE.contains(&m.state.as_str()),
+            !m.state.is_active(),
             "match {} on a suspended household is {}",
             m.id,
             m.state

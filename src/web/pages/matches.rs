@@ -83,7 +83,7 @@ impl Loaded {
 async fn page(ctx: &Ctx, token: &str, csrf: String, d: &Loaded) -> PageResult<MatchPage> {
     let lang = i18n::current();
     let (m, event) = (&d.m, &d.event);
-    let confirmed = m.state == "confirmed";
+    let confirmed = m.state == crate::domain::placement::MatchState::Confirmed;
     let (intro, lines) = match d.side {
         Side::Host => (
             "match-intro-host",
@@ -102,7 +102,10 @@ async fn page(ctx: &Ctx, token: &str, csrf: String, d: &Loaded) -> PageResult<Ma
         event_when: crate::email::compose::event_when_in(lang, event),
         intro: i18n::t(lang, intro),
         lines,
-        state: i18n::t(lang, &format!("match-state-{}", m.state.replace('_', "-"))),
+        state: i18n::t(
+            lang,
+            &format!("match-state-{}", m.state.as_str().replace('_', "-")),
+        ),
         my_turn: placements::turn(m) == Some(d.side) && ctx.clock.now() < m.deadline,
         deadline: crate::email::compose::local_time_in(lang, m.deadline, event),
         notice: None,

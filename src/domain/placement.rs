@@ -1,0 +1,26 @@
+//! A placement of an exchange party with a host household, as a state.
+
+use super::event::text_enum;
+
+text_enum! {
+    /// Where a match stands: `proposed → host_accepted → confirmed`, or one of the ends.
+    MatchState {
+        Proposed = "proposed",
+        HostAccepted = "host_accepted",
+        Confirmed = "confirmed",
+        Declined = "declined",
+        Expired = "expired",
+        Cancelled = "cancelled",
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl MatchState {
+    /// Proposed, accepted by the host or confirmed: the match holds the party and a place.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            MatchState::Proposed | MatchState::HostAccepted | MatchState::Confirmed
+        )
+    }
+}
