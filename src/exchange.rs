@@ -115,8 +115,8 @@ pub fn household(
     Household {
         id: row.id,
         // A household in review still hosts adults; minors wait for staff (see `in_review`).
-        approved: matches!(row.status.as_str(), "approved" | "review"),
-        in_review: row.status == "review",
+        approved: row.status.hosts(),
+        in_review: row.status == crate::domain::household::HouseholdStatus::Review,
         members: members
             .iter()
             .map(|m| Member {

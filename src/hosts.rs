@@ -16,8 +16,8 @@ use crate::db::hosts::{self as store, HouseholdRow, MemberRow};
 use crate::domain::household::one_of;
 pub use crate::domain::household::{
     DIETS, DateRange, DraftMember, HostBody, HostContact, HostLimits, HouseholdDraft,
-    LanguageLevel, MAX_LIST, MAX_MEMBERS, MemberBody, PetBody, SAFEGUARDING_KINDS, SCREENING_KINDS,
-    age_on, parse, parse_date,
+    HouseholdStatus, LanguageLevel, MAX_LIST, MAX_MEMBERS, MemberBody, PetBody, SAFEGUARDING_KINDS,
+    SCREENING_KINDS, age_on, parse, parse_date,
 };
 use crate::domain::token;
 pub use crate::screening::{
@@ -310,12 +310,14 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updat
     );
     store::update(&mut tx, row.id, &draft, now).await?;
     store::save_members(&mut tx, row.id, &members, &removed, now).await?;
-    let status = match row.status.as_str() {
-        "approved" | "review" if !changes.is_empty() => "review",
-        "review" => "approved",
+    let status = match row.status {
+        HouseholdStatus::Approved | HouseholdStatus::Review if !changes.is_empty() => {
+            HouseholdStatus::Review
+        }
+        HouseholdStatus::Review => HouseholdStatus::Approved,
         other => other,
     };
-    if matches!(row.status.as_str(), "approved" | "review") {
+    if row.status.hosts() {
         let text = serde_json::Value::Object(changes.clone()).to_string();
         store::set_review(&mut tx, row.id, status, &text, now).await?;
     }
@@ -332,7 +334,7 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updat
         now,
     )
     .await?;
-    if status == "review" && row.status != "review" {
+    if status == HouseholdStatus::Review && row.status != HouseholdStatus::Review {
         crate::db::audit::audit(
             &mut tx,
             "system",
@@ -351,7 +353,7 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updat
     ctx.queue.push_all(&jobs).await;
     Ok(Updated {
         new_adults,
-        review: status == "review",
+        review: status == HouseholdStatus::Review,
     })
 }
 
@@ -359,7 +361,7 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updat
 pub async fn set_status(
     ctx: &Ctx,
     id: i64,
-    status: &str,
+    status: HouseholdStatus,
     reason: &str,
     actor: &Actor,
 ) -> Result<()> {
@@ -378,7 +380,7 @@ pub async fn set_status(
         &actor.label(),
         &format!(
             "household.{}",
-            if status == "approved" {
+            if status == HouseholdStatus::Approved {
                 "approve"
             } else {
                 "suspend"

@@ -205,9 +205,15 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if i < 2 {
-            crate::hosts::set_status(ctx, applied.id, "approved", "", &staff)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            crate::hosts::set_status(
+                ctx,
+                applied.id,
+                crate::hosts::HouseholdStatus::Approved,
+                "",
+                &staff,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         if i == 0 {
             let today = ctx.clock.now().date_naive();

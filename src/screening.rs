@@ -145,7 +145,7 @@ pub fn minors_standing(
         blocking,
         status: if !row.accepts_minors {
             "not_accepted"
-        } else if row.status == "review" {
+        } else if row.status == crate::domain::household::HouseholdStatus::Review {
             "in_review"
         } else if unscreened.is_empty() {
             "ok"

@@ -13,8 +13,8 @@ use crate::{on_pool, on_tx};
 pub struct HouseholdRow {
     pub id: i64,
     pub token: String,
-    /// `applicant`, `approved`, `review` (changed since approval) or `suspended`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: crate::domain::household::HouseholdStatus,
     pub status_reason: String,
     pub contact_name: String,
     pub contact_email: String,
@@ -228,7 +228,7 @@ pub async fn save_members(
 pub async fn set_review(
     tx: &mut Tx,
     id: i64,
-    status: &str,
+    status: crate::domain::household::HouseholdStatus,
     changes: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
@@ -236,7 +236,7 @@ pub async fn set_review(
         "UPDATE households SET status = $2, review_changes = $3, updated_at = $4 WHERE id = $1";
     on_tx!(tx, |c| sqlx::query(SQL)
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(changes)
         .bind(now)
         .execute(c)
@@ -384,14 +384,14 @@ pub async fn list(db: &Db, status: Option<&str>) -> anyhow::Result<Vec<Household
 pub async fn set_status(
     tx: &mut Tx,
     id: i64,
-    status: &str,
+    status: crate::domain::household::HouseholdStatus,
     reason: &str,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     const SQL: &str = "UPDATE households SET status = $2, status_reason = $3, review_changes = '{}', updated_at = $4 WHERE id = $1";
     on_tx!(tx, |c| sqlx::query(SQL)
         .bind(id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(reason)
         .bind(now)
         .execute(c)

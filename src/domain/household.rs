@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::event::text_enum;
 use super::{EmailAddress, Language, ParseError, PersonName};
 use crate::core::error::{FieldCollector, Result};
 
@@ -471,4 +472,22 @@ pub struct DraftMember {
     pub name: String,
     pub display_name: String,
     pub born_on: NaiveDate,
+}
+
+text_enum! {
+    /// Where a household stands with staff: applied, approved, changed since approval (minors
+    /// paused until staff approve again), or suspended.
+    HouseholdStatus {
+        Applicant = "applicant",
+        Approved = "approved",
+        Review = "review",
+        Suspended = "suspended",
+    }
+}
+
+impl HouseholdStatus {
+    /// Approved, or changed since approval: adults may be placed there.
+    pub fn hosts(self) -> bool {
+        matches!(self, HouseholdStatus::Approved | HouseholdStatus::Review)
+    }
 }

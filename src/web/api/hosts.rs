@@ -100,7 +100,7 @@ fn host_json(
     let adult_age = ctx.settings.adult_age;
     HostJson {
         id: row.id,
-        status: row.status.clone(),
+        status: row.status.as_str().to_owned(),
         status_reason: staff_view.then(|| row.status_reason.clone()),
         review_changes: serde_json::from_str(&row.review_changes)
             .unwrap_or_else(|_| serde_json::json!({})),
@@ -267,7 +267,14 @@ pub async fn approve(
     Path(id): Path<i64>,
 ) -> Result<Json<HostJson>> {
     staff.require(Role::Staff)?;
-    hosts::set_status(&ctx, id, "approved", "", &staff.actor()).await?;
+    hosts::set_status(
+        &ctx,
+        id,
+        hosts::HouseholdStatus::Approved,
+        "",
+        &staff.actor(),
+    )
+    .await?;
     let row = staff_row(&ctx, id).await?;
     Ok(Json(load_json(&ctx, &row, true).await?))
 }
@@ -286,7 +293,14 @@ pub async fn suspend(
     let body: ReasonBody = super::registrations::optional_body(&body)?;
     let reason = crate::domain::parse_long_text(body.reason.as_deref().unwrap_or(""), 500)
         .map_err(|e| AppError::field("reason", e.0))?;
-    hosts::set_status(&ctx, id, "suspended", &reason, &staff.actor()).await?;
+    hosts::set_status(
+        &ctx,
+        id,
+        hosts::HouseholdStatus::Suspended,
+        &reason,
+        &staff.actor(),
+    )
+    .await?;
     let row = staff_row(&ctx, id).await?;
     Ok(Json(load_json(&ctx, &row, true).await?))
 }

@@ -157,9 +157,14 @@ pub async fn host_action(
     session.verify(&form)?;
     let actor = session.actor();
     let result = match action.as_str() {
-        "approve" => hosts::set_status(&ctx, id, "approved", "", &actor).await,
+        "approve" => {
+            hosts::set_status(&ctx, id, hosts::HouseholdStatus::Approved, "", &actor).await
+        }
         "suspend" => match crate::domain::parse_long_text(form.get("reason"), 500) {
-            Ok(reason) => hosts::set_status(&ctx, id, "suspended", &reason, &actor).await,
+            Ok(reason) => {
+                hosts::set_status(&ctx, id, hosts::HouseholdStatus::Suspended, &reason, &actor)
+                    .await
+            }
             Err(e) => Err(AppError::field("reason", e.0)),
         },
         "screening" => {
