@@ -13,6 +13,7 @@ use crate::db::guardians::GuardianRow;
 use crate::db::hosts::{self as hosts_db, HouseholdRow};
 use crate::db::registrations::{self as regs, ParticipantRow, RegistrationRow};
 use crate::domain::household::{self as hosts, DateRange, LanguageLevel, PetBody};
+use crate::domain::visitor::GuardianStatus;
 use crate::domain::visitor::VisitorProfile;
 use crate::matching::{
     self, Allergy, Gender, GenderLimit, GuardianAnswer, Household, Member, Party, Pet, Smoking,
@@ -373,8 +374,8 @@ pub fn answer_of(guardians: &[GuardianRow], participant_id: i64) -> (GuardianAns
         .iter()
         .find(|g| g.participant_id == participant_id)
     {
-        Some(g) if g.status == "confirmed" => (GuardianAnswer::Given, g.given()),
-        Some(g) if g.status == "refused" => (GuardianAnswer::Refused, Vec::new()),
+        Some(g) if g.status == GuardianStatus::Confirmed => (GuardianAnswer::Given, g.given()),
+        Some(g) if g.status == GuardianStatus::Refused => (GuardianAnswer::Refused, Vec::new()),
         _ => (GuardianAnswer::Waiting, Vec::new()),
     }
 }

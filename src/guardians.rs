@@ -13,8 +13,8 @@ use crate::db::Tx;
 use crate::db::events::EventRow;
 use crate::db::guardians::{self as store, Answer, GuardianRow, NewGuardian};
 use crate::db::registrations::{self as regs, RegistrationRow};
+pub use crate::domain::visitor::{GuardianStatus, is_minor, shown_name};
 use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
-pub use crate::domain::visitor::{is_minor, shown_name};
 use crate::domain::{PersonName, token};
 use crate::email::EmailKind;
 use crate::email::render::MailContext;
@@ -152,7 +152,10 @@ pub async fn ask_again(ctx: &Ctx, registration_id: i64, actor: &str) -> Result<u
     let participants = regs::participants_tx(&mut tx, reg.id).await?;
     let now = ctx.clock.now();
     let mut asked = all.len() - before.len();
-    for g in before.iter().filter(|g| g.status == "pending") {
+    for g in before
+        .iter()
+        .filter(|g| g.status == GuardianStatus::Pending)
+    {
         let visitor = participants
             .iter()
             .find(|p| p.id == g.participant_id)
@@ -220,11 +223,11 @@ pub struct AnswerBody {
 pub fn parse(body: &AnswerBody) -> Result<Answer> {
     let mut f = FieldCollector::default();
     let status = match body.decision.as_str() {
-        "confirm" => "confirmed",
-        "refuse" => "refused",
+        "confirm" => GuardianStatus::Confirmed,
+        "refuse" => GuardianStatus::Refused,
         _ => {
             f.add("decision", "must be one of: confirm, refuse");
-            "pending"
+            GuardianStatus::Pending
         }
     };
     let mut given = Vec::new();
@@ -237,7 +240,7 @@ pub fn parse(body: &AnswerBody) -> Result<Answer> {
         .unwrap_or_default();
     let mut emergency_name = String::new();
     let mut emergency_phone = String::new();
-    if status == "confirmed" {
+    if status == GuardianStatus::Confirmed {
         for c in PLACEMENT_CONSENTS {
             match body
                 .consents

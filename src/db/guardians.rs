@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::visitor::GuardianStatus;
 use crate::{on_pool, on_tx};
 
 /// A `guardian_consents` row.
@@ -20,8 +21,8 @@ pub struct GuardianRow {
     pub guardian_name: String,
     pub guardian_email: String,
     pub language: String,
-    /// `pending`, `confirmed` or `refused`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: GuardianStatus,
     /// JSON list of the placement consents given.
     pub given: String,
     /// JSON list of the placement consents refused.
@@ -143,8 +144,8 @@ pub async fn find_by_selector(db: &Db, selector: &str) -> anyhow::Result<Option<
 /// The guardian's answer.
 #[derive(Debug, Clone)]
 pub struct Answer {
-    /// `confirmed` or `refused`.
-    pub status: &'static str,
+    /// Confirmed or refused.
+    pub status: GuardianStatus,
     pub given: Vec<String>,
     pub refused: Vec<String>,
     pub medical: String,
@@ -160,7 +161,7 @@ pub async fn answer(tx: &mut Tx, id: i64, a: &Answer, now: DateTime<Utc>) -> any
     let refused = serde_json::to_string(&a.refused)?;
     on_tx!(tx, |c| sqlx::query(SQL)
         .bind(id)
-        .bind(a.status)
+        .bind(a.status.as_str())
         .bind(&given)
         .bind(&refused)
         .bind(&a.medical)

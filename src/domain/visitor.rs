@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::ParseError;
+use super::event::text_enum;
 use crate::core::error::FieldCollector;
 
 /// Consents a minor's placement may need, given by the guardian.
@@ -284,4 +285,13 @@ pub fn shown_name(name: &str, profile: Option<&VisitorProfile>) -> String {
         .and_then(|v| v.display_name.clone())
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| name.to_owned())
+}
+
+text_enum! {
+    /// Where a minor's guardian's own answer stands.
+    GuardianStatus {
+        Pending = "pending",
+        Confirmed = "confirmed",
+        Refused = "refused",
+    }
 }

@@ -202,7 +202,9 @@ async fn detail(
     let guardian_rows = crate::db::guardians::of_registration(&ctx.db, id).await?;
     let first_day = crate::exchange::stay(&event).0;
     let can_ask_guardians = event.kind == "exchange"
-        && (guardian_rows.iter().any(|g| g.status == "pending")
+        && (guardian_rows
+            .iter()
+            .any(|g| g.status == crate::domain::visitor::GuardianStatus::Pending)
             || participants.iter().any(|p| {
                 let profile: Option<crate::domain::visitor::VisitorProfile> =
                     serde_json::from_str(&p.profile).ok();
@@ -224,7 +226,7 @@ async fn detail(
             [
                 visitor,
                 format!("{} ({})", g.guardian_name, g.guardian_email),
-                g.status.clone(),
+                g.status.as_str().to_owned(),
                 words(g.given()),
                 words(g.refused()),
                 g.medical.clone(),
