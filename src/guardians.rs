@@ -26,23 +26,22 @@ pub fn url(ctx: &Ctx, token: &str) -> String {
 }
 
 /// Asks the guardian of every minor of registration `reg` not asked yet, inside the caller's
-/// transaction; returns every request of the registration and the jobs to push after the
-/// commit.
+/// transaction; returns how many were asked and the jobs to push after the commit.
 pub async fn request(
     ctx: &Ctx,
     tx: &mut Tx,
     event: &EventRow,
     reg: &RegistrationRow,
-) -> anyhow::Result<(Vec<GuardianRow>, Vec<Scheduled>)> {
+) -> anyhow::Result<(usize, Vec<Scheduled>)> {
     if event.kind != "exchange" {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((0, Vec::new()));
     }
     let first_day = crate::exchange::stay(event).0;
     let existing = store::of_registration_tx(tx, reg.id).await?;
     let now = ctx.clock.now();
     let lang = crate::email::compose::contact_language(reg);
     let mut jobs = Vec::new();
-    let mut asked = false;
+    let mut asked = 0;
     for p in regs::participants_tx(tx, reg.id).await? {
         let profile: Option<VisitorProfile> = serde_json::from_str(&p.profile).ok();
         if !is_minor(profile.as_ref(), first_day, ctx.settings.adult_age)
@@ -92,14 +91,9 @@ pub async fn request(
             now,
         )
         .await?;
-        asked = true;
+        asked += 1;
     }
-    let all = if asked {
-        store::of_registration_tx(tx, reg.id).await?
-    } else {
-        existing
-    };
-    Ok((all, jobs))
+    Ok((asked, jobs))
 }
 
 /// Writes the email that asks a guardian, in the registration's language, with their link.
@@ -148,10 +142,9 @@ pub async fn ask_again(ctx: &Ctx, registration_id: i64, actor: &str) -> Result<u
         .ok_or(AppError::NotFound)?;
     let event = crate::db::events::lock(&mut tx, reg.event_id).await?;
     let before = store::of_registration_tx(&mut tx, reg.id).await?;
-    let (all, mut jobs) = request(ctx, &mut tx, &event, &reg).await?;
+    let (mut asked, mut jobs) = request(ctx, &mut tx, &event, &reg).await?;
     let participants = regs::participants_tx(&mut tx, reg.id).await?;
     let now = ctx.clock.now();
-    let mut asked = all.len() - before.len();
     for g in before
         .iter()
         .filter(|g| g.status == GuardianStatus::Pending)
@@ -284,7 +277,7 @@ pub fn parse(body: &AnswerBody) -> Result<Answer> {
 /// Stores the guardian's answer (a later answer replaces an earlier one), audits it, and
 /// re-checks the registration's active match in the same transaction: a consent taken back or
 /// a refusal withdraws a placement that now breaks a rule.
-pub async fn answer(ctx: &Ctx, token_str: &str, body: &AnswerBody) -> Result<GuardianRow> {
+pub async fn answer(ctx: &Ctx, token_str: &str, body: &AnswerBody) -> Result<()> {
     let row = find(ctx, token_str).await?;
     let answer = parse(body)?;
     let now = ctx.clock.now();
@@ -316,5 +309,5 @@ pub async fn answer(ctx: &Ctx, token_str: &str, body: &AnswerBody) -> Result<Gua
     .await?;
     tx.commit().await?;
     ctx.queue.push_all(&jobs).await;
-    find(ctx, token_str).await
+    Ok(())
 }

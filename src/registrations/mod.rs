@@ -304,7 +304,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     )
     .await?;
     // Everything the first email shows is in hand: no need to read it back.
-    let loaded = crate::email::compose::Loaded {
+    let mut loaded = crate::email::compose::Loaded {
         registration: RegistrationRow {
             id,
             event_id: event.id,
@@ -336,12 +336,13 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     };
     let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
     // Each minor's guardian is asked through their own link, and copied on what follows.
-    let mut loaded = loaded;
     if event.kind == "exchange" {
-        let (_, asked) =
+        let (asked, requests) =
             crate::guardians::request(ctx, &mut tx, &event, &loaded.registration).await?;
-        jobs.extend(asked);
-        loaded.guardians = crate::db::guardians::copies_tx(&mut tx, id).await?;
+        jobs.extend(requests);
+        if asked > 0 {
+            loaded.guardians = crate::db::guardians::copies_tx(&mut tx, id).await?;
+        }
     }
     // A card payment's first email waits until Stripe has a session for it (card::start).
     let pays_by_card = payment_method == "card" && status == RegistrationStatus::PendingPayment;

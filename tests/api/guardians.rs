@@ -10,7 +10,7 @@ use crate::exchanges::{
     visitor_id,
 };
 use crate::helpers::{TestApp, spawn_app};
-use crate::placements::{emails, link_in};
+use crate::placements::{emails, link_in, link_to};
 
 /// Tom Carter, 16, registered by himself (visitor@example.org); his mother Sarah is his guardian.
 fn tom() -> Value {
@@ -275,9 +275,7 @@ async fn the_guardian_flow_works_end_to_end_in_spanish() {
         "{}",
         asked[0]["subject"]
     );
-    let text = asked[0]["body_text"].as_str().unwrap();
-    let start = text.find("/g/").unwrap();
-    let link = text[start..].split_whitespace().next().unwrap().to_owned();
+    let link = link_to(&asked[0], "/g/");
     let mut ana = app.browser();
     let page = ana.get(&link).await;
     assert!(
@@ -385,7 +383,11 @@ async fn staff_and_the_registrant_see_where_the_guardians_answer_stands() {
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
     let asked = emails(&app, "guardian_request").await;
     assert_eq!(asked.len(), 2, "asked twice");
-    assert_eq!(link_of(&asked[0]), link_of(&asked[1]), "the same link");
+    assert_eq!(
+        link_to(&asked[0], "/g/"),
+        link_to(&asked[1], "/g/"),
+        "the same link"
+    );
 
     // Once Sarah has answered, staff see her answers and the emergency contact.
     let link = guardian_links(&app, registration).await.remove(0);
@@ -407,8 +409,43 @@ async fn staff_and_the_registrant_see_where_the_guardians_answer_stands() {
     );
 }
 
-fn link_of(email: &Value) -> String {
-    let text = email["body_text"].as_str().unwrap();
-    let start = text.find("/g/").unwrap();
-    text[start..].split_whitespace().next().unwrap().to_owned()
+#[tokio::test]
+async fn a_forged_or_overlong_answer_on_the_guardians_page_gets_a_clear_answer() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let registration = pending_visitor_id(&app, &slug, "Tom Carter", tom()).await;
+    let link = guardian_links(&app, registration).await.remove(0);
+    // The same selector with another secret: nothing is found, in constant time.
+    let last = link.chars().last().unwrap();
+    let forged = format!(
+        "{}{}",
+        &link[..link.len() - 1],
+        if last == 'A' { 'B' } else { 'A' }
+    );
+    let mut b = app.browser();
+    assert_eq!(b.get(&forged).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.get("/g/short").await.status, StatusCode::NOT_FOUND);
+    // Medical notes one past the limit come back as a field message, not a 500.
+    b.get(&link).await;
+    let long = "x".repeat(2001);
+    let page = b
+        .submit(
+            &link,
+            &[
+                ("decision", "confirm"),
+                ("consents.single_adult_household", "give"),
+                ("consents.double_placement", "give"),
+                ("consents.same_sex_parents", "give"),
+                ("medical", long.as_str()),
+                ("emergency_name", "Sarah Carter"),
+                ("emergency_phone", "+1 419 555 0199"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("href=\"#medical\""), "{}", page.body);
+    let rows = twinning::db::guardians::of_registration(&app.ctx.db, registration)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].status.as_str(), "pending", "nothing was saved");
 }

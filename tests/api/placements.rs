@@ -52,6 +52,17 @@ async fn setup() -> Setup {
     }
 }
 
+/// Staff propose Tom to Carmen's household (201 asserted).
+async fn propose_the_pair(s: &Setup) -> reqwest::Response {
+    let response = propose(
+        s,
+        json!({"registration": s.registration, "household": s.household}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response
+}
+
 async fn propose(s: &Setup, body: Value) -> reqwest::Response {
     s.app
         .staff_post(&format!("/api/v1/events/{}/matches", s.slug), &body)
@@ -80,8 +91,15 @@ pub async fn emails(app: &TestApp, kind: &str) -> Vec<Value> {
 }
 
 pub fn link_in(email: &Value) -> String {
+    link_to(email, "/m/")
+}
+
+/// The first link in `email`'s text whose path starts with `prefix` (e.g. `/g/`), as a path.
+pub fn link_to(email: &Value, prefix: &str) -> String {
     let text = email["body_text"].as_str().unwrap();
-    let start = text.find("/m/").expect("a link to /m/");
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("a link to {prefix}: {text}"));
     text[start..].split_whitespace().next().unwrap().to_owned()
 }
 
@@ -116,12 +134,7 @@ async fn matches(s: &Setup) -> Vec<Value> {
 #[tokio::test]
 async fn a_match_goes_from_proposal_to_confirmation_and_contacts_are_released_only_then() {
     let s = setup().await;
-    let response = propose(
-        &s,
-        json!({"registration": s.registration, "household": s.household}),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
+    let response = propose_the_pair(&s).await;
     let m: Value = response.json().await.unwrap();
     assert_eq!(m["state"], "proposed");
 
@@ -919,12 +932,7 @@ async fn statuses(app: &TestApp, kind: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_household_suspended_after_the_proposal_cannot_accept_and_nobody_is_introduced() {
     let s = setup().await;
-    let response = propose(
-        &s,
-        json!({"registration": s.registration, "household": s.household}),
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
+    propose_the_pair(&s).await;
     let host_link = link_in(&emails(&s.app, "match_proposed").await[0]);
     let suspended = s
         .app

@@ -246,6 +246,26 @@ impl Chrome {
     }
 }
 
+/// The sample's minor (Lena): her registration's id and her guardian's token.
+async fn sample_guardian(app: &TestApp) -> (i64, String) {
+    let db = &app.ctx.db;
+    let event = twinning::db::events::find_by_slug(db, "delmenhorst-delegation")
+        .await
+        .unwrap()
+        .expect("the sample exchange");
+    let lena = twinning::db::registrations::list_for_event(db, event.id, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.contact_email == "lena@example.org")
+        .expect("Lena's registration");
+    let guardian = twinning::db::guardians::of_registration(db, lena.id)
+        .await
+        .unwrap()
+        .remove(0);
+    (lena.id, guardian.token)
+}
+
 async fn sample_app() -> TestApp {
     let app = spawn_app().await;
     twinning::sample::load_if_empty(&app.ctx)
@@ -637,17 +657,7 @@ async fn every_page_is_valid_html() {
     }
     // The exchange: a guardian's page (answered, and with errors), a household's own page,
     // and the staff pages of a household and of a minor's registration.
-    let mut lena = None;
-    for id in 1..=20 {
-        let rows = twinning::db::guardians::of_registration(&app.ctx.db, id)
-            .await
-            .unwrap();
-        if let Some(g) = rows.first() {
-            lena = Some((id, g.token.clone()));
-            break;
-        }
-    }
-    let (lena_id, guardian_token) = lena.expect("the sample's minor has a guardian");
+    let (lena_id, guardian_token) = sample_guardian(&app).await;
     let household = twinning::db::hosts::list(&app.ctx.db, None)
         .await
         .unwrap()
@@ -763,18 +773,7 @@ async fn a_family_applies_to_host_from_the_home_page_and_sees_its_household_page
     c.screenshot("household-page").await;
 
     // The sample's minor: her guardian's own page, and with a wrong answer.
-    let mut token = None;
-    for id in 1..=20 {
-        if let Some(g) = twinning::db::guardians::of_registration(&app.ctx.db, id)
-            .await
-            .unwrap()
-            .first()
-        {
-            token = Some(g.token.clone());
-            break;
-        }
-    }
-    let token = token.expect("the sample's minor has a guardian");
+    let (_, token) = sample_guardian(&app).await;
     c.goto(&format!("/g/{token}")).await;
     c.check("guardian page").await;
     c.tick("input[name=\"consents.single_adult_household\"][value=refuse]")

@@ -138,4 +138,4 @@ email-guardian-why = Bitte prüfen Sie das Profil von { $visitor }, erteilen ode
 email-guardian-answer = Prüfen und antworten
 email-guardian-not-you = Wenn Sie nicht Elternteil oder Erziehungsberechtigte/r von { $visitor } sind, antworten Sie bitte nicht, sondern schreiben Sie uns auf diese E-Mail zurück.
 email-copy-guardian = Sie erhalten eine Kopie dieser E-Mail als Elternteil oder Erziehungsberechtigte/r von { $visitor }.
-email-copy-minor = Eine Kopie für dich: { $guardian }, dein Elternteil oder Erziehungsberechtigte/r, antwortet zu dieser Unterbringung.
+email-copy-minor = Eine Kopie für dich: { $guardian } antwortet zu dieser Unterbringung als Elternteil oder Erziehungsberechtigte/r.

@@ -138,4 +138,4 @@ email-guardian-why = Please review { $visitor }'s profile, give or refuse each p
 email-guardian-answer = Review and answer
 email-guardian-not-you = If you are not { $visitor }'s parent or guardian, do not answer; reply to this email instead.
 email-copy-guardian = You receive a copy of this email as { $visitor }'s parent or guardian.
-email-copy-minor = A copy for you: { $guardian }, your parent or guardian, answers about this placement.
+email-copy-minor = A copy for you: { $guardian } answers about this placement as the parent or guardian.

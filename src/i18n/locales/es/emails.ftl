@@ -138,4 +138,4 @@ email-guardian-why = Revise el perfil de { $visitor }, dé o niegue cada consent
 email-guardian-answer = Revisar y responder
 email-guardian-not-you = Si usted no es madre, padre o tutor de { $visitor }, no responda; conteste a este correo.
 email-copy-guardian = Recibe una copia de este correo como madre, padre o tutor de { $visitor }.
-email-copy-minor = Una copia para ti: { $guardian }, tu madre, padre o tutor, responde sobre este alojamiento.
+email-copy-minor = Una copia para ti: { $guardian } responde sobre este alojamiento como madre, padre o tutor.
