@@ -86,7 +86,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 AdminCommand::CreateStaff { email, role } => {
                     let piped = read_piped_password()?;
                     let generated = piped.is_none();
-                    let password = crate::staff::create_staff(&ctx, &email, &role, piped).await?;
+                    let new = crate::staff::NewStaff {
+                        email: email.clone(),
+                        name: String::new(),
+                        role: crate::domain::Role::parse(&role)
+                            .map_err(|e| anyhow::anyhow!("--role {e}"))?,
+                        password: piped,
+                    };
+                    let password = crate::staff::create_staff(&ctx, new, None).await?;
                     if generated {
                         println!("created {role} {email} with password: {password}");
                     } else {

@@ -91,7 +91,7 @@ impl EventDraft {
     fn values(&self, partner_city_id: Option<i64>) -> EventValues {
         EventValues {
             slug: self.slug.as_str().to_owned(),
-            kind: self.kind.as_str().to_owned(),
+            kind: self.kind,
             title: self.title.as_str().to_owned(),
             description: self.description.clone(),
             venue: self.venue.clone(),
@@ -100,7 +100,7 @@ impl EventDraft {
             ends_at: self.ends_at,
             registration_opens_at: self.registration_opens_at,
             registration_closes_at: self.registration_closes_at,
-            status: self.status.as_str().to_owned(),
+            status: self.status,
             capacity: self.capacity,
             approval_required: self.approval_required,
             pay_card: self.pay_card,
@@ -203,7 +203,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     let before = events::lock(&mut tx, event_id).await?;
-    if before.status == EventStatus::Cancelled.as_str() && draft.status != EventStatus::Cancelled {
+    if before.status == EventStatus::Cancelled && draft.status != EventStatus::Cancelled {
         return Err(AppError::conflict(
             "event_cancelled",
             "A cancelled event cannot be changed.",
@@ -228,7 +228,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
     let after_row = events::lock(&mut tx, event_id).await?;
     let mut jobs = registrations::offer_freed_seats(ctx, &mut tx, event_id, now).await?;
     jobs.extend(notify_attendees(ctx, &mut tx, &before, &after_row).await?);
-    let cancelled = EventStatus::Cancelled.as_str();
+    let cancelled = EventStatus::Cancelled;
     if after_row.status == cancelled && before.status != cancelled {
         // The cancellation email promises the money back: card payments go back at once.
         jobs.extend(crate::registrations::card::refund_event(&mut tx, event_id, now).await?);
@@ -257,8 +257,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         now,
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(())
 }
 
@@ -271,7 +270,7 @@ async fn notify_attendees(
     after: &crate::db::events::EventRow,
 ) -> Result<Vec<crate::core::job::Scheduled>> {
     use crate::email::{EmailKind, compose};
-    let cancelled = EventStatus::Cancelled.as_str();
+    let cancelled = EventStatus::Cancelled;
     if after.status == cancelled && before.status != cancelled {
         let prefix = format!("event_cancelled:{}", after.id);
         return Ok(compose::queue_event_email(
@@ -287,7 +286,7 @@ async fn notify_attendees(
     let moved = before.starts_at != after.starts_at
         || before.ends_at != after.ends_at
         || before.venue != after.venue;
-    if moved && after.status == EventStatus::Published.as_str() {
+    if moved && after.status == EventStatus::Published {
         let extra = compose::previous(before);
         let prefix = format!(
             "event_changed:{}:{}",

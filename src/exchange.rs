@@ -24,7 +24,6 @@ use crate::matching::{
 use crate::state::Ctx;
 
 pub use crate::db::events::stay;
-pub use crate::domain::PLACED_STATES;
 
 fn languages(list: &[LanguageLevel]) -> Vec<(String, u8)> {
     list.iter().map(|l| (l.code.clone(), l.level)).collect()
@@ -80,7 +79,7 @@ pub fn party(
                     .iter()
                     .map(|a| Allergy {
                         agent: a.agent.clone(),
-                        severe: a.severity == "severe",
+                        severe: a.is_severe(),
                     })
                     .collect(),
                 diets_required: profile.diets_required.clone(),
@@ -88,7 +87,7 @@ pub fn party(
                 interests: profile.interests.clone(),
                 single_adult_consent: guardian_consents
                     .iter()
-                    .any(|c| c == "single_adult_household"),
+                    .any(|c| c == crate::domain::visitor::SINGLE_ADULT_HOUSEHOLD),
                 guardian,
             }
         })
@@ -183,7 +182,7 @@ pub async fn pool(ctx: &Ctx, slug: &str) -> Result<Pool> {
     let event = crate::db::events::find_by_slug(&ctx.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    if event.kind != "exchange" {
+    if !event.is_exchange() {
         return Err(AppError::conflict(
             "not_an_exchange",
             "Matching is for exchanges; this event has no host placements.",
@@ -196,7 +195,7 @@ pub async fn pool(ctx: &Ctx, slug: &str) -> Result<Pool> {
     let registrations: Vec<RegistrationRow> = regs::list_for_event(&ctx.db, event.id, None)
         .await?
         .into_iter()
-        .filter(|r| PLACED_STATES.contains(&r.status.as_str()))
+        .filter(|r| r.status.is_placed())
         .collect();
     let guardians = crate::db::guardians::of_event(&ctx.db, event.id).await?;
     let parties = registrations

@@ -27,6 +27,9 @@ use crate::state::Ctx;
 const BATCH: i64 = 1_000;
 
 /// Every column an export can have, in order: (key, header).
+/// The column after which the event's questions come.
+const NOTES: &str = "notes";
+
 pub const COLUMNS: &[(&str, &str)] = &[
     ("reference", "Reference"),
     ("status", "Status"),
@@ -36,7 +39,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("email", "Email"),
     ("phone", "Phone"),
     ("language", "Language"),
-    ("notes", "Diet and accessibility"),
+    (NOTES, "Diet and accessibility"),
     ("price", "Price"),
     ("paid", "Paid (registration)"),
     ("due", "Due (registration)"),
@@ -77,7 +80,7 @@ pub fn all_columns(questions: &[Question]) -> Vec<Column> {
     let mut out = Vec::new();
     for (i, (key, _)) in COLUMNS.iter().enumerate() {
         out.push(Column::Fixed(i));
-        if *key == "notes" {
+        if *key == NOTES {
             out.extend(questions.iter().map(|q| Column::Answer {
                 key: q.key.clone(),
                 label: q.label.clone(),
@@ -575,7 +578,7 @@ mod tests {
         let questions = question::parse_lines("T-shirt size: S / M *\nArrival").unwrap();
         let all = parse_columns(None, &questions).unwrap();
         assert_eq!(all.len(), COLUMNS.len() + 2);
-        let notes = all.iter().position(|c| c.key() == "notes").unwrap();
+        let notes = all.iter().position(|c| c.key() == NOTES).unwrap();
         assert_eq!(all[notes + 1].key(), "q:t-shirt-size");
         assert_eq!(all[notes + 1].header(), "T-shirt size");
         assert_eq!(

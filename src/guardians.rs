@@ -33,7 +33,7 @@ pub async fn request(
     event: &EventRow,
     reg: &RegistrationRow,
 ) -> anyhow::Result<(usize, Vec<Scheduled>)> {
-    if event.kind != "exchange" {
+    if !event.is_exchange() {
         return Ok((0, Vec::new()));
     }
     let first_day = crate::exchange::stay(event).0;
@@ -182,8 +182,7 @@ pub async fn ask_again(ctx: &Ctx, registration_id: i64, actor: &str) -> Result<u
         now,
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(asked)
 }
 
@@ -307,7 +306,6 @@ pub async fn answer(ctx: &Ctx, token_str: &str, body: &AnswerBody) -> Result<()>
         crate::placements::Scope::Registration(row.registration_id),
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(())
 }

@@ -13,12 +13,12 @@ use serde::Deserialize;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::hosts::{self as store, HouseholdRow, MemberRow};
-use crate::domain::household::one_of;
 pub use crate::domain::household::{
     DIETS, DateRange, DraftMember, HostBody, HostContact, HostLimits, HouseholdDraft,
     HouseholdStatus, LanguageLevel, MAX_LIST, MAX_MEMBERS, MemberBody, PetBody, SAFEGUARDING_KINDS,
     SCREENING_KINDS, age_on, parse, parse_date,
 };
+use crate::domain::household::{ScreeningOutcome, one_of};
 use crate::domain::token;
 pub use crate::screening::{
     BlockingAdult, MinorsStanding, Screened, minors_standing, screened_until, screening_block,
@@ -349,8 +349,7 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updat
     let jobs =
         crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Household(row.id))
             .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(Updated {
         new_adults,
         review: status == HouseholdStatus::Review,
@@ -394,8 +393,7 @@ pub async fn set_status(
     .await?;
     let jobs =
         crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Household(id)).await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(())
 }
 
@@ -429,10 +427,7 @@ pub async fn record_screening(
 ) -> Result<()> {
     let mut f = FieldCollector::default();
     let kind = f.take("kind", one_of(&body.kind, SCREENING_KINDS));
-    let outcome = f.take(
-        "outcome",
-        one_of(&body.outcome, &["clear", "not_clear", "pending"]),
-    );
+    let outcome = f.take("outcome", ScreeningOutcome::parse(&body.outcome));
     let parse_opt = |v: &Option<String>| match v.as_deref().map(str::trim).filter(|s| !s.is_empty())
     {
         Some(s) => parse_date(s).map(Some),
@@ -446,7 +441,7 @@ pub async fn record_screening(
         "reference",
         crate::domain::parse_long_text(body.reference.as_deref().unwrap_or(""), 100),
     );
-    if outcome.is_some_and(|o| o != "pending")
+    if outcome.is_some_and(|o| o != ScreeningOutcome::Pending)
         && completed.is_none()
         && body.completed_on.as_deref().unwrap_or("").trim().is_empty()
     {
@@ -501,8 +496,7 @@ pub async fn record_screening(
         crate::placements::Scope::Household(household_id),
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(())
 }
 

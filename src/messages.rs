@@ -192,8 +192,7 @@ pub async fn send(
         now,
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&compact(&jobs)).await;
+    ctx.commit(tx, &compact(&jobs)).await?;
     Ok(Sent {
         message: MessageRow {
             id: message_id,

@@ -228,7 +228,16 @@ async fn propose_in(
         now,
     )
     .await?;
-    store::record(&mut tx, id, None, "proposed", &actor.label(), "", now).await?;
+    store::record(
+        &mut tx,
+        id,
+        None,
+        MatchState::Proposed,
+        &actor.label(),
+        "",
+        now,
+    )
+    .await?;
     let broken: Vec<String> = reasons.iter().map(ToString::to_string).collect();
     crate::db::audit::audit(
         &mut tx,
@@ -277,8 +286,7 @@ async fn propose_in(
         "proposed",
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(id)
 }
 
@@ -325,7 +333,7 @@ pub fn turn(m: &MatchRow) -> Option<Side> {
 
 /// One side answers. The host accepts or declines a proposal; the visitor then confirms or
 /// declines. Returns the new state.
-pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> Result<String> {
+pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> Result<MatchState> {
     let (found, side) = find(ctx, token_str).await?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
@@ -348,9 +356,8 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     let reason =
         crate::domain::parse_long_text(reason, 1000).map_err(|e| AppError::field("reason", e.0))?;
     if accept && let Some(jobs) = recheck_match(ctx, &mut tx, &m).await? {
-        tx.commit().await?;
-        ctx.queue.push_all(&jobs).await;
-        return Ok("withdrawn".to_owned());
+        ctx.commit(tx, &jobs).await?;
+        return Ok(MatchState::Withdrawn);
     }
     let (reg, household) = sides_tx(&mut tx, &m).await?;
     let actor = match side {
@@ -358,9 +365,9 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
         Side::Visitor => "visitor",
     };
     let (to, deadline) = match (side, accept) {
-        (Side::Host, true) => ("host_accepted", now + Duration::days(ANSWER_DAYS)),
-        (Side::Visitor, true) => ("confirmed", m.deadline),
-        (_, false) => ("declined", m.deadline),
+        (Side::Host, true) => (MatchState::HostAccepted, now + Duration::days(ANSWER_DAYS)),
+        (Side::Visitor, true) => (MatchState::Confirmed, m.deadline),
+        (_, false) => (MatchState::Declined, m.deadline),
     };
     store::set_state(
         &mut tx,
@@ -372,7 +379,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     )
     .await?;
     // A decline reason is private: the history says who declined, not why.
-    store::record(&mut tx, m.id, Some(m.state.as_str()), to, actor, "", now).await?;
+    store::record(&mut tx, m.id, Some(m.state), to, actor, "", now).await?;
     let m = store::get_tx(&mut tx, m.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -384,7 +391,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
     };
     let mut jobs = Vec::new();
     match to {
-        "host_accepted" => {
+        MatchState::HostAccepted => {
             jobs.extend(
                 email_side(
                     Side::Visitor,
@@ -392,12 +399,12 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
                     &mut tx,
                     &pair,
                     EmailKind::MatchOffered,
-                    to,
+                    to.as_str(),
                 )
                 .await?,
             );
         }
-        "confirmed" => {
+        MatchState::Confirmed => {
             jobs.extend(
                 email_side(
                     Side::Host,
@@ -405,7 +412,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
                     &mut tx,
                     &pair,
                     EmailKind::MatchConfirmed,
-                    to,
+                    to.as_str(),
                 )
                 .await?,
             );
@@ -416,7 +423,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
                     &mut tx,
                     &pair,
                     EmailKind::MatchConfirmed,
-                    to,
+                    to.as_str(),
                 )
                 .await?,
             );
@@ -430,9 +437,8 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
             jobs.extend(email_staff(ctx, &mut tx, &pair, &format!("{who} declined")).await?);
         }
     }
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
-    Ok(to.to_owned())
+    ctx.commit(tx, &jobs).await?;
+    Ok(to)
 }
 
 /// Staff cancel an active match (the party goes back to the pool).
@@ -452,12 +458,12 @@ pub async fn cancel(ctx: &Ctx, id: i64, reason: &str, actor: &Actor) -> Result<(
     }
     let reason =
         crate::domain::parse_long_text(reason, 500).map_err(|e| AppError::field("reason", e.0))?;
-    store::set_state(&mut tx, id, "cancelled", m.deadline, "", now).await?;
+    store::set_state(&mut tx, id, MatchState::Cancelled, m.deadline, "", now).await?;
     store::record(
         &mut tx,
         id,
-        Some(m.state.as_str()),
-        "cancelled",
+        Some(m.state),
+        MatchState::Cancelled,
         &actor.label(),
         &reason,
         now,
@@ -469,7 +475,7 @@ pub async fn cancel(ctx: &Ctx, id: i64, reason: &str, actor: &Actor) -> Result<(
         "match.cancel",
         &format!("match:{id}"),
         Some(&serde_json::json!({"state": m.state})),
-        Some(&serde_json::json!({"state": "cancelled", "reason": reason})),
+        Some(&serde_json::json!({"state": MatchState::Cancelled, "reason": reason})),
         now,
     )
     .await?;
@@ -507,8 +513,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
             .await
             .map_err(crate::core::error::into_anyhow)?
         {
-            tx.commit().await?;
-            ctx.queue.push_all(&jobs).await;
+            ctx.commit(tx, &jobs).await?;
             acted += 1;
             continue;
         }
@@ -521,12 +526,12 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
         };
         let mut jobs = Vec::new();
         if step == 0 {
-            store::set_state(&mut tx, m.id, "expired", m.deadline, "", now).await?;
+            store::set_state(&mut tx, m.id, MatchState::Expired, m.deadline, "", now).await?;
             store::record(
                 &mut tx,
                 m.id,
-                Some(m.state.as_str()),
-                "expired",
+                Some(m.state),
+                MatchState::Expired,
                 "system",
                 "no answer before the deadline",
                 now,
@@ -563,8 +568,7 @@ pub async fn run_timers(ctx: &Ctx) -> anyhow::Result<usize> {
                 .map_err(crate::core::error::into_anyhow)?,
             );
         }
-        tx.commit().await?;
-        ctx.queue.push_all(&jobs).await;
+        ctx.commit(tx, &jobs).await?;
         acted += 1;
     }
     acted += arrival_reminders(ctx).await?;
@@ -602,8 +606,7 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
             .await
             .map_err(crate::core::error::into_anyhow)?
         {
-            tx.commit().await?;
-            ctx.queue.push_all(&jobs).await;
+            ctx.commit(tx, &jobs).await?;
             continue;
         }
         if !store::mark_arrival_reminder(&mut tx, m.id, step).await? {
@@ -625,8 +628,7 @@ async fn arrival_reminders(ctx: &Ctx) -> anyhow::Result<usize> {
                     .map_err(crate::core::error::into_anyhow)?,
             );
         }
-        tx.commit().await?;
-        ctx.queue.push_all(&jobs).await;
+        ctx.commit(tx, &jobs).await?;
         sent += 1;
     }
     Ok(sent)
@@ -654,13 +656,13 @@ async fn broken_rules(
         .iter()
         .map(ToString::to_string)
         .collect();
-    if event.status == "cancelled" {
+    if event.status == crate::domain::EventStatus::Cancelled {
         broken.push("the exchange was cancelled".to_owned());
     }
-    if !crate::exchange::PLACED_STATES.contains(&reg.status.as_str()) {
+    if !reg.status.is_placed() {
         broken.push(format!(
             "the registration is {}",
-            reg.status.replace('_', " ")
+            reg.status.as_str().replace('_', " ")
         ));
     }
     let overridden = m.overridden();
@@ -689,8 +691,8 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
     store::record(
         tx,
         m.id,
-        Some(m.state.as_str()),
-        "withdrawn",
+        Some(m.state),
+        MatchState::Withdrawn,
         "system",
         &reason,
         now,
@@ -702,7 +704,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
         "match.withdraw",
         &format!("match:{}", m.id),
         Some(&serde_json::json!({"state": m.state})),
-        Some(&serde_json::json!({"state": "withdrawn", "broken_rules": broken})),
+        Some(&serde_json::json!({"state": MatchState::Withdrawn, "broken_rules": broken})),
         now,
     )
     .await?;

@@ -149,7 +149,17 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
         .await?
         .is_none()
     {
-        let password = crate::staff::create_staff(ctx, SAMPLE_ADMIN, "admin", None).await?;
+        let password = crate::staff::create_staff(
+            ctx,
+            crate::staff::NewStaff {
+                email: SAMPLE_ADMIN.to_owned(),
+                name: String::new(),
+                role: crate::domain::Role::Admin,
+                password: None,
+            },
+            None,
+        )
+        .await?;
         eprintln!(
             "\nSample site loaded. Staff console: {}/staff/  sign in as {SAMPLE_ADMIN} with password {password}\n",
             ctx.settings.base_url()

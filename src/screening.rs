@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::db::hosts::{HouseholdRow, MemberRow, ScreeningRow};
-use crate::domain::household::{SAFEGUARDING_KINDS, age_on};
+use crate::domain::household::{SAFEGUARDING_KINDS, ScreeningOutcome, age_on};
 
 /// Whether a household may host minors now, and if not, who still needs a check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -32,7 +32,10 @@ pub enum Screened {
     /// The latest check of every kind on record is clear; the latest expiry among them.
     Clear(Option<NaiveDate>),
     /// The latest check of `kind` is `not_clear` or `pending`: minors may not stay.
-    Blocked { kind: String, outcome: String },
+    Blocked {
+        kind: String,
+        outcome: ScreeningOutcome,
+    },
 }
 
 /// Where `member_id`'s safeguarding checks stand (see [`Screened`]).
@@ -52,10 +55,10 @@ pub fn screening_of(member_id: i64, screenings: &[ScreeningRow]) -> Screened {
             });
         let Some(latest) = latest else { continue };
         any = true;
-        if latest.outcome != "clear" {
+        if latest.outcome != ScreeningOutcome::Clear {
             return Screened::Blocked {
                 kind: (*kind).to_owned(),
-                outcome: latest.outcome.clone(),
+                outcome: latest.outcome,
             };
         }
         until = until.max(latest.expires_on);
@@ -83,7 +86,7 @@ pub fn screening_block(member_id: i64, screenings: &[ScreeningRow]) -> Option<St
         Screened::Blocked { kind, outcome } => Some(format!(
             "the latest {} check is {}",
             kind.replace('_', " "),
-            outcome.replace('_', " ")
+            outcome.as_str().replace('_', " ")
         )),
         _ => None,
     }

@@ -4,8 +4,10 @@ use anyhow::{Context, bail};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 
+use crate::core::actor::Actor;
+use crate::db::audit::audit;
 use crate::db::staff as db_staff;
-use crate::domain::{EmailAddress, token};
+use crate::domain::{EmailAddress, Role, token};
 use crate::state::Ctx;
 
 /// Hashes a password with argon2id and a random salt.
@@ -26,33 +28,94 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
     })
 }
 
-/// Creates a staff user with `role` (`admin`, `staff` or `checkin`). Without a password, one
-/// is generated; returns the password in use.
-pub async fn create_staff(
-    ctx: &Ctx,
-    email: &str,
-    role: &str,
-    password: Option<String>,
-) -> anyhow::Result<String> {
-    let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("email {e}"))?;
-    if !["admin", "staff", "checkin"].contains(&role) {
-        bail!("role must be admin, staff or checkin");
-    }
-    let password = match password {
+/// A staff user to create.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    /// Sign-in address.
+    pub email: String,
+    /// Display name (may be empty).
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// The initial password; one is generated when `None`.
+    pub password: Option<String>,
+}
+
+/// Creates a staff user with `role`. Without a password, one is generated; returns the
+/// password in use. `by` is the admin who created it (audited), `None` from the command line.
+pub async fn create_staff(ctx: &Ctx, new: NewStaff, by: Option<&Actor>) -> anyhow::Result<String> {
+    let email = EmailAddress::parse(&new.email).map_err(|e| anyhow::anyhow!("email {e}"))?;
+    let password = match new.password {
         Some(p) if p.chars().count() >= 12 => p,
         Some(_) => bail!("the password must be at least 12 characters"),
         None => token::generate()[..20].to_owned(),
     };
     let hash = hash_password(&password)?;
+    let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    if db_staff::insert(&mut tx, email.as_str(), &hash, role, ctx.clock.now())
-        .await?
-        .is_none()
-    {
+    let Some(id) = db_staff::insert(&mut tx, email.as_str(), &hash, new.role, now).await? else {
         bail!("a staff user with email {} exists already", email.as_str());
+    };
+    db_staff::set_name(&mut tx, id, new.name.trim()).await?;
+    if let Some(actor) = by {
+        let after = serde_json::json!({"email": email.as_str(), "role": new.role});
+        audit(
+            &mut tx,
+            &actor.label(),
+            "staff.create",
+            &format!("staff:{id}"),
+            None,
+            Some(&after),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(password)
+}
+
+/// Why a staff user could not be changed.
+#[derive(Debug)]
+pub enum UpdateRefused {
+    /// No such user.
+    NotFound,
+    /// The change would leave no active admin.
+    LastAdmin,
+}
+
+/// Changes a staff user's role and whether they may sign in (a deactivated user's sessions
+/// end), audited; the last active admin cannot lose that.
+pub async fn update_staff(
+    ctx: &Ctx,
+    by: &Actor,
+    id: i64,
+    role: Role,
+    active: bool,
+) -> anyhow::Result<Result<(), UpdateRefused>> {
+    let Some(user) = db_staff::get(&ctx.db, id).await? else {
+        return Ok(Err(UpdateRefused::NotFound));
+    };
+    let loses_admin = user.role == Role::Admin && user.active && (role != Role::Admin || !active);
+    if loses_admin && db_staff::other_active_admins(&ctx.db, id).await? == 0 {
+        return Ok(Err(UpdateRefused::LastAdmin));
+    }
+    let mut tx = ctx.db.begin().await?;
+    db_staff::update(&mut tx, id, role, active).await?;
+    let before = serde_json::json!({"role": user.role, "active": user.active});
+    let after = serde_json::json!({"role": role, "active": active});
+    let subject = format!("staff:{id}");
+    audit(
+        &mut tx,
+        &by.label(),
+        "staff.update",
+        &subject,
+        Some(&before),
+        Some(&after),
+        ctx.clock.now(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 /// Issues a new API token for the staff user with `email`; only its hash is stored.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::core::clock::Clock;
 use crate::core::config::Settings;
+use crate::core::job::Scheduled;
 use crate::db::Db;
 use crate::infra::queue::JobQueue;
 
@@ -27,6 +28,15 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Commits `tx`, then pushes the jobs its change scheduled. A job reaches the queue only
+    /// once its change is committed, so none runs for a change that was rolled back; a failed
+    /// push is logged, and the periodic sweep finds the deadline or the unsent email again.
+    pub async fn commit(&self, tx: crate::db::Tx, jobs: &[Scheduled]) -> anyhow::Result<()> {
+        tx.commit().await?;
+        self.queue.push_all(jobs).await;
+        Ok(())
+    }
+
     /// The public link to a registration's private page.
     pub fn manage_url(&self, token: &str) -> String {
         format!("{}/r/{token}", self.settings.base_url())

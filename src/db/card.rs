@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::{LedgerStatus, SessionStatus};
 use crate::{on_pool, on_tx, on_write_pool};
 
 /// A `checkout_sessions` row.
@@ -19,7 +20,8 @@ pub struct SessionRow {
     pub amount_minor: i64,
     pub currency: String,
     /// `open`, `processing`, `paid`, `expired` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SessionStatus,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
 }
@@ -366,7 +368,8 @@ pub struct CardRefund {
     pub registration_id: i64,
     /// Positive amount.
     pub amount_minor: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: LedgerStatus,
     /// `re_...`, once Stripe has the refund.
     pub stripe_id: Option<String>,
     /// The PaymentIntent refunded.

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::RegistrationStatus;
 use crate::{on_pool, on_tx};
 
 /// A participant as the door sees it.
@@ -17,7 +18,8 @@ pub struct DoorRow {
     pub offering_name: String,
     pub checkin_code: Option<String>,
     pub checked_in_at: Option<DateTime<Utc>>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RegistrationStatus,
     pub contact_name: String,
     pub total_minor: i64,
     pub currency: String,

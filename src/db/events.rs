@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::{EventKind, EventStatus};
 use crate::{on_pool, on_tx};
 
 /// The SQL list of registration states that hold seats (see `RegistrationStatus::HOLDING`).
@@ -22,7 +23,8 @@ macro_rules! holding_states {
 pub struct EventRow {
     pub id: i64,
     pub slug: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EventKind,
     pub title: String,
     pub description: String,
     pub venue: String,
@@ -31,7 +33,8 @@ pub struct EventRow {
     pub ends_at: DateTime<Utc>,
     pub registration_opens_at: Option<DateTime<Utc>>,
     pub registration_closes_at: Option<DateTime<Utc>>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EventStatus,
     pub capacity: Option<i64>,
     /// Seats held on the event (see the migration).
     pub seats_held: i64,
@@ -282,11 +285,18 @@ pub async fn recount_held(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
     .context("recounting held seats")
 }
 
+impl EventRow {
+    /// Whether visitors of this event need hosts.
+    pub fn is_exchange(&self) -> bool {
+        self.kind == EventKind::Exchange
+    }
+}
+
 /// Values for a new or updated event row.
 #[derive(Debug, Clone)]
 pub struct EventValues {
     pub slug: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub title: String,
     pub description: String,
     pub venue: String,
@@ -295,7 +305,7 @@ pub struct EventValues {
     pub ends_at: DateTime<Utc>,
     pub registration_opens_at: Option<DateTime<Utc>>,
     pub registration_closes_at: Option<DateTime<Utc>>,
-    pub status: String,
+    pub status: EventStatus,
     pub capacity: Option<i64>,
     pub approval_required: bool,
     pub pay_card: bool,
@@ -324,7 +334,7 @@ impl From<&EventRow> for EventValues {
     fn from(r: &EventRow) -> Self {
         Self {
             slug: r.slug.clone(),
-            kind: r.kind.clone(),
+            kind: r.kind,
             title: r.title.clone(),
             description: r.description.clone(),
             venue: r.venue.clone(),
@@ -333,7 +343,7 @@ impl From<&EventRow> for EventValues {
             ends_at: r.ends_at,
             registration_opens_at: r.registration_opens_at,
             registration_closes_at: r.registration_closes_at,
-            status: r.status.clone(),
+            status: r.status,
             capacity: r.capacity,
             approval_required: r.approval_required,
             pay_card: r.pay_card,
@@ -360,7 +370,7 @@ macro_rules! bind_event_values {
     ($query:expr, $v:expr, $now:expr) => {
         $query
             .bind(&$v.slug)
-            .bind(&$v.kind)
+            .bind($v.kind.as_str())
             .bind(&$v.title)
             .bind(&$v.description)
             .bind(&$v.venue)
@@ -369,7 +379,7 @@ macro_rules! bind_event_values {
             .bind($v.ends_at)
             .bind($v.registration_opens_at)
             .bind($v.registration_closes_at)
-            .bind(&$v.status)
+            .bind($v.status.as_str())
             .bind($v.capacity)
             .bind($v.approval_required)
             .bind($v.pay_card)

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
-use crate::domain::household::{DraftMember, HouseholdDraft};
+use crate::domain::household::{DraftMember, HouseholdDraft, ScreeningOutcome};
 use crate::{on_pool, on_tx};
 
 /// A `households` row.
@@ -88,7 +88,8 @@ pub struct ScreeningRow {
     pub id: i64,
     pub member_id: i64,
     pub kind: String,
-    pub outcome: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: ScreeningOutcome,
     pub completed_on: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
     pub reference: String,
@@ -292,7 +293,7 @@ pub async fn screenings_tx(tx: &mut Tx, household_id: i64) -> anyhow::Result<Vec
 pub struct NewScreening {
     pub member_id: i64,
     pub kind: &'static str,
-    pub outcome: &'static str,
+    pub outcome: ScreeningOutcome,
     pub completed_on: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
     pub reference: String,
@@ -310,7 +311,7 @@ pub async fn insert_screening(
     on_tx!(tx, |c| sqlx::query(SQL)
         .bind(s.member_id)
         .bind(s.kind)
-        .bind(s.outcome)
+        .bind(s.outcome.as_str())
         .bind(s.completed_on)
         .bind(s.expires_on)
         .bind(&s.reference)

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::placement::MatchState;
 use crate::{on_pool, on_tx};
 
 /// A `matches` row.
@@ -15,7 +16,7 @@ pub struct MatchRow {
     pub registration_id: i64,
     pub household_id: i64,
     #[sqlx(try_from = "String")]
-    pub state: crate::domain::placement::MatchState,
+    pub state: MatchState,
     pub host_token: String,
     pub visitor_token: String,
     pub score: i64,
@@ -102,7 +103,7 @@ pub async fn insert(tx: &mut Tx, m: &NewMatch<'_>, now: DateTime<Utc>) -> anyhow
 pub async fn set_state(
     tx: &mut Tx,
     id: i64,
-    state: &str,
+    state: MatchState,
     deadline: DateTime<Utc>,
     decline_reason: &str,
     now: DateTime<Utc>,
@@ -111,7 +112,7 @@ pub async fn set_state(
         decline_reason = CASE WHEN $4 = '' THEN decline_reason ELSE $4 END, updated_at = $5 WHERE id = $1";
     on_tx!(tx, |c| sqlx::query(SQL)
         .bind(id)
-        .bind(state)
+        .bind(state.as_str())
         .bind(deadline)
         .bind(decline_reason)
         .bind(now)
@@ -137,8 +138,8 @@ pub async fn count_reminder(tx: &mut Tx, id: i64) -> anyhow::Result<()> {
 pub async fn record(
     tx: &mut Tx,
     id: i64,
-    from: Option<&str>,
-    to: &str,
+    from: Option<MatchState>,
+    to: MatchState,
     actor: &str,
     reason: &str,
     now: DateTime<Utc>,
@@ -147,8 +148,8 @@ pub async fn record(
         VALUES ($1, $2, $3, $4, $5, $6)";
     on_tx!(tx, |c| sqlx::query(SQL)
         .bind(id)
-        .bind(from)
-        .bind(to)
+        .bind(from.map(|f| f.as_str()))
+        .bind(to.as_str())
         .bind(actor)
         .bind(reason)
         .bind(now)

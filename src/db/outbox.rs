@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::outbox::OutboxAction;
+use crate::domain::{EmailKind, OutboxStatus};
 use crate::{on_pool, on_tx, on_write_pool};
 
 /// An `outbox` row.
@@ -12,7 +14,8 @@ use crate::{on_pool, on_tx, on_write_pool};
 pub struct OutboxRow {
     pub id: i64,
     pub dedupe_key: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EmailKind,
     pub recipient: String,
     pub language: String,
     pub registration_id: Option<i64>,
@@ -22,7 +25,8 @@ pub struct OutboxRow {
     pub body_html: String,
     pub ics: Option<String>,
     pub message_id: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: OutboxStatus,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub next_attempt_at: DateTime<Utc>,
@@ -45,7 +49,7 @@ macro_rules! select_outbox {
 #[derive(Debug, Clone)]
 pub struct NewOutboxRow<'a> {
     pub dedupe_key: &'a str,
-    pub kind: &'a str,
+    pub kind: EmailKind,
     pub recipient: &'a str,
     pub language: &'a str,
     pub registration_id: Option<i64>,
@@ -55,7 +59,7 @@ pub struct NewOutboxRow<'a> {
     pub body_html: &'a str,
     pub ics: Option<&'a str>,
     pub message_id: &'a str,
-    pub status: &'a str,
+    pub status: OutboxStatus,
     /// Not before this time (staff messages are spread out); `None` for at once.
     pub send_at: Option<DateTime<Utc>>,
 }
@@ -73,7 +77,7 @@ pub async fn insert(
     on_tx!(tx, |c| {
         sqlx::query_scalar(SQL)
             .bind(m.dedupe_key)
-            .bind(m.kind)
+            .bind(m.kind.as_str())
             .bind(m.recipient)
             .bind(m.language)
             .bind(m.registration_id)
@@ -83,7 +87,7 @@ pub async fn insert(
             .bind(m.body_html)
             .bind(m.ics)
             .bind(m.message_id)
-            .bind(m.status)
+            .bind(m.status.as_str())
             .bind(now)
             .bind(m.send_at.unwrap_or(now))
             .fetch_optional(c)
@@ -131,7 +135,7 @@ pub async fn claim(db: &Db, id: i64, now: DateTime<Utc>) -> anyhow::Result<Optio
 pub async fn finish(
     db: &Db,
     id: i64,
-    status: &str,
+    status: OutboxStatus,
     next_attempt_at: DateTime<Utc>,
     error: Option<&str>,
     provider_response: Option<&str>,
@@ -143,7 +147,7 @@ pub async fn finish(
     on_write_pool!(db, |pool| {
         sqlx::query(SQL)
             .bind(id)
-            .bind(status)
+            .bind(status.as_str())
             .bind(next_attempt_at)
             .bind(error)
             .bind(provider_response)
@@ -201,8 +205,8 @@ pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<OutboxRow>> {
 /// Filter for listing messages.
 #[derive(Debug, Clone, Default)]
 pub struct OutboxFilter {
-    pub status: Option<String>,
-    pub kind: Option<String>,
+    pub status: Option<OutboxStatus>,
+    pub kind: Option<EmailKind>,
     pub recipient: Option<String>,
     pub event_id: Option<i64>,
     pub registration_id: Option<i64>,
@@ -217,8 +221,8 @@ pub async fn list(db: &Db, filter: &OutboxFilter, limit: i64) -> anyhow::Result<
     );
     on_pool!(db, |pool| {
         sqlx::query_as(SQL)
-            .bind(filter.status.as_deref())
-            .bind(filter.kind.as_deref())
+            .bind(filter.status.map(|s| s.as_str()))
+            .bind(filter.kind.map(|k| k.as_str()))
             .bind(filter.recipient.as_deref())
             .bind(filter.event_id)
             .bind(filter.registration_id)
@@ -234,14 +238,17 @@ pub async fn list(db: &Db, filter: &OutboxFilter, limit: i64) -> anyhow::Result<
 pub async fn set_status_by_staff(
     tx: &mut Tx,
     id: i64,
-    action: &str,
+    action: OutboxAction,
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     const RESEND: &str = "UPDATE outbox SET status = 'queued', next_attempt_at = $2, updated_at = $2, last_error = NULL \
         WHERE id = $1 AND status <> 'sending'";
     const CANCEL: &str = "UPDATE outbox SET status = 'cancelled', updated_at = $2 \
         WHERE id = $1 AND status IN ('queued', 'retrying', 'held')";
-    let sql = if action == "resend" { RESEND } else { CANCEL };
+    let sql = match action {
+        OutboxAction::Resend => RESEND,
+        OutboxAction::Cancel => CANCEL,
+    };
     let n = on_tx!(tx, |c| sqlx::query(sql)
         .bind(id)
         .bind(now)
@@ -264,7 +271,11 @@ pub async fn keys_with_prefix(db: &Db, event_id: i64, prefix: &str) -> anyhow::R
 }
 
 /// Counts messages per status (for the staff dashboard and metrics).
-pub async fn count_by_status(db: &Db) -> anyhow::Result<Vec<(String, i64)>> {
+pub async fn count_by_status(db: &Db) -> anyhow::Result<Vec<(OutboxStatus, i64)>> {
     const SQL: &str = "SELECT status, COUNT(*) FROM outbox GROUP BY status ORDER BY status";
-    on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await).context("counting emails")
+    let rows: Vec<(String, i64)> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
+        .context("counting emails")?;
+    rows.into_iter()
+        .map(|(status, n)| Ok((OutboxStatus::try_from(status)?, n)))
+        .collect()
 }

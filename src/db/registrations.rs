@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::{LedgerKind, LedgerStatus, MoneyMethod, PaymentMethod, RegistrationStatus};
 use crate::{on_pool, on_tx};
 
 /// A `registrations` row.
@@ -15,12 +16,14 @@ pub struct RegistrationRow {
     pub id: i64,
     pub event_id: i64,
     pub token: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RegistrationStatus,
     pub contact_name: String,
     pub contact_email: String,
     pub contact_phone: String,
     pub language: String,
-    pub payment_method: String,
+    #[sqlx(try_from = "String")]
+    pub payment_method: PaymentMethod,
     pub seats: i64,
     pub total_minor: i64,
     pub currency: String,
@@ -75,13 +78,16 @@ pub struct TransitionRow {
 pub struct PaymentRow {
     pub id: i64,
     /// `payment` (money in) or `refund` (money back, a negative amount).
-    pub kind: String,
-    pub method: String,
+    #[sqlx(try_from = "String")]
+    pub kind: LedgerKind,
+    #[sqlx(try_from = "String")]
+    pub method: MoneyMethod,
     pub amount_minor: i64,
     pub currency: String,
     pub reference: String,
     /// `pending`, `succeeded` or `failed` (not counted).
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: LedgerStatus,
     /// Why (refunds).
     pub reason: String,
     pub created_at: DateTime<Utc>,
@@ -91,7 +97,7 @@ impl PaymentRow {
     /// What the ledger rows add up to: payments less refunds, failed refunds not counted.
     pub fn net(rows: &[PaymentRow]) -> i64 {
         rows.iter()
-            .filter(|p| p.status != "failed")
+            .filter(|p| p.status != LedgerStatus::Failed)
             .map(|p| p.amount_minor)
             .sum()
     }
@@ -103,12 +109,12 @@ pub struct NewRegistrationRow<'a> {
     pub event_id: i64,
     pub token: &'a str,
     pub token_selector: &'a str,
-    pub status: &'a str,
+    pub status: RegistrationStatus,
     pub contact_name: &'a str,
     pub contact_email: &'a str,
     pub contact_phone: &'a str,
     pub language: &'a str,
-    pub payment_method: &'a str,
+    pub payment_method: PaymentMethod,
     pub seats: i64,
     pub total_minor: i64,
     pub currency: &'a str,
@@ -131,11 +137,11 @@ pub async fn insert(
             .bind(r.event_id)
             .bind(r.token)
             .bind(r.token_selector)
-            .bind(r.status)
+            .bind(r.status.as_str())
             .bind(r.contact_name)
             .bind(r.contact_email)
             .bind(r.language)
-            .bind(r.payment_method)
+            .bind(r.payment_method.as_str())
             .bind(r.seats)
             .bind(r.total_minor)
             .bind(r.currency)
@@ -465,7 +471,7 @@ pub async fn transitions(db: &Db, registration_id: i64) -> anyhow::Result<Vec<Tr
 pub async fn insert_payment(
     tx: &mut Tx,
     registration_id: i64,
-    method: &str,
+    method: MoneyMethod,
     amount_minor: i64,
     currency: &str,
     reference: &str,
@@ -477,7 +483,7 @@ pub async fn insert_payment(
     on_tx!(tx, |c| {
         sqlx::query(SQL)
             .bind(registration_id)
-            .bind(method)
+            .bind(method.as_str())
             .bind(amount_minor)
             .bind(currency)
             .bind(reference)
@@ -496,10 +502,10 @@ pub async fn insert_payment(
 pub async fn insert_refund(
     tx: &mut Tx,
     registration_id: i64,
-    method: &str,
+    method: MoneyMethod,
     amount_minor: i64,
     currency: &str,
-    status: &str,
+    status: LedgerStatus,
     reason: &str,
     recorded_by: Option<i64>,
     now: DateTime<Utc>,
@@ -508,10 +514,10 @@ pub async fn insert_refund(
         VALUES ($1, 'refund', $2, $3, $4, $5, $6, $7, $8) RETURNING id";
     on_tx!(tx, |c| sqlx::query_scalar(SQL)
         .bind(registration_id)
-        .bind(method)
+        .bind(method.as_str())
         .bind(-amount_minor)
         .bind(currency)
-        .bind(status)
+        .bind(status.as_str())
         .bind(reason)
         .bind(recorded_by)
         .bind(now)

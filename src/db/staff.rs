@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
 use super::{Db, Tx};
+use crate::domain::Role;
 use crate::{on_pool, on_tx};
 
 /// A `staff_users` row.
@@ -13,7 +14,8 @@ pub struct StaffRow {
     pub id: i64,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub active: bool,
 }
 
@@ -22,7 +24,7 @@ pub async fn insert(
     tx: &mut Tx,
     email: &str,
     password_hash: &str,
-    role: &str,
+    role: Role,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO staff_users (email, password_hash, role, active, created_at) \
@@ -30,7 +32,7 @@ pub async fn insert(
     on_tx!(tx, |c| sqlx::query_scalar(SQL)
         .bind(email)
         .bind(password_hash)
-        .bind(role)
+        .bind(role.as_str())
         .bind(now)
         .fetch_optional(c)
         .await)
@@ -92,7 +94,8 @@ pub struct StaffListRow {
     pub id: i64,
     pub email: String,
     pub name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
 }
@@ -116,11 +119,11 @@ pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<StaffListRow>> {
 }
 
 /// Changes a staff user's role and whether they may sign in; a deactivated user's sessions end.
-pub async fn update(tx: &mut Tx, id: i64, role: &str, active: bool) -> anyhow::Result<()> {
+pub async fn update(tx: &mut Tx, id: i64, role: Role, active: bool) -> anyhow::Result<()> {
     const SQL: &str = "UPDATE staff_users SET role = $1, active = $2 WHERE id = $3";
     const END: &str = "DELETE FROM staff_sessions WHERE staff_user_id = $1";
     on_tx!(tx, |c| sqlx::query(SQL)
-        .bind(role)
+        .bind(role.as_str())
         .bind(active)
         .bind(id)
         .execute(c)
@@ -168,7 +171,8 @@ pub struct SessionRow {
     pub user_id: i64,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub active: bool,
 }
 

@@ -35,6 +35,18 @@ pub const SCREENING_KINDS: &[&str] = &[
 /// Kinds that count as the safeguarding check a minor's placement needs.
 pub const SAFEGUARDING_KINDS: &[&str] = &["criminal_record", "enhanced_barred_list"];
 
+text_enum! {
+    /// The result of one screening.
+    ScreeningOutcome {
+        /// Nothing that stops this adult hosting minors.
+        Clear = "clear",
+        /// Something does.
+        NotClear = "not_clear",
+        /// Asked for, no result yet (blocks like not clear).
+        Pending = "pending",
+    }
+}
+
 /// Contact of a household.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -41,12 +41,101 @@ impl RegistrationStatus {
         Self::HOLDING.contains(self)
     }
 
+    /// Whether an exchange registration in this state can be placed with a host: it holds its
+    /// seats (not a waitlist offer).
+    pub fn is_placed(&self) -> bool {
+        matches!(
+            self,
+            Self::PendingPayment | Self::Confirmed | Self::Attended
+        )
+    }
+
     /// Whether the registration can still be cancelled (it is not final).
     pub fn is_live(&self) -> bool {
         !matches!(
             self,
             Self::Cancelled | Self::Expired | Self::Rejected | Self::Attended
         )
+    }
+}
+
+/// Why a registration changed state. The system's own reasons are recorded in the history in
+/// English and never repeated to the participant; words a person gave are shown in emails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TransitionReason {
+    /// The registration form or API.
+    Submitted,
+    /// Staff approved it.
+    Approved,
+    /// A waitlist offer was taken.
+    OfferClaimed,
+    /// A freed seat was offered to the next in line.
+    SeatFreed,
+    /// Staff recorded a payment that covers what is due.
+    PaymentRecorded,
+    /// Stripe reported the card payment.
+    PaidByCard,
+    /// Stripe reported a card payment after the hold ran out, and the seats were still free.
+    PaidByCardAfterExpiry,
+    /// The seat hold ran out unpaid.
+    HoldExpired,
+    /// The waitlist offer ran out unclaimed.
+    OfferExpired,
+    /// Stripe could not start the card payment (the participant was told on the spot).
+    CardNotStarted,
+    /// Stripe reported the card payment as failed.
+    CardFailed,
+    /// The participant cancelled on their private page.
+    CancelledOnPrivatePage,
+    /// The participant cancelled through the API without a reason.
+    CancelledByParticipant,
+    /// Staff cancelled without a reason.
+    CancelledByStaff,
+    /// Staff rejected without a reason.
+    RejectedByStaff,
+    /// Words a person gave (staff, or a participant through the API): shown to the participant.
+    Given(String),
+}
+
+impl TransitionReason {
+    /// The words recorded in the registration's history.
+    pub fn recorded(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::OfferClaimed => "offer claimed",
+            Self::SeatFreed => "seat freed",
+            Self::PaymentRecorded => "payment recorded",
+            Self::PaidByCard => "paid by card",
+            Self::PaidByCardAfterExpiry => {
+                "paid by card after the hold expired; the seats were still free"
+            }
+            Self::HoldExpired => "payment hold expired",
+            Self::OfferExpired => "waitlist offer expired",
+            Self::CardNotStarted => "card payment could not be started",
+            Self::CardFailed => "card payment failed",
+            Self::CancelledOnPrivatePage => "cancelled on the private page",
+            Self::CancelledByParticipant => "cancelled by participant",
+            Self::CancelledByStaff => "cancelled by staff",
+            Self::RejectedByStaff => "rejected by staff",
+            Self::Given(words) => words,
+        }
+    }
+
+    /// What an email may tell the participant: only words a person gave.
+    pub fn shown(&self) -> &str {
+        match self {
+            Self::Given(words) => words,
+            _ => "",
+        }
+    }
+
+    /// `words` when someone gave any, else `default`.
+    pub fn given_or(words: &str, default: TransitionReason) -> TransitionReason {
+        match words.trim() {
+            "" => default,
+            words => Self::Given(words.to_owned()),
+        }
     }
 }
 
@@ -91,9 +180,6 @@ impl Language {
         &self.0
     }
 }
-
-/// Registrations in these states are placed: they hold seats.
-pub const PLACED_STATES: &[&str] = &["pending_payment", "confirmed", "attended"];
 
 #[cfg(test)]
 mod tests {

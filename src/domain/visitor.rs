@@ -8,9 +8,12 @@ use super::ParseError;
 use super::event::text_enum;
 use crate::core::error::FieldCollector;
 
+/// The consent to be placed with a household of one adult.
+pub const SINGLE_ADULT_HOUSEHOLD: &str = "single_adult_household";
+
 /// Consents a minor's placement may need, given by the guardian.
 pub const PLACEMENT_CONSENTS: &[&str] = &[
-    "single_adult_household",
+    SINGLE_ADULT_HOUSEHOLD,
     "double_placement",
     "same_sex_parents",
 ];
@@ -23,6 +26,18 @@ pub struct AllergyBody {
     pub agent: String,
     /// `mild` or `severe` (a severe allergy to a household's pet rules the household out).
     pub severity: String,
+}
+
+text_enum! {
+    /// How bad an allergy is.
+    Severity { Mild = "mild", Severe = "severe" }
+}
+
+impl AllergyBody {
+    /// Whether the allergy is severe (rules out a household with the agent).
+    pub fn is_severe(&self) -> bool {
+        Severity::parse(&self.severity) == Ok(Severity::Severe)
+    }
 }
 
 /// A minor's parent or guardian.
@@ -179,10 +194,9 @@ pub fn check(
         let agent = f.take(format!("{at}.allergies[{i}].agent"), word(&a.agent));
         let severity = f.take(
             format!("{at}.allergies[{i}].severity"),
-            match a.severity.trim() {
-                s @ ("mild" | "severe") => Ok(s.to_owned()),
-                _ => Err(ParseError::new("must be mild or severe")),
-            },
+            Severity::parse(&a.severity)
+                .map(|s| s.as_str().to_owned())
+                .map_err(|_| ParseError::new("must be mild or severe")),
         );
         if let (Some(agent), Some(severity)) = (agent, severity) {
             allergies.push(AllergyBody { agent, severity });

@@ -11,7 +11,7 @@ use crate::db::events::{self, EventRow};
 use crate::db::outbox::{self, NewOutboxRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::db::{Tx, staff};
-use crate::domain::{TimeZone, token};
+use crate::domain::{OutboxStatus, TimeZone, token};
 use crate::state::Ctx;
 
 /// Details that only some emails show.
@@ -121,16 +121,16 @@ pub(crate) async fn insert(
 ) -> anyhow::Result<Option<Scheduled>> {
     let rendered = render(kind, m).map_err(|e| anyhow::anyhow!("rendering {kind} email: {e}"))?;
     let status = if ctx.mailer.is_some() {
-        "queued"
+        OutboxStatus::Queued
     } else {
-        "held"
+        OutboxStatus::Held
     };
     let now = ctx.clock.now();
     let id = outbox::insert(
         tx,
         &NewOutboxRow {
             dedupe_key,
-            kind: kind.as_str(),
+            kind,
             recipient,
             language,
             registration_id,
@@ -147,7 +147,7 @@ pub(crate) async fn insert(
     )
     .await?;
     Ok(match id {
-        Some(outbox_id) if status == "queued" => Some(Scheduled {
+        Some(outbox_id) if status == OutboxStatus::Queued => Some(Scheduled {
             job: Job::SendEmail { outbox_id },
             run_at: send_at.unwrap_or(now),
         }),
@@ -185,7 +185,7 @@ impl Loaded {
             .map(|p| (p.name, p.offering_key, p.offering_name))
             .collect();
         let paid = regs::paid_minor_tx(tx, registration_id).await?;
-        let guardians = if event.kind == "exchange" {
+        let guardians = if event.is_exchange() {
             crate::db::guardians::copies_tx(tx, registration_id).await?
         } else {
             Vec::new()
@@ -224,7 +224,7 @@ fn registration_context(
         recipient_name: reg.contact_name.clone(),
         contact_name: reg.contact_name.clone(),
         contact_email: reg.contact_email.clone(),
-        status: reg.status.clone(),
+        status: reg.status.to_string(),
         event_title: text.title.clone(),
         event_when: event_when_in(lang, event),
         event_venue: event.venue.clone(),

@@ -6,6 +6,7 @@ use futures::StreamExt;
 use super::SendError;
 use crate::core::job::{Job, Scheduled};
 use crate::db::outbox;
+use crate::domain::OutboxStatus;
 use crate::state::Ctx;
 
 /// A row left `sending` this long belongs to a worker that died mid-send.
@@ -32,10 +33,30 @@ pub async fn deliver(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     let result = mailer.send(&row).await;
     let now = ctx.clock.now();
     match result {
-        Ok(response) => outbox::finish(&ctx.db, id, "sent", now, None, Some(&response), now).await,
+        Ok(response) => {
+            outbox::finish(
+                &ctx.db,
+                id,
+                OutboxStatus::Sent,
+                now,
+                None,
+                Some(&response),
+                now,
+            )
+            .await
+        }
         Err(SendError::Permanent(error)) => {
             tracing::warn!(outbox_id = id, kind = %row.kind, %error, "email rejected permanently");
-            outbox::finish(&ctx.db, id, "failed", now, Some(&error), None, now).await
+            outbox::finish(
+                &ctx.db,
+                id,
+                OutboxStatus::Failed,
+                now,
+                Some(&error),
+                None,
+                now,
+            )
+            .await
         }
         Err(SendError::Temporary(error)) => {
             let s = &ctx.settings;
@@ -48,10 +69,28 @@ pub async fn deliver(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
                 );
             if next > give_up_at {
                 tracing::warn!(outbox_id = id, %error, "email failed for too long; giving up");
-                outbox::finish(&ctx.db, id, "failed", now, Some(&error), None, now).await
+                outbox::finish(
+                    &ctx.db,
+                    id,
+                    OutboxStatus::Failed,
+                    now,
+                    Some(&error),
+                    None,
+                    now,
+                )
+                .await
             } else {
                 tracing::info!(outbox_id = id, %error, attempt = row.attempts, "email delivery failed; will retry");
-                outbox::finish(&ctx.db, id, "retrying", next, Some(&error), None, now).await?;
+                outbox::finish(
+                    &ctx.db,
+                    id,
+                    OutboxStatus::Retrying,
+                    next,
+                    Some(&error),
+                    None,
+                    now,
+                )
+                .await?;
                 ctx.queue
                     .push_all(&[Scheduled {
                         job: Job::SendEmail { outbox_id: id },

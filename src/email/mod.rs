@@ -10,39 +10,12 @@ mod deliver;
 pub mod ics;
 pub mod reminders;
 pub mod render;
+mod staff_actions;
 
 pub use crate::infra::smtp::{Mailer, SendError};
 pub use compose::{queue_event_email, queue_registration_email, queue_staff_approval_emails};
 pub use deliver::{deliver, sweep};
 pub use ics::calendar_file;
+pub use staff_actions::act_on;
 
-use crate::domain::event::text_enum;
-
-text_enum! {
-    /// Every kind of email, named after its folder in `email-templates/`.
-    EmailKind {
-        Received = "received",
-        Confirmed = "confirmed",
-        Waitlisted = "waitlisted",
-        Offer = "offer",
-        OfferExpired = "offer_expired",
-        PaymentDue = "payment_due",
-        HoldExpired = "hold_expired",
-        Reminder = "reminder",
-        Cancelled = "cancelled",
-        Rejected = "rejected",
-        EventChanged = "event_changed",
-        EventCancelled = "event_cancelled",
-        ApprovalNeeded = "approval_needed",
-        Message = "message",
-        Refunded = "refunded",
-        MatchProposed = "match_proposed",
-        MatchOffered = "match_offered",
-        MatchConfirmed = "match_confirmed",
-        MatchReminder = "match_reminder",
-        MatchClosed = "match_closed",
-        MatchArrival = "match_arrival",
-        MatchWithdrawn = "match_withdrawn",
-        GuardianRequest = "guardian_request",
-    }
-}
+pub use crate::domain::EmailKind;

@@ -85,7 +85,7 @@ pub async fn queue_due(ctx: &Ctx) -> anyhow::Result<Vec<Scheduled>> {
                 // Re-check inside the lock: it may have been cancelled since the read.
                 if regs::get_tx(&mut tx, reg.id)
                     .await?
-                    .is_some_and(|r| r.status == "confirmed")
+                    .is_some_and(|r| r.status == crate::domain::RegistrationStatus::Confirmed)
                 {
                     let key = format!("{prefix}{}", reg.id);
                     jobs.extend(

@@ -27,7 +27,7 @@ pub struct Scan {
 
 /// Why a code cannot be admitted, in words for the door.
 pub(crate) fn refusal(p: &DoorRow) -> AppError {
-    let status = RegistrationStatus::parse(&p.status).unwrap_or(RegistrationStatus::Cancelled);
+    let status = p.status;
     let (code, message) = match status {
         RegistrationStatus::PendingPayment => (
             "not_paid",
@@ -232,7 +232,7 @@ async fn write_scan(
     .await?;
     let mut participant = p.clone();
     participant.checked_in_at = Some(now);
-    participant.status = "attended".to_owned();
+    participant.status = RegistrationStatus::Attended;
     Ok(Ok(Scan {
         participant,
         already: false,

@@ -149,7 +149,7 @@ fn build_message(
     let mut message = builder.multipart(body).map_err(|e| e.to_string())?;
     message.headers_mut().insert_raw(HeaderValue::new(
         HeaderName::new_from_ascii_str("X-Twinning-Kind"),
-        row.kind.clone(),
+        row.kind.to_string(),
     ));
     Ok(message)
 }

@@ -13,18 +13,8 @@ use crate::core::job::{Job, Scheduled};
 use crate::db::Tx;
 use crate::db::events::{self, EventRow, HeldSeats, OfferingRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
-use crate::domain::{EventStatus, RegistrationStatus, token};
+use crate::domain::{EventStatus, RegistrationStatus, TransitionReason, token};
 use crate::state::Ctx;
-
-/// Why a card payment that never started released its seats (recorded as the reason).
-pub const NOT_STARTED: &str = "card payment could not be started";
-
-/// Reasons the system records on its own; emails do not repeat them to the participant.
-const SYSTEM_REASONS: &[&str] = &[
-    "submitted",
-    "cancelled on the private page",
-    "rejected by staff",
-];
 
 /// Seat limits of one event and what is held against them.
 #[derive(Debug, Clone)]
@@ -122,11 +112,6 @@ pub(crate) async fn lock_by_id(
     Ok(Some((tx, event, reg)))
 }
 
-pub(crate) fn status_of(reg: &RegistrationRow) -> Result<RegistrationStatus> {
-    RegistrationStatus::parse(&reg.status)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored status: {e}")))
-}
-
 /// Moves `reg` to `to`, records the transition, keeps the held-seat counters in step, and
 /// returns the new state.
 #[allow(clippy::too_many_arguments)]
@@ -139,10 +124,10 @@ pub(crate) async fn transition(
     hold_expires_at: Option<DateTime<Utc>>,
     offer_expires_at: Option<DateTime<Utc>>,
     actor: &Actor,
-    reason: &str,
+    reason: &TransitionReason,
     now: DateTime<Utc>,
 ) -> Result<RegistrationStatus> {
-    let from = status_of(reg)?;
+    let from = reg.status;
     if from.holds_seats() != to.holds_seats() {
         let seats = regs::seats_by_offering_tx(tx, reg.id).await?;
         let sign = if to.holds_seats() { 1 } else { -1 };
@@ -160,16 +145,15 @@ pub(crate) async fn transition(
     let transition_id = regs::record_transition(
         tx,
         reg.id,
-        Some(&reg.status),
+        Some(reg.status.as_str()),
         to.as_str(),
         &actor.label(),
-        reason,
+        reason.recorded(),
         now,
     )
     .await?;
     // A placed registration leaving its place takes its host placement with it.
-    let placed = |s: &str| crate::exchange::PLACED_STATES.contains(&s);
-    if placed(&reg.status) && !placed(to.as_str()) {
+    if reg.status.is_placed() && !to.is_placed() {
         jobs.extend(
             crate::placements::recheck(ctx, tx, crate::placements::Scope::Registration(reg.id))
                 .await?,
@@ -200,7 +184,7 @@ pub(crate) async fn notify(
     transition_id: i64,
     from: Option<RegistrationStatus>,
     to: RegistrationStatus,
-    (actor, reason): (&Actor, &str),
+    (actor, reason): (&Actor, &TransitionReason),
     preloaded: Option<&crate::email::compose::Loaded>,
 ) -> Result<()> {
     use crate::email::EmailKind;
@@ -211,7 +195,7 @@ pub(crate) async fn notify(
         S::Waitlisted => Some(EmailKind::Waitlisted),
         S::Offered => Some(EmailKind::Offer),
         // The participant was told on the spot that the payment could not start.
-        S::Expired if reason == NOT_STARTED => None,
+        S::Expired if *reason == TransitionReason::CardNotStarted => None,
         S::Expired if from == Some(S::Offered) => Some(EmailKind::OfferExpired),
         S::Expired => Some(EmailKind::HoldExpired),
         S::Cancelled => Some(EmailKind::Cancelled),
@@ -220,13 +204,8 @@ pub(crate) async fn notify(
     };
     // The history's own words for who did it are not news to the participant (and are
     // English); a reason staff typed is shown as they wrote it.
-    let shown_reason = if SYSTEM_REASONS.contains(&reason) || reason.starts_with("cancelled by") {
-        ""
-    } else {
-        reason
-    };
     let extra = crate::email::compose::Extra {
-        reason: shown_reason.to_owned(),
+        reason: reason.shown().to_owned(),
         // Participants who cancel get what the event's policy gives back; staff decide.
         apply_policy: to == S::Cancelled && matches!(actor, Actor::Participant),
         ..Default::default()
@@ -263,7 +242,7 @@ pub async fn offer_freed_seats(
     now: DateTime<Utc>,
 ) -> Result<Vec<Scheduled>> {
     let event = &events::lock(tx, event_id).await?;
-    if event.status != EventStatus::Published.as_str() || now >= event.ends_at {
+    if event.status != EventStatus::Published || now >= event.ends_at {
         return Ok(Vec::new());
     }
     let offerings = events::offerings_tx(tx, event.id).await?;
@@ -287,7 +266,7 @@ pub async fn offer_freed_seats(
             None,
             Some(deadline),
             &Actor::System,
-            "seat freed",
+            &TransitionReason::SeatFreed,
             now,
         )
         .await?;

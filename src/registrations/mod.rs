@@ -15,8 +15,8 @@ use crate::db::events::{self, EventRow, OfferingRow};
 use crate::db::registrations::{self as regs, NewRegistrationRow, RegistrationRow};
 use crate::domain::question::{self, Answers};
 use crate::domain::{
-    EmailAddress, EventStatus, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
-    token,
+    EmailAddress, EventStatus, Language, LedgerStatus, Money, MoneyMethod, PaymentChoice,
+    PaymentMethod, PersonName, RegistrationStatus, TransitionReason, token,
 };
 use crate::state::Ctx;
 
@@ -31,7 +31,7 @@ pub mod card;
 pub mod lifecycle;
 pub use lifecycle::{Capacity, find, offer_freed_seats};
 use lifecycle::{audit_registration, notify};
-pub(crate) use lifecycle::{lock_by_id, lock_by_token, queue_refund_email, status_of, transition};
+pub(crate) use lifecycle::{lock_by_id, lock_by_token, queue_refund_email, transition};
 
 /// A parsed registration request.
 #[derive(Debug, Clone)]
@@ -116,9 +116,9 @@ fn placement(
 
 /// Refuses registrations outside the event's window or on events not open to the public.
 fn check_open(event: &EventRow, now: DateTime<Utc>) -> Result<()> {
-    match EventStatus::parse(&event.status) {
-        Ok(EventStatus::Published) => {}
-        Ok(EventStatus::Cancelled) => {
+    match event.status {
+        EventStatus::Published => {}
+        EventStatus::Cancelled => {
             return Err(AppError::conflict(
                 "event_cancelled",
                 "This event has been cancelled.",
@@ -183,7 +183,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         }
         answers.push(checked);
         let at = format!("participants[{i}].profile");
-        let profile = match (&p.profile, event.kind == "exchange") {
+        let profile = match (&p.profile, event.is_exchange()) {
             (Some(given), true) => crate::domain::visitor::check(
                 &mut errors,
                 &at,
@@ -250,7 +250,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             event_id: event.id,
             token: &token,
             token_selector: selector,
-            status: status.as_str(),
+            status,
             contact_name: new.contact_name.as_str(),
             contact_email: new.contact_email.as_str(),
             contact_phone: &new.contact_phone,
@@ -299,7 +299,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         None,
         status.as_str(),
         &Actor::Participant.label(),
-        "submitted",
+        TransitionReason::Submitted.recorded(),
         now,
     )
     .await?;
@@ -309,12 +309,12 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             id,
             event_id: event.id,
             token: token.clone(),
-            status: status.as_str().to_owned(),
+            status,
             contact_name: new.contact_name.as_str().to_owned(),
             contact_email: new.contact_email.as_str().to_owned(),
             contact_phone: new.contact_phone.clone(),
             language: new.language.as_str().to_owned(),
-            payment_method: payment_method.to_owned(),
+            payment_method,
             seats: chosen.len() as i64,
             total_minor,
             currency: currency.clone(),
@@ -336,7 +336,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     };
     let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
     // Each minor's guardian is asked through their own link, and copied on what follows.
-    if event.kind == "exchange" {
+    if event.is_exchange() {
         let (asked, requests) =
             crate::guardians::request(ctx, &mut tx, &event, &loaded.registration).await?;
         jobs.extend(requests);
@@ -345,7 +345,8 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         }
     }
     // A card payment's first email waits until Stripe has a session for it (card::start).
-    let pays_by_card = payment_method == "card" && status == RegistrationStatus::PendingPayment;
+    let pays_by_card =
+        payment_method == PaymentMethod::Card && status == RegistrationStatus::PendingPayment;
     if !pays_by_card {
         notify(
             ctx,
@@ -355,13 +356,12 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
             transition_id,
             None,
             status,
-            (&Actor::Participant, "submitted"),
+            (&Actor::Participant, &TransitionReason::Submitted),
             Some(&loaded),
         )
         .await?;
     }
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     let payment_url = if pays_by_card {
         Some(crate::registrations::card::start(ctx, id, transition_id).await?)
     } else {
@@ -387,13 +387,13 @@ fn payment_method(
     event: &EventRow,
     total_minor: i64,
     choice: Option<PaymentChoice>,
-) -> Result<&'static str> {
+) -> Result<PaymentMethod> {
     if total_minor == 0 {
-        return Ok("none");
+        return Ok(PaymentMethod::None);
     }
     let card = event.pay_card && ctx.card.is_some();
     match choice {
-        Some(PaymentChoice::Card) if card => Ok("card"),
+        Some(PaymentChoice::Card) if card => Ok(PaymentMethod::Card),
         Some(PaymentChoice::Card) if event.pay_later => Err(AppError::field(
             "payment",
             "card payments are not available for this event; choose \"later\"",
@@ -402,8 +402,8 @@ fn payment_method(
             "payment",
             "card payments are not available for this event yet",
         )),
-        Some(PaymentChoice::Later) | None if event.pay_later => Ok("later"),
-        None if card => Ok("card"),
+        Some(PaymentChoice::Later) | None if event.pay_later => Ok(PaymentMethod::Later),
+        None if card => Ok(PaymentMethod::Card),
         _ if card => Err(AppError::field(
             "payment",
             "this event does not accept payment later; choose \"card\"",
@@ -420,11 +420,11 @@ pub async fn cancel(
     ctx: &Ctx,
     token_str: &str,
     actor: Actor,
-    reason: &str,
+    reason: TransitionReason,
 ) -> Result<RegistrationStatus> {
     let now = ctx.clock.now();
     let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
-    let from = status_of(&reg)?;
+    let from = reg.status;
     if !from.is_live() {
         return Err(AppError::conflict(
             "not_cancellable",
@@ -444,7 +444,7 @@ pub async fn cancel(
         None,
         None,
         &actor,
-        reason,
+        &reason,
         now,
     )
     .await?;
@@ -486,8 +486,7 @@ pub async fn cancel(
         now,
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(RegistrationStatus::Cancelled)
 }
 
@@ -499,7 +498,7 @@ pub async fn claim_offer(
 ) -> Result<RegistrationStatus> {
     let now = ctx.clock.now();
     let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
-    if status_of(&reg)? != RegistrationStatus::Offered {
+    if reg.status != RegistrationStatus::Offered {
         return Err(AppError::conflict(
             "no_open_offer",
             "This registration has no open waitlist offer.",
@@ -520,7 +519,7 @@ pub async fn claim_offer(
             Some(now + Duration::minutes(event.hold_minutes)),
         )
     };
-    debug_assert!(method == "none" || hold.is_some());
+    debug_assert!(method == PaymentMethod::None || hold.is_some());
     let mut jobs = Scheduled::hold_expiry(reg.id, hold);
     transition(
         ctx,
@@ -531,12 +530,11 @@ pub async fn claim_offer(
         hold,
         None,
         &Actor::Participant,
-        "offer claimed",
+        &TransitionReason::OfferClaimed,
         now,
     )
     .await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(to)
 }
 
@@ -546,7 +544,7 @@ async fn lock_awaiting_approval(
     token_str: &str,
 ) -> Result<(Tx, EventRow, RegistrationRow)> {
     let (tx, event, reg) = lock_by_token(ctx, token_str).await?;
-    if status_of(&reg)? != RegistrationStatus::AwaitingApproval {
+    if reg.status != RegistrationStatus::AwaitingApproval {
         return Err(AppError::conflict(
             "not_awaiting_approval",
             "This registration is not awaiting approval.",
@@ -566,12 +564,20 @@ pub async fn approve(ctx: &Ctx, token_str: &str, actor: Actor) -> Result<Registr
     let (to, hold) = placement(&event, &capacity, &request, reg.total_minor, now);
     let mut jobs = Scheduled::hold_expiry(reg.id, hold);
     transition(
-        ctx, &mut tx, &mut jobs, &reg, to, hold, None, &actor, "approved", now,
+        ctx,
+        &mut tx,
+        &mut jobs,
+        &reg,
+        to,
+        hold,
+        None,
+        &actor,
+        &TransitionReason::Approved,
+        now,
     )
     .await?;
     audit_staff(&mut tx, &actor, "registration.approve", &reg, from, to, now).await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(to)
 }
 
@@ -580,7 +586,7 @@ pub async fn reject(
     ctx: &Ctx,
     token_str: &str,
     actor: Actor,
-    reason: &str,
+    reason: TransitionReason,
 ) -> Result<RegistrationStatus> {
     let now = ctx.clock.now();
     let (mut tx, _event, reg) = lock_awaiting_approval(ctx, token_str).await?;
@@ -595,21 +601,20 @@ pub async fn reject(
         None,
         None,
         &actor,
-        reason,
+        &reason,
         now,
     )
     .await?;
     audit_staff(&mut tx, &actor, "registration.reject", &reg, from, to, now).await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(to)
 }
 
 /// An offline payment recorded by staff.
 #[derive(Debug, Clone)]
 pub struct OfflinePayment {
-    /// `cash`, `transfer` or `other`.
-    pub method: &'static str,
+    /// Cash, transfer or other (never card: Stripe records those).
+    pub method: MoneyMethod,
     /// Amount received.
     pub amount: Money,
     /// Bank reference, receipt number ...
@@ -627,7 +632,7 @@ pub async fn record_payment(
 ) -> Result<(RegistrationStatus, i64)> {
     let now = ctx.clock.now();
     let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
-    let from = status_of(&reg)?;
+    let from = reg.status;
     if payment.amount.currency.code() != reg.currency {
         return Err(AppError::field(
             "amount.currency",
@@ -710,7 +715,7 @@ pub async fn record_payment(
             hold,
             None,
             &actor,
-            "payment recorded",
+            &TransitionReason::PaymentRecorded,
             now,
         )
         .await?;
@@ -719,36 +724,31 @@ pub async fn record_payment(
     let after = serde_json::json!({"status": to.as_str(), "method": payment.method,
         "amount_minor": payment.amount.amount_minor, "currency": payment.amount.currency.code(), "reference": payment.reference});
     audit_registration(&mut tx, &actor, "payment.record", &reg, None, &after, now).await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok((to, due - payment.amount.amount_minor))
 }
 
 /// Reads a payment or refund method from a form or request.
-pub type MethodParser = fn(&str) -> std::result::Result<&'static str, crate::domain::ParseError>;
+pub type MethodParser = fn(&str) -> std::result::Result<MoneyMethod, crate::domain::ParseError>;
 
 /// The method of money staff take or give back by hand: `cash`, `transfer` or `other`.
-pub fn offline_method(input: &str) -> std::result::Result<&'static str, crate::domain::ParseError> {
-    ["cash", "transfer", "other"]
-        .into_iter()
-        .find(|m| *m == input.trim())
+pub fn offline_method(input: &str) -> std::result::Result<MoneyMethod, crate::domain::ParseError> {
+    MoneyMethod::parse(input)
+        .ok()
+        .filter(|m| MoneyMethod::BY_HAND.contains(m))
         .ok_or_else(|| crate::domain::ParseError::new("must be one of: cash, transfer, other"))
 }
 
 /// How money goes back: `card` (through Stripe, to the card paid with) or by hand.
-pub fn refund_method(input: &str) -> std::result::Result<&'static str, crate::domain::ParseError> {
-    if input.trim() == "card" {
-        return Ok("card");
-    }
-    offline_method(input)
-        .map_err(|_| crate::domain::ParseError::new("must be one of: card, cash, transfer, other"))
+pub fn refund_method(input: &str) -> std::result::Result<MoneyMethod, crate::domain::ParseError> {
+    MoneyMethod::parse(input)
 }
 
 /// A refund staff make: to the card through Stripe, or paid back by hand (cash, transfer ...).
 #[derive(Debug, Clone)]
 pub struct OfflineRefund {
-    /// `card`, `cash`, `transfer` or `other`.
-    pub method: &'static str,
+    /// Card (back through Stripe) or by hand.
+    pub method: MoneyMethod,
     /// Amount given back, at most what the ledger shows as paid.
     pub amount: Money,
     /// Why; shown to the participant.
@@ -787,7 +787,7 @@ pub async fn record_refund(
     }
     let staff_id = actor.staff_id();
     let mut jobs = Vec::new();
-    let id = if refund.method == "card" {
+    let id = if refund.method == MoneyMethod::Card {
         let card = crate::db::card::card_payments_tx(&mut tx, reg.id).await?;
         let on_card: i64 = card.iter().map(|p| p.refundable()).sum();
         if refund.amount.amount_minor > on_card {
@@ -819,14 +819,14 @@ pub async fn record_refund(
             refund.method,
             refund.amount.amount_minor,
             refund.amount.currency.code(),
-            "succeeded",
+            LedgerStatus::Succeeded,
             &refund.reason,
             staff_id,
             now,
         )
         .await?
     };
-    if status_of(&reg)?.is_live() {
+    if reg.status.is_live() {
         // Money given back on a registration that stays is no longer due.
         regs::reduce_total_tx(&mut tx, reg.id, refund.amount.amount_minor).await?;
     }
@@ -844,8 +844,7 @@ pub async fn record_refund(
     let after = serde_json::json!({"method": refund.method, "amount_minor": refund.amount.amount_minor,
         "currency": refund.amount.currency.code(), "reason": refund.reason});
     audit_registration(&mut tx, &actor, "payment.refund", &reg, None, &after, now).await?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(paid - refund.amount.amount_minor)
 }
 
@@ -856,7 +855,7 @@ pub async fn expire_hold(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
         ctx,
         id,
         RegistrationStatus::PendingPayment,
-        "payment hold expired",
+        TransitionReason::HoldExpired,
     )
     .await
 }
@@ -867,7 +866,7 @@ pub async fn expire_offer(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
         ctx,
         id,
         RegistrationStatus::Offered,
-        "waitlist offer expired",
+        TransitionReason::OfferExpired,
     )
     .await
 }
@@ -876,7 +875,7 @@ async fn expire(
     ctx: &Ctx,
     id: i64,
     expected: RegistrationStatus,
-    reason: &str,
+    reason: TransitionReason,
 ) -> anyhow::Result<()> {
     let now = ctx.clock.now();
     let Some((mut tx, event, reg)) = lock_by_id(ctx, id).await.map_err(into_anyhow)? else {
@@ -886,7 +885,7 @@ async fn expire(
         RegistrationStatus::PendingPayment => reg.hold_expires_at,
         _ => reg.offer_expires_at,
     };
-    if reg.status != expected.as_str() || deadline.is_none_or(|d| d > now) {
+    if reg.status != expected || deadline.is_none_or(|d| d > now) {
         return Ok(()); // paid, claimed, cancelled or extended meanwhile
     }
     let mut jobs = Vec::new();
@@ -899,7 +898,7 @@ async fn expire(
         None,
         None,
         &Actor::System,
-        reason,
+        &reason,
         now,
     )
     .await
@@ -909,8 +908,7 @@ async fn expire(
             .await
             .map_err(into_anyhow)?,
     );
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(())
 }
 
@@ -946,7 +944,7 @@ pub async fn remind_payment(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     let Some(until) = reg.hold_expires_at else {
         return Ok(());
     };
-    if reg.status != RegistrationStatus::PendingPayment.as_str() || until <= now {
+    if reg.status != RegistrationStatus::PendingPayment || until <= now {
         return Ok(());
     }
     let key = format!("payment_due:{}:{}", reg.id, until.timestamp());
@@ -962,8 +960,7 @@ pub async fn remind_payment(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     .await?
     .into_iter()
     .collect();
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(())
 }
 
@@ -1010,7 +1007,7 @@ mod tests {
         EventRow {
             id: 1,
             slug: "e".into(),
-            kind: "event".into(),
+            kind: crate::domain::EventKind::Event,
             title: "E".into(),
             description: String::new(),
             venue: String::new(),
@@ -1019,7 +1016,7 @@ mod tests {
             ends_at: t,
             registration_opens_at: None,
             registration_closes_at: None,
-            status: "published".into(),
+            status: EventStatus::Published,
             capacity,
             seats_held,
             approval_required: false,

@@ -69,28 +69,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
-/// Roles staff users can have, from least to most powerful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    /// Check-in volunteer: the door, nothing else.
-    Checkin,
-    /// Staff: events and registrations.
-    Staff,
-    /// Admin: everything, including staff users.
-    Admin,
-}
-
-impl Role {
-    /// Parses the stored name.
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "checkin" => Some(Self::Checkin),
-            "staff" => Some(Self::Staff),
-            "admin" => Some(Self::Admin),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::Role;
 
 /// A staff member authenticated by `Authorization: Bearer <token>`.
 #[derive(Debug, Clone)]
@@ -136,7 +115,7 @@ impl FromRequestParts<Ctx> for StaffAuth {
         let user = staff::find_by_token_hash(&ctx.db, &token::hash(presented.trim()))
             .await?
             .ok_or(AppError::Unauthorized)?;
-        let role = Role::parse(&user.role).ok_or(AppError::Forbidden)?;
+        let role = user.role;
         Ok(Self { user, role })
     }
 }

@@ -9,7 +9,7 @@
 
 mod queue;
 
-pub use queue::{run_due_jobs, run_workers};
+pub use queue::{Leftovers, leftover_jobs, run_due_jobs, run_workers};
 
 use std::time::Duration;
 

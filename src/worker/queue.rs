@@ -7,6 +7,7 @@ use anyhow::Context;
 use apalis::prelude::*;
 use apalis_postgres::PostgresStorage;
 use apalis_sqlite::SqliteStorage;
+use chrono::{DateTime, Utc};
 
 use crate::core::job::{Job, queues};
 use crate::infra::queue::JobQueue;
@@ -185,4 +186,42 @@ pub async fn run_due_jobs(ctx: &Ctx) -> anyhow::Result<usize> {
             ran += 1;
         }
     }
+}
+
+/// Work a queue still holds: jobs due by some time that nobody ran, and jobs that failed.
+#[derive(Debug, Clone, Default)]
+pub struct Leftovers {
+    /// Pending jobs due by then, as stored (JSON).
+    pub due: Vec<String>,
+    /// Jobs that failed, as stored (JSON).
+    pub failed: Vec<String>,
+}
+
+/// What `queue` still holds by `now` (tests fail when work is left behind).
+pub async fn leftover_jobs(queue: &JobQueue, now: DateTime<Utc>) -> anyhow::Result<Leftovers> {
+    let rows: Vec<(bool, Vec<u8>)> = match queue {
+        JobQueue::Sqlite(pool) => sqlx::query_as(
+            "SELECT status = 'Failed', job FROM Jobs WHERE status = 'Failed' OR (status = 'Pending' AND run_at <= $1)",
+        )
+        .bind(now.timestamp())
+        .fetch_all(pool)
+        .await,
+        JobQueue::Postgres(pool) => sqlx::query_as(
+            "SELECT status = 'Failed', job FROM apalis.jobs WHERE status = 'Failed' OR (status = 'Pending' AND run_at <= $1)",
+        )
+        .bind(now)
+        .fetch_all(pool)
+        .await,
+    }
+    .context("reading leftover jobs")?;
+    let mut out = Leftovers::default();
+    for (failed, job) in rows {
+        let job = String::from_utf8_lossy(&job).into_owned();
+        if failed {
+            out.failed.push(job);
+        } else {
+            out.due.push(job);
+        }
+    }
+    Ok(out)
 }

@@ -205,6 +205,9 @@ async fn the_window_closes_as_time_passes_and_staff_cancellations_leave_the_refu
         "{text}"
     );
     assert!(text.contains("(moved to another date)"));
+    // The hold's expiry job finds the registration cancelled and leaves it so.
+    app.run_pending_jobs().await;
+    assert_eq!(app.registration(&token).await["status"], "cancelled");
 }
 
 #[tokio::test]

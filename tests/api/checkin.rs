@@ -95,7 +95,13 @@ async fn a_scan_checks_in_once_and_a_second_scan_says_when() {
     let emails = twinning::db::outbox::list(&app.ctx.db, &Default::default(), 50)
         .await
         .unwrap();
-    assert_eq!(emails.iter().filter(|e| e.kind == "confirmed").count(), 1);
+    assert_eq!(
+        emails
+            .iter()
+            .filter(|e| e.kind == twinning::domain::EmailKind::Confirmed)
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -268,7 +274,7 @@ async fn the_confirmation_email_carries_each_check_in_code_and_its_qr_code() {
     let emails = twinning::db::outbox::list(
         &app.ctx.db,
         &twinning::db::outbox::OutboxFilter {
-            kind: Some("confirmed".into()),
+            kind: Some(twinning::domain::EmailKind::Confirmed),
             ..Default::default()
         },
         5,

@@ -137,7 +137,7 @@ async fn create_staff_without_a_password_prints_a_generated_one() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(user.role, "checkin");
+    assert_eq!(user.role, twinning::domain::Role::Checkin);
     assert!(twinning::staff::verify_password(
         password,
         &user.password_hash

@@ -250,6 +250,16 @@ async fn a_550_rejection_fails_at_once_without_retries_and_staff_see_it() {
         )
         .await;
     assert_eq!(resend.status(), StatusCode::OK);
+    // The server still refuses: the resent email fails again, after one more attempt.
+    app.run_pending_jobs().await;
+    let again: Value = app
+        .staff_get(&format!("/api/v1/outbox/{}", failed[0]["id"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["status"], "failed", "{again}");
+    assert_eq!(again["attempts"], 2, "{again}");
 }
 
 #[tokio::test]

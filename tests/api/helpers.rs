@@ -24,6 +24,8 @@ pub struct TestApp {
     pub admin_token: String,
     /// Database URL of this app.
     pub database_url: String,
+    /// Whether the real apalis workers run (then due jobs may still be on their way).
+    workers: bool,
     _dir: TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
@@ -96,9 +98,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings), workers: bool) -
     }));
     twinning::staff::create_staff(
         &ctx,
-        "admin@example.org",
-        "admin",
-        Some("a long test password".into()),
+        new_staff("admin@example.org", "admin", "a long test password"),
+        None,
     )
     .await
     .expect("admin created");
@@ -114,8 +115,45 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings), workers: bool) -
         ctx,
         admin_token,
         database_url,
+        workers,
         _dir: dir,
         _shutdown: tx,
+    }
+}
+
+/// A test that leaves work in the queue fails (STYLE habit 8): every job due by the app's
+/// clock must have run, and none may have failed. Checked from a thread of its own, on a
+/// connection of its own, since `Drop` cannot await.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let url = self.database_url.clone();
+        let now = self.ctx.clock.now();
+        let left = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let queue = twinning::infra::queue::JobQueue::connect(&url).await?;
+                twinning::worker::leftover_jobs(&queue, now).await
+            })
+        })
+        .join()
+        .expect("the leftover check ran")
+        .expect("the queue can be read");
+        assert!(
+            left.failed.is_empty(),
+            "the test left failed jobs: {:?}",
+            left.failed
+        );
+        assert!(
+            self.workers || left.due.is_empty(),
+            "the test left due jobs that never ran (call run_pending_jobs): {:?}",
+            left.due
+        );
     }
 }
 
@@ -178,9 +216,13 @@ impl TestApp {
 
     /// Creates a staff user with `role` and returns a token for them.
     pub async fn token_for(&self, email: &str, role: &str) -> String {
-        twinning::staff::create_staff(&self.ctx, email, role, Some("another long password".into()))
-            .await
-            .expect("staff");
+        twinning::staff::create_staff(
+            &self.ctx,
+            new_staff(email, role, "another long password"),
+            None,
+        )
+        .await
+        .expect("staff");
         twinning::staff::create_token(&self.ctx, email)
             .await
             .expect("token")
@@ -408,9 +450,13 @@ impl TestApp {
 
     /// A browser signed in to the staff console as a new user with `role`.
     pub async fn staff_browser(&self, email: &str, role: &str) -> Browser {
-        twinning::staff::create_staff(&self.ctx, email, role, Some("a long test password".into()))
-            .await
-            .expect("staff user");
+        twinning::staff::create_staff(
+            &self.ctx,
+            new_staff(email, role, "a long test password"),
+            None,
+        )
+        .await
+        .expect("staff user");
         let mut b = self.browser();
         b.get("/staff/login").await;
         let page = b
@@ -493,4 +539,14 @@ pub fn field_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_owned())
+}
+
+/// A staff user to create with a known password.
+pub fn new_staff(email: &str, role: &str, password: &str) -> twinning::staff::NewStaff {
+    twinning::staff::NewStaff {
+        email: email.to_owned(),
+        name: String::new(),
+        role: twinning::domain::Role::parse(role).expect("a role"),
+        password: Some(password.to_owned()),
+    }
 }

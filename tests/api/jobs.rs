@@ -99,6 +99,12 @@ async fn a_claim_after_the_deadline_but_before_the_job_ran_is_refused() {
         )
         .await;
     assert_error(late, StatusCode::CONFLICT, "offer_expired", None).await;
+    // When the job runs, the offer expires.
+    app.run_pending_jobs().await;
+    assert_eq!(
+        app.registration(second["token"].as_str().unwrap()).await["status"],
+        "expired"
+    );
 }
 
 #[tokio::test]

@@ -272,7 +272,7 @@ async fn step(w: &mut World, rng: &mut Rng) {
                 ctx,
                 &reg.token,
                 twinning::registrations::Actor::Participant,
-                "",
+                twinning::domain::TransitionReason::CancelledByParticipant,
             )
             .await;
             format!("registration {registration} cancels: {}", done.is_ok())
@@ -366,7 +366,7 @@ async fn assert_safe(w: &World) {
                 m.id,
                 m.state
             );
-            assert_ne!(pool.event.status, "cancelled");
+            assert_ne!(pool.event.status, twinning::domain::EventStatus::Cancelled);
         }
         if m.state == MatchState::Withdrawn {
             for (kind, status, key) in twinning::db::matches::emails(&ctx.db, m.id).await.unwrap() {

@@ -391,13 +391,13 @@ async fn the_dashboard_counts_failed_emails_and_the_outbox_shows_each_email() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(row.status, "cancelled");
+    assert_eq!(row.status, twinning::domain::OutboxStatus::Cancelled);
     // A failed email is flagged on the dashboard.
     let now = app.ctx.clock.now();
     twinning::db::outbox::finish(
         &app.ctx.db,
         id,
-        "failed",
+        twinning::domain::OutboxStatus::Failed,
         now,
         Some("550 no such user"),
         None,
@@ -521,7 +521,7 @@ async fn cancelling_an_event_needs_the_confirmation_box_and_emails_every_registr
     let emails = twinning::db::outbox::list(
         &app.ctx.db,
         &twinning::db::outbox::OutboxFilter {
-            kind: Some("event_cancelled".into()),
+            kind: Some(twinning::domain::EmailKind::EventCancelled),
             ..Default::default()
         },
         10,

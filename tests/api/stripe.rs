@@ -228,7 +228,7 @@ async fn paying_by_card_holds_the_seats_creates_a_checkout_session_and_confirms_
         (rows[0].method.as_str(), rows[0].amount_minor),
         ("card", 5000)
     );
-    assert_eq!(rows[0].kind, "payment");
+    assert_eq!(rows[0].kind, twinning::domain::LedgerKind::Payment);
     let stored = twinning::db::card::card_payment_by_intent(&app.ctx.db, &pi)
         .await
         .unwrap();
@@ -416,8 +416,12 @@ async fn a_payment_after_the_seats_went_to_someone_else_is_refunded_in_full_and_
     assert!(refund_request.idempotency_key.is_some());
     let rows = ledger(&app, &late_token).await;
     assert_eq!(rows.len(), 2, "the payment and its refund: {rows:?}");
-    assert_eq!(rows[1].kind, "refund");
-    assert_eq!(rows[1].status, "succeeded", "Stripe's answer is recorded");
+    assert_eq!(rows[1].kind, twinning::domain::LedgerKind::Refund);
+    assert_eq!(
+        rows[1].status,
+        twinning::domain::LedgerStatus::Succeeded,
+        "Stripe's answer is recorded"
+    );
     assert_eq!(twinning::db::registrations::PaymentRow::net(&rows), 0);
     let text = app.email_text("refunded").await;
     assert!(
@@ -563,7 +567,7 @@ async fn staff_refund_part_of_a_card_payment_and_its_state_follows_stripe() {
     assert_eq!(stripe_refund["amount"], 1000);
     assert_eq!(stripe_refund["payment_intent"], pi.as_str());
     let rows = ledger(&app, &token).await;
-    assert_eq!(rows[1].status, "pending");
+    assert_eq!(rows[1].status, twinning::domain::LedgerStatus::Pending);
     assert_eq!(
         app.status_of(&token).await,
         "confirmed",
@@ -578,7 +582,10 @@ async fn staff_refund_part_of_a_card_payment_and_its_state_follows_stripe() {
         json!({"id": fake.charge_of(&pi), "object": "charge"}),
     )
     .await;
-    assert_eq!(ledger(&app, &token).await[1].status, "succeeded");
+    assert_eq!(
+        ledger(&app, &token).await[1].status,
+        twinning::domain::LedgerStatus::Succeeded
+    );
     let reg = app.registration(&token).await;
     assert_eq!(reg["amount_paid"]["amount_minor"], 1500);
 
@@ -608,7 +615,7 @@ async fn staff_refund_part_of_a_card_payment_and_its_state_follows_stripe() {
     )
     .await;
     let rows = ledger(&app, &token).await;
-    assert_eq!(rows[2].status, "failed");
+    assert_eq!(rows[2].status, twinning::domain::LedgerStatus::Failed);
     assert_eq!(twinning::db::registrations::PaymentRow::net(&rows), 1500);
 }
 

@@ -433,7 +433,7 @@ async fn a_visitor_on_a_full_event_joins_the_waitlist_and_claims_a_freed_seat() 
             &app.ctx,
             &holder.token,
             twinning::registrations::Actor::Participant,
-            "test",
+            twinning::domain::TransitionReason::CancelledByParticipant,
         )
         .await
         .unwrap();

@@ -99,14 +99,20 @@ async fn the_worker_process_expires_a_hold_that_ran_out() {
             .await
             .unwrap()
             .status;
-        if status != "pending_payment" || Instant::now() > deadline {
+        if status != twinning::domain::RegistrationStatus::PendingPayment
+            || Instant::now() > deadline
+        {
             break status;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     worker.kill().ok();
     worker.wait().ok();
-    assert_eq!(status, "expired", "the worker expired the hold within 30 s");
+    assert_eq!(
+        status,
+        twinning::domain::RegistrationStatus::Expired,
+        "the worker expired the hold within 30 s"
+    );
 }
 
 /// A minimal SMTP server that takes its time to accept each message (`delay` after the data),
@@ -261,7 +267,8 @@ async fn graceful_shutdown(lose_job: bool) {
         .unwrap();
     assert_eq!(rows.len(), 1);
     assert_eq!(
-        rows[0].status, "sent",
+        rows[0].status,
+        twinning::domain::OutboxStatus::Sent,
         "the email in flight was finished and recorded"
     );
 }

@@ -25,15 +25,10 @@ use crate::core::job::{Job, Scheduled};
 use crate::db::card::{self as store, CardPayment};
 use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::db::{Tx, events};
-use crate::domain::RegistrationStatus;
+use crate::domain::{RegistrationStatus, TransitionReason};
 use crate::registrations::lifecycle::{self as registrations, Capacity};
 use crate::state::Ctx;
 use gateway::{Gateway, GatewayError, LineItem, NewSession, SessionState};
-
-/// The history's reason when Stripe could not start a payment and the seats were let go.
-pub use crate::registrations::lifecycle::NOT_STARTED;
-/// The history's reason when a bank debit or other delayed payment failed.
-pub const FAILED: &str = "card payment failed";
 
 /// What the participant is told when Stripe does not answer.
 const UNAVAILABLE: &str = "Card payment could not be started because the payment provider did not answer. \
@@ -65,7 +60,7 @@ pub fn session_expiry(hold: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> 
 pub async fn checkout_url(ctx: &Ctx, reg: &RegistrationRow) -> Result<String> {
     let gw = gateway(ctx)?;
     let now = ctx.clock.now();
-    if reg.status != RegistrationStatus::PendingPayment.as_str() {
+    if reg.status != RegistrationStatus::PendingPayment {
         return Err(AppError::conflict(
             "not_payable",
             "This registration has nothing waiting to be paid.",
@@ -87,7 +82,7 @@ pub async fn checkout_url(ctx: &Ctx, reg: &RegistrationRow) -> Result<String> {
         ));
     }
     if let Some(s) = store::latest_session(&ctx.db, reg.id).await?
-        && s.status == "open"
+        && s.status == crate::domain::SessionStatus::Open
         && s.expires_at > now + Duration::minutes(2)
         && s.amount_minor == due
     {
@@ -185,12 +180,11 @@ pub async fn start(ctx: &Ctx, registration_id: i64, transition_id: i64) -> Resul
                 &Default::default(),
             )
             .await?;
-            tx.commit().await?;
-            ctx.queue.push_all(&job).await;
+            ctx.commit(tx, &job).await?;
             Ok(url)
         }
         Err(e) => {
-            release_unpaid(ctx, registration_id, NOT_STARTED).await?;
+            release_unpaid(ctx, registration_id, TransitionReason::CardNotStarted).await?;
             Err(e)
         }
     }
@@ -198,12 +192,12 @@ pub async fn start(ctx: &Ctx, registration_id: i64, transition_id: i64) -> Resul
 
 /// Lets the seats of a registration still waiting for payment, with nothing paid, go: its
 /// card payment could not start, or a delayed payment failed. Returns whether it did.
-async fn release_unpaid(ctx: &Ctx, id: i64, reason: &str) -> Result<bool> {
+async fn release_unpaid(ctx: &Ctx, id: i64, reason: TransitionReason) -> Result<bool> {
     let now = ctx.clock.now();
     let Some((mut tx, event, reg)) = registrations::lock_by_id(ctx, id).await? else {
         return Ok(false);
     };
-    if reg.status != RegistrationStatus::PendingPayment.as_str()
+    if reg.status != RegistrationStatus::PendingPayment
         || regs::paid_minor_tx(&mut tx, reg.id).await? != 0
     {
         return Ok(false);
@@ -218,13 +212,12 @@ async fn release_unpaid(ctx: &Ctx, id: i64, reason: &str) -> Result<bool> {
         None,
         None,
         &Actor::System,
-        reason,
+        &reason,
         now,
     )
     .await?;
     jobs.extend(registrations::offer_freed_seats(ctx, &mut tx, event.id, now).await?);
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(true)
 }
 
@@ -261,7 +254,7 @@ pub async fn settle_session(
         }
         SessionState::Processing if event_kind == Some("checkout.session.async_payment_failed") => {
             store::set_session_status(&ctx.db, row.id, "failed", now).await?;
-            let released = release_unpaid(ctx, row.registration_id, FAILED)
+            let released = release_unpaid(ctx, row.registration_id, TransitionReason::CardFailed)
                 .await
                 .map_err(crate::core::error::into_anyhow)?;
             if released {
@@ -342,12 +335,14 @@ async fn card_paid(
         now,
     )
     .await?;
-    let from = registrations::status_of(&reg).map_err(crate::core::error::into_anyhow)?;
+    let from = reg.status;
     let paid = paid_before + amount_minor;
-    let event_cancelled = event.status == crate::domain::EventStatus::Cancelled.as_str();
-    let decision: std::result::Result<Option<(S, &str)>, Return> = match from {
+    let event_cancelled = event.status == crate::domain::EventStatus::Cancelled;
+    let decision: std::result::Result<Option<(S, TransitionReason)>, Return> = match from {
         _ if event_cancelled => Err(Return::EventCancelled),
-        S::PendingPayment if paid >= reg.total_minor => Ok(Some((S::Confirmed, "paid by card"))),
+        S::PendingPayment if paid >= reg.total_minor => {
+            Ok(Some((S::Confirmed, TransitionReason::PaidByCard)))
+        }
         S::PendingPayment => Ok(None),
         S::Expired => {
             let offerings = events::offerings_tx(&mut tx, event.id).await?;
@@ -355,7 +350,7 @@ async fn card_paid(
             if Capacity::new(&event, &offerings).fits(&request) && paid >= reg.total_minor {
                 Ok(Some((
                     S::Confirmed,
-                    "paid by card after the hold expired; the seats were still free",
+                    TransitionReason::PaidByCardAfterExpiry,
                 )))
             } else {
                 Err(Return::SeatsGone)
@@ -365,7 +360,7 @@ async fn card_paid(
         S::Confirmed | S::Attended => Ok(None),
         _ => Err(Return::NotLive),
     };
-    if reg.payment_method == "later" {
+    if reg.payment_method == crate::domain::PaymentMethod::Later {
         // A registrant who meant to pay later paid by card after all.
         store::set_payment_method_card(&mut tx, reg.id).await?;
     }
@@ -381,7 +376,7 @@ async fn card_paid(
                 None,
                 None,
                 &Actor::System,
-                reason,
+                &reason,
                 now,
             )
             .await
@@ -434,8 +429,7 @@ async fn card_paid(
     )
     .await
     .map_err(crate::core::error::into_anyhow)?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(outcome)
 }
 
@@ -518,7 +512,7 @@ pub async fn issue_refund(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     let Some(refund) = store::card_refund(&ctx.db, id).await? else {
         return Ok(());
     };
-    if refund.stripe_id.is_some() || refund.status != "pending" {
+    if refund.stripe_id.is_some() || refund.status != crate::domain::LedgerStatus::Pending {
         return Ok(());
     }
     let gw = gateway(ctx).map_err(crate::core::error::into_anyhow)?;
@@ -608,10 +602,7 @@ async fn record_dashboard_refund(
         now,
     )
     .await?;
-    if registrations::status_of(&reg)
-        .map_err(crate::core::error::into_anyhow)?
-        .is_live()
-    {
+    if reg.status.is_live() {
         regs::reduce_total_tx(&mut tx, reg.id, r.amount_minor).await?;
     }
     let jobs = registrations::queue_refund_email(ctx, &mut tx, reg.id, id, r.amount_minor, "")
@@ -629,8 +620,7 @@ async fn record_dashboard_refund(
     )
     .await
     .map_err(crate::core::error::into_anyhow)?;
-    tx.commit().await?;
-    ctx.queue.push_all(&jobs).await;
+    ctx.commit(tx, &jobs).await?;
     Ok(true)
 }
 

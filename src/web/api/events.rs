@@ -608,7 +608,7 @@ pub(crate) fn stored_draft(
         |what: &str, e: crate::domain::ParseError| anyhow::anyhow!("stored {what} is invalid: {e}");
     Ok(EventDraft {
         slug: Slug::parse(&row.slug).map_err(|e| bad("slug", e))?,
-        kind: EventKind::parse(&row.kind).map_err(|e| bad("kind", e))?,
+        kind: row.kind,
         title: Title::parse(&row.title).map_err(|e| bad("title", e))?,
         description: row.description.clone(),
         venue: row.venue.clone(),
@@ -617,7 +617,7 @@ pub(crate) fn stored_draft(
         ends_at: row.ends_at,
         registration_opens_at: row.registration_opens_at,
         registration_closes_at: row.registration_closes_at,
-        status: EventStatus::parse(&row.status).map_err(|e| bad("status", e))?,
+        status: row.status,
         capacity: row.capacity,
         approval_required: row.approval_required,
         pay_card: row.pay_card,
@@ -678,7 +678,7 @@ pub fn event_json(
     }
     EventJson {
         slug: row.slug.clone(),
-        kind: EventKind::parse(&row.kind).unwrap_or(EventKind::Event),
+        kind: row.kind,
         title: row.title.clone(),
         description: row.description.clone(),
         venue: row.venue.clone(),
@@ -687,7 +687,7 @@ pub fn event_json(
         ends_at: local(row.ends_at),
         registration_opens_at: row.registration_opens_at.map(local),
         registration_closes_at: row.registration_closes_at.map(local),
-        status: EventStatus::parse(&row.status).unwrap_or(EventStatus::Draft),
+        status: row.status,
         capacity: row.capacity,
         seats_left: capacity.event_left(),
         approval_required: row.approval_required,
@@ -775,7 +775,7 @@ pub async fn get_event(
     let row = db_events::find_by_slug(&ctx.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    if row.status == EventStatus::Draft.as_str() && staff.is_none() {
+    if row.status == EventStatus::Draft && staff.is_none() {
         return Err(AppError::NotFound);
     }
     Ok(Json(load_event_json(&ctx, &row).await?))

@@ -127,7 +127,7 @@ fn host_json(
                         .filter(|s| s.member_id == m.id)
                         .map(|s| ScreeningJson {
                             kind: s.kind.clone(),
-                            outcome: s.outcome.clone(),
+                            outcome: s.outcome.to_string(),
                             completed_on: s.completed_on,
                             expires_on: s.expires_on,
                             reference: s.reference.clone(),

@@ -46,7 +46,7 @@ async fn exchange_event(ctx: &Ctx, slug: &str) -> Result<crate::db::events::Even
     let event = crate::db::events::find_by_slug(&ctx.db, slug)
         .await?
         .ok_or(crate::core::error::AppError::NotFound)?;
-    if event.kind != "exchange" {
+    if !event.is_exchange() {
         return Err(crate::core::error::AppError::conflict(
             "not_an_exchange",
             "Matching is for exchanges; this event has no host placements.",

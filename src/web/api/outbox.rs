@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
+use crate::domain::outbox::OutboxAction;
+use crate::domain::{EmailKind, OutboxStatus};
 use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
 
@@ -42,11 +44,11 @@ pub struct OutboxJson {
 fn outbox_json(row: OutboxRow, with_html: bool) -> OutboxJson {
     OutboxJson {
         id: row.id,
-        kind: row.kind,
+        kind: row.kind.to_string(),
         recipient: row.recipient,
         language: row.language,
         subject: row.subject,
-        status: row.status,
+        status: row.status.to_string(),
         attempts: row.attempts,
         last_error: row.last_error,
         message_id: row.message_id,
@@ -73,17 +75,6 @@ pub struct OutboxQuery {
     pub limit: Option<i64>,
 }
 
-/// Every outbox state.
-pub const STATUSES: &[&str] = &[
-    "queued",
-    "sending",
-    "sent",
-    "retrying",
-    "failed",
-    "cancelled",
-    "held",
-];
-
 /// List emails, newest first (staff).
 #[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", params(OutboxQuery), security(("bearer" = [])),
     responses((status = 200, body = Vec<OutboxJson>), (status = 401, body = crate::core::error::ErrorBody),
@@ -96,15 +87,17 @@ pub async fn list_outbox(
     staff.require(Role::Staff)?;
     let Query(q) = query.map_err(|e| AppError::field("query", e.body_text()))?;
     let mut f = FieldCollector::default();
-    if q.status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
-        f.add("status", format!("must be one of: {}", STATUSES.join(", ")));
-    }
-    if q.kind
+    let status = q
+        .status
         .as_deref()
-        .is_some_and(|k| crate::email::EmailKind::parse(k).is_err())
-    {
-        f.add("kind", "is not a kind of email");
-    }
+        .and_then(|s| f.take("status", OutboxStatus::parse(s)));
+    let kind = match q.kind.as_deref().map(EmailKind::parse) {
+        Some(Err(_)) => {
+            f.add("kind", "is not a kind of email");
+            None
+        }
+        parsed => parsed.and_then(|k| k.ok()),
+    };
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         f.add("limit", "must be between 1 and 1000");
@@ -120,8 +113,8 @@ pub async fn list_outbox(
         None => None,
     };
     let filter = OutboxFilter {
-        status: q.status,
-        kind: q.kind,
+        status,
+        kind,
         recipient: q.recipient.map(|r| r.trim().to_owned()),
         event_id,
         registration_id: None,
@@ -149,67 +142,12 @@ async fn act(
     ctx: &Ctx,
     staff: &StaffAuth,
     id: i64,
-    action: &'static str,
+    action: OutboxAction,
 ) -> Result<Json<OutboxJson>> {
     staff.require(Role::Staff)?;
-    apply_action(ctx, &staff.actor(), id, action).await?;
+    crate::email::act_on(ctx, &staff.actor(), id, action).await?;
     let row = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(outbox_json(row, false)))
-}
-
-/// Resends (`resend`) or cancels (`cancel`) an email for a staff member, audited; shared by the
-/// API and the staff pages.
-pub async fn apply_action(
-    ctx: &Ctx,
-    actor: &crate::core::actor::Actor,
-    id: i64,
-    action: &'static str,
-) -> Result<()> {
-    let before = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
-    if action == "resend" && ctx.mailer.is_none() {
-        return Err(AppError::conflict(
-            "no_smtp",
-            "No SMTP server is configured (SMTP_URL); held emails cannot be sent.",
-        ));
-    }
-    let now = ctx.clock.now();
-    let mut tx = ctx.db.begin().await?;
-    if !outbox::set_status_by_staff(&mut tx, id, action, now).await? {
-        return Err(AppError::conflict(
-            "not_possible",
-            format!(
-                "An email that is {} cannot be {}.",
-                before.status,
-                if action == "resend" {
-                    "resent now"
-                } else {
-                    "cancelled"
-                }
-            ),
-        ));
-    }
-    let after =
-        serde_json::json!({"status": if action == "resend" { "queued" } else { "cancelled" }});
-    crate::db::audit::audit(
-        &mut tx,
-        &actor.label(),
-        &format!("email.{action}"),
-        &format!("outbox:{id}"),
-        Some(&serde_json::json!({"status": before.status})),
-        Some(&after),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    if action == "resend" {
-        ctx.queue
-            .push_all(&[crate::core::job::Scheduled {
-                job: crate::core::job::Job::SendEmail { outbox_id: id },
-                run_at: now,
-            }])
-            .await;
-    }
-    Ok(())
 }
 
 /// Send an email again now (staff): failed, sent, cancelled or retrying ones.
@@ -220,7 +158,7 @@ pub async fn resend_outbox(
     staff: StaffAuth,
     Path(id): Path<i64>,
 ) -> Result<Json<OutboxJson>> {
-    act(&ctx, &staff, id, "resend").await
+    act(&ctx, &staff, id, OutboxAction::Resend).await
 }
 
 /// Cancel an email that has not been sent yet (staff).
@@ -231,7 +169,7 @@ pub async fn cancel_outbox(
     staff: StaffAuth,
     Path(id): Path<i64>,
 ) -> Result<Json<OutboxJson>> {
-    act(&ctx, &staff, id, "cancel").await
+    act(&ctx, &staff, id, OutboxAction::Cancel).await
 }
 
 /// How many emails are in each state (for the staff dashboard: `failed` needs attention).
@@ -251,11 +189,16 @@ pub async fn outbox_stats(
     staff: StaffAuth,
 ) -> Result<Json<OutboxStatsJson>> {
     staff.require(Role::Staff)?;
-    let mut by_status: std::collections::BTreeMap<String, i64> =
-        STATUSES.iter().map(|s| ((*s).to_owned(), 0)).collect();
+    let mut by_status: std::collections::BTreeMap<String, i64> = OutboxStatus::ALL
+        .iter()
+        .map(|s| (s.to_string(), 0))
+        .collect();
     for (status, n) in outbox::count_by_status(&ctx.db).await? {
-        by_status.insert(status, n);
+        by_status.insert(status.to_string(), n);
     }
-    let failed = by_status.get("failed").copied().unwrap_or(0);
+    let failed = by_status
+        .get(OutboxStatus::Failed.as_str())
+        .copied()
+        .unwrap_or(0);
     Ok(Json(OutboxStatsJson { by_status, failed }))
 }

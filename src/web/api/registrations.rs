@@ -12,7 +12,8 @@ use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events as db_events;
 use crate::db::registrations::{self as db_regs, ParticipantRow, RegistrationRow};
 use crate::domain::{
-    Currency, EmailAddress, Language, Money, PaymentChoice, PersonName, RegistrationStatus,
+    Currency, EmailAddress, Language, Money, MoneyMethod, PaymentChoice, PersonName,
+    RegistrationStatus, TransitionReason,
 };
 
 use crate::registrations::{
@@ -155,7 +156,7 @@ fn registration_json(
 ) -> RegistrationJson {
     RegistrationJson {
         event: event_slug.to_owned(),
-        status: RegistrationStatus::parse(&r.status).unwrap_or(RegistrationStatus::Cancelled),
+        status: r.status,
         contact: ContactBody {
             name: r.contact_name.clone(),
             email: r.contact_email.clone(),
@@ -178,7 +179,7 @@ fn registration_json(
         amount_total: money(r.total_minor, &r.currency),
         amount_paid: money(paid, &r.currency),
         amount_due: money((r.total_minor - paid).max(0), &r.currency),
-        payment_method: r.payment_method.clone(),
+        payment_method: r.payment_method.to_string(),
         hold_expires_at: r.hold_expires_at.map(|t| t.to_rfc3339()),
         offer_expires_at: r.offer_expires_at.map(|t| t.to_rfc3339()),
         created_at: r.created_at.to_rfc3339(),
@@ -284,11 +285,11 @@ async fn load_json(ctx: &Ctx, reg: &RegistrationRow, staff_view: bool) -> Result
         .map(|e| e.slug)
         .unwrap_or_default();
     let mut json = registration_json(ctx, &slug, reg, &participants, paid, staff_view);
-    if reg.status == RegistrationStatus::PendingPayment.as_str() {
+    if reg.status == RegistrationStatus::PendingPayment {
         let now = ctx.clock.now();
         json.payment_url = crate::db::card::latest_session(&ctx.db, reg.id)
             .await?
-            .filter(|s| s.status == "open" && s.expires_at > now)
+            .filter(|s| s.status == crate::domain::SessionStatus::Open && s.expires_at > now)
             .map(|s| s.url);
     }
     if staff_view {
@@ -345,14 +346,10 @@ pub(crate) fn optional_body<T: serde::de::DeserializeOwned + Default>(bytes: &[u
     }
 }
 
-fn reason_of(body: &ReasonBody, default: &str) -> Result<String> {
-    match &body.reason {
-        Some(r) => {
-            crate::domain::parse_long_text(r, 1000).map_err(|e| AppError::field("reason", e.0))
-        }
-        None => Ok(default.to_owned()),
-    }
-    .map(|r| if r.is_empty() { default.to_owned() } else { r })
+fn reason_of(body: &ReasonBody, default: TransitionReason) -> Result<TransitionReason> {
+    let words = crate::domain::parse_long_text(body.reason.as_deref().unwrap_or(""), 1000)
+        .map_err(|e| AppError::field("reason", e.0))?;
+    Ok(TransitionReason::given_or(&words, default))
 }
 
 /// Cancel a registration by its token (by the registrant, or staff with a token).
@@ -370,11 +367,11 @@ pub async fn cancel_registration(
     let staff = staff.filter(|s| s.require(Role::Staff).is_ok());
     let actor = staff.as_ref().map_or(Actor::Participant, StaffAuth::actor);
     let default = if staff.is_some() {
-        "cancelled by staff"
+        TransitionReason::CancelledByStaff
     } else {
-        "cancelled by participant"
+        TransitionReason::CancelledByParticipant
     };
-    registrations::cancel(&ctx, &token, actor, &reason_of(&body, default)?).await?;
+    registrations::cancel(&ctx, &token, actor, reason_of(&body, default)?).await?;
     let reg = registrations::find(&ctx, &token).await?;
     Ok(Json(load_json(&ctx, &reg, staff.is_some()).await?))
 }
@@ -404,7 +401,9 @@ pub async fn claim_offer(
     };
     registrations::claim_offer(&ctx, &token, payment).await?;
     let reg = registrations::find(&ctx, &token).await?;
-    if payment == Some(PaymentChoice::Card) || reg.payment_method == "card" {
+    if payment == Some(PaymentChoice::Card)
+        || reg.payment_method == crate::domain::PaymentMethod::Card
+    {
         // The seats are held either way; if Stripe does not answer now, the payer starts the
         // payment later from the private page or `POST .../checkout`.
         if let Err(e) = crate::registrations::card::checkout_url(&ctx, &reg).await {
@@ -524,7 +523,7 @@ pub async fn reject_registration(
         &ctx,
         &token,
         staff.actor(),
-        &reason_of(&body, "rejected by staff")?,
+        reason_of(&body, TransitionReason::RejectedByStaff)?,
     )
     .await?;
     let reg = registrations::find(&ctx, &token).await?;
@@ -551,7 +550,7 @@ fn offline_money(
     f: &mut FieldCollector,
     (method, methods): (&str, MethodParser),
     amount: &MoneyJson,
-) -> (Option<&'static str>, Option<Money>) {
+) -> (Option<MoneyMethod>, Option<Money>) {
     let method = f.take("method", methods(method));
     let currency = f.take("amount.currency", Currency::parse(&amount.currency));
     let amount = currency.and_then(|c| {

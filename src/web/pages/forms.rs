@@ -43,6 +43,11 @@ impl FormData {
         self.0.iter().any(|(k, _)| k == name)
     }
 
+    /// Whether a yes/no field (a checkbox sending `yes`) is `yes`.
+    pub fn checked(&self, name: &str) -> bool {
+        is_yes(self.get(name))
+    }
+
     /// Every value of `name`.
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
@@ -51,6 +56,11 @@ impl FormData {
             .map(|(_, v)| v.as_str())
             .collect()
     }
+}
+
+/// Whether a submitted yes/no value (a checkbox's `yes`) says yes.
+pub fn is_yes(value: &str) -> bool {
+    value == "yes"
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormData {

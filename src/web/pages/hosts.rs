@@ -98,7 +98,7 @@ impl HostPage {
     }
 
     fn on(&self, name: &str) -> bool {
-        self.v(name) == "yes"
+        super::forms::is_yes(self.v(name))
     }
 
     fn has(&self, name: &str, value: &str) -> bool {
@@ -276,7 +276,7 @@ fn number(input: &str) -> i64 {
 
 /// The application the form describes, in the API's shape.
 fn body_of(form: &FormData) -> HostBody {
-    let yes = |name: &str| form.get(name) == "yes";
+    let yes = |name: &str| form.checked(name);
     let mut remove_members = Vec::new();
     let mut members = Vec::new();
     for i in 0..MEMBER_ROWS {

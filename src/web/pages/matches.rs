@@ -153,7 +153,7 @@ pub async fn match_answer(
         _ => return Err(AppError::field("action", "must be accept or decline").into()),
     };
     match placements::respond(&ctx, &token, accept, form.get("reason")).await {
-        Ok(state) if state == "withdrawn" => {
+        Ok(crate::domain::placement::MatchState::Withdrawn) => {
             Ok(Redirect::to(&format!("/m/{token}?answered=withdrawn")).into_response())
         }
         Ok(_) => Ok(Redirect::to(&format!("/m/{token}?answered={action}")).into_response()),

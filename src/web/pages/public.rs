@@ -87,7 +87,7 @@ pub async fn home(State(ctx): State<Ctx>, Query(q): Query<HomeQuery>) -> PageRes
 async fn public_event(ctx: &Ctx, slug: &str) -> PageResult<(EventRow, EventView)> {
     let event = db_events::find_by_slug(&ctx.db, slug)
         .await?
-        .filter(|e| e.status != EventStatus::Draft.as_str())
+        .filter(|e| e.status != EventStatus::Draft)
         .ok_or(AppError::NotFound)?;
     let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &event).await?;
     let view = EventView::new(&event, &offerings, partner.as_ref(), ctx.clock.now())
@@ -206,8 +206,8 @@ impl ParticipantInput {
                     severity: self.pv(&format!("allergies[{k}].severity")).to_owned(),
                 })
                 .collect(),
-            smoker: self.pv("smoker") == "yes",
-            stairs_ok: self.pv("no_stairs") != "yes",
+            smoker: super::forms::is_yes(self.pv("smoker")),
+            stairs_ok: !super::forms::is_yes(self.pv("no_stairs")),
             guardian: (!guardian_name.is_empty()
                 || !guardian_email.is_empty()
                 || !guardian_phone.is_empty())
@@ -451,6 +451,16 @@ fn register_page(
     }
 }
 
+/// A button of the registration form that changes the form instead of submitting it.
+enum FormEdit {
+    /// "Add another participant".
+    Add,
+    /// "Remove" participant `i`.
+    Remove(usize),
+    /// A remove button with a forged index.
+    Nothing,
+}
+
 /// `POST /events/{slug}/register`: adds or removes a participant row (the buttons work without
 /// JavaScript), or submits; errors re-render the form with every value kept.
 pub async fn register_submit(
@@ -493,24 +503,29 @@ pub async fn register_submit(
         .map(|i| form.all("consent").contains(&i.to_string().as_str()))
         .collect();
 
-    let action = form.get("action");
-    if action == "add" || action.starts_with("remove:") {
-        if action == "add" && participants.len() < MAX_PARTICIPANTS {
-            let offering = participants
-                .last()
-                .map(|p| p.offering.clone())
-                .unwrap_or_default();
-            participants.push(ParticipantInput {
-                offering,
-                ..Default::default()
-            });
-        } else if let Some(i) = action
+    // "Add another participant" and "Remove" show the form again with one more or one less.
+    let edit = match form.get("action") {
+        "add" => Some(FormEdit::Add),
+        other => other
             .strip_prefix("remove:")
-            .and_then(|i| i.parse::<usize>().ok())
-            && i < participants.len()
-            && participants.len() > 1
-        {
-            participants.remove(i);
+            .map(|i| i.parse().map_or(FormEdit::Nothing, FormEdit::Remove)),
+    };
+    if let Some(edit) = edit {
+        match edit {
+            FormEdit::Add if participants.len() < MAX_PARTICIPANTS => {
+                let offering = participants
+                    .last()
+                    .map(|p| p.offering.clone())
+                    .unwrap_or_default();
+                participants.push(ParticipantInput {
+                    offering,
+                    ..Default::default()
+                });
+            }
+            FormEdit::Remove(i) if i < participants.len() && participants.len() > 1 => {
+                participants.remove(i);
+            }
+            _ => {}
         }
         page.participants = participants;
         return Ok(render(&page));
@@ -691,8 +706,8 @@ async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResu
     let participants = db_regs::participants(&ctx.db, reg.id).await?;
     let payments = db_regs::payments(&ctx.db, reg.id).await?;
     let paid = db_regs::PaymentRow::net(&payments);
-    let status = RegistrationStatus::parse(&reg.status).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let guardians = if event_row.kind == "exchange" {
+    let status = reg.status;
+    let guardians = if event_row.is_exchange() {
         crate::db::guardians::of_registration(&ctx.db, reg.id).await?
     } else {
         Vec::new()
@@ -879,13 +894,13 @@ fn registration_view(
         payments: d
             .payments
             .iter()
-            .filter(|p| p.status != "failed")
+            .filter(|p| p.status != crate::domain::LedgerStatus::Failed)
             .map(|p| {
                 let method = i18n::try_t(lang, &format!("payment-method-{}", p.method))
-                    .unwrap_or_else(|| p.method.clone());
+                    .unwrap_or_else(|| p.method.to_string());
                 (
                     local_time_in(lang, p.created_at, &d.event_row),
-                    if p.kind == "refund" {
+                    if p.kind == crate::domain::LedgerKind::Refund {
                         i18n::t_with(lang, "payment-refund", &[("method", &method)])
                     } else {
                         method
@@ -1008,7 +1023,7 @@ pub async fn cancel_submit(
         &ctx,
         &token,
         Actor::Participant,
-        "cancelled on the private page",
+        crate::domain::TransitionReason::CancelledOnPrivatePage,
     )
     .await?;
     Ok(Redirect::to(&format!("/r/{token}")).into_response())
@@ -1083,7 +1098,8 @@ pub async fn claim_submit(
     use crate::domain::PaymentChoice;
     // Card where the event takes only cards (or the registrant chose card); the private page
     // offers the Pay button either way.
-    let by_card = d.event.card && (!d.event.pay_later || d.reg.payment_method == "card");
+    let by_card = d.event.card
+        && (!d.event.pay_later || d.reg.payment_method == crate::domain::PaymentMethod::Card);
     let payment = (d.reg.total_minor > 0).then_some(if by_card {
         PaymentChoice::Card
     } else {

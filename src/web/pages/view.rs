@@ -117,7 +117,7 @@ impl EventView {
         Self {
             slug: event.slug.clone(),
             title: text.title.clone(),
-            is_exchange: event.kind == "exchange",
+            is_exchange: event.is_exchange(),
             description: crate::email::render::paragraphs(&text.description),
             venue: event.venue.clone(),
             when: event_when_in(lang, event),
@@ -152,7 +152,7 @@ impl EventView {
             approval_required: event.approval_required,
             pay_later: event.pay_later,
             card: false,
-            status: event.status.clone(),
+            status: event.status.to_string(),
             cancellation: if offerings.iter().any(|o| o.price_minor > 0) {
                 cancellation_words(lang, event)
             } else {
@@ -287,7 +287,7 @@ pub fn price_range(offerings: &[OfferingRow]) -> String {
 
 /// Whether registration is open at `now`.
 pub fn window(event: &EventRow, now: DateTime<Utc>) -> Window {
-    if event.status == EventStatus::Cancelled.as_str() {
+    if event.status == EventStatus::Cancelled {
         return Window::Cancelled;
     }
     if let Some(opens) = event.registration_opens_at

@@ -83,7 +83,7 @@ async fn page(
                 name: p.name,
                 offering: p.offering_name,
                 contact: p.contact_name,
-                status: p.status,
+                status: p.status.to_string(),
                 checked_in: p
                     .checked_in_at
                     .map(|t| zone.to_local(t).format("%H:%M").to_string()),

@@ -8,6 +8,7 @@ use super::{StaffSession, back_to};
 use crate::core::error::{AppError, FieldErrors};
 use crate::db::events::{self as db_events, EventRow};
 use crate::db::registrations as db_regs;
+use crate::domain::EventStatus;
 use crate::domain::question::Question;
 use crate::domain::translation::{EventText, QuestionText, Translations};
 use crate::domain::{CancellationPolicy, Currency, Money, RegistrationStatus, TimeZone};
@@ -54,10 +55,10 @@ pub async fn list_events(State(ctx): State<Ctx>, session: StaffSession) -> PageR
                 when: event_when(&e),
                 capacity: e.capacity.map_or("unlimited".to_owned(), |c| c.to_string()),
                 held: e.seats_held,
-                kind: e.kind,
+                kind: e.kind.to_string(),
                 slug: e.slug,
                 title: e.title,
-                status: e.status,
+                status: e.status.to_string(),
             })
             .collect(),
     }))
@@ -396,7 +397,7 @@ impl EventInput {
         let zone = TimeZone::parse(&e.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
         Self {
             slug: e.slug.clone(),
-            kind: e.kind.clone(),
+            kind: e.kind.to_string(),
             title: e.title.clone(),
             description: e.description.clone(),
             venue: e.venue.clone(),
@@ -830,11 +831,9 @@ pub async fn change_status(
     session.require(Role::Staff)?;
     session.verify(&form)?;
     let row = event_by_slug(&ctx, &slug).await?;
-    let status = form.get("status");
-    if !["published", "draft", "cancelled"].contains(&status) {
-        return Err(AppError::field("status", "must be published, draft or cancelled").into());
-    }
-    if status == "cancelled" && !form.has("confirm") {
+    let status = EventStatus::parse(form.get("status"))
+        .map_err(|_| AppError::field("status", "must be published, draft or cancelled"))?;
+    if status == EventStatus::Cancelled && !form.has("confirm") {
         return Err(AppError::conflict(
             "confirmation_needed",
             "Tick the box to confirm the cancellation: every registrant is emailed.",
@@ -844,7 +843,7 @@ pub async fn change_status(
     let base = load_stored_draft(&ctx, &row).await?;
     let draft = build_draft(
         EventBody {
-            status: Some(status.to_owned()),
+            status: Some(status.to_string()),
             ..Default::default()
         },
         Some(base),
@@ -908,13 +907,9 @@ pub async fn export_form(
         query.finish()
     };
     match action {
-        "csv" | "xlsx" => {
-            let format = if action == "csv" {
-                Format::Csv
-            } else {
-                Format::Xlsx
-            };
-            Ok(export_event(&ctx, &slug, Some(&query), format, &session.actor()).await?)
+        "csv" => Ok(export_event(&ctx, &slug, Some(&query), Format::Csv, &session.actor()).await?),
+        "xlsx" => {
+            Ok(export_event(&ctx, &slug, Some(&query), Format::Xlsx, &session.actor()).await?)
         }
         "save_preset" => {
             let name = crate::domain::Title::parse(form.get("preset_name"))
@@ -1053,10 +1048,8 @@ pub async fn event_dashboard(
     let offerings = db_events::offerings(&ctx.db, row.id).await?;
     let regs = db_regs::list_for_event(&ctx.db, row.id, None).await?;
     let paid = db_regs::paid_by_registration(&ctx.db, row.id).await?;
-    let mut by_status: Vec<(String, i64, i64)> = RegistrationStatus::ALL
-        .iter()
-        .map(|s| (s.as_str().to_owned(), 0, 0))
-        .collect();
+    let mut by_status: Vec<(RegistrationStatus, i64, i64)> =
+        RegistrationStatus::ALL.iter().map(|s| (*s, 0, 0)).collect();
     let (mut expected, mut received, mut due) = (0_i64, 0_i64, 0_i64);
     for r in &regs {
         if let Some(entry) = by_status.iter_mut().find(|(s, ..)| *s == r.status) {
@@ -1065,7 +1058,7 @@ pub async fn event_dashboard(
         }
         let p = paid.get(&r.id).copied().unwrap_or(0);
         received += p;
-        let holds = RegistrationStatus::parse(&r.status).is_ok_and(|s| s.holds_seats());
+        let holds = r.status.holds_seats();
         if holds {
             expected += r.total_minor;
             due += (r.total_minor - p).max(0);
@@ -1079,12 +1072,15 @@ pub async fn event_dashboard(
         csrf: session.csrf.clone(),
         when: event_when(&row),
         venue: row.venue.clone(),
-        status: row.status.clone(),
+        status: row.status.to_string(),
         held: row.seats_held,
         capacity: row
             .capacity
             .map_or("unlimited".to_owned(), |c| c.to_string()),
-        by_status,
+        by_status: by_status
+            .into_iter()
+            .map(|(s, n, seats)| (s.to_string(), n, seats))
+            .collect(),
         offerings: offerings
             .iter()
             .map(|o| OfferingStats {
@@ -1098,7 +1094,7 @@ pub async fn event_dashboard(
         received: money(received, &currency),
         due: money(due, &currency),
         public_url: format!("/events/{}", row.slug),
-        is_exchange: row.kind == "exchange",
+        is_exchange: row.is_exchange(),
         offering_keys: offerings
             .iter()
             .map(|o| (o.key.clone(), o.name.clone()))

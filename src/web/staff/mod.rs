@@ -33,6 +33,7 @@ use super::pages::{Layout, PageError, PageResult, StaffNav, render, render_with}
 use crate::core::actor::Actor;
 use crate::core::error::AppError;
 use crate::db::staff as db_staff;
+use crate::domain::OutboxStatus;
 use crate::domain::token;
 use crate::state::Ctx;
 
@@ -187,7 +188,7 @@ impl FromRequestParts<Ctx> for StaffSession {
         let row = db_staff::find_session(&ctx.db, &token::hash(presented), ctx.clock.now())
             .await?
             .ok_or(PageError(AppError::Unauthorized))?;
-        let role = Role::parse(&row.role).ok_or(PageError(AppError::Forbidden))?;
+        let role = row.role;
         Ok(Self {
             user_id: row.user_id,
             email: row.email,
@@ -380,22 +381,22 @@ pub async fn dashboard(State(ctx): State<Ctx>, session: StaffSession) -> PageRes
             held: e.seats_held,
             slug: e.slug,
             title: e.title,
-            status: e.status,
+            status: e.status.to_string(),
             awaiting,
         });
     }
     let counts = crate::db::outbox::count_by_status(&ctx.db).await?;
-    let count = |s: &str| {
+    let count = |s: OutboxStatus| {
         counts
             .iter()
-            .find(|(status, _)| status == s)
+            .find(|(status, _)| *status == s)
             .map_or(0, |(_, n)| *n)
     };
     Ok(render(&DashboardPage {
         l: session.layout(&ctx, "Dashboard"),
         events,
-        failed_emails: count("failed"),
-        held_emails: count("held"),
+        failed_emails: count(OutboxStatus::Failed),
+        held_emails: count(OutboxStatus::Held),
         can_manage: session.role >= Role::Staff,
     }))
 }

@@ -9,9 +9,9 @@ use super::{StaffSession, back_to};
 use crate::core::error::AppError;
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
-use crate::email::EmailKind;
+use crate::domain::outbox::OutboxAction;
+use crate::domain::{EmailKind, OutboxStatus};
 use crate::state::Ctx;
-use crate::web::api::outbox::{STATUSES, apply_action};
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{Layout, PageResult, render};
@@ -35,7 +35,7 @@ pub struct OutboxQuery {
 struct OutboxPage {
     l: Layout,
     filter: OutboxQuery,
-    statuses: &'static [&'static str],
+    statuses: Vec<&'static str>,
     kinds: Vec<&'static str>,
     events: Vec<(String, String)>,
     rows: Vec<OutboxRow>,
@@ -54,8 +54,8 @@ pub async fn list_outbox(
     let rows = outbox::list(
         &ctx.db,
         &OutboxFilter {
-            status: nonempty(&filter.status).filter(|s| STATUSES.contains(&s.as_str())),
-            kind: nonempty(&filter.kind).filter(|k| EmailKind::parse(k).is_ok()),
+            status: OutboxStatus::parse(&filter.status).ok(),
+            kind: EmailKind::parse(&filter.kind).ok(),
             recipient: nonempty(&filter.recipient),
             event_id,
             registration_id: None,
@@ -66,7 +66,7 @@ pub async fn list_outbox(
     Ok(render(&OutboxPage {
         l: session.layout(&ctx, "Outbox"),
         filter,
-        statuses: STATUSES,
+        statuses: OutboxStatus::ALL.iter().map(|s| s.as_str()).collect(),
         kinds: EmailKind::ALL.iter().map(|k| k.as_str()).collect(),
         events: events.into_iter().map(|e| (e.slug, e.title)).collect(),
         rows,
@@ -94,9 +94,8 @@ pub async fn outbox_detail(
     Ok(render(&EmailPage {
         l: session.layout(&ctx, e.subject.clone()),
         csrf: session.csrf.clone(),
-        can_resend: ctx.mailer.is_some()
-            && ["failed", "sent", "cancelled", "retrying", "held"].contains(&e.status.as_str()),
-        can_cancel: ["queued", "retrying", "held"].contains(&e.status.as_str()),
+        can_resend: ctx.mailer.is_some() && e.status.can_resend(),
+        can_cancel: e.status.can_cancel(),
         e,
     }))
 }
@@ -110,11 +109,7 @@ pub async fn outbox_action(
 ) -> PageResult {
     session.require(Role::Staff)?;
     session.verify(&form)?;
-    let action = match action.as_str() {
-        "resend" => "resend",
-        "cancel" => "cancel",
-        _ => return Err(AppError::NotFound.into()),
-    };
-    apply_action(&ctx, &session.actor(), id, action).await?;
+    let action = OutboxAction::parse(&action).map_err(|_| AppError::NotFound)?;
+    crate::email::act_on(&ctx, &session.actor(), id, action).await?;
     Ok(back_to(&format!("/staff/outbox/{id}")))
 }

@@ -12,6 +12,7 @@ use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter};
 use crate::db::registrations as db_regs;
 use crate::domain::{Currency, Money, RegistrationStatus};
+use crate::domain::{LedgerKind, MoneyMethod, TransitionReason};
 use crate::email::compose::{local_time, money};
 use crate::registrations::{self, OfflinePayment};
 use crate::state::Ctx;
@@ -103,7 +104,7 @@ pub async fn list_registrations(
                 created: local_time(r.created_at, &event),
                 contact: r.contact_name,
                 email: r.contact_email,
-                status: r.status,
+                status: r.status.to_string(),
             })
         })
         .collect();
@@ -184,7 +185,7 @@ async fn detail(
     let event = db_events::find_by_id(&ctx.db, reg.event_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let status = RegistrationStatus::parse(&reg.status).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let status = reg.status;
     let participants = db_regs::participants(&ctx.db, id).await?;
     let payments = db_regs::payments(&ctx.db, id).await?;
     let paid = db_regs::PaymentRow::net(&payments);
@@ -201,7 +202,7 @@ async fn detail(
     let history = db_regs::transitions(&ctx.db, id).await?;
     let guardian_rows = crate::db::guardians::of_registration(&ctx.db, id).await?;
     let first_day = crate::exchange::stay(&event).0;
-    let can_ask_guardians = event.kind == "exchange"
+    let can_ask_guardians = event.is_exchange()
         && (guardian_rows
             .iter()
             .any(|g| g.status == crate::domain::visitor::GuardianStatus::Pending)
@@ -247,7 +248,7 @@ async fn detail(
         id,
         slug: event.slug.clone(),
         event_title: event.title.clone(),
-        status: reg.status.clone(),
+        status: reg.status.to_string(),
         contact_name: reg.contact_name.clone(),
         contact_email: reg.contact_email.clone(),
         contact_phone: reg.contact_phone.clone(),
@@ -272,7 +273,7 @@ async fn detail(
         can_refund: paid > 0,
         card_paid: payments
             .iter()
-            .any(|p| p.kind == "payment" && p.method == "card"),
+            .any(|p| p.kind == LedgerKind::Payment && p.method == MoneyMethod::Card),
         disputed: crate::db::card::disputed_at(&ctx.db, id)
             .await?
             .map(|t| local_time(t, &event)),
@@ -282,15 +283,15 @@ async fn detail(
             .map(|p| {
                 (
                     local_time(p.created_at, &event),
-                    p.kind.clone(),
-                    p.method.clone(),
+                    p.kind.to_string(),
+                    p.method.to_string(),
                     money(p.amount_minor, &p.currency),
-                    if p.kind == "refund" {
+                    if p.kind == LedgerKind::Refund {
                         p.reason.clone()
                     } else {
                         p.reference.clone()
                     },
-                    p.status.clone(),
+                    p.status.to_string(),
                 )
             })
             .collect(),
@@ -312,9 +313,9 @@ async fn detail(
                 (
                     e.id,
                     local_time(e.created_at, &event),
-                    e.kind,
+                    e.kind.to_string(),
                     e.subject,
-                    e.status,
+                    e.status.to_string(),
                 )
             })
             .collect(),
@@ -343,6 +344,18 @@ pub async fn registration_detail(
     Ok(render(&detail(&ctx, &session, id, None).await?))
 }
 
+crate::domain::event::text_enum! {
+    /// What staff do to one registration from its page.
+    StaffAction {
+        Approve = "approve",
+        Reject = "reject",
+        Cancel = "cancel",
+        Guardians = "guardians",
+        Payment = "payment",
+        Refund = "refund",
+    }
+}
+
 /// `POST /staff/registrations/{id}/{approve|reject|payment|cancel}`. A refused action shows the
 /// registration again with the reason at the top.
 pub async fn registration_action(
@@ -355,33 +368,35 @@ pub async fn registration_action(
     session.verify(&form)?;
     let reg = db_regs::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
     let reason = form.get("reason").trim().to_owned();
-    let outcome = match action.as_str() {
-        "approve" => registrations::approve(&ctx, &reg.token, session.actor())
+    let action = StaffAction::parse(&action).map_err(|_| AppError::NotFound)?;
+    let outcome = match action {
+        StaffAction::Approve => registrations::approve(&ctx, &reg.token, session.actor())
             .await
             .map(|_| ()),
-        "reject" => registrations::reject(&ctx, &reg.token, session.actor(), &reason)
-            .await
-            .map(|_| ()),
-        "cancel" if !form.has("confirm") => Err(AppError::conflict(
-            "confirmation_needed",
-            "Tick the box to confirm the cancellation.",
-        )),
-        "cancel" => registrations::cancel(
+        StaffAction::Reject => registrations::reject(
             &ctx,
             &reg.token,
             session.actor(),
-            if reason.is_empty() {
-                "cancelled by staff"
-            } else {
-                &reason
-            },
+            TransitionReason::given_or(&reason, TransitionReason::RejectedByStaff),
         )
         .await
         .map(|_| ()),
-        "guardians" => crate::guardians::ask_again(&ctx, id, &session.actor().label())
+        StaffAction::Cancel if !form.has("confirm") => Err(AppError::conflict(
+            "confirmation_needed",
+            "Tick the box to confirm the cancellation.",
+        )),
+        StaffAction::Cancel => registrations::cancel(
+            &ctx,
+            &reg.token,
+            session.actor(),
+            TransitionReason::given_or(&reason, TransitionReason::CancelledByStaff),
+        )
+        .await
+        .map(|_| ()),
+        StaffAction::Guardians => crate::guardians::ask_again(&ctx, id, &session.actor().label())
             .await
             .map(|_| ()),
-        "payment" => match parse_payment(&form, &reg.currency) {
+        StaffAction::Payment => match parse_payment(&form, &reg.currency) {
             Ok(payment) => {
                 registrations::record_payment(&ctx, &reg.token, session.actor(), payment)
                     .await
@@ -389,13 +404,12 @@ pub async fn registration_action(
             }
             Err(e) => Err(e),
         },
-        "refund" => match parse_refund(&form, &reg.currency) {
+        StaffAction::Refund => match parse_refund(&form, &reg.currency) {
             Ok(refund) => registrations::record_refund(&ctx, &reg.token, session.actor(), refund)
                 .await
                 .map(|_| ()),
             Err(e) => Err(e),
         },
-        _ => Err(AppError::NotFound),
     };
     match outcome {
         Ok(()) => Ok(back_to(&format!("/staff/registrations/{id}"))),
@@ -418,7 +432,7 @@ pub async fn registration_action(
                     id,
                     Some(format!(
                         "{} not recorded: {message}.",
-                        if action == "refund" {
+                        if action == StaffAction::Refund {
                             "Refund"
                         } else {
                             "Payment"
@@ -438,7 +452,7 @@ fn offline_money(
     form: &FormData,
     currency: &str,
     methods: registrations::MethodParser,
-) -> Result<(Option<&'static str>, Option<Money>), AppError> {
+) -> Result<(Option<MoneyMethod>, Option<Money>), AppError> {
     let method = f.take("method", methods(form.get("method")));
     let currency = Currency::parse(currency).map_err(|e| anyhow::anyhow!("{e}"))?;
     let amount = f.take("amount", Money::parse_major(form.get("amount"), currency));

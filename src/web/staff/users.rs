@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use super::{StaffSession, back_to};
 use crate::core::error::AppError;
 use crate::db::staff as db_staff;
+use crate::staff::{NewStaff, UpdateRefused, create_staff, update_staff};
 use crate::state::Ctx;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
@@ -58,30 +59,25 @@ pub async fn create_user(
     let email = form.get("email").trim().to_lowercase();
     let name = form.get("name").trim().to_owned();
     let role = form.get("role").to_owned();
-    let password = form.opt("password").map(str::to_owned);
-    match crate::staff::create_staff(&ctx, &email, &role, password).await {
+    let created = match Role::parse(&role) {
+        Ok(parsed) => {
+            let new = NewStaff {
+                email: email.clone(),
+                name: name.clone(),
+                role: parsed,
+                password: form.opt("password").map(str::to_owned),
+            };
+            create_staff(&ctx, new, Some(&session.actor())).await
+        }
+        Err(err) => Err(anyhow::anyhow!("role {err}")),
+    };
+    let mut p = page(&ctx, &session).await?;
+    match created {
         Ok(password) => {
-            if let Some(user) = db_staff::find_by_email(&ctx.db, &email).await? {
-                let mut tx = ctx.db.begin().await?;
-                db_staff::set_name(&mut tx, user.id, &name).await?;
-                crate::db::audit::audit(
-                    &mut tx,
-                    &session.actor().label(),
-                    "staff.create",
-                    &format!("staff:{}", user.id),
-                    None,
-                    Some(&serde_json::json!({"email": email, "role": role})),
-                    ctx.clock.now(),
-                )
-                .await?;
-                tx.commit().await?;
-            }
-            let mut p = page(&ctx, &session).await?;
             p.created = Some((email, password));
             Ok(render_with(StatusCode::CREATED, &p))
         }
         Err(err) => {
-            let mut p = page(&ctx, &session).await?;
             p.problem = Some(format!("Not created: {err}."));
             p.email = email;
             p.name = name;
@@ -101,32 +97,14 @@ pub async fn update_user(
 ) -> PageResult {
     session.require(Role::Admin)?;
     session.verify(&form)?;
-    let user = db_staff::get(&ctx.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let role = form.get("role");
-    let role = Role::parse(role)
-        .map(|_| role.to_owned())
-        .ok_or_else(|| AppError::field("role", "must be admin, staff or checkin"))?;
-    let active = form.get("active") == "yes";
-    let loses_admin = user.role == "admin" && user.active && (role != "admin" || !active);
-    if loses_admin && db_staff::other_active_admins(&ctx.db, id).await? == 0 {
-        let mut p = page(&ctx, &session).await?;
-        p.problem = Some("At least one active admin must remain.".to_owned());
-        return Ok(render_with(StatusCode::CONFLICT, &p));
+    let role = Role::parse(form.get("role")).map_err(|e| AppError::field("role", e.to_string()))?;
+    match update_staff(&ctx, &session.actor(), id, role, form.checked("active")).await? {
+        Ok(()) => Ok(back_to("/staff/users")),
+        Err(UpdateRefused::NotFound) => Err(AppError::NotFound.into()),
+        Err(UpdateRefused::LastAdmin) => {
+            let mut p = page(&ctx, &session).await?;
+            p.problem = Some("At least one active admin must remain.".to_owned());
+            Ok(render_with(StatusCode::CONFLICT, &p))
+        }
     }
-    let mut tx = ctx.db.begin().await?;
-    db_staff::update(&mut tx, id, &role, active).await?;
-    crate::db::audit::audit(
-        &mut tx,
-        &session.actor().label(),
-        "staff.update",
-        &format!("staff:{id}"),
-        Some(&serde_json::json!({"role": user.role, "active": user.active})),
-        Some(&serde_json::json!({"role": role, "active": active})),
-        ctx.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(back_to("/staff/users"))
 }

@@ -1,0 +1,56 @@
+//! What staff do to one email: send it again, or stop it.
+
+use crate::core::actor::Actor;
+use crate::core::error::{AppError, Result};
+use crate::core::job::{Job, Scheduled};
+use crate::db::outbox;
+use crate::domain::OutboxStatus;
+use crate::domain::outbox::OutboxAction;
+use crate::state::Ctx;
+
+/// Resends or cancels an email for a staff member, audited; shared by the API and the staff
+/// pages. A resent email is delivered by a `SendEmail` job pushed after the commit.
+pub async fn act_on(ctx: &Ctx, actor: &Actor, id: i64, action: OutboxAction) -> Result<()> {
+    let before = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    if action == OutboxAction::Resend && ctx.mailer.is_none() {
+        return Err(AppError::conflict(
+            "no_smtp",
+            "No SMTP server is configured (SMTP_URL); held emails cannot be sent.",
+        ));
+    }
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if !outbox::set_status_by_staff(&mut tx, id, action, now).await? {
+        let verb = match action {
+            OutboxAction::Resend => "resent now",
+            OutboxAction::Cancel => "cancelled",
+        };
+        return Err(AppError::conflict(
+            "not_possible",
+            format!("An email that is {} cannot be {verb}.", before.status),
+        ));
+    }
+    let after = match action {
+        OutboxAction::Resend => OutboxStatus::Queued,
+        OutboxAction::Cancel => OutboxStatus::Cancelled,
+    };
+    crate::db::audit::audit(
+        &mut tx,
+        &actor.label(),
+        &format!("email.{action}"),
+        &format!("outbox:{id}"),
+        Some(&serde_json::json!({"status": before.status})),
+        Some(&serde_json::json!({"status": after})),
+        now,
+    )
+    .await?;
+    let jobs: Vec<Scheduled> = match action {
+        OutboxAction::Resend => vec![Scheduled {
+            job: Job::SendEmail { outbox_id: id },
+            run_at: now,
+        }],
+        OutboxAction::Cancel => Vec::new(),
+    };
+    ctx.commit(tx, &jobs).await?;
+    Ok(())
+}
