@@ -59,7 +59,7 @@ async fn main() {
     settings.smtp_url = Some(Secret(format!("smtp://127.0.0.1:{port}?tls=none")));
     settings.email_concurrency = 64;
     let clock = Clock::system();
-    let app = twinning::startup::Application::build(settings, clock.clone(), true)
+    let app = twinning::app::startup::Application::build(settings, clock.clone(), true)
         .await
         .unwrap();
     let ctx = app.ctx().clone();

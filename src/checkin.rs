@@ -4,12 +4,12 @@
 //! from `confirmed` to `attended`; undoing the last check-in moves it back. Neither sends an
 //! email. A second scan of the same code is not an error: it says when the first one was.
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::db::checkin::{self as door, DoorRow};
 pub use crate::infra::door::{Door, Scan};
 use crate::infra::door::{move_registration, refusal};
-use crate::state::Ctx;
 
 /// Normalises a typed or scanned code: case and separators do not matter.
 pub fn normalise(code: &str) -> String {

@@ -1,29 +1,27 @@
 //! Twinning: registrations, payments, host matching and email for sister-city associations.
 //!
 //! The library holds everything; the `twinning` binary (web + workers) and the
-//! `twinning-worker` binary are thin wrappers around it.
+//! `twinning-worker` binary are thin wrappers around it. The layers, from the bottom:
+//! `core`, `domain` and `matching` (pure), `db` (SQL), `infra` (queue, SMTP, Stripe),
+//! `context` (what every feature is given), `email`, the features (`registrations`,
+//! `events`, `exchanges`, `checkin`, `broadcasts`, `exports`, `staff_accounts`), `worker`,
+//! and at the top `web` and `app`. See docs/architecture.md.
 
+pub mod app;
+pub mod broadcasts;
 pub mod checkin;
-pub mod cli;
+pub mod context;
 pub mod core;
 pub mod db;
 pub mod domain;
 pub mod email;
 pub mod events;
-pub mod exchange;
-pub mod export;
-pub mod guardians;
-pub mod hosts;
+pub mod exchanges;
+pub mod exports;
 pub mod i18n;
 pub mod infra;
 pub mod matching;
-pub mod messages;
-pub mod placements;
 pub mod registrations;
-pub mod sample;
-pub mod screening;
-pub mod staff;
-pub mod startup;
-pub mod state;
+pub mod staff_accounts;
 pub mod web;
 pub mod worker;

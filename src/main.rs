@@ -4,5 +4,5 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    twinning::cli::run(twinning::cli::Cli::parse()).await
+    twinning::app::cli::run(twinning::app::cli::Cli::parse()).await
 }

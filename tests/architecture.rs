@@ -334,7 +334,7 @@ fn the_modules_of_src_import_each_other_without_cycles() {
         ("matching", &["core"]),
         ("db", &["core", "domain", "matching"]),
         ("infra", &["core", "domain", "matching", "db", "i18n"]),
-        ("state", &["core", "db", "infra"]),
+        ("context", &["core", "db", "infra"]),
     ];
     let mut wrong = Vec::new();
     for (layer, allowed) in below {

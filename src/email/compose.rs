@@ -6,13 +6,13 @@ use chrono::{DateTime, Utc};
 use super::EmailKind;
 use super::ics::{CalendarEntry, calendar_file};
 use super::render::{CheckinCode, MailContext, paragraphs, render};
+use crate::context::Ctx;
 use crate::core::job::{Job, Scheduled};
 use crate::db::events::{self, EventRow};
 use crate::db::outbox::{self, NewOutboxRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::db::{Tx, staff};
 use crate::domain::{OutboxStatus, TimeZone, token};
-use crate::state::Ctx;
 
 /// Details that only some emails show.
 #[derive(Debug, Clone, Default)]

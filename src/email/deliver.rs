@@ -4,10 +4,10 @@ use chrono::Duration;
 use futures::StreamExt;
 
 use super::SendError;
+use crate::context::Ctx;
 use crate::core::job::{Job, Scheduled};
 use crate::db::outbox;
 use crate::domain::OutboxStatus;
-use crate::state::Ctx;
 
 /// A row left `sending` this long belongs to a worker that died mid-send.
 const STALE_SENDING_MINUTES: i64 = 10;

@@ -8,11 +8,11 @@ use chrono::{DateTime, Days, NaiveTime, TimeZone as _, Utc};
 
 use super::EmailKind;
 use super::compose::{Extra, queue_registration_email};
+use crate::context::Ctx;
 use crate::core::job::Scheduled;
 use crate::db::events::{self, EventRow};
 use crate::db::registrations as regs;
 use crate::domain::TimeZone;
-use crate::state::Ctx;
 
 /// Local hour reminders go out at.
 pub const REMINDER_HOUR: u32 = 9;

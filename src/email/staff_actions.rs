@@ -1,12 +1,12 @@
 //! What staff do to one email: send it again, or stop it.
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::core::job::{Job, Scheduled};
 use crate::db::outbox;
 use crate::domain::OutboxStatus;
 use crate::domain::outbox::OutboxAction;
-use crate::state::Ctx;
 
 /// Resends or cancels an email for a staff member, audited; shared by the API and the staff
 /// pages. A resent email is delivered by a `SendEmail` job pushed after the commit.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::core::job::{Job, Scheduled};
@@ -14,7 +15,6 @@ use crate::db::Tx;
 use crate::db::events::{self, EventRow, HeldSeats, OfferingRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::domain::{EventStatus, RegistrationStatus, TransitionReason, token};
-use crate::state::Ctx;
 
 /// Seat limits of one event and what is held against them.
 #[derive(Debug, Clone)]
@@ -155,8 +155,12 @@ pub(crate) async fn transition(
     // A placed registration leaving its place takes its host placement with it.
     if reg.status.is_placed() && !to.is_placed() {
         jobs.extend(
-            crate::placements::recheck(ctx, tx, crate::placements::Scope::Registration(reg.id))
-                .await?,
+            crate::exchanges::placements::recheck(
+                ctx,
+                tx,
+                crate::exchanges::placements::Scope::Registration(reg.id),
+            )
+            .await?,
         );
     }
     notify(

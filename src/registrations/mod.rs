@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::core::job::{Job, Scheduled};
 use crate::db::Tx;
@@ -18,7 +19,6 @@ use crate::domain::{
     EmailAddress, EventStatus, Language, LedgerStatus, Money, MoneyMethod, PaymentChoice,
     PaymentMethod, PersonName, RegistrationStatus, TransitionReason, token,
 };
-use crate::state::Ctx;
 
 /// The message when an event's consent statements were not accepted.
 pub const CONSENT_REQUIRED: &str = "must be accepted to register";
@@ -188,7 +188,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
                 &mut errors,
                 &at,
                 given,
-                crate::exchange::stay(&event).0,
+                crate::exchanges::candidates::stay(&event).0,
                 ctx.settings.adult_age,
             )
             .map(|(checked, _)| serde_json::to_string(&checked).map_err(anyhow::Error::from))
@@ -338,7 +338,8 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     // Each minor's guardian is asked through their own link, and copied on what follows.
     if event.is_exchange() {
         let (asked, requests) =
-            crate::guardians::request(ctx, &mut tx, &event, &loaded.registration).await?;
+            crate::exchanges::guardians::request(ctx, &mut tx, &event, &loaded.registration)
+                .await?;
         jobs.extend(requests);
         if asked > 0 {
             loaded.guardians = crate::db::guardians::copies_tx(&mut tx, id).await?;

@@ -6,11 +6,11 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldErrors};
 use crate::db::staff::{self, StaffRow};
 use crate::domain::token;
-use crate::state::Ctx;
 
 /// A JSON body. Malformed JSON is a 400; a well-formed body with a missing or mistyped field
 /// is a 422 naming the field (by its path, e.g. `participants[1].name`); too large is a 413.

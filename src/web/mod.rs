@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
+use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::state::Ctx;
 
 pub use rate_limit::RateLimiter;
 

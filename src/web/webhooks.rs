@@ -5,10 +5,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::core::job::Job;
 use crate::registrations::card::webhook::{self, Refused};
-use crate::state::Ctx;
 
 /// Largest event body accepted (Stripe's events are a few kilobytes).
 pub const MAX_BODY_BYTES: usize = 512 * 1024;

@@ -13,9 +13,9 @@ pub use queue::{Leftovers, leftover_jobs, run_due_jobs, run_workers};
 
 use std::time::Duration;
 
+use crate::context::Ctx;
 use crate::core::job::Job;
 use crate::registrations;
-use crate::state::Ctx;
 
 /// Runs one job. An error means a retry may help (the database was unreachable, say).
 pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
@@ -55,7 +55,7 @@ pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
             0
         }
     };
-    let placements = crate::placements::run_timers(ctx).await?;
+    let placements = crate::exchanges::placements::run_timers(ctx).await?;
     let sent = crate::email::sweep(ctx).await?;
     Ok(expired + payment_reminders + queued + card + placements + sent)
 }

@@ -9,9 +9,9 @@ use apalis_postgres::PostgresStorage;
 use apalis_sqlite::SqliteStorage;
 use chrono::{DateTime, Utc};
 
+use crate::context::Ctx;
 use crate::core::job::{Job, queues};
 use crate::infra::queue::JobQueue;
-use crate::state::Ctx;
 
 /// Runs apalis workers for every queue, plus the periodic sweep, until `shutdown` resolves.
 pub async fn run_workers(

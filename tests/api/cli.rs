@@ -138,7 +138,7 @@ async fn create_staff_without_a_password_prints_a_generated_one() {
         .unwrap()
         .unwrap();
     assert_eq!(user.role, twinning::domain::Role::Checkin);
-    assert!(twinning::staff::verify_password(
+    assert!(twinning::staff_accounts::verify_password(
         password,
         &user.password_hash
     ));

@@ -543,7 +543,9 @@ async fn matching_is_for_staff_and_for_exchanges_only() {
 #[tokio::test]
 async fn the_sample_exchange_has_hosts_and_visitors_to_match() {
     let app = spawn_app().await;
-    twinning::sample::load_if_empty(&app.ctx).await.unwrap();
+    twinning::app::sample::load_if_empty(&app.ctx)
+        .await
+        .unwrap();
     let m = matching(&app, "delmenhorst-delegation").await;
     assert_eq!(
         (m["parties"].as_i64(), m["households"].as_i64()),

@@ -7,10 +7,10 @@ use chrono::Duration;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
+use twinning::app::startup::Application;
+use twinning::context::Ctx;
 use twinning::core::clock::Clock;
 use twinning::core::config::Settings;
-use twinning::startup::Application;
-use twinning::state::Ctx;
 
 /// A running application for one test.
 pub struct TestApp {
@@ -96,14 +96,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings), workers: bool) -
     tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    twinning::staff::create_staff(
+    twinning::staff_accounts::create_staff(
         &ctx,
         new_staff("admin@example.org", "admin", "a long test password"),
         None,
     )
     .await
     .expect("admin created");
-    let admin_token = twinning::staff::create_token(&ctx, "admin@example.org")
+    let admin_token = twinning::staff_accounts::create_token(&ctx, "admin@example.org")
         .await
         .expect("token");
     TestApp {
@@ -216,14 +216,14 @@ impl TestApp {
 
     /// Creates a staff user with `role` and returns a token for them.
     pub async fn token_for(&self, email: &str, role: &str) -> String {
-        twinning::staff::create_staff(
+        twinning::staff_accounts::create_staff(
             &self.ctx,
             new_staff(email, role, "another long password"),
             None,
         )
         .await
         .expect("staff");
-        twinning::staff::create_token(&self.ctx, email)
+        twinning::staff_accounts::create_token(&self.ctx, email)
             .await
             .expect("token")
     }
@@ -450,7 +450,7 @@ impl TestApp {
 
     /// A browser signed in to the staff console as a new user with `role`.
     pub async fn staff_browser(&self, email: &str, role: &str) -> Browser {
-        twinning::staff::create_staff(
+        twinning::staff_accounts::create_staff(
             &self.ctx,
             new_staff(email, role, "a long test password"),
             None,
@@ -542,8 +542,8 @@ pub fn field_value(html: &str, name: &str) -> Option<String> {
 }
 
 /// A staff user to create with a known password.
-pub fn new_staff(email: &str, role: &str, password: &str) -> twinning::staff::NewStaff {
-    twinning::staff::NewStaff {
+pub fn new_staff(email: &str, role: &str, password: &str) -> twinning::staff_accounts::NewStaff {
+    twinning::staff_accounts::NewStaff {
         email: email.to_owned(),
         name: String::new(),
         role: twinning::domain::Role::parse(role).expect("a role"),

@@ -241,7 +241,7 @@ async fn step(w: &mut World, rng: &mut Rng) {
             };
             let decision = *rng.pick(&["confirm", "refuse"]);
             let single = *rng.pick(&["give", "refuse"]);
-            let answer = twinning::guardians::AnswerBody {
+            let answer = twinning::exchanges::guardians::AnswerBody {
                 decision: decision.to_owned(),
                 consents: twinning::domain::visitor::PLACEMENT_CONSENTS
                     .iter()
@@ -258,7 +258,7 @@ async fn step(w: &mut World, rng: &mut Rng) {
                 emergency_name: "Someone Close".into(),
                 emergency_phone: "+1 419 555 0100".into(),
             };
-            twinning::guardians::answer(ctx, &g.token, &answer)
+            twinning::exchanges::guardians::answer(ctx, &g.token, &answer)
                 .await
                 .unwrap();
             format!("guardian of {registration}: {decision}, single adult {single}")
@@ -314,13 +314,15 @@ async fn step(w: &mut World, rng: &mut Rng) {
             } else {
                 &m.visitor_token
             };
-            let done = twinning::placements::respond(ctx, token, true, "").await;
+            let done = twinning::exchanges::placements::respond(ctx, token, true, "").await;
             format!("match {} accepted from {}: {done:?}", m.id, m.state)
         }
         _ => {
             let days = i64::try_from(rng.below(5)).unwrap() + 1;
             app.advance(Duration::days(days));
-            twinning::placements::run_timers(ctx).await.unwrap();
+            twinning::exchanges::placements::run_timers(ctx)
+                .await
+                .unwrap();
             format!("{days} days pass")
         }
     };
@@ -332,7 +334,9 @@ async fn step(w: &mut World, rng: &mut Rng) {
 async fn assert_safe(w: &World) {
     let ctx = &w.app.ctx;
     let log = w.log.join("\n  ");
-    let pool = twinning::exchange::pool(ctx, &w.slug).await.unwrap();
+    let pool = twinning::exchanges::candidates::pool(ctx, &w.slug)
+        .await
+        .unwrap();
     for m in twinning::db::matches::of_event(&ctx.db, pool.event.id)
         .await
         .unwrap()

@@ -268,7 +268,7 @@ async fn sample_guardian(app: &TestApp) -> (i64, String) {
 
 async fn sample_app() -> TestApp {
     let app = spawn_app().await;
-    twinning::sample::load_if_empty(&app.ctx)
+    twinning::app::sample::load_if_empty(&app.ctx)
         .await
         .expect("sample site loads");
     app

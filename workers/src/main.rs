@@ -18,8 +18,8 @@ struct Cli {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.settings.log_format);
-    let ctx = twinning::startup::connect(cli.settings, Clock::system()).await?;
+    let ctx = twinning::app::startup::connect(cli.settings, Clock::system()).await?;
     tracing::info!("worker running");
     let queue = ctx.queue.clone();
-    twinning::worker::run_workers(&queue, ctx, twinning::startup::shutdown_signal()).await
+    twinning::worker::run_workers(&queue, ctx, twinning::app::startup::shutdown_signal()).await
 }

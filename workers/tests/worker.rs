@@ -34,7 +34,7 @@ async fn database_url(dir: &tempfile::TempDir) -> String {
 /// Creates a published event in Berlin from `fields` (slug, title, times, offerings ...) and
 /// registers Ana on its first offering.
 async fn event_with_one_registration(
-    ctx: &twinning::state::Ctx,
+    ctx: &twinning::context::Ctx,
     fields: serde_json::Value,
     payment: Option<PaymentChoice>,
 ) -> registrations::Submitted {
@@ -72,7 +72,7 @@ async fn the_worker_process_expires_a_hold_that_ran_out() {
     // A clock 31 minutes in the past: the registration's 30-minute hold is over already.
     let clock = Clock::system();
     clock.advance(chrono::Duration::minutes(-31));
-    let ctx = twinning::startup::connect(Settings::for_database(url.clone()), clock)
+    let ctx = twinning::app::startup::connect(Settings::for_database(url.clone()), clock)
         .await
         .unwrap();
     let submitted = event_with_one_registration(
@@ -200,7 +200,7 @@ async fn graceful_shutdown(lose_job: bool) {
     let smtp_url = format!("smtp://127.0.0.1:{port}?tls=none");
     let mut settings = Settings::for_database(url.clone());
     settings.smtp_url = Some(twinning::core::config::Secret(smtp_url.clone()));
-    let ctx = twinning::startup::connect(settings, Clock::system())
+    let ctx = twinning::app::startup::connect(settings, Clock::system())
         .await
         .unwrap();
     event_with_one_registration(

@@ -19,6 +19,7 @@ pub mod webhook;
 
 use chrono::{DateTime, Duration, Utc};
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::core::job::{Job, Scheduled};
@@ -27,7 +28,6 @@ use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::db::{Tx, events};
 use crate::domain::{RegistrationStatus, TransitionReason};
 use crate::registrations::lifecycle::{self as registrations, Capacity};
-use crate::state::Ctx;
 use gateway::{Gateway, GatewayError, LineItem, NewSession, SessionState};
 
 /// What the participant is told when Stripe does not answer.

@@ -6,10 +6,10 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::checkin::{self, Scan};
+use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::db::events as db_events;
 use crate::domain::TimeZone;
-use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// Body of `POST /api/v1/checkins`.

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{MoneyJson, double_option};
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events::{self as db_events, EventRow, OfferingRow, PartnerCityRow};
 use crate::domain::question::{self, Question};
@@ -20,7 +21,6 @@ use crate::events::{
     self, DEFAULT_HOLD_MINUTES, DEFAULT_OFFER_MINUTES, EventDraft, Offering, PartnerCity,
 };
 use crate::registrations::Capacity;
-use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// An event as the API shows it. Times are in the event's time zone, with their offset.

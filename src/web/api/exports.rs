@@ -3,14 +3,14 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events as db_events;
 use crate::db::export::AttendeeFilter;
 use crate::domain::RegistrationStatus;
 use crate::domain::question::Question;
-use crate::export::{Column, attendees_csv, attendees_xlsx, parse_columns, preset_columns};
-use crate::state::Ctx;
+use crate::exports::{Column, attendees_csv, attendees_xlsx, parse_columns, preset_columns};
 use crate::web::extract::{Role, StaffAuth};
 
 /// Export options from a query string: `status`, `offering`, `checked_in` (`yes`/`no`),

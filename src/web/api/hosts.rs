@@ -7,10 +7,10 @@ use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::db::hosts::{self as store, HouseholdRow, MemberRow, ScreeningRow};
-use crate::hosts::{self, HostBody, MinorsStanding, ScreeningBody};
-use crate::state::Ctx;
+use crate::exchanges::households::{self, HostBody, MinorsStanding, ScreeningBody};
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// A member as shown.
@@ -54,7 +54,7 @@ pub struct HostJson {
     /// While in review: what changed since approval, field by field (`{"before", "after"}`).
     #[schema(value_type = Object)]
     pub review_changes: serde_json::Value,
-    pub contact: hosts::HostContact,
+    pub contact: households::HostContact,
     pub address: String,
     pub area: String,
     pub members: Vec<MemberJson>,
@@ -65,13 +65,13 @@ pub struct HostJson {
     pub max_parties: i64,
     pub step_free: bool,
     pub bedroom_floor: i64,
-    pub pets: Vec<hosts::PetBody>,
+    pub pets: Vec<households::PetBody>,
     pub smoking: String,
-    pub languages: Vec<hosts::LanguageLevel>,
+    pub languages: Vec<households::LanguageLevel>,
     pub diets: Vec<String>,
     pub interests: Vec<String>,
-    pub available: Vec<hosts::DateRange>,
-    pub limits: hosts::HostLimits,
+    pub available: Vec<households::DateRange>,
+    pub limits: households::HostLimits,
     /// Whether minors can be placed here now.
     pub minors: MinorsStanding,
     /// The household's private page (staff only: it is the household's key).
@@ -104,7 +104,7 @@ fn host_json(
         status_reason: staff_view.then(|| row.status_reason.clone()),
         review_changes: serde_json::from_str(&row.review_changes)
             .unwrap_or_else(|_| serde_json::json!({})),
-        contact: hosts::HostContact {
+        contact: households::HostContact {
             name: row.contact_name.clone(),
             email: row.contact_email.clone(),
             phone: Some(row.contact_phone.clone()),
@@ -119,8 +119,8 @@ fn host_json(
                 name: m.name.clone(),
                 display_name: m.shown_name().to_owned(),
                 born_on: m.born_on,
-                adult: hosts::age_on(m.born_on, today) >= adult_age,
-                screened_until: hosts::screened_until(m.id, screenings),
+                adult: households::age_on(m.born_on, today) >= adult_age,
+                screened_until: households::screened_until(m.id, screenings),
                 screenings: staff_view.then(|| {
                     screenings
                         .iter()
@@ -149,14 +149,14 @@ fn host_json(
         diets: list_of(&row.diets),
         interests: list_of(&row.interests),
         available: list_of(&row.available),
-        limits: hosts::HostLimits {
+        limits: households::HostLimits {
             accepts_minors: row.accepts_minors,
             guest_gender: row.guest_gender.clone(),
             accepts_couples: row.accepts_couples,
             accepts_smokers: row.accepts_smokers,
             max_nights: row.max_nights,
         },
-        minors: hosts::minors_standing(row, members, screenings, today, adult_age),
+        minors: households::minors_standing(row, members, screenings, today, adult_age),
         manage_url: staff_view.then(|| household_url(ctx, &row.token)),
         created_at: row.created_at.to_rfc3339(),
     }
@@ -188,7 +188,7 @@ pub async fn apply(
     State(ctx): State<Ctx>,
     ApiJson(body): ApiJson<HostBody>,
 ) -> Result<(StatusCode, Json<AppliedJson>)> {
-    let done = hosts::apply(&ctx, &body).await?;
+    let done = households::apply(&ctx, &body).await?;
     Ok((
         StatusCode::CREATED,
         Json(AppliedJson {
@@ -267,10 +267,10 @@ pub async fn approve(
     Path(id): Path<i64>,
 ) -> Result<Json<HostJson>> {
     staff.require(Role::Staff)?;
-    hosts::set_status(
+    households::set_status(
         &ctx,
         id,
-        hosts::HouseholdStatus::Approved,
+        households::HouseholdStatus::Approved,
         "",
         &staff.actor(),
     )
@@ -293,10 +293,10 @@ pub async fn suspend(
     let body: ReasonBody = super::registrations::optional_body(&body)?;
     let reason = crate::domain::parse_long_text(body.reason.as_deref().unwrap_or(""), 500)
         .map_err(|e| AppError::field("reason", e.0))?;
-    hosts::set_status(
+    households::set_status(
         &ctx,
         id,
-        hosts::HouseholdStatus::Suspended,
+        households::HouseholdStatus::Suspended,
         &reason,
         &staff.actor(),
     )
@@ -317,7 +317,7 @@ pub async fn add_screening(
     ApiJson(body): ApiJson<ScreeningBody>,
 ) -> Result<(StatusCode, Json<HostJson>)> {
     staff.require(Role::Staff)?;
-    hosts::record_screening(&ctx, id, &body, &staff.actor()).await?;
+    households::record_screening(&ctx, id, &body, &staff.actor()).await?;
     let row = staff_row(&ctx, id).await?;
     Ok((
         StatusCode::CREATED,
@@ -330,7 +330,7 @@ pub async fn add_screening(
     params(("token" = String, Path, description = "The household's private token")),
     responses((status = 200, body = HostJson), (status = 404, body = crate::core::error::ErrorBody)))]
 pub async fn get_own(State(ctx): State<Ctx>, Path(token): Path<String>) -> Result<Json<HostJson>> {
-    let row = hosts::find(&ctx, &token).await?;
+    let row = households::find(&ctx, &token).await?;
     Ok(Json(load_json(&ctx, &row, false).await?))
 }
 
@@ -343,7 +343,7 @@ pub async fn update_own(
     Path(token): Path<String>,
     ApiJson(body): ApiJson<HostBody>,
 ) -> Result<Json<HostJson>> {
-    hosts::update(&ctx, &token, &body).await?;
-    let row = hosts::find(&ctx, &token).await?;
+    households::update(&ctx, &token, &body).await?;
+    let row = households::find(&ctx, &token).await?;
     Ok(Json(load_json(&ctx, &row, false).await?))
 }

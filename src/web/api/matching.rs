@@ -3,9 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 
+use crate::context::Ctx;
 use crate::core::error::Result;
-use crate::exchange::{self, MatchingJson};
-use crate::state::Ctx;
+use crate::exchanges::candidates::{self, MatchingJson};
 use crate::web::extract::{Role, StaffAuth};
 
 /// The suggestion for an exchange (staff): each placed party with its household, score and
@@ -21,12 +21,12 @@ pub async fn suggestion(
     Path(slug): Path<String>,
 ) -> Result<Json<MatchingJson>> {
     staff.require(Role::Staff)?;
-    let pool = exchange::pool(&ctx, &slug).await?;
-    let s = exchange::suggest(
+    let pool = candidates::pool(&ctx, &slug).await?;
+    let s = candidates::suggest(
         &pool,
-        &crate::placements::load_decisions(&ctx, pool.event.id).await?,
+        &crate::exchanges::placements::load_decisions(&ctx, pool.event.id).await?,
     );
-    Ok(Json(exchange::describe(&pool, &s)))
+    Ok(Json(candidates::describe(&pool, &s)))
 }
 
 /// Body of `POST /api/v1/events/{slug}/matches`.
@@ -60,23 +60,26 @@ async fn exchange_event(ctx: &Ctx, slug: &str) -> Result<crate::db::events::Even
 /// `constraint_failed` naming the rules, unless `override_reason` says why.
 #[utoipa::path(post, path = "/api/v1/events/{slug}/matches", tag = "hosts", request_body = ProposeBody,
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 201, body = crate::placements::MatchJson), (status = 409, body = crate::core::error::ErrorBody),
+    responses((status = 201, body = crate::exchanges::placements::MatchJson), (status = 409, body = crate::core::error::ErrorBody),
         (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn propose(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     Path(slug): Path<String>,
     crate::web::extract::ApiJson(body): crate::web::extract::ApiJson<ProposeBody>,
-) -> Result<(axum::http::StatusCode, Json<crate::placements::MatchJson>)> {
+) -> Result<(
+    axum::http::StatusCode,
+    Json<crate::exchanges::placements::MatchJson>,
+)> {
     staff.require(Role::Staff)?;
-    let proposal = crate::placements::Proposal {
+    let proposal = crate::exchanges::placements::Proposal {
         registration_id: body.registration,
         household_id: body.household,
         override_reason: body.override_reason.unwrap_or_default(),
     };
-    let id = crate::placements::propose(&ctx, &slug, &proposal, &staff.actor()).await?;
+    let id = crate::exchanges::placements::propose(&ctx, &slug, &proposal, &staff.actor()).await?;
     let event = exchange_event(&ctx, &slug).await?;
-    let one = crate::placements::list(&ctx, &event)
+    let one = crate::exchanges::placements::list(&ctx, &event)
         .await?
         .into_iter()
         .find(|m| m.id == id)
@@ -100,7 +103,7 @@ pub async fn propose_all(
     Path(slug): Path<String>,
 ) -> Result<(axum::http::StatusCode, Json<ProposedJson>)> {
     staff.require(Role::Staff)?;
-    let created = crate::placements::propose_all(&ctx, &slug, &staff.actor()).await?;
+    let created = crate::exchanges::placements::propose_all(&ctx, &slug, &staff.actor()).await?;
     Ok((
         axum::http::StatusCode::CREATED,
         Json(ProposedJson { created }),
@@ -110,15 +113,17 @@ pub async fn propose_all(
 /// Every match of an exchange with its history (staff).
 #[utoipa::path(get, path = "/api/v1/events/{slug}/matches", tag = "hosts",
     params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 200, body = [crate::placements::MatchJson]), (status = 409, body = crate::core::error::ErrorBody)))]
+    responses((status = 200, body = [crate::exchanges::placements::MatchJson]), (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn list_matches(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     Path(slug): Path<String>,
-) -> Result<Json<Vec<crate::placements::MatchJson>>> {
+) -> Result<Json<Vec<crate::exchanges::placements::MatchJson>>> {
     staff.require(Role::Staff)?;
     let event = exchange_event(&ctx, &slug).await?;
-    Ok(Json(crate::placements::list(&ctx, &event).await?))
+    Ok(Json(
+        crate::exchanges::placements::list(&ctx, &event).await?,
+    ))
 }
 
 /// Why a match is cancelled.
@@ -139,7 +144,7 @@ pub async fn cancel(
     crate::web::extract::ApiJson(body): crate::web::extract::ApiJson<CancelBody>,
 ) -> Result<axum::http::StatusCode> {
     staff.require(Role::Staff)?;
-    crate::placements::cancel(&ctx, id, &body.reason, &staff.actor()).await?;
+    crate::exchanges::placements::cancel(&ctx, id, &body.reason, &staff.actor()).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -157,7 +162,7 @@ pub async fn placements_csv(
     staff.require(Role::Staff)?;
     let event = exchange_event(&ctx, &slug).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
-    let cell = |s: &str| crate::export::safe_cell(s);
+    let cell = |s: &str| crate::exports::safe_cell(s);
     w.write_record([
         "match",
         "state",
@@ -176,7 +181,7 @@ pub async fn placements_csv(
         "deadline",
     ])
     .map_err(anyhow::Error::from)?;
-    for m in crate::placements::list(&ctx, &event).await? {
+    for m in crate::exchanges::placements::list(&ctx, &event).await? {
         let reg = crate::db::registrations::get(&ctx.db, m.registration).await?;
         let h = crate::db::hosts::get(&ctx.db, m.household).await?;
         let visitors: Vec<String> = crate::db::registrations::participants(&ctx.db, m.registration)
@@ -316,7 +321,7 @@ pub async fn exclude(
     crate::web::extract::ApiJson(body): crate::web::extract::ApiJson<ExcludeBody>,
 ) -> Result<Json<MatchingJson>> {
     staff.require(Role::Staff)?;
-    crate::placements::exclude(
+    crate::exchanges::placements::exclude(
         &ctx,
         &slug,
         body.registration,

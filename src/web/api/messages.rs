@@ -6,11 +6,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use crate::broadcasts::{self, Input};
+use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::db::events as db_events;
 use crate::domain::token;
-use crate::messages::{self, Input};
-use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// Body of `POST /api/v1/events/{slug}/messages`.
@@ -113,7 +113,7 @@ pub async fn create_message(
     let event = db_events::find_by_slug(&ctx.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let draft = messages::parse(
+    let draft = broadcasts::parse(
         &ctx,
         &event,
         &Input {
@@ -126,7 +126,7 @@ pub async fn create_message(
     )
     .await?;
     if body.preview {
-        let p = messages::preview(&ctx, &event, &draft).await?;
+        let p = broadcasts::preview(&ctx, &event, &draft).await?;
         let json = MessagePreviewJson {
             recipients: p.recipients,
             sample: p.sample.map(|(to, r)| EmailPreviewJson {
@@ -142,13 +142,13 @@ pub async fn create_message(
         ));
     }
     let key = body.idempotency_key.unwrap_or_else(token::generate);
-    let sent = messages::send(&ctx, &event, &draft, &key, &staff.actor()).await?;
+    let sent = broadcasts::send(&ctx, &event, &draft, &key, &staff.actor()).await?;
     let status = if sent.repeated {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    let deliveries = messages::deliveries(&ctx, event.id, sent.message.id).await?;
+    let deliveries = broadcasts::deliveries(&ctx, event.id, sent.message.id).await?;
     let json = message_json(sent.message, deliveries, sent.repeated);
     Ok((
         status,
@@ -170,7 +170,7 @@ pub async fn list_messages(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(
-        messages::list(&ctx, event.id)
+        broadcasts::list(&ctx, event.id)
             .await?
             .into_iter()
             .map(|s| message_json(s.message, s.deliveries, false))

@@ -13,8 +13,8 @@ use axum::Router;
 use axum::routing::{get, post};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::context::Ctx;
 use crate::domain::Money;
-use crate::state::Ctx;
 
 /// Routes of the JSON API.
 pub fn router() -> Router<Ctx> {

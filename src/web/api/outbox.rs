@@ -4,12 +4,12 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
 use crate::domain::{EmailKind, OutboxStatus};
-use crate::state::Ctx;
 use crate::web::extract::{Role, StaffAuth};
 
 /// An email as staff see it.

@@ -16,10 +16,10 @@ use crate::domain::{
     RegistrationStatus, TransitionReason,
 };
 
+use crate::context::Ctx;
 use crate::registrations::{
     self, Actor, MAX_PARTICIPANTS, NewParticipant, NewRegistration, OfflinePayment,
 };
-use crate::state::Ctx;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// The contact (payer) of a registration.

@@ -13,9 +13,9 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use super::PageError;
+use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::domain::token;
-use crate::state::Ctx;
 
 /// Cookie holding the browser's anti-forgery token.
 pub const CSRF_COOKIE: &str = "twinning_csrf";

@@ -10,12 +10,12 @@ use serde::Deserialize;
 
 use super::forms::{CsrfToken, FormData, field_id};
 use super::{Layout, PageError, PageResult, render, render_with};
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
 use crate::db::guardians::GuardianRow;
 use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
-use crate::guardians::{self, AnswerBody};
+use crate::exchanges::guardians::{self, AnswerBody};
 use crate::i18n;
-use crate::state::Ctx;
 
 /// One consent as the page asks it: (key, words, the answer chosen: `give`, `refuse` or "").
 type ConsentRow = (&'static str, String, String);

@@ -12,17 +12,17 @@ use serde::Deserialize;
 
 use super::forms::{CsrfToken, FormData, field_id};
 use super::{Layout, PageError, PageResult, render, render_with};
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
 use crate::db::hosts::{self as store, HouseholdRow, MemberRow};
-use crate::hosts::{
+use crate::exchanges::households::{
     self, DateRange, HostBody, HostContact, HostLimits, LanguageLevel, MemberBody, PetBody,
 };
 use crate::i18n::{self, LANGUAGES};
-use crate::state::Ctx;
 
 /// Most member rows the form offers (blank rows are ignored); it shows those filled in plus
 /// two, and at least four.
-const MEMBER_ROWS: usize = hosts::MAX_MEMBERS;
+const MEMBER_ROWS: usize = households::MAX_MEMBERS;
 /// Language rows the form offers.
 const LANGUAGE_ROWS: usize = 4;
 /// Date ranges the form offers.
@@ -226,7 +226,7 @@ fn page(ctx: &Ctx, csrf: String, values: HashMap<String, String>) -> HostPage {
             ),
         ],
         pets: options(lang, "pet-", PETS),
-        diets: options(lang, "diet-", hosts::DIETS),
+        diets: options(lang, "diet-", households::DIETS),
         levels: options(lang, "level-", &["1", "2", "3"]),
         genders: options(lang, "guest-gender-", &["any", "female", "male"]),
     }
@@ -480,7 +480,7 @@ pub async fn host_form(State(ctx): State<Ctx>, csrf: CsrfToken) -> PageResult {
 /// `POST /host`: applies, then on to the household's own page; errors re-render the form.
 pub async fn host_submit(State(ctx): State<Ctx>, csrf: CsrfToken, form: FormData) -> PageResult {
     csrf.verify(&form)?;
-    match hosts::apply(&ctx, &body_of(&form)).await {
+    match households::apply(&ctx, &body_of(&form)).await {
         Ok(done) => Ok(Redirect::to(&format!("/h/{}?applied=1", done.token)).into_response()),
         Err(AppError::Validation(errors)) => {
             let mut p = page(&ctx, csrf.0, values_of(&form));
@@ -511,7 +511,7 @@ async fn own_page(
     let screenings = store::screenings(&ctx.db, row.id).await?;
     let today = ctx.clock.now().date_naive();
     let standing =
-        hosts::minors_standing(row, &members, &screenings, today, ctx.settings.adult_age);
+        households::minors_standing(row, &members, &screenings, today, ctx.settings.adult_age);
     let minors = match standing.status {
         "ok" => i18n::t(lang, "host-minors-ok"),
         "not_accepted" => i18n::t(lang, "host-minors-not-accepted"),
@@ -557,7 +557,7 @@ pub async fn own_form(
     headers: axum::http::HeaderMap,
     csrf: CsrfToken,
 ) -> PageResult {
-    let row = hosts::find(&ctx, &token).await?;
+    let row = households::find(&ctx, &token).await?;
     in_household_language(&headers, &row, async || {
         let lang = i18n::current();
         let mut p = own_page(&ctx, &token, csrf.0, &row).await?;
@@ -582,8 +582,8 @@ pub async fn own_submit(
     form: FormData,
 ) -> PageResult {
     csrf.verify(&form)?;
-    let row = hosts::find(&ctx, &token).await?;
-    match hosts::update(&ctx, &token, &body_of(&form)).await {
+    let row = households::find(&ctx, &token).await?;
+    match households::update(&ctx, &token, &body_of(&form)).await {
         Ok(_) => Ok(Redirect::to(&format!("/h/{token}?saved=1")).into_response()),
         Err(AppError::Validation(errors)) => {
             in_household_language(&headers, &row, async || {

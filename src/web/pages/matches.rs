@@ -9,11 +9,11 @@ use serde::Deserialize;
 
 use super::forms::{CsrfToken, FormData};
 use super::{Layout, PageError, PageResult, render, render_with};
+use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::matches::MatchRow;
+use crate::exchanges::placements::{self, Side};
 use crate::i18n;
-use crate::placements::{self, Side};
-use crate::state::Ctx;
 
 #[derive(Template)]
 #[template(path = "match.html")]

@@ -13,8 +13,8 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::state::Ctx;
 
 /// What the shared layout (`templates/base.html`) shows around every page.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::forms::{CsrfToken, FormData, field_id, set_cookie};
 use super::view::{EventView, PartnerView, Window, price, status_words};
 use super::{Layout, PageError, PageResult, render, render_with};
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
 use crate::db::events::{self as db_events, EventRow, PartnerCityRow};
 use crate::db::registrations as db_regs;
@@ -20,7 +21,6 @@ use crate::email::compose::{local_time_in, registration_calendar};
 use crate::email::ics::{CalendarEntry, calendar_feed};
 use crate::i18n::{self, LANGUAGES};
 use crate::registrations::{self, Actor, MAX_PARTICIPANTS};
-use crate::state::Ctx;
 use crate::web::api::registrations::{
     ContactBody, ParticipantBody, RegistrationBody, parse_registration,
 };
@@ -181,7 +181,7 @@ impl ParticipantInput {
             languages: PROFILE_ROWS
                 .iter()
                 .filter(|k| !self.pv(&format!("languages[{k}].code")).is_empty())
-                .map(|k| crate::hosts::LanguageLevel {
+                .map(|k| crate::exchanges::households::LanguageLevel {
                     code: self.pv(&format!("languages[{k}].code")).to_owned(),
                     level: self
                         .pv(&format!("languages[{k}].level"))
@@ -263,7 +263,7 @@ impl ProfileChoices {
             spoken: super::hosts::SPOKEN,
             genders: options(lang, "visitor-gender-", &["female", "male", "other"]),
             levels: options(lang, "level-", &["1", "2", "3"]),
-            diets: options(lang, "diet-", crate::hosts::DIETS),
+            diets: options(lang, "diet-", crate::exchanges::households::DIETS),
             severities: options(lang, "allergy-", &["mild", "severe"]),
         }
     }

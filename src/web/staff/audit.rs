@@ -5,9 +5,9 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::StaffSession;
+use crate::context::Ctx;
 use crate::db::audit::{self, AuditRow};
 use crate::db::events as db_events;
-use crate::state::Ctx;
 use crate::web::extract::Role;
 use crate::web::pages::{Layout, PageResult, render};
 

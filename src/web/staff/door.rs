@@ -10,11 +10,11 @@ use serde::Deserialize;
 
 use super::StaffSession;
 use crate::checkin;
+use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::checkin as door;
 use crate::db::events::{self as db_events, EventRow};
 use crate::domain::TimeZone;
-use crate::state::Ctx;
 use crate::web::api::checkins::scan_json;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;

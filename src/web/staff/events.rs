@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::{StaffSession, back_to};
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
 use crate::db::events::{self as db_events, EventRow};
 use crate::db::registrations as db_regs;
@@ -13,7 +14,6 @@ use crate::domain::question::Question;
 use crate::domain::translation::{EventText, QuestionText, Translations};
 use crate::domain::{CancellationPolicy, Currency, Money, RegistrationStatus, TimeZone};
 use crate::email::compose::{event_when, money};
-use crate::state::Ctx;
 use crate::web::api::MoneyJson;
 use crate::web::api::events::{
     EventBody, OfferingBody, PartnerCityJson, QuestionBody, build_draft, consent_lines,
@@ -917,7 +917,7 @@ pub async fn export_form(
             if columns.is_empty() {
                 return Err(AppError::field("columns", "choose at least one column").into());
             }
-            crate::export::save_preset(&ctx, &row, name.as_str(), &columns, &session.actor())
+            crate::exports::save_preset(&ctx, &row, name.as_str(), &columns, &session.actor())
                 .await?;
             let target = form_urlencoded::Serializer::new(String::new())
                 .append_pair("preset", name.as_str())
@@ -926,7 +926,7 @@ pub async fn export_form(
         }
         other => match other.strip_prefix("delete_preset:") {
             Some(name) => {
-                crate::export::delete_preset(&ctx, &row, name, &session.actor()).await?;
+                crate::exports::delete_preset(&ctx, &row, name, &session.actor()).await?;
                 Ok(back_to(&format!("/staff/events/{slug}#export")))
             }
             None => Err(AppError::field("action", "unknown action").into()),
@@ -1022,13 +1022,13 @@ pub async fn event_dashboard(
     let row = event_by_slug(&ctx, &slug).await?;
     let presets = crate::db::messages::presets(&ctx.db, row.id).await?;
     let questions = crate::domain::question::from_stored(&row.questions);
-    let all = crate::export::all_columns(&questions);
+    let all = crate::exports::all_columns(&questions);
     let chosen = presets
         .iter()
         .find(|p| p.name == query.preset)
-        .map(|p| crate::export::preset_columns(&p.columns, &questions))
+        .map(|p| crate::exports::preset_columns(&p.columns, &questions))
         .unwrap_or_else(|| all.clone());
-    let messages = crate::messages::list(&ctx, row.id)
+    let messages = crate::broadcasts::list(&ctx, row.id)
         .await?
         .into_iter()
         .map(|s| MessageLine {

@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
 use super::StaffSession;
+use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::hosts::{self, ScreeningBody};
-use crate::state::Ctx;
+use crate::exchanges::households::{self, ScreeningBody};
 use crate::web::api::hosts::{HostJson, load_json};
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
@@ -131,7 +131,7 @@ async fn detail(
         history,
         h,
         problem,
-        kinds: hosts::SCREENING_KINDS,
+        kinds: households::SCREENING_KINDS,
         today: ctx.clock.now().date_naive().to_string(),
     })
 }
@@ -158,12 +158,19 @@ pub async fn host_action(
     let actor = session.actor();
     let result = match action.as_str() {
         "approve" => {
-            hosts::set_status(&ctx, id, hosts::HouseholdStatus::Approved, "", &actor).await
+            households::set_status(&ctx, id, households::HouseholdStatus::Approved, "", &actor)
+                .await
         }
         "suspend" => match crate::domain::parse_long_text(form.get("reason"), 500) {
             Ok(reason) => {
-                hosts::set_status(&ctx, id, hosts::HouseholdStatus::Suspended, &reason, &actor)
-                    .await
+                households::set_status(
+                    &ctx,
+                    id,
+                    households::HouseholdStatus::Suspended,
+                    &reason,
+                    &actor,
+                )
+                .await
             }
             Err(e) => Err(AppError::field("reason", e.0)),
         },
@@ -176,7 +183,7 @@ pub async fn host_action(
                 expires_on: Some(form.get("expires_on").to_owned()),
                 reference: Some(form.get("reference").to_owned()),
             };
-            hosts::record_screening(&ctx, id, &body, &actor).await
+            households::record_screening(&ctx, id, &body, &actor).await
         }
         _ => Err(AppError::NotFound),
     };
@@ -199,9 +206,9 @@ struct BoardPage {
     csrf: String,
     slug: String,
     title: String,
-    m: crate::exchange::MatchingJson,
+    m: crate::exchanges::candidates::MatchingJson,
     /// Every match with the names to show: (match, party, household).
-    matches: Vec<(crate::placements::MatchJson, String, String)>,
+    matches: Vec<(crate::exchanges::placements::MatchJson, String, String)>,
     /// (registration id, contact) of every party, for the override form.
     parties: Vec<(i64, String)>,
     /// (household id, name) of every household.
@@ -215,10 +222,10 @@ async fn board(
     slug: &str,
     problem: Option<String>,
 ) -> PageResult<BoardPage> {
-    let pool = crate::exchange::pool(ctx, slug).await?;
-    let s = crate::exchange::suggest(
+    let pool = crate::exchanges::candidates::pool(ctx, slug).await?;
+    let s = crate::exchanges::candidates::suggest(
         &pool,
-        &crate::placements::load_decisions(ctx, pool.event.id).await?,
+        &crate::exchanges::placements::load_decisions(ctx, pool.event.id).await?,
     );
     let name_of_party = |id: i64| {
         pool.registrations
@@ -232,7 +239,7 @@ async fn board(
             .find(|h| h.id == id)
             .map_or_else(|| format!("household {id}"), |h| h.contact_name.clone())
     };
-    let matches = crate::placements::list(ctx, &pool.event)
+    let matches = crate::exchanges::placements::list(ctx, &pool.event)
         .await?
         .into_iter()
         .rev()
@@ -249,7 +256,7 @@ async fn board(
         csrf: session.csrf.clone(),
         slug: slug.to_owned(),
         title: pool.event.title.clone(),
-        m: crate::exchange::describe(&pool, &s),
+        m: crate::exchanges::candidates::describe(&pool, &s),
         matches,
         parties: pool
             .registrations
@@ -289,17 +296,17 @@ pub async fn matching_action(
     let actor = session.actor();
     let result = match action.as_str() {
         "propose" => {
-            let proposal = crate::placements::Proposal {
+            let proposal = crate::exchanges::placements::Proposal {
                 registration_id: form.get("registration").parse().unwrap_or(-1),
                 household_id: form.get("household").parse().unwrap_or(-1),
                 override_reason: form.get("override_reason").to_owned(),
             };
-            crate::placements::propose(&ctx, &slug, &proposal, &actor)
+            crate::exchanges::placements::propose(&ctx, &slug, &proposal, &actor)
                 .await
                 .map(|_| ())
         }
         "exclude" => {
-            crate::placements::exclude(
+            crate::exchanges::placements::exclude(
                 &ctx,
                 &slug,
                 form.get("registration").parse().unwrap_or(-1),
@@ -309,7 +316,7 @@ pub async fn matching_action(
             )
             .await
         }
-        "propose-all" => crate::placements::propose_all(&ctx, &slug, &actor)
+        "propose-all" => crate::exchanges::placements::propose_all(&ctx, &slug, &actor)
             .await
             .map(|_| ()),
         "weights" => {
@@ -323,7 +330,7 @@ pub async fn matching_action(
             crate::web::api::matching::save_weights(&ctx, &slug, &w, &actor).await
         }
         "cancel" => {
-            crate::placements::cancel(
+            crate::exchanges::placements::cancel(
                 &ctx,
                 form.get("match").parse().unwrap_or(-1),
                 form.get("reason"),

@@ -4,11 +4,11 @@ use askama::Template;
 use axum::extract::{Path, State};
 
 use super::{StaffSession, back_to};
+use crate::broadcasts::{self, Input};
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
 use crate::db::events::{self as db_events, EventRow};
 use crate::domain::{RegistrationStatus, token};
-use crate::messages::{self, Input};
-use crate::state::Ctx;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{Layout, PageResult, render, render_with};
@@ -115,7 +115,7 @@ pub async fn post_message(
         offering: Some(&page.offering),
         checked_in: Some(&page.checked_in),
     };
-    let draft = match messages::parse(&ctx, &event, &input).await {
+    let draft = match broadcasts::parse(&ctx, &event, &input).await {
         Ok(d) => d,
         Err(AppError::Validation(errors)) => {
             page.errors = errors;
@@ -127,13 +127,13 @@ pub async fn post_message(
         Err(e) => return Err(e.into()),
     };
     if form.get("action") == "send" {
-        match messages::send(&ctx, &event, &draft, &page.form_key, &session.actor()).await {
+        match broadcasts::send(&ctx, &event, &draft, &page.form_key, &session.actor()).await {
             Ok(_) => return Ok(back_to(&format!("/staff/events/{slug}?sent=1#messages"))),
             Err(AppError::Conflict { message, .. }) => page.problem = Some(message),
             Err(e) => return Err(e.into()),
         }
     }
-    let preview = messages::preview(&ctx, &event, &draft).await?;
+    let preview = broadcasts::preview(&ctx, &event, &draft).await?;
     page.preview = Some(match preview.sample {
         Some((to, r)) => PreviewView {
             recipients: preview.recipients,

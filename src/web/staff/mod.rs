@@ -30,12 +30,12 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use super::extract::Role;
 use super::pages::forms::{CsrfToken, FormData, cookie, set_cookie};
 use super::pages::{Layout, PageError, PageResult, StaffNav, render, render_with};
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::AppError;
 use crate::db::staff as db_staff;
 use crate::domain::OutboxStatus;
 use crate::domain::token;
-use crate::state::Ctx;
 
 /// Cookie carrying the staff session.
 pub const SESSION_COOKIE: &str = "twinning_session";
@@ -278,9 +278,11 @@ pub async fn login_submit(
         .as_ref()
         .filter(|u| u.active)
         .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || crate::staff::verify_password(&password, &stored))
-        .await
-        .unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || {
+        crate::staff_accounts::verify_password(&password, &stored)
+    })
+    .await
+    .unwrap_or(false);
     let Some(user) = user.filter(|u| ok && u.active) else {
         return Ok(render_with(
             StatusCode::UNAUTHORIZED,
@@ -315,7 +317,7 @@ pub async fn login_submit(
 /// An argon2id hash of a random password, checked when the email is unknown so that an
 /// unknown email takes as long as a wrong password.
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    crate::staff::hash_password(&token::generate()).unwrap_or_default()
+    crate::staff_accounts::hash_password(&token::generate()).unwrap_or_default()
 });
 
 /// `POST /staff/logout`: ends the session.

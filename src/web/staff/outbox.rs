@@ -6,12 +6,12 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 
 use super::{StaffSession, back_to};
+use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
 use crate::domain::{EmailKind, OutboxStatus};
-use crate::state::Ctx;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{Layout, PageResult, render};

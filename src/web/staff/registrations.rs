@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use super::{StaffSession, back_to};
+use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter};
@@ -15,7 +16,6 @@ use crate::domain::{Currency, Money, RegistrationStatus};
 use crate::domain::{LedgerKind, MoneyMethod, TransitionReason};
 use crate::email::compose::{local_time, money};
 use crate::registrations::{self, OfflinePayment};
-use crate::state::Ctx;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{Layout, PageError, PageResult, render, render_with};
@@ -201,7 +201,7 @@ async fn detail(
     .await?;
     let history = db_regs::transitions(&ctx.db, id).await?;
     let guardian_rows = crate::db::guardians::of_registration(&ctx.db, id).await?;
-    let first_day = crate::exchange::stay(&event).0;
+    let first_day = crate::exchanges::candidates::stay(&event).0;
     let can_ask_guardians = event.is_exchange()
         && (guardian_rows
             .iter()
@@ -393,9 +393,11 @@ pub async fn registration_action(
         )
         .await
         .map(|_| ()),
-        StaffAction::Guardians => crate::guardians::ask_again(&ctx, id, &session.actor().label())
-            .await
-            .map(|_| ()),
+        StaffAction::Guardians => {
+            crate::exchanges::guardians::ask_again(&ctx, id, &session.actor().label())
+                .await
+                .map(|_| ())
+        }
         StaffAction::Payment => match parse_payment(&form, &reg.currency) {
             Ok(payment) => {
                 registrations::record_payment(&ctx, &reg.token, session.actor(), payment)

@@ -5,10 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
 use super::{StaffSession, back_to};
+use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::staff as db_staff;
-use crate::staff::{NewStaff, UpdateRefused, create_staff, update_staff};
-use crate::state::Ctx;
+use crate::staff_accounts::{NewStaff, UpdateRefused, create_staff, update_staff};
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{Layout, PageResult, render, render_with};

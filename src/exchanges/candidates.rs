@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::db::events::EventRow;
 use crate::db::guardians::GuardianRow;
@@ -21,7 +22,6 @@ use crate::matching::{
     assign::{Decisions, Suggestion},
     score::Weights,
 };
-use crate::state::Ctx;
 
 pub use crate::db::events::stay;
 
@@ -122,8 +122,8 @@ pub fn household(
             .map(|m| Member {
                 shown_name: m.shown_name().to_owned(),
                 adult: hosts::age_on(m.born_on, first_day) >= adult_age,
-                screened_until: crate::screening::screened_until(m.id, screenings),
-                blocked: crate::screening::screening_block(m.id, screenings),
+                screened_until: crate::exchanges::screening::screened_until(m.id, screenings),
+                blocked: crate::exchanges::screening::screening_block(m.id, screenings),
             })
             .collect(),
         available: available

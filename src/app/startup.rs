@@ -7,11 +7,11 @@ use std::sync::Arc;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::context::Ctx;
 use crate::core::clock::Clock;
 use crate::core::config::{SampleData, Settings};
 use crate::db::{Backend, Db};
 use crate::infra::queue::JobQueue;
-use crate::state::Ctx;
 
 /// Installs rustls' ring provider (several crates may enable different providers; without an
 /// explicit choice rustls panics at the first TLS connection).
@@ -87,7 +87,7 @@ impl Application {
             SampleData::Auto => ctx.db.backend() == Backend::Sqlite,
             SampleData::Never => false,
         };
-        if load_samples && crate::sample::load_if_empty(&ctx).await? {
+        if load_samples && crate::app::sample::load_if_empty(&ctx).await? {
             tracing::info!("loaded the sample site (TWINNING_SAMPLE_DATA=never turns this off)");
         }
         Ok(Self {

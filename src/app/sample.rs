@@ -4,10 +4,10 @@
 use chrono::{Duration, Utc};
 use serde_json::json;
 
+use crate::context::Ctx;
 use crate::db::events as db_events;
 use crate::domain::{EmailAddress, Language, PaymentChoice, PersonName};
 use crate::registrations::{self, Actor, NewParticipant, NewRegistration};
-use crate::state::Ctx;
 use crate::web::api::events::{EventBody, build_draft};
 
 /// Loads the sample site when the database has no events; returns whether it did.
@@ -149,9 +149,9 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
         .await?
         .is_none()
     {
-        let password = crate::staff::create_staff(
+        let password = crate::staff_accounts::create_staff(
             ctx,
-            crate::staff::NewStaff {
+            crate::staff_accounts::NewStaff {
                 email: SAMPLE_ADMIN.to_owned(),
                 name: String::new(),
                 role: crate::domain::Role::Admin,
@@ -210,15 +210,15 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
     ];
     let staff = Actor::System;
     for (i, body) in applications.iter().enumerate() {
-        let body: crate::hosts::HostBody = serde_json::from_value(body.clone())?;
-        let applied = crate::hosts::apply(ctx, &body)
+        let body: crate::exchanges::households::HostBody = serde_json::from_value(body.clone())?;
+        let applied = crate::exchanges::households::apply(ctx, &body)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         if i < 2 {
-            crate::hosts::set_status(
+            crate::exchanges::households::set_status(
                 ctx,
                 applied.id,
-                crate::hosts::HouseholdStatus::Approved,
+                crate::exchanges::households::HouseholdStatus::Approved,
                 "",
                 &staff,
             )
@@ -228,7 +228,7 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
         if i == 0 {
             let today = ctx.clock.now().date_naive();
             for m in crate::db::hosts::members(&ctx.db, applied.id).await? {
-                let screening = crate::hosts::ScreeningBody {
+                let screening = crate::exchanges::households::ScreeningBody {
                     member_id: m.id,
                     kind: "criminal_record".into(),
                     outcome: "clear".into(),
@@ -236,7 +236,7 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
                     expires_on: Some((today + Duration::days(730)).to_string()),
                     reference: Some("SAMPLE-1".into()),
                 };
-                crate::hosts::record_screening(ctx, applied.id, &screening, &staff)
+                crate::exchanges::households::record_screening(ctx, applied.id, &screening, &staff)
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))?;
             }
@@ -251,11 +251,11 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
         born_on: born.to_owned(),
         gender: gender.to_owned(),
         languages: vec![
-            crate::hosts::LanguageLevel {
+            crate::exchanges::households::LanguageLevel {
                 code: "de".into(),
                 level: 3,
             },
-            crate::hosts::LanguageLevel {
+            crate::exchanges::households::LanguageLevel {
                 code: "en".into(),
                 level: 2,
             },
@@ -314,7 +314,7 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         for g in crate::db::guardians::of_registration(&ctx.db, reg.id).await? {
-            let answer = crate::guardians::AnswerBody {
+            let answer = crate::exchanges::guardians::AnswerBody {
                 decision: "confirm".into(),
                 consents: crate::domain::visitor::PLACEMENT_CONSENTS
                     .iter()
@@ -324,7 +324,7 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
                 emergency_name: "Petra Schulz".into(),
                 emergency_phone: "+49 4221 555 0100".into(),
             };
-            crate::guardians::answer(ctx, &g.token, &answer)
+            crate::exchanges::guardians::answer(ctx, &g.token, &answer)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
         }

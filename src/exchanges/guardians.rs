@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::context::Ctx;
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::core::job::Scheduled;
 use crate::db::Tx;
@@ -18,7 +19,6 @@ use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
 use crate::domain::{PersonName, token};
 use crate::email::EmailKind;
 use crate::email::render::MailContext;
-use crate::state::Ctx;
 
 /// The guardian's private page.
 pub fn url(ctx: &Ctx, token: &str) -> String {
@@ -36,7 +36,7 @@ pub async fn request(
     if !event.is_exchange() {
         return Ok((0, Vec::new()));
     }
-    let first_day = crate::exchange::stay(event).0;
+    let first_day = crate::exchanges::candidates::stay(event).0;
     let existing = store::of_registration_tx(tx, reg.id).await?;
     let now = ctx.clock.now();
     let lang = crate::email::compose::contact_language(reg);
@@ -300,10 +300,10 @@ pub async fn answer(ctx: &Ctx, token_str: &str, body: &AnswerBody) -> Result<()>
         now,
     )
     .await?;
-    let jobs = crate::placements::recheck(
+    let jobs = crate::exchanges::placements::recheck(
         ctx,
         &mut tx,
-        crate::placements::Scope::Registration(row.registration_id),
+        crate::exchanges::placements::Scope::Registration(row.registration_id),
     )
     .await?;
     ctx.commit(tx, &jobs).await?;

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Format, Workbook};
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::db::events::EventRow;
@@ -21,7 +22,6 @@ use crate::db::export::{self, AttendeeFilter, AttendeeRow, ExportReader};
 use crate::domain::question::{self, Answers, Question};
 use crate::domain::{Currency, TimeZone};
 use crate::email::compose::money;
-use crate::state::Ctx;
 
 /// Participants read per database round trip.
 const BATCH: i64 = 1_000;

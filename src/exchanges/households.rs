@@ -10,6 +10,7 @@
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::db::hosts::{self as store, HouseholdRow, MemberRow};
@@ -20,11 +21,10 @@ pub use crate::domain::household::{
 };
 use crate::domain::household::{ScreeningOutcome, one_of};
 use crate::domain::token;
-pub use crate::screening::{
+pub use crate::exchanges::screening::{
     BlockingAdult, MinorsStanding, Screened, minors_standing, screened_until, screening_block,
     screening_of,
 };
-use crate::state::Ctx;
 
 /// The outcome of an application.
 #[derive(Debug, Clone)]
@@ -346,9 +346,12 @@ pub async fn update(ctx: &Ctx, token_str: &str, body: &HostBody) -> Result<Updat
         )
         .await?;
     }
-    let jobs =
-        crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Household(row.id))
-            .await?;
+    let jobs = crate::exchanges::placements::recheck(
+        ctx,
+        &mut tx,
+        crate::exchanges::placements::Scope::Household(row.id),
+    )
+    .await?;
     ctx.commit(tx, &jobs).await?;
     Ok(Updated {
         new_adults,
@@ -391,8 +394,12 @@ pub async fn set_status(
         now,
     )
     .await?;
-    let jobs =
-        crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Household(id)).await?;
+    let jobs = crate::exchanges::placements::recheck(
+        ctx,
+        &mut tx,
+        crate::exchanges::placements::Scope::Household(id),
+    )
+    .await?;
     ctx.commit(tx, &jobs).await?;
     Ok(())
 }
@@ -490,10 +497,10 @@ pub async fn record_screening(
         now,
     )
     .await?;
-    let jobs = crate::placements::recheck(
+    let jobs = crate::exchanges::placements::recheck(
         ctx,
         &mut tx,
-        crate::placements::Scope::Household(household_id),
+        crate::exchanges::placements::Scope::Household(household_id),
     )
     .await?;
     ctx.commit(tx, &jobs).await?;

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::db::events::{self, EventValues, OfferingValues};
 use crate::domain::question::Question;
@@ -10,7 +11,6 @@ use crate::domain::{
     CancellationPolicy, Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title,
 };
 use crate::registrations::{self, Actor};
-use crate::state::Ctx;
 
 /// Shortest seat hold: a Stripe Checkout Session lives at least 30 minutes.
 pub const MIN_HOLD_MINUTES: i64 = 30;
@@ -239,8 +239,12 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         || before.timezone != after_row.timezone
     {
         jobs.extend(
-            crate::placements::recheck(ctx, &mut tx, crate::placements::Scope::Event(event_id))
-                .await?,
+            crate::exchanges::placements::recheck(
+                ctx,
+                &mut tx,
+                crate::exchanges::placements::Scope::Event(event_id),
+            )
+            .await?,
         );
     }
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,

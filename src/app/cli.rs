@@ -4,9 +4,9 @@ use std::io::Read;
 
 use clap::{Parser, Subcommand};
 
+use crate::app::startup::{Application, connect, shutdown_signal};
 use crate::core::clock::Clock;
 use crate::core::config::{Settings, init_tracing};
-use crate::startup::{Application, connect, shutdown_signal};
 
 /// Twinning: registrations, payments, host matching and email for sister-city associations.
 #[derive(Debug, Parser)]
@@ -86,14 +86,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 AdminCommand::CreateStaff { email, role } => {
                     let piped = read_piped_password()?;
                     let generated = piped.is_none();
-                    let new = crate::staff::NewStaff {
+                    let new = crate::staff_accounts::NewStaff {
                         email: email.clone(),
                         name: String::new(),
                         role: crate::domain::Role::parse(&role)
                             .map_err(|e| anyhow::anyhow!("--role {e}"))?,
                         password: piped,
                     };
-                    let password = crate::staff::create_staff(&ctx, new, None).await?;
+                    let password = crate::staff_accounts::create_staff(&ctx, new, None).await?;
                     if generated {
                         println!("created {role} {email} with password: {password}");
                     } else {
@@ -101,7 +101,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
                 AdminCommand::CreateToken { email } => {
-                    println!("{}", crate::staff::create_token(&ctx, &email).await?);
+                    println!(
+                        "{}",
+                        crate::staff_accounts::create_token(&ctx, &email).await?
+                    );
                 }
             }
             Ok(())

@@ -8,6 +8,7 @@
 
 use chrono::Duration;
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldCollector, Result};
 use crate::core::job::compact;
@@ -18,7 +19,6 @@ use crate::db::outbox;
 use crate::domain::{RegistrationStatus, Title, parse_long_text};
 use crate::email::compose::{StaffMessage, message_preview, queue_message};
 use crate::email::render::Rendered;
-use crate::state::Ctx;
 
 /// Longest message text, in characters.
 pub const MAX_BODY: usize = 10_000;

@@ -4,11 +4,11 @@ use anyhow::{Context, bail};
 use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 
+use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::db::audit::audit;
 use crate::db::staff as db_staff;
 use crate::domain::{EmailAddress, Role, token};
-use crate::state::Ctx;
 
 /// Hashes a password with argon2id and a random salt.
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
