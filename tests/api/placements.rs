@@ -678,17 +678,15 @@ async fn both_sides_are_reminded_fourteen_and_two_days_before_arrival() {
         emails(&s.app, "match_arrival").await.is_empty(),
         "years ahead: nothing yet"
     );
-    // The exchange starts on 1 June 2031 (Madrid): move to 13 days before.
-    let arrival = chrono::NaiveDate::from_ymd_opt(2031, 6, 1).unwrap();
-    let today = s
-        .app
-        .ctx
-        .clock
-        .now()
-        .with_timezone(&chrono_tz::Europe::Madrid)
-        .date_naive();
-    s.app
-        .advance(Duration::days((arrival - today).num_days() - 13));
+    // The exchange starts on 1 June 2031 (Madrid): move to noon, Madrid time, 13 days before
+    // (a whole number of days from now would land on another date at some hours of the day,
+    // since Madrid is on summer time in May and not in winter).
+    use chrono::TimeZone as _;
+    let target = chrono_tz::Europe::Madrid
+        .with_ymd_and_hms(2031, 5, 19, 12, 0, 0)
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    s.app.advance(target - s.app.ctx.clock.now());
     sweep().await;
     sweep().await;
     let first = emails(&s.app, "match_arrival").await;
