@@ -53,10 +53,11 @@ pub async fn create_staff(ctx: &Ctx, new: NewStaff, by: Option<&Actor>) -> anyho
     let hash = hash_password(&password)?;
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let Some(id) = db_staff::insert(&mut tx, email.as_str(), &hash, new.role, now).await? else {
+    let name = new.name.trim();
+    let Some(id) = db_staff::insert(&mut tx, email.as_str(), name, &hash, new.role, now).await?
+    else {
         bail!("a staff user with email {} exists already", email.as_str());
     };
-    db_staff::set_name(&mut tx, id, new.name.trim()).await?;
     if let Some(actor) = by {
         let after = serde_json::json!({"email": email.as_str(), "role": new.role});
         audit(

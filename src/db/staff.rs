@@ -23,14 +23,16 @@ pub struct StaffRow {
 pub async fn insert(
     tx: &mut Tx,
     email: &str,
+    name: &str,
     password_hash: &str,
     role: Role,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
-    const SQL: &str = "INSERT INTO staff_users (email, password_hash, role, active, created_at) \
-        VALUES ($1, $2, $3, TRUE, $4) ON CONFLICT (email) DO NOTHING RETURNING id";
+    const SQL: &str = "INSERT INTO staff_users (email, name, password_hash, role, active, created_at) \
+        VALUES ($1, $2, $3, $4, TRUE, $5) ON CONFLICT (email) DO NOTHING RETURNING id";
     on_tx!(tx, |c| sqlx::query_scalar(SQL)
         .bind(email)
+        .bind(name)
         .bind(password_hash)
         .bind(role.as_str())
         .bind(now)
@@ -139,18 +141,6 @@ pub async fn update(tx: &mut Tx, id: i64, role: Role, active: bool) -> anyhow::R
         .context("ending sessions")?;
     }
     Ok(())
-}
-
-/// Sets the display name of a staff user.
-pub async fn set_name(tx: &mut Tx, id: i64, name: &str) -> anyhow::Result<()> {
-    const SQL: &str = "UPDATE staff_users SET name = $1 WHERE id = $2";
-    on_tx!(tx, |c| sqlx::query(SQL)
-        .bind(name)
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|_| ()))
-    .context("naming staff user")
 }
 
 /// Active admins other than `id` (an admin may not remove the last admin).

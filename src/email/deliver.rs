@@ -32,31 +32,12 @@ pub async fn deliver(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     };
     let result = mailer.send(&row).await;
     let now = ctx.clock.now();
-    match result {
-        Ok(response) => {
-            outbox::finish(
-                &ctx.db,
-                id,
-                OutboxStatus::Sent,
-                now,
-                None,
-                Some(&response),
-                now,
-            )
-            .await
-        }
+    // What the attempt leaves: the row's new status, when it is next due, and what to record.
+    let (status, due, error, response) = match result {
+        Ok(response) => (OutboxStatus::Sent, now, None, Some(response)),
         Err(SendError::Permanent(error)) => {
             tracing::warn!(outbox_id = id, kind = %row.kind, %error, "email rejected permanently");
-            outbox::finish(
-                &ctx.db,
-                id,
-                OutboxStatus::Failed,
-                now,
-                Some(&error),
-                None,
-                now,
-            )
-            .await
+            (OutboxStatus::Failed, now, Some(error), None)
         }
         Err(SendError::Temporary(error)) => {
             let s = &ctx.settings;
@@ -69,38 +50,23 @@ pub async fn deliver(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
                 );
             if next > give_up_at {
                 tracing::warn!(outbox_id = id, %error, "email failed for too long; giving up");
-                outbox::finish(
-                    &ctx.db,
-                    id,
-                    OutboxStatus::Failed,
-                    now,
-                    Some(&error),
-                    None,
-                    now,
-                )
-                .await
+                (OutboxStatus::Failed, now, Some(error), None)
             } else {
                 tracing::info!(outbox_id = id, %error, attempt = row.attempts, "email delivery failed; will retry");
-                outbox::finish(
-                    &ctx.db,
-                    id,
-                    OutboxStatus::Retrying,
-                    next,
-                    Some(&error),
-                    None,
-                    now,
-                )
-                .await?;
-                ctx.queue
-                    .push_all(&[Scheduled {
-                        job: Job::SendEmail { outbox_id: id },
-                        run_at: next,
-                    }])
-                    .await;
-                Ok(())
+                (OutboxStatus::Retrying, next, Some(error), None)
             }
         }
+    };
+    let (error, response) = (error.as_deref(), response.as_deref());
+    outbox::finish(&ctx.db, id, status, due, error, response, now).await?;
+    if status == OutboxStatus::Retrying {
+        let retry = Scheduled {
+            job: Job::SendEmail { outbox_id: id },
+            run_at: due,
+        };
+        ctx.queue.push_all(&[retry]).await;
     }
+    Ok(())
 }
 
 /// Re-queues rows a dead worker left in `sending`, then sends every due row: those whose job

@@ -4,7 +4,7 @@ use super::emails::*;
 use super::recheck::*;
 use crate::context::Ctx;
 use crate::db::events::EventRow;
-use crate::db::matches::{self as store};
+use crate::db::matches as store;
 use crate::domain::placement::MatchState;
 use crate::email::EmailKind;
 use chrono::Duration;

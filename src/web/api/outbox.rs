@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
-use crate::core::error::{AppError, FieldCollector, Result};
+use crate::core::error::{AppError, FieldCollector, ParseError, Result};
 use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
@@ -91,13 +91,10 @@ pub async fn list_outbox(
         .status
         .as_deref()
         .and_then(|s| f.take("status", OutboxStatus::parse(s)));
-    let kind = match q.kind.as_deref().map(EmailKind::parse) {
-        Some(Err(_)) => {
-            f.add("kind", "is not a kind of email");
-            None
-        }
-        parsed => parsed.and_then(|k| k.ok()),
-    };
+    let kind = q.kind.as_deref().and_then(|k| {
+        let parsed = EmailKind::parse(k).map_err(|_| ParseError::new("is not a kind of email"));
+        f.take("kind", parsed)
+    });
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         f.add("limit", "must be between 1 and 1000");
