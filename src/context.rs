@@ -1,11 +1,16 @@
 //! What every handler and job needs: the database, the queue, the clock and the settings.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use crate::core::clock::Clock;
 use crate::core::config::Settings;
 use crate::core::job::Scheduled;
-use crate::db::Db;
+use crate::db::events::EventRow;
+use crate::db::registrations::RegistrationRow;
+use crate::db::{Db, Tx};
+use crate::domain::placement::Scope;
 use crate::infra::queue::JobQueue;
 
 /// Shared application context; cheap to clone.
@@ -25,6 +30,36 @@ pub struct Ctx {
     pub card: Option<Arc<crate::infra::stripe::Gateway>>,
     /// The check-in writer (group commit of door scans).
     pub door: crate::infra::door::Door,
+    /// What features higher up do when a lower one changes what they rest on.
+    pub hooks: Arc<dyn Hooks>,
+}
+
+/// The future a hook returns.
+pub type HookFuture<'a, T> =
+    Pin<Box<dyn Future<Output = crate::core::error::Result<T>> + Send + 'a>>;
+
+/// What the exchange feature does when registrations or events change. Registrations and
+/// events sit below exchanges and never import them: they call these, inside their own
+/// transaction, and `app::startup` wires the exchange feature in.
+pub trait Hooks: Send + Sync + std::fmt::Debug {
+    /// Registration `reg` of exchange `event` was just submitted: ask each minor's guardian.
+    /// Returns how many were asked and the jobs to push after the commit.
+    fn registration_submitted<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        tx: &'a mut Tx,
+        event: &'a EventRow,
+        reg: &'a RegistrationRow,
+    ) -> HookFuture<'a, (usize, Vec<Scheduled>)>;
+
+    /// Something the placements in `scope` rest on changed: withdraw those that now break a
+    /// rule. Returns the jobs to push after the commit.
+    fn placements_changed<'a>(
+        &'a self,
+        ctx: &'a Ctx,
+        tx: &'a mut Tx,
+        scope: Scope,
+    ) -> HookFuture<'a, Vec<Scheduled>>;
 }
 
 impl Ctx {

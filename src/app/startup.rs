@@ -57,6 +57,7 @@ pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
         mailer,
         clock,
         settings: Arc::new(settings),
+        hooks: Arc::new(crate::exchanges::ExchangeHooks),
     })
 }
 

@@ -11,7 +11,7 @@ pub mod payment;
 pub mod placement;
 mod policy;
 pub mod question;
-mod registration;
+pub mod registration;
 mod role;
 pub(crate) mod text;
 pub mod token;

@@ -24,3 +24,14 @@ impl MatchState {
         )
     }
 }
+
+/// Which active matches a change touches.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// Every match of a household (suspended, edited, screened).
+    Household(i64),
+    /// The match of a registration (left its place).
+    Registration(i64),
+    /// Every match of an exchange (cancelled, dates moved).
+    Event(i64),
+}

@@ -2,6 +2,8 @@
 
 use super::ParseError;
 use super::event::text_enum;
+use super::question::Answers;
+use super::{EmailAddress, PersonName};
 
 text_enum! {
     /// Where a registration is in its life (DESIGN section 2).
@@ -178,6 +180,59 @@ impl Language {
     /// The tag as text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// The message when an event's consent statements were not accepted.
+pub const CONSENT_REQUIRED: &str = "must be accepted to register";
+
+/// Largest group one registration may bring.
+pub const MAX_PARTICIPANTS: usize = 20;
+
+/// A parsed registration request.
+#[derive(Debug, Clone)]
+pub struct NewRegistration {
+    /// Contact (payer) name.
+    pub contact_name: PersonName,
+    /// Contact email.
+    pub contact_email: EmailAddress,
+    /// Contact telephone, possibly empty.
+    pub contact_phone: String,
+    /// Language for emails and pages.
+    pub language: Language,
+    /// Participants in the order entered.
+    pub participants: Vec<NewParticipant>,
+    /// How the registrant wants to pay, if anything is due.
+    pub payment: Option<PaymentChoice>,
+    /// Whether the registrant accepted the event's consent statements.
+    pub accept_consents: bool,
+}
+
+/// One participant of a new registration.
+#[derive(Debug, Clone)]
+pub struct NewParticipant {
+    /// Full name.
+    pub name: PersonName,
+    /// Offering key.
+    pub offering: String,
+    /// Dietary and accessibility notes (may be empty).
+    pub notes: String,
+    /// Answers to the event's questions, by question key, as sent (checked on submission).
+    pub answers: Answers,
+    /// The visitor profile, asked on exchanges only (checked on submission).
+    pub profile: Option<crate::domain::visitor::VisitorProfile>,
+}
+
+impl NewParticipant {
+    /// A participant without notes or answers.
+    pub fn new(name: PersonName, offering: impl Into<String>) -> Self {
+        Self {
+            name,
+            offering: offering.into(),
+            notes: String::new(),
+            answers: Answers::new(),
+            profile: None,
+        }
     }
 }
 

@@ -231,7 +231,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
     let cancelled = EventStatus::Cancelled;
     if after_row.status == cancelled && before.status != cancelled {
         // The cancellation email promises the money back: card payments go back at once.
-        jobs.extend(crate::registrations::card::refund_event(&mut tx, event_id, now).await?);
+        jobs.extend(crate::registrations::payments::refund_event(&mut tx, event_id, now).await?);
     }
     if before.status != after_row.status
         || before.starts_at != after_row.starts_at
@@ -239,12 +239,13 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         || before.timezone != after_row.timezone
     {
         jobs.extend(
-            crate::exchanges::placements::recheck(
-                ctx,
-                &mut tx,
-                crate::exchanges::placements::Scope::Event(event_id),
-            )
-            .await?,
+            ctx.hooks
+                .placements_changed(
+                    ctx,
+                    &mut tx,
+                    crate::domain::placement::Scope::Event(event_id),
+                )
+                .await?,
         );
     }
     let before_json = serde_json::json!({"status": before.status, "capacity": before.capacity,

@@ -14,6 +14,7 @@ use crate::core::job::{Job, Scheduled};
 use crate::db::Tx;
 use crate::db::events::{self, EventRow, HeldSeats, OfferingRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
+use crate::domain::placement::Scope;
 use crate::domain::{EventStatus, RegistrationStatus, TransitionReason, token};
 
 /// Seat limits of one event and what is held against them.
@@ -155,12 +156,9 @@ pub(crate) async fn transition(
     // A placed registration leaving its place takes its host placement with it.
     if reg.status.is_placed() && !to.is_placed() {
         jobs.extend(
-            crate::exchanges::placements::recheck(
-                ctx,
-                tx,
-                crate::exchanges::placements::Scope::Registration(reg.id),
-            )
-            .await?,
+            ctx.hooks
+                .placements_changed(ctx, tx, Scope::Registration(reg.id))
+                .await?,
         );
     }
     notify(

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::core::job::Job;
-use crate::registrations::card::webhook::{self, Refused};
+use crate::registrations::payments::webhook::{self, Refused};
 
 /// Largest event body accepted (Stripe's events are a few kilobytes).
 pub const MAX_BODY_BYTES: usize = 512 * 1024;

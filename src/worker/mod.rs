@@ -21,10 +21,10 @@ use crate::registrations;
 pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
     match *job {
         Job::StripeEvent { ref event_id } => {
-            crate::registrations::card::process_event(ctx, event_id).await
+            crate::registrations::payments::process_event(ctx, event_id).await
         }
         Job::IssueRefund { refund_id } => {
-            crate::registrations::card::issue_refund(ctx, refund_id).await
+            crate::registrations::payments::issue_refund(ctx, refund_id).await
         }
         Job::ExpireHold { registration_id } => {
             registrations::expire_hold(ctx, registration_id).await
@@ -45,7 +45,7 @@ pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
     // Reminders are delivered by the drain right below, not by a job each.
     let queued = crate::email::reminders::queue_due(ctx).await?.len();
     // Card payments before emails: what they settle may queue an email.
-    let card = match crate::registrations::card::reconcile(ctx).await {
+    let card = match crate::registrations::payments::reconcile(ctx).await {
         Ok(n) => n,
         Err(e) => {
             tracing::warn!(

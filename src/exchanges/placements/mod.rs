@@ -16,7 +16,7 @@ use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::db::events::EventRow;
-use crate::db::hosts::{self as hosts_db};
+use crate::db::hosts as hosts_db;
 use crate::db::matches::{self as store, MatchRow};
 use crate::domain::placement::MatchState;
 use crate::domain::token;

@@ -113,16 +113,7 @@ pub async fn recheck_match(ctx: &Ctx, tx: &mut Tx, m: &MatchRow) -> Result<Optio
     Ok(Some(jobs))
 }
 
-/// Which active matches a change touches.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    /// Every match of a household (suspended, edited, screened).
-    Household(i64),
-    /// The match of a registration (left its place).
-    Registration(i64),
-    /// Every match of an exchange (cancelled, dates moved).
-    Event(i64),
-}
+pub use crate::domain::placement::Scope;
 
 /// Re-checks every active match in `scope` inside the caller's transaction (see
 /// [`recheck_match`]); returns the jobs to push after the commit.

@@ -406,7 +406,7 @@ pub async fn claim_offer(
     {
         // The seats are held either way; if Stripe does not answer now, the payer starts the
         // payment later from the private page or `POST .../checkout`.
-        if let Err(e) = crate::registrations::card::checkout_url(&ctx, &reg).await {
+        if let Err(e) = crate::registrations::payments::checkout_url(&ctx, &reg).await {
             tracing::warn!(error = %e, "card payment not started after claiming an offer");
         }
     }
@@ -433,7 +433,7 @@ pub async fn start_checkout(
             "This event does not take card payments.",
         ));
     }
-    let payment_url = crate::registrations::card::checkout_url(&ctx, &reg).await?;
+    let payment_url = crate::registrations::payments::checkout_url(&ctx, &reg).await?;
     Ok(Json(CheckoutJson { payment_url }))
 }
 

@@ -783,7 +783,7 @@ pub async fn pay_submit(
         )
         .into());
     }
-    match crate::registrations::card::checkout_url(&ctx, &d.reg).await {
+    match crate::registrations::payments::checkout_url(&ctx, &d.reg).await {
         Ok(url) => Ok(Redirect::to(&url).into_response()),
         Err(AppError::Unavailable { .. }) => {
             Ok(Redirect::to(&format!("/r/{token}?payment=failed")).into_response())
@@ -1109,7 +1109,7 @@ pub async fn claim_submit(
     if by_card && status == RegistrationStatus::PendingPayment {
         let reg = registrations::find(&ctx, &token).await?;
         return Ok(
-            match crate::registrations::card::checkout_url(&ctx, &reg).await {
+            match crate::registrations::payments::checkout_url(&ctx, &reg).await {
                 Ok(url) => Redirect::to(&url).into_response(),
                 Err(_) => Redirect::to(&format!("/r/{token}?payment=failed")).into_response(),
             },

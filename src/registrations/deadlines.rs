@@ -1,0 +1,141 @@
+//! Deadlines: holds and waitlist offers that run out, and the payment reminders before them.
+
+use chrono::Duration;
+
+use super::lifecycle::{lock_by_id, offer_freed_seats, transition};
+use crate::context::Ctx;
+use crate::core::actor::Actor;
+use crate::core::error::into_anyhow;
+use crate::core::job::Scheduled;
+use crate::db::registrations as regs;
+use crate::domain::{RegistrationStatus, TransitionReason};
+
+/// Expires registration `id` if it is still `pending_payment` past its hold, then offers
+/// the seats on. Safe to call at any time, any number of times.
+pub async fn expire_hold(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
+    expire(
+        ctx,
+        id,
+        RegistrationStatus::PendingPayment,
+        TransitionReason::HoldExpired,
+    )
+    .await
+}
+
+/// Expires registration `id` if its waitlist offer ran out, then offers the seats on.
+pub async fn expire_offer(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
+    expire(
+        ctx,
+        id,
+        RegistrationStatus::Offered,
+        TransitionReason::OfferExpired,
+    )
+    .await
+}
+
+async fn expire(
+    ctx: &Ctx,
+    id: i64,
+    expected: RegistrationStatus,
+    reason: TransitionReason,
+) -> anyhow::Result<()> {
+    let now = ctx.clock.now();
+    let Some((mut tx, event, reg)) = lock_by_id(ctx, id).await.map_err(into_anyhow)? else {
+        return Ok(());
+    };
+    let deadline = match expected {
+        RegistrationStatus::PendingPayment => reg.hold_expires_at,
+        _ => reg.offer_expires_at,
+    };
+    if reg.status != expected || deadline.is_none_or(|d| d > now) {
+        return Ok(()); // paid, claimed, cancelled or extended meanwhile
+    }
+    let mut jobs = Vec::new();
+    transition(
+        ctx,
+        &mut tx,
+        &mut jobs,
+        &reg,
+        RegistrationStatus::Expired,
+        None,
+        None,
+        &Actor::System,
+        &reason,
+        now,
+    )
+    .await
+    .map_err(into_anyhow)?;
+    jobs.extend(
+        offer_freed_seats(ctx, &mut tx, event.id, now)
+            .await
+            .map_err(into_anyhow)?,
+    );
+    ctx.commit(tx, &jobs).await?;
+    Ok(())
+}
+
+/// Sends payment reminders that are due: for each unpaid hold, once, a day before it runs out
+/// (holds over two days) or halfway through (shorter holds). Called by the sweep.
+pub async fn remind_due_payments(ctx: &Ctx) -> anyhow::Result<usize> {
+    let now = ctx.clock.now();
+    let mut sent = 0;
+    for (id, until, held_since) in
+        regs::holds_ending_before(&ctx.db, now, now + Duration::hours(24)).await?
+    {
+        let hold = until - held_since;
+        let lead = if hold > Duration::hours(48) {
+            Duration::hours(24)
+        } else {
+            hold / 2
+        };
+        if now >= until - lead {
+            remind_payment(ctx, id).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// Queues the payment reminder of registration `id` if it is still unpaid and its hold has
+/// not run out. Safe to run late or twice (one reminder per hold).
+pub async fn remind_payment(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
+    let now = ctx.clock.now();
+    let Some((mut tx, _event, reg)) = lock_by_id(ctx, id).await.map_err(into_anyhow)? else {
+        return Ok(());
+    };
+    let Some(until) = reg.hold_expires_at else {
+        return Ok(());
+    };
+    if reg.status != RegistrationStatus::PendingPayment || until <= now {
+        return Ok(());
+    }
+    let key = format!("payment_due:{}:{}", reg.id, until.timestamp());
+    let extra = crate::email::compose::Extra::default();
+    let jobs: Vec<Scheduled> = crate::email::queue_registration_email(
+        ctx,
+        &mut tx,
+        crate::email::EmailKind::PaymentDue,
+        reg.id,
+        &key,
+        &extra,
+    )
+    .await?
+    .into_iter()
+    .collect();
+    ctx.commit(tx, &jobs).await?;
+    Ok(())
+}
+
+/// Expires every overdue hold and offer; returns how many were looked at.
+pub async fn expire_overdue(ctx: &Ctx) -> anyhow::Result<usize> {
+    let now = ctx.clock.now();
+    let holds = regs::due_holds(&ctx.db, now).await?;
+    let offers = regs::due_offers(&ctx.db, now).await?;
+    for id in &holds {
+        expire_hold(ctx, *id).await?;
+    }
+    for id in &offers {
+        expire_offer(ctx, *id).await?;
+    }
+    Ok(holds.len() + offers.len())
+}
