@@ -2,7 +2,7 @@
 //! the edge, with an error message a person can act on.
 
 mod email;
-pub(crate) mod event;
+pub mod event;
 pub mod household;
 pub mod language;
 mod money;

@@ -5,122 +5,48 @@ use chrono::{DateTime, Utc};
 use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::db::events::{self, EventValues, OfferingValues};
-use crate::domain::question::Question;
-use crate::domain::translation::{self, Translations};
-use crate::domain::{
-    CancellationPolicy, Currency, EventKind, EventStatus, Money, Slug, TimeZone, Title,
-};
+use crate::domain::EventStatus;
+use crate::domain::translation;
 use crate::registrations::{self, Actor};
 
-/// Shortest seat hold: a Stripe Checkout Session lives at least 30 minutes.
-pub const MIN_HOLD_MINUTES: i64 = 30;
-/// Longest seat hold or offer window (two weeks).
-pub const MAX_WINDOW_MINUTES: i64 = 14 * 24 * 60;
-/// Default seat hold for unpaid registrations (one day).
-pub const DEFAULT_HOLD_MINUTES: i64 = 24 * 60;
-/// Default time a waitlisted registration has to claim an offered seat (two days).
-pub const DEFAULT_OFFER_MINUTES: i64 = 48 * 60;
+pub use crate::domain::event::draft::{
+    DEFAULT_HOLD_MINUTES, DEFAULT_OFFER_MINUTES, EventDraft, MAX_WINDOW_MINUTES, MIN_HOLD_MINUTES,
+    Offering, PartnerCity, cross_field_problems,
+};
 
-/// A sister city, as given with an event.
-#[derive(Debug, Clone)]
-pub struct PartnerCity {
-    /// Identifier in URLs.
-    pub slug: Slug,
-    /// City name.
-    pub name: Title,
-    /// Country (name or ISO code, as staff write it).
-    pub country: Title,
-    /// Languages spoken, as language tags.
-    pub languages: Vec<String>,
-    /// Year the partnership began.
-    pub since_year: Option<i64>,
-}
-
-/// An offering, parsed.
-#[derive(Debug, Clone)]
-pub struct Offering {
-    /// Stable key within the event.
-    pub key: Slug,
-    /// Display name.
-    pub name: Title,
-    /// Price (0 = free).
-    pub price: Money,
-    /// Own seat limit.
-    pub capacity: Option<i64>,
-}
-
-/// A complete, valid event definition.
-#[derive(Debug, Clone)]
-pub struct EventDraft {
-    pub slug: Slug,
-    pub kind: EventKind,
-    pub title: Title,
-    pub description: String,
-    pub venue: String,
-    pub timezone: TimeZone,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub registration_opens_at: Option<DateTime<Utc>>,
-    pub registration_closes_at: Option<DateTime<Utc>>,
-    pub status: EventStatus,
-    pub capacity: Option<i64>,
-    pub approval_required: bool,
-    pub pay_card: bool,
-    pub pay_later: bool,
-    pub hold_minutes: i64,
-    pub offer_minutes: i64,
-    /// `None` = no partner; for updates, `Some` replaces.
-    pub partner_city: Option<PartnerCity>,
-    /// Offerings in display order (at least one).
-    pub offerings: Vec<Offering>,
-    /// Reminder emails: days before the start (at 09:00 local), e.g. `[7, 1]`.
-    pub reminder_days: Vec<i64>,
-    /// Staff's text shown in confirmations and reminders (paragraphs kept).
-    pub custom_email_text: String,
-    /// Statements every registrant must accept (privacy notice, photo consent ...).
-    pub consents: Vec<String>,
-    /// Questions asked per participant.
-    pub questions: Vec<Question>,
-    /// Title, description and email text in other languages.
-    pub translations: Translations,
-    /// What a participant who cancels gets back.
-    pub policy: CancellationPolicy,
-}
-
-impl EventDraft {
-    fn values(&self, partner_city_id: Option<i64>) -> EventValues {
-        EventValues {
-            slug: self.slug.as_str().to_owned(),
-            kind: self.kind,
-            title: self.title.as_str().to_owned(),
-            description: self.description.clone(),
-            venue: self.venue.clone(),
-            timezone: self.timezone.name().to_owned(),
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-            registration_opens_at: self.registration_opens_at,
-            registration_closes_at: self.registration_closes_at,
-            status: self.status,
-            capacity: self.capacity,
-            approval_required: self.approval_required,
-            pay_card: self.pay_card,
-            pay_later: self.pay_later,
-            hold_minutes: self.hold_minutes,
-            offer_minutes: self.offer_minutes,
-            partner_city_id,
-            reminder_days: self
-                .reminder_days
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-            custom_email_text: self.custom_email_text.clone(),
-            consents: self.consents.join("\n"),
-            questions: serde_json::to_string(&self.questions).unwrap_or_else(|_| "[]".to_owned()),
-            translations: translation::to_stored(&self.translations),
-            refund_full_days: self.policy.full_refund_days,
-            refund_later_percent: self.policy.later_refund_percent,
-        }
+/// The stored values of draft `d`.
+fn values(d: &EventDraft, partner_city_id: Option<i64>) -> EventValues {
+    EventValues {
+        slug: d.slug.as_str().to_owned(),
+        kind: d.kind,
+        title: d.title.as_str().to_owned(),
+        description: d.description.clone(),
+        venue: d.venue.clone(),
+        timezone: d.timezone.name().to_owned(),
+        starts_at: d.starts_at,
+        ends_at: d.ends_at,
+        registration_opens_at: d.registration_opens_at,
+        registration_closes_at: d.registration_closes_at,
+        status: d.status,
+        capacity: d.capacity,
+        approval_required: d.approval_required,
+        pay_card: d.pay_card,
+        pay_later: d.pay_later,
+        hold_minutes: d.hold_minutes,
+        offer_minutes: d.offer_minutes,
+        partner_city_id,
+        reminder_days: d
+            .reminder_days
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+        custom_email_text: d.custom_email_text.clone(),
+        consents: d.consents.join("\n"),
+        questions: serde_json::to_string(&d.questions).unwrap_or_else(|_| "[]".to_owned()),
+        translations: translation::to_stored(&d.translations),
+        refund_full_days: d.policy.full_refund_days,
+        refund_later_percent: d.policy.later_refund_percent,
     }
 }
 
@@ -172,7 +98,7 @@ pub async fn create(ctx: &Ctx, draft: &EventDraft, actor: &Actor) -> Result<()> 
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     let partner_id = save_partner(&mut tx, &draft.partner_city, now).await?;
-    let id = events::insert(&mut tx, &draft.values(partner_id), now)
+    let id = events::insert(&mut tx, &values(&draft, partner_id), now)
         .await?
         .ok_or_else(|| {
             AppError::conflict(
@@ -210,7 +136,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         ));
     }
     let partner_id = save_partner(&mut tx, &draft.partner_city, now).await?;
-    events::update(&mut tx, event_id, &draft.values(partner_id), now).await?;
+    events::update(&mut tx, event_id, &values(&draft, partner_id), now).await?;
     save_offerings(&mut tx, event_id, &draft.offerings).await?;
     for old in events::offerings_tx(&mut tx, event_id).await? {
         if !draft.offerings.iter().any(|o| o.key.as_str() == old.key)
@@ -309,54 +235,4 @@ async fn notify_attendees(
         .await?);
     }
     Ok(Vec::new())
-}
-
-/// Checks the rules that involve several fields; returns (field, message) pairs.
-pub fn cross_field_problems(d: &EventDraft) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    if d.ends_at < d.starts_at {
-        out.push(("ends_at".into(), "must not be before starts_at".into()));
-    }
-    if let (Some(o), Some(c)) = (d.registration_opens_at, d.registration_closes_at)
-        && c <= o
-    {
-        out.push((
-            "registration_closes_at".into(),
-            "must be after registration_opens_at".into(),
-        ));
-    }
-    if !(MIN_HOLD_MINUTES..=MAX_WINDOW_MINUTES).contains(&d.hold_minutes) {
-        out.push((
-            "hold_minutes".into(),
-            format!("must be between {MIN_HOLD_MINUTES} and {MAX_WINDOW_MINUTES}"),
-        ));
-    }
-    if !(MIN_HOLD_MINUTES..=MAX_WINDOW_MINUTES).contains(&d.offer_minutes) {
-        out.push((
-            "offer_minutes".into(),
-            format!("must be between {MIN_HOLD_MINUTES} and {MAX_WINDOW_MINUTES}"),
-        ));
-    }
-    if !d.pay_card && !d.pay_later && d.offerings.iter().any(|o| o.price.amount_minor > 0) {
-        out.push((
-            "payment_options".into(),
-            "must allow card or later when an offering has a price".into(),
-        ));
-    }
-    if d.offerings.is_empty() {
-        out.push(("offerings".into(), "must list at least one offering".into()));
-    }
-    let currency: Option<Currency> = d.offerings.first().map(|o| o.price.currency);
-    for (i, o) in d.offerings.iter().enumerate() {
-        if Some(o.price.currency) != currency {
-            out.push((
-                format!("offerings[{i}].price.currency"),
-                "must be the same for every offering".into(),
-            ));
-        }
-        if d.offerings[..i].iter().any(|p| p.key == o.key) {
-            out.push((format!("offerings[{i}].key"), "is used twice".into()));
-        }
-    }
-    out
 }

@@ -11,10 +11,8 @@ pub mod registrations;
 
 use axum::Router;
 use axum::routing::{get, post};
-use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::context::Ctx;
-use crate::domain::Money;
 
 /// Routes of the JSON API.
 pub fn router() -> Router<Ctx> {
@@ -112,27 +110,4 @@ pub fn router() -> Router<Ctx> {
         .route("/outbox/{id}/cancel", post(outbox::cancel_outbox))
 }
 
-/// An amount of money on the wire.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct MoneyJson {
-    /// Amount in minor units (cents).
-    pub amount_minor: i64,
-    /// ISO 4217 currency code.
-    pub currency: String,
-}
-
-impl From<Money> for MoneyJson {
-    fn from(m: Money) -> Self {
-        Self {
-            amount_minor: m.amount_minor,
-            currency: m.currency.code().to_owned(),
-        }
-    }
-}
-
-/// Deserialises a field that may be absent (`None`), `null` (`Some(None)`) or a value.
-pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
+pub use crate::domain::event::input::{MoneyJson, double_option};

@@ -158,3 +158,6 @@ mod tests {
         assert!(EventStatus::parse("Published").is_err());
     }
 }
+
+pub mod draft;
+pub mod input;
