@@ -89,30 +89,8 @@ fn limiter_for_forms(ctx: &Ctx) -> RateLimiter {
 
 /// The public pages and the staff console.
 fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
-    use pages::public;
     Router::new()
-        .route("/", get(public::home))
-        .route("/events.ics", get(public::events_feed))
-        .route("/events/{slug}", get(public::event_page))
-        .route(
-            "/events/{slug}/register",
-            get(public::register_form).post(public::register_submit),
-        )
-        .route("/r/{token}", get(public::registration_page))
-        .route("/r/{token}/pay", axum::routing::post(public::pay_submit))
-        .route(
-            "/r/{token}/calendar.ics",
-            get(public::registration_calendar_file),
-        )
-        .route(
-            "/r/{token}/cancel",
-            get(public::cancel_form).post(public::cancel_submit),
-        )
-        .route(
-            "/offers/{token}",
-            get(public::offer_page).post(public::claim_submit),
-        )
-        .route("/partners/{slug}", get(public::partner_page))
+        .merge(pages::public::router())
         .route(
             "/host",
             get(pages::hosts::host_form).post(pages::hosts::host_submit),
@@ -129,7 +107,6 @@ fn pages_router(limiter: RateLimiter) -> Router<Ctx> {
             "/g/{token}",
             get(pages::guardians::guardian_page).post(pages::guardians::guardian_answer),
         )
-        .route("/language/{code}", get(public::choose_language))
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::limit_registrations,

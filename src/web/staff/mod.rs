@@ -49,26 +49,7 @@ pub fn router() -> Router<Ctx> {
         .route("/staff", get(|| async { Redirect::permanent("/staff/") }))
         .route("/staff/login", get(login_form).post(login_submit))
         .route("/staff/logout", post(logout))
-        .route("/staff/events", get(events::list_events))
-        .route(
-            "/staff/events/new",
-            get(events::new_event_form).post(events::create_event),
-        )
-        .route("/staff/events/{slug}", get(events::event_dashboard))
-        .route(
-            "/staff/events/{slug}/edit",
-            get(events::edit_event_form).post(events::update_event),
-        )
-        .route("/staff/events/{slug}/status", post(events::change_status))
-        .route(
-            "/staff/events/{slug}/attendees.csv",
-            get(events::export_attendees),
-        )
-        .route(
-            "/staff/events/{slug}/attendees.xlsx",
-            get(events::export_attendees_xlsx),
-        )
-        .route("/staff/events/{slug}/export", post(events::export_form))
+        .merge(events::router())
         .route(
             "/staff/events/{slug}/messages/new",
             get(messages::new_message),
