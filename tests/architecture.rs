@@ -179,6 +179,7 @@ fn long_functions(file: &str, text: &str, limit: usize) -> Vec<String> {
         let indent = line.len() - trimmed.len();
         let is_fn = trimmed
             .trim_start_matches("pub(crate) ")
+            .trim_start_matches("pub(super) ")
             .trim_start_matches("pub ")
             .trim_start_matches("async ")
             .starts_with("fn ");

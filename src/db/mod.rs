@@ -11,6 +11,7 @@ pub mod events;
 pub mod export;
 pub mod guardians;
 pub mod hosts;
+pub mod ledger;
 pub mod matches;
 pub mod messages;
 pub mod outbox;

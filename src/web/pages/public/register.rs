@@ -9,11 +9,11 @@ use serde::Deserialize;
 use super::home::public_event;
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
-use crate::i18n::{self, LANGUAGES};
-use crate::registrations::{self, MAX_PARTICIPANTS};
-use crate::web::api::registrations::{
+use crate::domain::registration::input::{
     ContactBody, ParticipantBody, RegistrationBody, parse_registration,
 };
+use crate::i18n::{self, LANGUAGES};
+use crate::registrations::{self, MAX_PARTICIPANTS};
 use crate::web::pages::forms::{CsrfToken, FormData, field_id};
 use crate::web::pages::view::EventView;
 use crate::web::pages::{Layout, PageError, PageResult, render, render_with};

@@ -5,6 +5,8 @@ use super::event::text_enum;
 use super::question::Answers;
 use super::{EmailAddress, PersonName};
 
+pub mod input;
+
 text_enum! {
     /// Where a registration is in its life (DESIGN section 2).
     RegistrationStatus {
