@@ -6,37 +6,162 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Every job the system runs.
+/// A kind of background job, as crates.io's `BackgroundJob`: a struct carrying ids only,
+/// with a stable name stored with every queued job, and the queue it runs on. A new kind is a
+/// struct here, a variant of [`Job`] and an arm in `crate::worker::run`.
+pub trait JobKind: Serialize + Into<Job> {
+    /// The name stored with every queued job (the `job` field): never rename one.
+    const NAME: &'static str;
+    /// The queue it goes to (see [`queues`]).
+    const QUEUE: &'static str;
+    /// What makes pushing the same job for the same moment twice a no-op.
+    fn idempotency_key(&self, run_at: DateTime<Utc>) -> String;
+}
+
+/// Declares each job kind's name and queue, its variant of [`Job`], and the conversion.
+macro_rules! job_kinds {
+    ($($kind:ident = $name:literal on $queue:ident;)*) => {
+        /// Every job the system runs, as stored in the queue:
+        /// `{"job": "<name>", ...the kind's fields}`.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "job")]
+        pub enum Job {
+            $(
+                #[doc = concat!("See [`", stringify!($kind), "`].")]
+                #[serde(rename = $name)]
+                $kind($kind),
+            )*
+        }
+
+        $(
+            impl JobKind for $kind {
+                const NAME: &'static str = $name;
+                const QUEUE: &'static str = queues::$queue;
+                fn idempotency_key(&self, run_at: DateTime<Utc>) -> String {
+                    self.key(run_at)
+                }
+            }
+
+            impl From<$kind> for Job {
+                fn from(job: $kind) -> Self {
+                    Job::$kind(job)
+                }
+            }
+        )*
+
+        impl Job {
+            /// The queue this job goes to.
+            pub fn queue(&self) -> &'static str {
+                match self {
+                    $(Job::$kind(_) => queues::$queue,)*
+                }
+            }
+
+            /// The kind's stable name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(Job::$kind(_) => $name,)*
+                }
+            }
+
+            /// A key that makes pushing the same job for the same deadline twice a no-op.
+            pub fn idempotency_key(&self, run_at: DateTime<Utc>) -> String {
+                match self {
+                    $(Job::$kind(j) => j.idempotency_key(run_at),)*
+                }
+            }
+        }
+    };
+}
+
+job_kinds! {
+    ExpireHold = "expire_hold" on DEADLINES;
+    ExpireOffer = "expire_offer" on DEADLINES;
+    SendEmail = "send_email" on EMAIL;
+    DrainOutbox = "drain_outbox" on EMAIL;
+    StripeEvent = "stripe_event" on PAYMENTS;
+    IssueRefund = "issue_refund" on PAYMENTS;
+}
+
+/// Expire a `pending_payment` registration whose hold ran out, then offer freed seats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "job", rename_all = "snake_case")]
-pub enum Job {
-    /// Expire a `pending_payment` registration whose hold ran out, then offer freed seats.
-    ExpireHold {
-        /// The registration.
-        registration_id: i64,
-    },
-    /// Expire a waitlist offer that was not claimed in time, then offer the seats on.
-    ExpireOffer {
-        /// The registration.
-        registration_id: i64,
-    },
-    /// Deliver one outbox row.
-    SendEmail {
-        /// The outbox row.
-        outbox_id: i64,
-    },
-    /// Deliver every due outbox row (used instead of many `SendEmail` jobs at once).
-    DrainOutbox,
-    /// Process one stored Stripe webhook event.
-    StripeEvent {
-        /// Stripe's event id (`evt_...`).
-        event_id: String,
-    },
-    /// Ask Stripe for one pending card refund of the ledger.
-    IssueRefund {
-        /// The ledger row.
-        refund_id: i64,
-    },
+pub struct ExpireHold {
+    /// The registration.
+    pub registration_id: i64,
+}
+impl ExpireHold {
+    fn key(&self, run_at: DateTime<Utc>) -> String {
+        format!(
+            "expire-hold:{}:{}",
+            self.registration_id,
+            run_at.timestamp()
+        )
+    }
+}
+
+/// Expire a waitlist offer that was not claimed in time, then offer the seats on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpireOffer {
+    /// The registration.
+    pub registration_id: i64,
+}
+impl ExpireOffer {
+    fn key(&self, run_at: DateTime<Utc>) -> String {
+        format!(
+            "expire-offer:{}:{}",
+            self.registration_id,
+            run_at.timestamp()
+        )
+    }
+}
+
+/// Deliver one outbox row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendEmail {
+    /// The outbox row.
+    pub outbox_id: i64,
+}
+impl SendEmail {
+    fn key(&self, run_at: DateTime<Utc>) -> String {
+        format!(
+            "send-email:{}:{}",
+            self.outbox_id,
+            run_at.timestamp_micros()
+        )
+    }
+}
+
+/// Deliver every due outbox row (used instead of many `SendEmail` jobs at once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrainOutbox {}
+impl DrainOutbox {
+    fn key(&self, run_at: DateTime<Utc>) -> String {
+        format!("drain-outbox:{}", run_at.timestamp_micros())
+    }
+}
+
+/// Process one stored Stripe webhook event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StripeEvent {
+    /// Stripe's event id (`evt_...`).
+    pub event_id: String,
+}
+impl StripeEvent {
+    fn key(&self, _run_at: DateTime<Utc>) -> String {
+        format!("stripe-event:{}", self.event_id)
+    }
+}
+
+/// Ask Stripe for one pending card refund of the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueRefund {
+    /// The ledger row.
+    pub refund_id: i64,
+}
+impl IssueRefund {
+    fn key(&self, _run_at: DateTime<Utc>) -> String {
+        format!("issue-refund:{}", self.refund_id)
+    }
 }
 
 /// Stable queue names. They are stored with every queued job: never rename one.
@@ -49,35 +174,6 @@ pub mod queues {
     pub const PAYMENTS: &str = "twinning.payments";
     /// Every queue a worker serves.
     pub const ALL: &[&str] = &[DEADLINES, EMAIL, PAYMENTS];
-}
-
-impl Job {
-    /// The queue this job goes to.
-    pub fn queue(&self) -> &'static str {
-        match self {
-            Job::ExpireHold { .. } | Job::ExpireOffer { .. } => queues::DEADLINES,
-            Job::SendEmail { .. } | Job::DrainOutbox => queues::EMAIL,
-            Job::StripeEvent { .. } | Job::IssueRefund { .. } => queues::PAYMENTS,
-        }
-    }
-
-    /// A key that makes pushing the same job for the same deadline twice a no-op.
-    pub fn idempotency_key(&self, run_at: DateTime<Utc>) -> String {
-        match self {
-            Job::ExpireHold { registration_id } => {
-                format!("expire-hold:{registration_id}:{}", run_at.timestamp())
-            }
-            Job::ExpireOffer { registration_id } => {
-                format!("expire-offer:{registration_id}:{}", run_at.timestamp())
-            }
-            Job::DrainOutbox => format!("drain-outbox:{}", run_at.timestamp_micros()),
-            Job::SendEmail { outbox_id } => {
-                format!("send-email:{outbox_id}:{}", run_at.timestamp_micros())
-            }
-            Job::StripeEvent { event_id } => format!("stripe-event:{event_id}"),
-            Job::IssueRefund { refund_id } => format!("issue-refund:{refund_id}"),
-        }
-    }
 }
 
 /// A job with the time it should run.
@@ -98,24 +194,24 @@ pub const DRAIN_THRESHOLD: usize = 20;
 pub fn compact(jobs: &[Scheduled]) -> Vec<Scheduled> {
     let sends = jobs
         .iter()
-        .filter(|s| matches!(s.job, Job::SendEmail { .. }))
+        .filter(|s| matches!(s.job, Job::SendEmail(_)))
         .count();
     if sends <= DRAIN_THRESHOLD {
         return jobs.to_vec();
     }
     let first = jobs
         .iter()
-        .filter(|s| matches!(s.job, Job::SendEmail { .. }))
+        .filter(|s| matches!(s.job, Job::SendEmail(_)))
         .map(|s| s.run_at)
         .min();
     let mut out: Vec<Scheduled> = jobs
         .iter()
-        .filter(|s| !matches!(s.job, Job::SendEmail { .. }))
+        .filter(|s| !matches!(s.job, Job::SendEmail(_)))
         .cloned()
         .collect();
     if let Some(run_at) = first {
         out.push(Scheduled {
-            job: Job::DrainOutbox,
+            job: DrainOutbox {}.into(),
             run_at,
         });
     }
@@ -127,7 +223,7 @@ impl Scheduled {
     pub fn hold_expiry(registration_id: i64, until: Option<DateTime<Utc>>) -> Vec<Scheduled> {
         until
             .map(|run_at| Scheduled {
-                job: Job::ExpireHold { registration_id },
+                job: ExpireHold { registration_id }.into(),
                 run_at,
             })
             .into_iter()
@@ -141,7 +237,7 @@ mod tests {
 
     fn send(id: i64) -> Scheduled {
         Scheduled {
-            job: Job::SendEmail { outbox_id: id },
+            job: SendEmail { outbox_id: id }.into(),
             run_at: DateTime::<Utc>::MIN_UTC,
         }
     }
@@ -149,7 +245,7 @@ mod tests {
     #[test]
     fn many_emails_at_once_become_one_drain_job_and_other_jobs_stay() {
         let hold = Scheduled {
-            job: Job::ExpireHold { registration_id: 1 },
+            job: ExpireHold { registration_id: 1 }.into(),
             run_at: DateTime::<Utc>::MIN_UTC,
         };
         let few: Vec<Scheduled> = (0..DRAIN_THRESHOLD as i64)
@@ -161,6 +257,32 @@ mod tests {
         let compacted = compact(&many);
         assert_eq!(compacted.len(), 2);
         assert!(compacted.contains(&hold));
-        assert!(compacted.iter().any(|s| s.job == Job::DrainOutbox));
+        assert!(
+            compacted
+                .iter()
+                .any(|s| s.job == Job::DrainOutbox(DrainOutbox {}))
+        );
+    }
+
+    #[test]
+    fn jobs_keep_the_names_they_are_stored_under() {
+        // Jobs queued before a release must still be read after it.
+        let stored = [
+            (r#"{"job":"expire_hold","registration_id":1}"#, ExpireHold::NAME),
+            (r#"{"job":"expire_offer","registration_id":2}"#, ExpireOffer::NAME),
+            (r#"{"job":"send_email","outbox_id":3}"#, SendEmail::NAME),
+            (r#"{"job":"drain_outbox"}"#, DrainOutbox::NAME),
+            (r#"{"job":"stripe_event","event_id":"evt_1"}"#, StripeEvent::NAME),
+            (r#"{"job":"issue_refund","refund_id":4}"#, IssueRefund::NAME),
+        ];
+        for (json, name) in stored {
+            let job: Job = serde_json::from_str(json).expect(json);
+            assert_eq!(job.name(), name);
+            assert_eq!(serde_json::to_string(&job).unwrap(), json);
+        }
+        assert_eq!(
+            Job::from(SendEmail { outbox_id: 3 }).queue(),
+            <SendEmail as JobKind>::QUEUE
+        );
     }
 }

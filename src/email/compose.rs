@@ -7,7 +7,7 @@ use super::EmailKind;
 use super::ics::{CalendarEntry, calendar_file};
 use super::render::{CheckinCode, MailContext, paragraphs, render};
 use crate::context::Ctx;
-use crate::core::job::{Job, Scheduled};
+use crate::core::job::{Scheduled, SendEmail};
 use crate::db::events::{self, EventRow};
 use crate::db::outbox::{self, NewOutboxRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
@@ -148,7 +148,7 @@ pub(crate) async fn insert(
     .await?;
     Ok(match id {
         Some(outbox_id) if status == OutboxStatus::Queued => Some(Scheduled {
-            job: Job::SendEmail { outbox_id },
+            job: SendEmail { outbox_id }.into(),
             run_at: send_at.unwrap_or(now),
         }),
         _ => None,

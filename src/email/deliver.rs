@@ -5,7 +5,7 @@ use futures::StreamExt;
 
 use super::SendError;
 use crate::context::Ctx;
-use crate::core::job::{Job, Scheduled};
+use crate::core::job::{Scheduled, SendEmail};
 use crate::db::outbox;
 use crate::domain::OutboxStatus;
 
@@ -61,7 +61,7 @@ pub async fn deliver(ctx: &Ctx, id: i64) -> anyhow::Result<()> {
     outbox::finish(&ctx.db, id, status, due, error, response, now).await?;
     if status == OutboxStatus::Retrying {
         let retry = Scheduled {
-            job: Job::SendEmail { outbox_id: id },
+            job: SendEmail { outbox_id: id }.into(),
             run_at: due,
         };
         ctx.queue.push_all(&[retry]).await;

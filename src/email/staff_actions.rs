@@ -3,7 +3,7 @@
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
-use crate::core::job::{Job, Scheduled};
+use crate::core::job::{Scheduled, SendEmail};
 use crate::db::outbox;
 use crate::domain::OutboxStatus;
 use crate::domain::outbox::OutboxAction;
@@ -46,7 +46,7 @@ pub async fn act_on(ctx: &Ctx, actor: &Actor, id: i64, action: OutboxAction) -> 
     .await?;
     let jobs: Vec<Scheduled> = match action {
         OutboxAction::Resend => vec![Scheduled {
-            job: Job::SendEmail { outbox_id: id },
+            job: SendEmail { outbox_id: id }.into(),
             run_at: now,
         }],
         OutboxAction::Cancel => Vec::new(),

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
-use crate::core::job::{Job, Scheduled};
+use crate::core::job::{ExpireOffer, Scheduled};
 use crate::db::Tx;
 use crate::db::events::{self, EventRow, HeldSeats, OfferingRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
@@ -273,9 +273,10 @@ pub async fn offer_freed_seats(
         )
         .await?;
         scheduled.push(Scheduled {
-            job: Job::ExpireOffer {
+            job: ExpireOffer {
                 registration_id: reg.id,
-            },
+            }
+            .into(),
             run_at: deadline,
         });
     }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::core::job::Job;
+use crate::core::job::{Job, StripeEvent};
 use crate::registrations::payments::webhook::{self, Refused};
 
 /// Largest event body accepted (Stripe's events are a few kilobytes).
@@ -52,9 +52,10 @@ pub async fn stripe(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> 
         Err(e) => return AppError::Internal(e).into_response(),
     };
     if new {
-        let job = Job::StripeEvent {
+        let job: Job = StripeEvent {
             event_id: envelope.id.clone(),
-        };
+        }
+        .into();
         if let Err(e) = ctx.queue.push(&job, now).await {
             tracing::warn!(
                 error = format!("{e:#}"),

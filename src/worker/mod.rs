@@ -14,26 +14,26 @@ pub use queue::{Leftovers, leftover_jobs, run_due_jobs, run_workers};
 use std::time::Duration;
 
 use crate::context::Ctx;
-use crate::core::job::Job;
+use crate::core::job::{self, Job};
 use crate::registrations;
 
 /// Runs one job. An error means a retry may help (the database was unreachable, say).
 pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
     match *job {
-        Job::StripeEvent { ref event_id } => {
+        Job::StripeEvent(job::StripeEvent { ref event_id }) => {
             crate::registrations::payments::process_event(ctx, event_id).await
         }
-        Job::IssueRefund { refund_id } => {
+        Job::IssueRefund(job::IssueRefund { refund_id }) => {
             crate::registrations::payments::issue_refund(ctx, refund_id).await
         }
-        Job::ExpireHold { registration_id } => {
+        Job::ExpireHold(job::ExpireHold { registration_id }) => {
             registrations::expire_hold(ctx, registration_id).await
         }
-        Job::ExpireOffer { registration_id } => {
+        Job::ExpireOffer(job::ExpireOffer { registration_id }) => {
             registrations::expire_offer(ctx, registration_id).await
         }
-        Job::SendEmail { outbox_id } => crate::email::deliver(ctx, outbox_id).await,
-        Job::DrainOutbox => crate::email::sweep(ctx).await.map(|_| ()),
+        Job::SendEmail(job::SendEmail { outbox_id }) => crate::email::deliver(ctx, outbox_id).await,
+        Job::DrainOutbox(_) => crate::email::sweep(ctx).await.map(|_| ()),
     }
 }
 

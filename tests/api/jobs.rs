@@ -233,9 +233,9 @@ async fn the_real_worker_runs_due_jobs_in_the_background() {
     app.ctx
         .queue
         .push(
-            &twinning::core::job::Job::ExpireHold {
+            &twinning::core::job::Job::from(twinning::core::job::ExpireHold {
                 registration_id: id,
-            },
+            }),
             chrono::Utc::now(),
         )
         .await

@@ -7,7 +7,7 @@ use super::checkout::gateway_of;
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
-use crate::core::job::{Job, Scheduled};
+use crate::core::job::{self, IssueRefund, Job, Scheduled};
 use crate::db::Tx;
 use crate::db::card::{self as store, CardPayment};
 use crate::db::registrations as regs;
@@ -78,7 +78,7 @@ pub async fn record_refund(
         )
         .await?;
         let first = match refunds.first().map(|s| &s.job) {
-            Some(Job::IssueRefund { refund_id }) => *refund_id,
+            Some(Job::IssueRefund(job::IssueRefund { refund_id })) => *refund_id,
             _ => return Err(anyhow::anyhow!("a card refund without a ledger row").into()),
         };
         jobs.extend(refunds);
@@ -121,7 +121,7 @@ pub async fn record_refund(
 
 pub(super) fn refund_job(refund_id: i64, now: DateTime<Utc>) -> Scheduled {
     Scheduled {
-        job: Job::IssueRefund { refund_id },
+        job: IssueRefund { refund_id }.into(),
         run_at: now,
     }
 }
