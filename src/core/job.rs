@@ -268,11 +268,20 @@ mod tests {
     fn jobs_keep_the_names_they_are_stored_under() {
         // Jobs queued before a release must still be read after it.
         let stored = [
-            (r#"{"job":"expire_hold","registration_id":1}"#, ExpireHold::NAME),
-            (r#"{"job":"expire_offer","registration_id":2}"#, ExpireOffer::NAME),
+            (
+                r#"{"job":"expire_hold","registration_id":1}"#,
+                ExpireHold::NAME,
+            ),
+            (
+                r#"{"job":"expire_offer","registration_id":2}"#,
+                ExpireOffer::NAME,
+            ),
             (r#"{"job":"send_email","outbox_id":3}"#, SendEmail::NAME),
             (r#"{"job":"drain_outbox"}"#, DrainOutbox::NAME),
-            (r#"{"job":"stripe_event","event_id":"evt_1"}"#, StripeEvent::NAME),
+            (
+                r#"{"job":"stripe_event","event_id":"evt_1"}"#,
+                StripeEvent::NAME,
+            ),
             (r#"{"job":"issue_refund","refund_id":4}"#, IssueRefund::NAME),
         ];
         for (json, name) in stored {

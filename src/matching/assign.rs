@@ -48,16 +48,15 @@ pub struct Suggestion {
 /// small enough that sums cannot overflow.
 const NEVER: i64 = -1_000_000_000;
 
-/// Suggests placements for `parties` with `households`.
-pub fn suggest(
+/// The placements staff locked, and how many places each household gives to them.
+fn locked_placements(
     parties: &[Party],
     households: &[Household],
     weights: &Weights,
     decisions: &Decisions,
-) -> Suggestion {
+) -> (Vec<Placement>, HashMap<i64, u32>) {
     let mut placements = Vec::new();
     let mut used: HashMap<i64, u32> = HashMap::new();
-    let locked_parties: HashSet<i64> = decisions.locked.iter().map(|(p, _)| *p).collect();
     for (p, h) in &decisions.locked {
         if let (Some(party), Some(household)) = (
             parties.iter().find(|x| x.id == *p),
@@ -72,6 +71,18 @@ pub fn suggest(
             });
         }
     }
+    (placements, used)
+}
+
+/// Suggests placements for `parties` with `households`.
+pub fn suggest(
+    parties: &[Party],
+    households: &[Household],
+    weights: &Weights,
+    decisions: &Decisions,
+) -> Suggestion {
+    let (mut placements, used) = locked_placements(parties, households, weights, decisions);
+    let locked_parties: HashSet<i64> = decisions.locked.iter().map(|(p, _)| *p).collect();
     let open: Vec<&Party> = parties
         .iter()
         .filter(|p| !locked_parties.contains(&p.id))

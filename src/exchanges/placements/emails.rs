@@ -51,6 +51,48 @@ pub(super) fn age_band(age: i32) -> &'static str {
     }
 }
 
+/// Languages with their levels in `lang`, e.g. `es (fluent), en (basic)`.
+fn languages_list(lang: &str, languages: &[crate::domain::household::LanguageLevel]) -> String {
+    languages
+        .iter()
+        .map(|l| {
+            format!(
+                "{} ({})",
+                l.code,
+                crate::i18n::t(lang, &format!("level-{}", l.level))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A visitor's needs that matter in a home, in `lang`: allergies, diets, smoking, stairs.
+fn needs_of(lang: &str, v: &VisitorProfile) -> Vec<String> {
+    let mut needs: Vec<String> = v
+        .allergies
+        .iter()
+        .map(|a| {
+            format!(
+                "{} ({})",
+                a.agent,
+                crate::i18n::t(lang, &format!("allergy-{}", a.severity))
+            )
+        })
+        .collect();
+    needs.extend(
+        v.diets_required
+            .iter()
+            .map(|d| crate::i18n::t(lang, &format!("diet-{}", d.replace('_', "-")))),
+    );
+    if v.smoker {
+        needs.push(crate::i18n::t(lang, "visitor-smoker"));
+    }
+    if !v.stairs_ok {
+        needs.push(crate::i18n::t(lang, "visitor-no-stairs"));
+    }
+    needs
+}
+
 /// What the host is told about the party before confirmation: first names, age band, gender,
 /// country, languages, dates, and the needs that matter in a home (the host is the one
 /// household that sees them).
@@ -91,41 +133,10 @@ pub async fn party_lines(
             &[("name", &name), ("age", age_band(age)), ("gender", &gender)],
         ));
         if !v.languages.is_empty() {
-            let list: Vec<String> = v
-                .languages
-                .iter()
-                .map(|l| {
-                    format!(
-                        "{} ({})",
-                        l.code,
-                        crate::i18n::t(lang, &format!("level-{}", l.level))
-                    )
-                })
-                .collect();
-            lines.push(t("match-line-languages", &[("list", &list.join(", "))]));
+            let list = languages_list(lang, &v.languages);
+            lines.push(t("match-line-languages", &[("list", &list)]));
         }
-        let mut needs: Vec<String> = v
-            .allergies
-            .iter()
-            .map(|a| {
-                format!(
-                    "{} ({})",
-                    a.agent,
-                    crate::i18n::t(lang, &format!("allergy-{}", a.severity))
-                )
-            })
-            .collect();
-        needs.extend(
-            v.diets_required
-                .iter()
-                .map(|d| crate::i18n::t(lang, &format!("diet-{}", d.replace('_', "-")))),
-        );
-        if v.smoker {
-            needs.push(crate::i18n::t(lang, "visitor-smoker"));
-        }
-        if !v.stairs_ok {
-            needs.push(crate::i18n::t(lang, "visitor-no-stairs"));
-        }
+        let needs = needs_of(lang, &v);
         if !needs.is_empty() {
             lines.push(t("match-line-needs", &[("list", &needs.join(", "))]));
         }
@@ -190,28 +201,18 @@ pub async fn household_lines(
         .iter()
         .filter(|m| crate::domain::household::age_on(m.born_on, arrives) >= ctx.settings.adult_age)
         .count();
+    let count = |key: &str, name: &'static str, n: usize| {
+        crate::i18n::t_with_number(lang, key, &[], (name, n as i64))
+    };
     let mut lines = vec![
         t("match-line-hosts", &[("names", &names.join(", "))]),
         t(
             "match-line-household",
             &[
-                (
-                    "adults_text",
-                    &crate::i18n::t_with_number(
-                        lang,
-                        "match-adults",
-                        &[],
-                        ("adults", adults as i64),
-                    ),
-                ),
+                ("adults_text", &count("match-adults", "adults", adults)),
                 (
                     "children_text",
-                    &crate::i18n::t_with_number(
-                        lang,
-                        "match-children",
-                        &[],
-                        ("children", (members.len() - adults) as i64),
-                    ),
+                    &count("match-children", "children", members.len() - adults),
                 ),
             ],
         ),
@@ -235,20 +236,8 @@ pub async fn household_lines(
     let langs: Vec<crate::domain::household::LanguageLevel> =
         serde_json::from_str(&h.languages).unwrap_or_default();
     if !langs.is_empty() {
-        let list: Vec<String> = langs
-            .iter()
-            .map(|l| {
-                format!(
-                    "{} ({})",
-                    l.code,
-                    crate::i18n::t(lang, &format!("level-{}", l.level))
-                )
-            })
-            .collect();
-        lines.push(t(
-            "match-line-home-languages",
-            &[("list", &list.join(", "))],
-        ));
+        let list = languages_list(lang, &langs);
+        lines.push(t("match-line-home-languages", &[("list", &list)]));
     }
     let interests: Vec<String> = serde_json::from_str(&h.interests).unwrap_or_default();
     if !interests.is_empty() {

@@ -376,54 +376,7 @@ pub async fn respond(ctx: &Ctx, token_str: &str, accept: bool, reason: &str) -> 
         reg: &reg,
         h: &household,
     };
-    let mut jobs = Vec::new();
-    match to {
-        MatchState::HostAccepted => {
-            jobs.extend(
-                email_side(
-                    Side::Visitor,
-                    ctx,
-                    &mut tx,
-                    &pair,
-                    EmailKind::MatchOffered,
-                    to.as_str(),
-                )
-                .await?,
-            );
-        }
-        MatchState::Confirmed => {
-            jobs.extend(
-                email_side(
-                    Side::Host,
-                    ctx,
-                    &mut tx,
-                    &pair,
-                    EmailKind::MatchConfirmed,
-                    to.as_str(),
-                )
-                .await?,
-            );
-            jobs.extend(
-                email_side(
-                    Side::Visitor,
-                    ctx,
-                    &mut tx,
-                    &pair,
-                    EmailKind::MatchConfirmed,
-                    to.as_str(),
-                )
-                .await?,
-            );
-        }
-        _ => {
-            let who = if side == Side::Host {
-                "The host"
-            } else {
-                "The visitor"
-            };
-            jobs.extend(email_staff(ctx, &mut tx, &pair, &format!("{who} declined")).await?);
-        }
-    }
+    let jobs = answer_emails(ctx, &mut tx, &pair, side, to).await?;
     ctx.commit(tx, &jobs).await?;
     Ok(to)
 }
@@ -468,6 +421,39 @@ pub async fn cancel(ctx: &Ctx, id: i64, reason: &str, actor: &Actor) -> Result<(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The emails an answer sends: the visitor is offered the place the host accepted, both sides
+/// hear of a confirmation, and staff of a decline.
+async fn answer_emails(
+    ctx: &Ctx,
+    tx: &mut crate::db::Tx,
+    pair: &Pair<'_>,
+    side: Side,
+    to: MatchState,
+) -> Result<Vec<crate::core::job::Scheduled>> {
+    let mut jobs = Vec::new();
+    let state = to.as_str();
+    match to {
+        MatchState::HostAccepted => {
+            let kind = EmailKind::MatchOffered;
+            jobs.extend(email_side(Side::Visitor, ctx, tx, pair, kind, state).await?);
+        }
+        MatchState::Confirmed => {
+            let kind = EmailKind::MatchConfirmed;
+            jobs.extend(email_side(Side::Host, ctx, tx, pair, kind, state).await?);
+            jobs.extend(email_side(Side::Visitor, ctx, tx, pair, kind, state).await?);
+        }
+        _ => {
+            let who = if side == Side::Host {
+                "The host"
+            } else {
+                "The visitor"
+            };
+            jobs.extend(email_staff(ctx, tx, pair, &format!("{who} declined")).await?);
+        }
+    }
+    Ok(jobs)
 }
 
 /// A match as staff see it.

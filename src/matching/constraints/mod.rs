@@ -144,35 +144,7 @@ pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason
         reasons.push(Reason::NotApproved);
     }
     if party.has_minor() {
-        if !household.accepts_minors {
-            reasons.push(Reason::MinorsNotAccepted);
-        }
-        if household.in_review {
-            reasons.push(Reason::InReview);
-        }
-        for v in party.visitors.iter().filter(|v| v.minor) {
-            match v.guardian {
-                GuardianAnswer::Given => {}
-                GuardianAnswer::Waiting => reasons.push(Reason::GuardianNotConfirmed {
-                    visitor: v.shown_name.clone(),
-                }),
-                GuardianAnswer::Refused => reasons.push(Reason::GuardianRefused {
-                    visitor: v.shown_name.clone(),
-                }),
-            }
-        }
-        reasons.extend(screening(party, household));
-        if household.members.iter().filter(|m| m.adult).count() == 1 {
-            for v in party
-                .visitors
-                .iter()
-                .filter(|v| v.minor && !v.single_adult_consent)
-            {
-                reasons.push(Reason::SingleAdultWithoutConsent {
-                    visitor: v.shown_name.clone(),
-                });
-            }
-        }
+        reasons.extend(minor_rules(party, household));
     }
     if !covers(household, party.arrives, party.departs) {
         reasons.push(Reason::DatesNotCovered);
@@ -196,43 +168,87 @@ pub fn check(party: &Party, household: &Household, excluded: bool) -> Vec<Reason
         });
     }
     for v in &party.visitors {
-        let visitor = || v.shown_name.clone();
-        for a in v.allergies.iter().filter(|a| a.severe) {
-            if household
-                .pets
-                .iter()
-                .any(|p| same_animal(&a.agent, &p.species))
-            {
-                reasons.push(Reason::SevereAllergy {
-                    visitor: visitor(),
-                    agent: a.agent.clone(),
-                });
-            }
+        reasons.extend(visitor_rules(v, household));
+    }
+    reasons
+}
+
+/// What a party with minors needs of a household: it takes minors, is out of review, every
+/// adult is screened, each guardian said yes, and a single adult host has consent.
+fn minor_rules(party: &Party, household: &Household) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if !household.accepts_minors {
+        reasons.push(Reason::MinorsNotAccepted);
+    }
+    if household.in_review {
+        reasons.push(Reason::InReview);
+    }
+    for v in party.visitors.iter().filter(|v| v.minor) {
+        match v.guardian {
+            GuardianAnswer::Given => {}
+            GuardianAnswer::Waiting => reasons.push(Reason::GuardianNotConfirmed {
+                visitor: v.shown_name.clone(),
+            }),
+            GuardianAnswer::Refused => reasons.push(Reason::GuardianRefused {
+                visitor: v.shown_name.clone(),
+            }),
         }
-        if household.smoking == Smoking::Inside && !v.smoker {
-            reasons.push(Reason::SmokingInside { visitor: visitor() });
+    }
+    reasons.extend(screening(party, household));
+    if household.members.iter().filter(|m| m.adult).count() == 1 {
+        for v in party
+            .visitors
+            .iter()
+            .filter(|v| v.minor && !v.single_adult_consent)
+        {
+            reasons.push(Reason::SingleAdultWithoutConsent {
+                visitor: v.shown_name.clone(),
+            });
         }
-        if v.smoker && !household.accepts_smokers {
-            reasons.push(Reason::SmokersNotAccepted { visitor: visitor() });
+    }
+    reasons
+}
+
+/// What one visitor needs of a household: no animal they are severely allergic to, smoking,
+/// stairs, gender and diets.
+fn visitor_rules(v: &crate::matching::Visitor, household: &Household) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    let visitor = || v.shown_name.clone();
+    for a in v.allergies.iter().filter(|a| a.severe) {
+        if household
+            .pets
+            .iter()
+            .any(|p| same_animal(&a.agent, &p.species))
+        {
+            reasons.push(Reason::SevereAllergy {
+                visitor: visitor(),
+                agent: a.agent.clone(),
+            });
         }
-        if !v.stairs_ok && !household.step_free {
-            reasons.push(Reason::Stairs { visitor: visitor() });
-        }
-        let gender_ok = match household.accepts_gender {
-            GenderLimit::Any => true,
-            GenderLimit::Female => v.gender == Gender::Female,
-            GenderLimit::Male => v.gender == Gender::Male,
-        };
-        if !gender_ok {
-            reasons.push(Reason::GenderNotAccepted { visitor: visitor() });
-        }
-        for diet in &v.diets_required {
-            if !household.diets.iter().any(|d| d.eq_ignore_ascii_case(diet)) {
-                reasons.push(Reason::DietNotSupported {
-                    visitor: visitor(),
-                    diet: diet.clone(),
-                });
-            }
+    }
+    if household.smoking == Smoking::Inside && !v.smoker {
+        reasons.push(Reason::SmokingInside { visitor: visitor() });
+    }
+    if v.smoker && !household.accepts_smokers {
+        reasons.push(Reason::SmokersNotAccepted { visitor: visitor() });
+    }
+    if !v.stairs_ok && !household.step_free {
+        reasons.push(Reason::Stairs { visitor: visitor() });
+    }
+    let gender_ok = match household.accepts_gender {
+        GenderLimit::Any => true,
+        GenderLimit::Female => v.gender == Gender::Female,
+        GenderLimit::Male => v.gender == Gender::Male,
+    };
+    if !gender_ok {
+        reasons.push(Reason::GenderNotAccepted { visitor: visitor() });
+    }
+    for diet in &v.diets_required {
+        if !household.diets.iter().any(|d| d.eq_ignore_ascii_case(diet)) {
+            reasons.push(Reason::DietNotSupported {
+                visitor: visitor(),
+                diet: diet.clone(),
+            });
         }
     }
     reasons

@@ -213,7 +213,7 @@ fn home_cases() -> Vec<Case> {
     ]
 }
 
-/// What the household accepts, and what minors need.
+/// What the household accepts: minors, genders, couples, nights, diets.
 fn guest_cases() -> Vec<Case> {
     let p = party(1, vec![visitor("Lucía")]);
     vec![
@@ -274,6 +274,12 @@ fn guest_cases() -> Vec<Case> {
                 diet: "halal".into(),
             },
         ),
+    ]
+}
+
+/// What minors need: consent for a single adult, a household out of review, a guardian's yes.
+fn minor_cases() -> Vec<Case> {
+    vec![
         (
             // Ruth is the household's only adult.
             household(1),
@@ -338,7 +344,7 @@ fn guest_cases() -> Vec<Case> {
 #[test]
 fn every_hard_constraint_names_its_reason() {
     let p = party(1, vec![visitor("Lucía")]);
-    let cases = [home_cases(), guest_cases()].concat();
+    let cases = [home_cases(), guest_cases(), minor_cases()].concat();
     // A household in review still hosts adults.
     assert!(
         check(
