@@ -277,47 +277,8 @@ fn number(input: &str) -> i64 {
 /// The application the form describes, in the API's shape.
 fn body_of(form: &FormData) -> HostBody {
     let yes = |name: &str| form.checked(name);
-    let mut remove_members = Vec::new();
-    let mut members = Vec::new();
-    for i in 0..MEMBER_ROWS {
-        let id = form
-            .get(&format!("members[{i}].id"))
-            .trim()
-            .parse::<i64>()
-            .ok();
-        let name = form.get(&format!("members[{i}].name")).trim();
-        let shown = form.get(&format!("members[{i}].display_name")).trim();
-        let born = form.get(&format!("members[{i}].born_on")).trim();
-        match id {
-            Some(id) if yes(&format!("members[{i}].remove")) => remove_members.push(id),
-            _ if id.is_none() && name.is_empty() && born.is_empty() => {}
-            _ => members.push(MemberBody {
-                id,
-                name: name.to_owned(),
-                display_name: (!shown.is_empty()).then(|| shown.to_owned()),
-                born_on: born.to_owned(),
-            }),
-        }
-    }
-    let indoors = yes("pets_indoors");
-    let mut pets: Vec<PetBody> = form
-        .all("pets")
-        .into_iter()
-        .map(|s| PetBody {
-            species: s.to_owned(),
-            indoors,
-        })
-        .collect();
-    pets.extend(
-        form.get("pets_other")
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| PetBody {
-                species: s.to_owned(),
-                indoors,
-            }),
-    );
+    let (members, remove_members) = members_of(form);
+    let pets = pets_of(form);
     let languages = (0..LANGUAGE_ROWS)
         .filter_map(|i| {
             let code = form.get(&format!("languages[{i}].code")).trim();
@@ -381,6 +342,59 @@ fn body_of(form: &FormData) -> HostBody {
             },
         },
     }
+}
+
+/// The members typed into the form, and the ids of those ticked for removal.
+fn members_of(form: &FormData) -> (Vec<MemberBody>, Vec<i64>) {
+    let yes = |name: &str| form.checked(name);
+    let mut remove_members = Vec::new();
+    let mut members = Vec::new();
+    for i in 0..MEMBER_ROWS {
+        let id = form
+            .get(&format!("members[{i}].id"))
+            .trim()
+            .parse::<i64>()
+            .ok();
+        let name = form.get(&format!("members[{i}].name")).trim();
+        let shown = form.get(&format!("members[{i}].display_name")).trim();
+        let born = form.get(&format!("members[{i}].born_on")).trim();
+        match id {
+            Some(id) if yes(&format!("members[{i}].remove")) => remove_members.push(id),
+            _ if id.is_none() && name.is_empty() && born.is_empty() => {}
+            _ => members.push(MemberBody {
+                id,
+                name: name.to_owned(),
+                display_name: (!shown.is_empty()).then(|| shown.to_owned()),
+                born_on: born.to_owned(),
+            }),
+        }
+    }
+    (members, remove_members)
+}
+
+/// The pets ticked or typed (comma-separated) into the form.
+fn pets_of(form: &FormData) -> Vec<PetBody> {
+    let yes = |name: &str| form.checked(name);
+    let indoors = yes("pets_indoors");
+    let mut pets: Vec<PetBody> = form
+        .all("pets")
+        .into_iter()
+        .map(|s| PetBody {
+            species: s.to_owned(),
+            indoors,
+        })
+        .collect();
+    pets.extend(
+        form.get("pets_other")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| PetBody {
+                species: s.to_owned(),
+                indoors,
+            }),
+    );
+    pets
 }
 
 /// The form's values for a stored household.

@@ -107,42 +107,9 @@ pub async fn event_dashboard(
         .find(|p| p.name == query.preset)
         .map(|p| crate::exports::preset_columns(&p.columns, &questions))
         .unwrap_or_else(|| all.clone());
-    let messages = crate::broadcasts::list(&ctx, row.id)
-        .await?
-        .into_iter()
-        .map(|s| MessageLine {
-            audience: audience(&s.message),
-            recipients: s.message.recipients,
-            deliveries: s
-                .deliveries
-                .iter()
-                .map(|(status, n)| format!("{n} {status}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            sent_by: s.message.created_by.clone(),
-            when: crate::email::compose::local_time(s.message.created_at, &row),
-            subject: s.message.subject,
-        })
-        .collect();
+    let messages = message_lines(&ctx, &row).await?;
     let offerings = db_events::offerings(&ctx.db, row.id).await?;
-    let regs = db_regs::list_for_event(&ctx.db, row.id, None).await?;
-    let paid = db_regs::paid_by_registration(&ctx.db, row.id).await?;
-    let mut by_status: Vec<(RegistrationStatus, i64, i64)> =
-        RegistrationStatus::ALL.iter().map(|s| (*s, 0, 0)).collect();
-    let (mut expected, mut received, mut due) = (0_i64, 0_i64, 0_i64);
-    for r in &regs {
-        if let Some(entry) = by_status.iter_mut().find(|(s, ..)| *s == r.status) {
-            entry.1 += 1;
-            entry.2 += r.seats;
-        }
-        let p = paid.get(&r.id).copied().unwrap_or(0);
-        received += p;
-        let holds = r.status.holds_seats();
-        if holds {
-            expected += r.total_minor;
-            due += (r.total_minor - p).max(0);
-        }
-    }
+    let (by_status, (expected, received, due)) = tally(&ctx, row.id).await?;
     let currency = offerings
         .first()
         .map_or("USD".to_owned(), |o| o.currency.clone());
@@ -197,4 +164,52 @@ pub async fn event_dashboard(
         slug: row.slug,
         title: row.title,
     }))
+}
+
+/// The messages sent about event `row`, newest first, with their deliveries.
+async fn message_lines(ctx: &Ctx, row: &db_events::EventRow) -> PageResult<Vec<MessageLine>> {
+    Ok(crate::broadcasts::list(ctx, row.id)
+        .await?
+        .into_iter()
+        .map(|s| MessageLine {
+            audience: audience(&s.message),
+            recipients: s.message.recipients,
+            deliveries: s
+                .deliveries
+                .iter()
+                .map(|(status, n)| format!("{n} {status}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            sent_by: s.message.created_by.clone(),
+            when: crate::email::compose::local_time(s.message.created_at, row),
+            subject: s.message.subject,
+        })
+        .collect())
+}
+
+/// Per state, the registrations and their seats; and the money expected, received and due
+/// on registrations holding seats.
+async fn tally(
+    ctx: &Ctx,
+    event_id: i64,
+) -> PageResult<(Vec<(RegistrationStatus, i64, i64)>, (i64, i64, i64))> {
+    let regs = db_regs::list_for_event(&ctx.db, event_id, None).await?;
+    let paid = db_regs::paid_by_registration(&ctx.db, event_id).await?;
+    let mut by_status: Vec<(RegistrationStatus, i64, i64)> =
+        RegistrationStatus::ALL.iter().map(|s| (*s, 0, 0)).collect();
+    let (mut expected, mut received, mut due) = (0_i64, 0_i64, 0_i64);
+    for r in &regs {
+        if let Some(entry) = by_status.iter_mut().find(|(s, ..)| *s == r.status) {
+            entry.1 += 1;
+            entry.2 += r.seats;
+        }
+        let p = paid.get(&r.id).copied().unwrap_or(0);
+        received += p;
+        let holds = r.status.holds_seats();
+        if holds {
+            expected += r.total_minor;
+            due += (r.total_minor - p).max(0);
+        }
+    }
+    Ok((by_status, (expected, received, due)))
 }
