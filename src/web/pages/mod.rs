@@ -2,6 +2,7 @@
 
 pub mod forms;
 pub mod guardians;
+mod host_form;
 pub mod hosts;
 pub mod matches;
 pub mod public;
