@@ -98,7 +98,7 @@ pub async fn create(ctx: &Ctx, draft: &EventDraft, actor: &Actor) -> Result<()> 
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     let partner_id = save_partner(&mut tx, &draft.partner_city, now).await?;
-    let id = events::insert(&mut tx, &values(&draft, partner_id), now)
+    let id = events::insert(&mut tx, &values(draft, partner_id), now)
         .await?
         .ok_or_else(|| {
             AppError::conflict(
@@ -136,7 +136,7 @@ pub async fn update(ctx: &Ctx, event_id: i64, draft: &EventDraft, actor: &Actor)
         ));
     }
     let partner_id = save_partner(&mut tx, &draft.partner_city, now).await?;
-    events::update(&mut tx, event_id, &values(&draft, partner_id), now).await?;
+    events::update(&mut tx, event_id, &values(draft, partner_id), now).await?;
     save_offerings(&mut tx, event_id, &draft.offerings).await?;
     for old in events::offerings_tx(&mut tx, event_id).await? {
         if !draft.offerings.iter().any(|o| o.key.as_str() == old.key)

@@ -199,7 +199,7 @@ async fn decide(
         S::Expired => {
             let offerings = events::offerings_tx(&mut *tx, event.id).await?;
             let request = regs::seats_by_offering_tx(&mut *tx, reg.id).await?;
-            if Capacity::new(&event, &offerings).fits(&request) && paid >= reg.total_minor {
+            if Capacity::new(event, &offerings).fits(&request) && paid >= reg.total_minor {
                 Ok(Some((
                     S::Confirmed,
                     TransitionReason::PaidByCardAfterExpiry,
@@ -224,7 +224,7 @@ async fn send_back(
     why: Return,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<Scheduled>> {
-    let lang = crate::email::compose::contact_language(&reg);
+    let lang = crate::email::compose::contact_language(reg);
     let reason = crate::i18n::t(lang, why.key());
     let refund_id = store::insert_card_refund(
         &mut *tx,
