@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A kind of background job, as crates.io's `BackgroundJob`: a struct carrying ids only,
 /// with a stable name stored with every queued job, and the queue it runs on. A new kind is a
-/// struct here, a variant of [`Job`] and an arm in `crate::worker::run`.
+/// struct here with its `key`, a line in `job_kinds!` below, and an arm in `crate::worker::run`.
 pub trait JobKind: Serialize + Into<Job> {
     /// The name stored with every queued job (the `job` field): never rename one.
     const NAME: &'static str;

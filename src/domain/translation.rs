@@ -112,50 +112,26 @@ pub struct Shape<'a> {
     pub consents: usize,
 }
 
-/// Checks one language's texts as staff entered them: the language must be one with a
-/// catalogue, each text as long as the event's own may be, and the offerings, questions and
-/// consents must be the event's. Returns `None` when everything is blank (nothing to keep),
-/// or the errors by field (`title`, `offerings.adult`, ..., or `` for the language itself).
-pub fn parse(
-    lang: &str,
+/// A short text (a title, a name, a label) in the language; blank stays blank.
+fn short(errors: &mut Vec<(String, ParseError)>, field: String, value: &str) -> String {
+    if value.trim().is_empty() {
+        return String::new();
+    }
+    match Title::parse(value) {
+        Ok(t) => t.as_str().to_owned(),
+        Err(e) => {
+            errors.push((field, e));
+            String::new()
+        }
+    }
+}
+
+/// The questions' labels and options in the language, checked against the event's own.
+fn questions(
+    errors: &mut Vec<(String, ParseError)>,
     text: &EventText,
     shape: &Shape<'_>,
-) -> Result<Option<EventText>, Vec<(String, ParseError)>> {
-    if super::language::supported(lang) != Some(lang) {
-        let codes: Vec<&str> = super::language::LANGUAGES.iter().map(|(c, _)| *c).collect();
-        return Err(vec![(
-            String::new(),
-            ParseError::new(format!("must be one of: {}", codes.join(", "))),
-        )]);
-    }
-    let mut errors = Vec::new();
-    fn short(errors: &mut Vec<(String, ParseError)>, field: String, value: &str) -> String {
-        if value.trim().is_empty() {
-            return String::new();
-        }
-        match Title::parse(value) {
-            Ok(t) => t.as_str().to_owned(),
-            Err(e) => {
-                errors.push((field, e));
-                String::new()
-            }
-        }
-    }
-    let title = short(&mut errors, "title".to_owned(), &text.title);
-    let mut offerings = BTreeMap::new();
-    for (key, name) in &text.offerings {
-        if !shape.offerings.contains(&key.as_str()) {
-            errors.push((
-                format!("offerings.{key}"),
-                ParseError::new("is not an offering of this event"),
-            ));
-            continue;
-        }
-        let name = short(&mut errors, format!("offerings.{key}"), name);
-        if !name.is_empty() {
-            offerings.insert(key.clone(), name);
-        }
-    }
+) -> BTreeMap<String, QuestionText> {
     let mut questions = BTreeMap::new();
     for (key, q) in &text.questions {
         let Some(own) = shape.questions.iter().find(|o| &o.key == key) else {
@@ -165,7 +141,7 @@ pub fn parse(
             ));
             continue;
         };
-        let label = short(&mut errors, format!("questions.{key}.label"), &q.label);
+        let label = short(errors, format!("questions.{key}.label"), &q.label);
         let options: Vec<String> = q
             .options
             .iter()
@@ -192,6 +168,42 @@ pub fn parse(
             questions.insert(key.clone(), QuestionText { label, options });
         }
     }
+    questions
+}
+
+/// Checks one language's texts as staff entered them: the language must be one with a
+/// catalogue, each text as long as the event's own may be, and the offerings, questions and
+/// consents must be the event's. Returns `None` when everything is blank (nothing to keep),
+/// or the errors by field (`title`, `offerings.adult`, ..., or `` for the language itself).
+pub fn parse(
+    lang: &str,
+    text: &EventText,
+    shape: &Shape<'_>,
+) -> Result<Option<EventText>, Vec<(String, ParseError)>> {
+    if super::language::supported(lang) != Some(lang) {
+        let codes: Vec<&str> = super::language::LANGUAGES.iter().map(|(c, _)| *c).collect();
+        return Err(vec![(
+            String::new(),
+            ParseError::new(format!("must be one of: {}", codes.join(", "))),
+        )]);
+    }
+    let mut errors = Vec::new();
+    let title = short(&mut errors, "title".to_owned(), &text.title);
+    let mut offerings = BTreeMap::new();
+    for (key, name) in &text.offerings {
+        if !shape.offerings.contains(&key.as_str()) {
+            errors.push((
+                format!("offerings.{key}"),
+                ParseError::new("is not an offering of this event"),
+            ));
+            continue;
+        }
+        let name = short(&mut errors, format!("offerings.{key}"), name);
+        if !name.is_empty() {
+            offerings.insert(key.clone(), name);
+        }
+    }
+    let questions = questions(&mut errors, text, shape);
     let consents: Vec<String> = text
         .consents
         .iter()
