@@ -74,13 +74,13 @@ async fn main() {
     let end = (chrono::Utc::now() + chrono::Duration::days(3))
         .format("%Y-%m-%dT22:00")
         .to_string();
-    let body: twinning::web::api::events::EventBody = serde_json::from_value(serde_json::json!({
+    let body: twinning::domain::event::input::EventBody = serde_json::from_value(serde_json::json!({
         "slug": "reminded", "kind": "event", "title": "Reminder benchmark", "timezone": "UTC",
         "starts_at": start, "ends_at": end, "status": "published", "reminders": [1],
         "offerings": [{"key": "free", "name": "Free", "price": {"amount_minor": 0, "currency": "EUR"}}]
     }))
     .unwrap();
-    let draft = twinning::web::api::events::build_draft(body, None).unwrap();
+    let draft = twinning::domain::event::input::build_draft(body, None).unwrap();
     twinning::events::create(&ctx, &draft, &Actor::System)
         .await
         .unwrap();

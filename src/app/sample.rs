@@ -6,9 +6,9 @@ use serde_json::json;
 
 use crate::context::Ctx;
 use crate::db::events as db_events;
+use crate::domain::event::input::{EventBody, build_draft};
 use crate::domain::{EmailAddress, Language, PaymentChoice, PersonName};
 use crate::registrations::{self, Actor, NewParticipant, NewRegistration};
-use crate::web::api::events::{EventBody, build_draft};
 
 /// Loads the sample site when the database has no events; returns whether it did.
 pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {

@@ -6,11 +6,11 @@ use askama::Template;
 use super::translations::TranslationInput;
 use crate::core::error::FieldErrors;
 use crate::db::events::{self as db_events, EventRow};
-use crate::domain::{CancellationPolicy, Currency, Money, TimeZone};
-use crate::web::api::MoneyJson;
-use crate::web::api::events::{
-    EventBody, OfferingBody, PartnerCityJson, QuestionBody, consent_lines,
+use crate::domain::event::input::{
+    EventBody, MoneyJson, OfferingBody, PartnerCityJson, QuestionBody,
 };
+use crate::domain::{CancellationPolicy, Currency, Money, TimeZone};
+use crate::web::api::events::consent_lines;
 use crate::web::pages::Layout;
 use crate::web::pages::forms::{FormData, field_id};
 
