@@ -2,9 +2,8 @@
 
 use chrono::Duration;
 
-use super::lifecycle::{lock_by_id, offer_freed_seats, transition};
+use super::lifecycle::{expire_and_offer, lock_by_id};
 use crate::context::Ctx;
-use crate::core::actor::Actor;
 use crate::core::error::into_anyhow;
 use crate::core::job::Scheduled;
 use crate::db::registrations as regs;
@@ -40,7 +39,7 @@ async fn expire(
     reason: TransitionReason,
 ) -> anyhow::Result<()> {
     let now = ctx.clock.now();
-    let Some((mut tx, event, reg)) = lock_by_id(ctx, id).await.map_err(into_anyhow)? else {
+    let Some((tx, event, reg)) = lock_by_id(ctx, id).await.map_err(into_anyhow)? else {
         return Ok(());
     };
     let deadline = match expected {
@@ -50,28 +49,9 @@ async fn expire(
     if reg.status != expected || deadline.is_none_or(|d| d > now) {
         return Ok(()); // paid, claimed, cancelled or extended meanwhile
     }
-    let mut jobs = Vec::new();
-    transition(
-        ctx,
-        &mut tx,
-        &mut jobs,
-        &reg,
-        RegistrationStatus::Expired,
-        None,
-        None,
-        &Actor::System,
-        &reason,
-        now,
-    )
-    .await
-    .map_err(into_anyhow)?;
-    jobs.extend(
-        offer_freed_seats(ctx, &mut tx, event.id, now)
-            .await
-            .map_err(into_anyhow)?,
-    );
-    ctx.commit(tx, &jobs).await?;
-    Ok(())
+    expire_and_offer(ctx, tx, event.id, &reg, &reason)
+        .await
+        .map_err(into_anyhow)
 }
 
 /// Sends payment reminders that are due: for each unpaid hold, once, a day before it runs out

@@ -283,6 +283,28 @@ pub async fn offer_freed_seats(
     Ok(scheduled)
 }
 
+/// Expires `reg` (the system acting, for `reason`), offers its seats on and commits: a hold
+/// or an offer ran out, or a card payment could not start or failed.
+pub(crate) async fn expire_and_offer(
+    ctx: &Ctx,
+    mut tx: Tx,
+    event_id: i64,
+    reg: &RegistrationRow,
+    reason: &TransitionReason,
+) -> Result<()> {
+    let now = ctx.clock.now();
+    let mut jobs = Vec::new();
+    let to = RegistrationStatus::Expired;
+    let actor = Actor::System;
+    transition(
+        ctx, &mut tx, &mut jobs, reg, to, None, None, &actor, reason, now,
+    )
+    .await?;
+    jobs.extend(offer_freed_seats(ctx, &mut tx, event_id, now).await?);
+    ctx.commit(tx, &jobs).await?;
+    Ok(())
+}
+
 /// Queues the `refunded` email about ledger row `refund_id` (`amount_minor` given back, with
 /// `reason` when there is one), once.
 pub(crate) async fn queue_refund_email(

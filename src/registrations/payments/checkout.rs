@@ -4,7 +4,6 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::super::lifecycle as registrations;
 use crate::context::Ctx;
-use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::db::card as store;
 use crate::db::events;
@@ -172,7 +171,7 @@ pub async fn start(ctx: &Ctx, registration_id: i64, transition_id: i64) -> Resul
 /// Lets the seats of a registration still waiting for payment, with nothing paid, go: its
 /// card payment could not start, or a delayed payment failed. Returns whether it did.
 pub(super) async fn release_unpaid(ctx: &Ctx, id: i64, reason: TransitionReason) -> Result<bool> {
-    let now = ctx.clock.now();
+    let _now = ctx.clock.now();
     let Some((mut tx, event, reg)) = registrations::lock_by_id(ctx, id).await? else {
         return Ok(false);
     };
@@ -181,22 +180,7 @@ pub(super) async fn release_unpaid(ctx: &Ctx, id: i64, reason: TransitionReason)
     {
         return Ok(false);
     }
-    let mut jobs = Vec::new();
-    registrations::transition(
-        ctx,
-        &mut tx,
-        &mut jobs,
-        &reg,
-        RegistrationStatus::Expired,
-        None,
-        None,
-        &Actor::System,
-        &reason,
-        now,
-    )
-    .await?;
-    jobs.extend(registrations::offer_freed_seats(ctx, &mut tx, event.id, now).await?);
-    ctx.commit(tx, &jobs).await?;
+    registrations::expire_and_offer(ctx, tx, event.id, &reg, &reason).await?;
     Ok(true)
 }
 
