@@ -457,11 +457,11 @@ pub async fn participants_tx(
     .context("listing participants")
 }
 
-/// Ids of an event's registrations in any of `statuses` (comma-free state names).
+/// Ids of an event's registrations in any of `statuses`.
 pub async fn ids_in_states_tx(
     tx: &mut Tx,
     event_id: i64,
-    statuses: &[&str],
+    statuses: &[RegistrationStatus],
 ) -> anyhow::Result<Vec<i64>> {
     const SQL: &str =
         "SELECT id FROM registrations WHERE event_id = $1 AND status = $2 ORDER BY id";
@@ -469,7 +469,7 @@ pub async fn ids_in_states_tx(
     for status in statuses {
         let mut found: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar(SQL)
             .bind(event_id)
-            .bind(*status)
+            .bind(status.as_str())
             .fetch_all(c)
             .await)
         .context("listing registrations")?;

@@ -296,6 +296,79 @@ pub fn parse(body: &HostBody, today: NaiveDate, adult_age: i32) -> Result<Househ
         Some(a) => f.take("area", crate::domain::text::bounded_text(a, 100, false)),
         None => Some(String::new()),
     };
+    let members = members(&mut f, body, today, adult_age);
+    let beds = f.take("beds", in_range(body.beds, 1, 20));
+    let bedrooms = f.take("bedrooms", in_range(body.bedrooms, 1, 20));
+    if let (Some(b), Some(r)) = (beds, bedrooms)
+        && r > b
+    {
+        f.add("bedrooms", "must not be more than the beds");
+    }
+    let room = f.take("room", one_of(&body.room, &["private", "shared"]));
+    let bathroom = f.take("bathroom", one_of(&body.bathroom, &["private", "shared"]));
+    let max_parties = f.take(
+        "max_parties",
+        in_range(body.max_parties.unwrap_or(1), 1, 10),
+    );
+    let bedroom_floor = f.take(
+        "bedroom_floor",
+        in_range(body.bedroom_floor.unwrap_or(0), -2, 60),
+    );
+    let smoking = f.take(
+        "smoking",
+        one_of(&body.smoking, &["none", "outside", "inside"]),
+    );
+    let pets = pets(&mut f, &body.pets);
+    let languages = languages(&mut f, &body.languages);
+    let diets = diets(&mut f, &body.diets);
+    let interests = interests(&mut f, &body.interests);
+    let available = available(&mut f, &body.available);
+    let guest_gender = f.take(
+        "limits.guest_gender",
+        one_of(&body.limits.guest_gender, &["any", "female", "male"]),
+    );
+    let max_nights = match body.limits.max_nights {
+        Some(n) => f.take("limits.max_nights", in_range(n, 1, 366)).map(Some),
+        None => Some(None),
+    };
+    f.finish()?;
+    Ok(HouseholdDraft {
+        contact_name: contact_name.expect("checked").as_str().to_owned(),
+        contact_email: contact_email.expect("checked").as_str().to_owned(),
+        contact_phone: contact_phone.expect("checked"),
+        language: language.expect("checked").as_str().to_owned(),
+        address: address.expect("checked"),
+        area: area.expect("checked"),
+        members,
+        remove_members: body.remove_members.clone(),
+        beds: beds.expect("checked"),
+        bedrooms: bedrooms.expect("checked"),
+        room: room.expect("checked"),
+        bathroom: bathroom.expect("checked"),
+        max_parties: max_parties.expect("checked"),
+        step_free: body.step_free,
+        bedroom_floor: bedroom_floor.expect("checked"),
+        pets,
+        smoking: smoking.expect("checked"),
+        languages,
+        diets,
+        interests,
+        available,
+        accepts_minors: body.limits.accepts_minors,
+        guest_gender: guest_gender.expect("checked"),
+        accepts_couples: body.limits.accepts_couples,
+        accepts_smokers: body.limits.accepts_smokers,
+        max_nights: max_nights.expect("checked"),
+    })
+}
+
+/// Everyone who lives in the household; at least one adult.
+fn members(
+    f: &mut FieldCollector,
+    body: &HostBody,
+    today: NaiveDate,
+    adult_age: i32,
+) -> Vec<DraftMember> {
     if body.members.is_empty() {
         f.add("members", "must list everyone who lives in the household");
     } else if body.members.len() > MAX_MEMBERS {
@@ -340,41 +413,30 @@ pub fn parse(body: &HostBody, today: NaiveDate, adult_age: i32) -> Result<Househ
             format!("must include at least one adult ({adult_age} or older)"),
         );
     }
-    let beds = f.take("beds", in_range(body.beds, 1, 20));
-    let bedrooms = f.take("bedrooms", in_range(body.bedrooms, 1, 20));
-    if let (Some(b), Some(r)) = (beds, bedrooms)
-        && r > b
-    {
-        f.add("bedrooms", "must not be more than the beds");
-    }
-    let room = f.take("room", one_of(&body.room, &["private", "shared"]));
-    let bathroom = f.take("bathroom", one_of(&body.bathroom, &["private", "shared"]));
-    let max_parties = f.take(
-        "max_parties",
-        in_range(body.max_parties.unwrap_or(1), 1, 10),
-    );
-    let bedroom_floor = f.take(
-        "bedroom_floor",
-        in_range(body.bedroom_floor.unwrap_or(0), -2, 60),
-    );
-    let smoking = f.take(
-        "smoking",
-        one_of(&body.smoking, &["none", "outside", "inside"]),
-    );
-    if body.pets.len() > MAX_LIST {
+    members
+}
+
+/// Pets, as the JSON text stored.
+fn pets(f: &mut FieldCollector, input: &[PetBody]) -> String {
+    if input.len() > MAX_LIST {
         f.add("pets", format!("must list at most {MAX_LIST}"));
     }
     let mut pets = Vec::new();
-    for (i, p) in body.pets.iter().take(MAX_LIST).enumerate() {
+    for (i, p) in input.iter().take(MAX_LIST).enumerate() {
         if let Some(species) = f.take(format!("pets[{i}].species"), tag(&p.species)) {
             pets.push(serde_json::json!({"species": species, "indoors": p.indoors}));
         }
     }
-    if body.languages.len() > MAX_LIST {
+    serde_json::Value::Array(pets).to_string()
+}
+
+/// Languages with levels, as the JSON text stored.
+fn languages(f: &mut FieldCollector, input: &[LanguageLevel]) -> String {
+    if input.len() > MAX_LIST {
         f.add("languages", format!("must list at most {MAX_LIST}"));
     }
     let mut languages = Vec::new();
-    for (i, l) in body.languages.iter().take(MAX_LIST).enumerate() {
+    for (i, l) in input.iter().take(MAX_LIST).enumerate() {
         let code = l.code.trim().to_ascii_lowercase();
         if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
             f.add(
@@ -392,33 +454,54 @@ pub fn parse(body: &HostBody, today: NaiveDate, adult_age: i32) -> Result<Househ
             languages.push((code, l.level));
         }
     }
+    serde_json::json!(
+        languages
+            .iter()
+            .map(|(c, l)| serde_json::json!({"code": c, "level": l}))
+            .collect::<Vec<_>>()
+    )
+    .to_string()
+}
+
+/// Diets the household caters for (from `DIETS`), as the JSON text stored.
+fn diets(f: &mut FieldCollector, input: &[String]) -> String {
     let mut diets: Vec<&str> = Vec::new();
-    for (i, d) in body.diets.iter().take(MAX_LIST).enumerate() {
+    for (i, d) in input.iter().take(MAX_LIST).enumerate() {
         if let Some(d) = f.take(format!("diets[{i}]"), one_of(d, DIETS))
             && !diets.contains(&d)
         {
             diets.push(d);
         }
     }
+    serde_json::json!(diets).to_string()
+}
+
+/// Interests, as the JSON text stored.
+fn interests(f: &mut FieldCollector, input: &[String]) -> String {
     let mut interests: Vec<String> = Vec::new();
-    if body.interests.len() > MAX_LIST {
+    if input.len() > MAX_LIST {
         f.add("interests", format!("must list at most {MAX_LIST}"));
     }
-    for (i, t) in body.interests.iter().take(MAX_LIST).enumerate() {
+    for (i, t) in input.iter().take(MAX_LIST).enumerate() {
         if let Some(t) = f.take(format!("interests[{i}]"), tag(t))
             && !interests.contains(&t)
         {
             interests.push(t);
         }
     }
-    if body.available.len() > MAX_LIST {
+    serde_json::json!(interests).to_string()
+}
+
+/// When the household can host, as the JSON text stored.
+fn available(f: &mut FieldCollector, input: &[DateRange]) -> String {
+    if input.len() > MAX_LIST {
         f.add(
             "available",
             format!("must list at most {MAX_LIST} date ranges"),
         );
     }
     let mut available = Vec::new();
-    for (i, r) in body.available.iter().take(MAX_LIST).enumerate() {
+    for (i, r) in input.iter().take(MAX_LIST).enumerate() {
         let from = f.take(format!("available[{i}].from"), parse_date(&r.from));
         let to = f.take(format!("available[{i}].to"), parse_date(&r.to));
         if let (Some(from), Some(to)) = (from, to) {
@@ -432,49 +515,7 @@ pub fn parse(body: &HostBody, today: NaiveDate, adult_age: i32) -> Result<Househ
             }
         }
     }
-    let guest_gender = f.take(
-        "limits.guest_gender",
-        one_of(&body.limits.guest_gender, &["any", "female", "male"]),
-    );
-    let max_nights = match body.limits.max_nights {
-        Some(n) => f.take("limits.max_nights", in_range(n, 1, 366)).map(Some),
-        None => Some(None),
-    };
-    f.finish()?;
-    let json = |v: serde_json::Value| v.to_string();
-    Ok(HouseholdDraft {
-        contact_name: contact_name.expect("checked").as_str().to_owned(),
-        contact_email: contact_email.expect("checked").as_str().to_owned(),
-        contact_phone: contact_phone.expect("checked"),
-        language: language.expect("checked").as_str().to_owned(),
-        address: address.expect("checked"),
-        area: area.expect("checked"),
-        members,
-        remove_members: body.remove_members.clone(),
-        beds: beds.expect("checked"),
-        bedrooms: bedrooms.expect("checked"),
-        room: room.expect("checked"),
-        bathroom: bathroom.expect("checked"),
-        max_parties: max_parties.expect("checked"),
-        step_free: body.step_free,
-        bedroom_floor: bedroom_floor.expect("checked"),
-        pets: json(serde_json::Value::Array(pets)),
-        smoking: smoking.expect("checked"),
-        languages: json(serde_json::json!(
-            languages
-                .iter()
-                .map(|(c, l)| serde_json::json!({"code": c, "level": l}))
-                .collect::<Vec<_>>()
-        )),
-        diets: json(serde_json::json!(diets)),
-        interests: json(serde_json::json!(interests)),
-        available: json(serde_json::Value::Array(available)),
-        accepts_minors: body.limits.accepts_minors,
-        guest_gender: guest_gender.expect("checked"),
-        accepts_couples: body.limits.accepts_couples,
-        accepts_smokers: body.limits.accepts_smokers,
-        max_nights: max_nights.expect("checked"),
-    })
+    serde_json::Value::Array(available).to_string()
 }
 
 /// A member as the household lists them; `id` is set for someone already on record.

@@ -142,29 +142,7 @@ pub fn check(
             _ => Err(ParseError::new("must be one of: female, male, other")),
         },
     );
-    let mut languages = Vec::new();
-    for (i, l) in p.languages.iter().take(12).enumerate() {
-        let code = l.code.trim().to_ascii_lowercase();
-        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
-            f.add(
-                format!("{at}.languages[{i}].code"),
-                "must be a two-letter language code such as es",
-            );
-        } else if !(1..=3).contains(&l.level) {
-            f.add(
-                format!("{at}.languages[{i}].level"),
-                "must be 1 (basic), 2 (conversational) or 3 (fluent)",
-            );
-        } else if !languages
-            .iter()
-            .any(|x: &super::household::LanguageLevel| x.code == code)
-        {
-            languages.push(super::household::LanguageLevel {
-                code,
-                level: l.level,
-            });
-        }
-    }
+    let languages = languages(f, at, &p.languages);
     let mut interests = Vec::new();
     for (i, t) in p.interests.iter().take(12).enumerate() {
         if let Some(t) = f.take(format!("{at}.interests[{i}]"), word(t))
@@ -189,8 +167,68 @@ pub fn check(
     };
     let diets_required = diets(f, "diets_required", &p.diets_required);
     let diets_preferred = diets(f, "diets_preferred", &p.diets_preferred);
+    let allergies = allergies(f, at, &p.allergies);
+    let minor = born.is_some_and(|b| super::household::age_on(b, first_day) < adult_age);
+    let guardian = guardian(f, at, p.guardian.as_ref(), minor);
+    let consents = consents(f, at, &p.consents);
+    if !before || !f.is_empty() {
+        return None;
+    }
+    Some((
+        VisitorProfile {
+            display_name: display_name?,
+            born_on: born?.to_string(),
+            gender: gender?,
+            languages,
+            interests,
+            diets_required,
+            diets_preferred,
+            allergies,
+            smoker: p.smoker,
+            stairs_ok: p.stairs_ok,
+            guardian,
+            consents,
+        },
+        minor,
+    ))
+}
+
+/// Languages with levels, each once.
+fn languages(
+    f: &mut FieldCollector,
+    at: &str,
+    list: &[super::household::LanguageLevel],
+) -> Vec<super::household::LanguageLevel> {
+    let mut languages = Vec::new();
+    for (i, l) in list.iter().take(12).enumerate() {
+        let code = l.code.trim().to_ascii_lowercase();
+        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+            f.add(
+                format!("{at}.languages[{i}].code"),
+                "must be a two-letter language code such as es",
+            );
+        } else if !(1..=3).contains(&l.level) {
+            f.add(
+                format!("{at}.languages[{i}].level"),
+                "must be 1 (basic), 2 (conversational) or 3 (fluent)",
+            );
+        } else if !languages
+            .iter()
+            .any(|x: &super::household::LanguageLevel| x.code == code)
+        {
+            languages.push(super::household::LanguageLevel {
+                code,
+                level: l.level,
+            });
+        }
+    }
+    languages
+}
+
+/// Allergies, each with its severity.
+fn allergies(f: &mut FieldCollector, at: &str, list: &[AllergyBody]) -> Vec<AllergyBody> {
     let mut allergies = Vec::new();
-    for (i, a) in p.allergies.iter().take(12).enumerate() {
+    for (i, a) in list.iter().take(12).enumerate() {
         let agent = f.take(format!("{at}.allergies[{i}].agent"), word(&a.agent));
         let severity = f.take(
             format!("{at}.allergies[{i}].severity"),
@@ -202,8 +240,18 @@ pub fn check(
             allergies.push(AllergyBody { agent, severity });
         }
     }
-    let minor = born.is_some_and(|b| super::household::age_on(b, first_day) < adult_age);
-    let guardian = match (&p.guardian, minor) {
+    allergies
+}
+
+/// The guardian: required for a minor, with an email (the guardian confirms consents through
+/// a link); for an adult, optional, with an email or a phone.
+fn guardian(
+    f: &mut FieldCollector,
+    at: &str,
+    given: Option<&GuardianBody>,
+    minor: bool,
+) -> Option<GuardianBody> {
+    match (given, minor) {
         (Some(g), _) => {
             let name = f.take(
                 format!("{at}.guardian.name"),
@@ -251,9 +299,13 @@ pub fn check(
             None
         }
         (None, false) => None,
-    };
+    }
+}
+
+/// Placement consents (from `PLACEMENT_CONSENTS`), each once.
+fn consents(f: &mut FieldCollector, at: &str, list: &[String]) -> Vec<String> {
     let mut consents = Vec::new();
-    for (i, c) in p.consents.iter().enumerate() {
+    for (i, c) in list.iter().enumerate() {
         match PLACEMENT_CONSENTS.iter().find(|x| **x == c.trim()) {
             Some(c) if !consents.iter().any(|x: &String| x == c) => consents.push((*c).to_owned()),
             Some(_) => {}
@@ -263,26 +315,7 @@ pub fn check(
             ),
         }
     }
-    if !before || !f.is_empty() {
-        return None;
-    }
-    Some((
-        VisitorProfile {
-            display_name: display_name?,
-            born_on: born?.to_string(),
-            gender: gender?,
-            languages,
-            interests,
-            diets_required,
-            diets_preferred,
-            allergies,
-            smoker: p.smoker,
-            stairs_ok: p.stairs_ok,
-            guardian,
-            consents,
-        },
-        minor,
-    ))
+    consents
 }
 
 /// Whether the visitor of `profile` is under `adult_age` on `first_day` (no date of birth on

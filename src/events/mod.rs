@@ -9,6 +9,9 @@ use crate::domain::EventStatus;
 use crate::domain::translation;
 use crate::registrations::{self, Actor};
 
+mod stored;
+pub use stored::stored_draft;
+
 pub use crate::domain::event::draft::{
     DEFAULT_HOLD_MINUTES, DEFAULT_OFFER_MINUTES, EventDraft, MAX_WINDOW_MINUTES, MIN_HOLD_MINUTES,
     Offering, PartnerCity, cross_field_problems,

@@ -17,8 +17,8 @@ use crate::db::registrations::{self as regs, RegistrationRow};
 pub use crate::domain::visitor::{GuardianStatus, is_minor, shown_name};
 use crate::domain::visitor::{PLACEMENT_CONSENTS, VisitorProfile};
 use crate::domain::{PersonName, token};
-use crate::email::EmailKind;
-use crate::email::render::MailContext;
+use crate::email::compose::Envelope;
+use crate::email::render::{Common, Email, GuardianRequest};
 
 /// The guardian's private page.
 pub fn url(ctx: &Ctx, token: &str) -> String {
@@ -106,31 +106,44 @@ async fn request_email(
     dedupe_key: &str,
 ) -> anyhow::Result<Option<Scheduled>> {
     let lang = crate::email::compose::contact_language(reg);
-    let m = MailContext {
-        org_name: ctx.settings.org_name.clone(),
-        language: lang.to_owned(),
-        recipient_name: name.to_owned(),
-        contact_name: reg.contact_name.clone(),
-        event_title: crate::db::events::text_in(event, lang).title,
-        event_when: crate::email::compose::event_when_in(lang, event),
+    let email_to_send = Email::GuardianRequest(GuardianRequest {
+        common: Common {
+            org_name: ctx.settings.org_name.clone(),
+            language: lang.to_owned(),
+            recipient_name: name.to_owned(),
+            event_title: crate::db::events::text_in(event, lang).title,
+            event_when: crate::email::compose::event_when_in(lang, event),
+            ..Common::default()
+        },
         visitor_name: visitor.to_owned(),
+        contact_name: reg.contact_name.clone(),
         action_url: url(ctx, secret),
-        ..MailContext::default()
-    };
-    crate::email::compose::insert(
-        ctx,
-        tx,
-        EmailKind::GuardianRequest,
+    });
+    let to = Envelope {
         dedupe_key,
-        email,
-        lang,
-        Some(reg.id),
-        Some(event.id),
-        &m,
-        None,
-        None,
-    )
-    .await
+        recipient: email,
+        registration_id: Some(reg.id),
+        event_id: Some(event.id),
+        ..Envelope::default()
+    };
+    crate::email::compose::insert(ctx, tx, &email_to_send, &to).await
+}
+
+/// Whether staff can ask again for registration `record`: a guardian has not answered, or
+/// a minor has no guardian asked yet.
+pub fn can_ask_again(record: &crate::registrations::Record, adult_age: i32) -> bool {
+    let first_day = crate::exchanges::candidates::stay(&record.event).0;
+    record.event.is_exchange()
+        && (record
+            .guardians
+            .iter()
+            .any(|g| g.status == GuardianStatus::Pending)
+            || record.participants.iter().any(|p| {
+                let profile: Option<crate::domain::visitor::VisitorProfile> =
+                    serde_json::from_str(&p.profile).ok();
+                crate::domain::visitor::is_minor(profile.as_ref(), first_day, adult_age)
+                    && !record.guardians.iter().any(|g| g.participant_id == p.id)
+            }))
 }
 
 /// Staff ask again: guardians not asked yet (a registration from before guardians answered

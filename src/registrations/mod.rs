@@ -8,6 +8,7 @@
 //! - [`changes`]: cancelling, claiming an offer, approving, rejecting.
 //! - [`deadlines`]: holds and offers that run out, payment reminders.
 //! - [`payments`]: the ledger, card checkout, settling, refunds and Stripe's events.
+//! - [`record`]: everything on record about one registration, for staff.
 //! - [`lifecycle`]: what every change shares (locking, the transition, its emails, the
 //!   waitlist).
 
@@ -15,6 +16,7 @@ pub mod changes;
 pub mod deadlines;
 pub mod lifecycle;
 pub mod payments;
+pub mod record;
 pub mod submit;
 
 pub use crate::core::actor::Actor;
@@ -30,4 +32,5 @@ pub use payments::{
     MethodParser, OfflinePayment, OfflineRefund, offline_method, record_payment, record_refund,
     refund_method,
 };
+pub use record::{Record, record};
 pub use submit::{Submitted, submit};

@@ -237,11 +237,7 @@ async fn unknown_slugs_tokens_and_routes_are_404s() {
     )
     .await;
     assert_error(
-        app.post(
-            &format!("/api/v1/registrations/{forged}/cancel"),
-            &json!({}),
-        )
-        .await,
+        app.cancel(&forged).await,
         StatusCode::NOT_FOUND,
         "not_found",
         None,

@@ -426,14 +426,7 @@ async fn moving_or_cancelling_an_event_tells_its_attendees() {
     let slug = app.create_event(json!({"venue": "Town hall"})).await;
     register_as(&app, &slug, "a@example.org", "free").await;
     let gone = register_as(&app, &slug, "b@example.org", "free").await;
-    app.post(
-        &format!(
-            "/api/v1/registrations/{}/cancel",
-            gone["token"].as_str().unwrap()
-        ),
-        &json!({}),
-    )
-    .await;
+    app.cancel(gone["token"].as_str().unwrap()).await;
     app.staff_patch(
         &format!("/api/v1/events/{slug}"),
         &json!({"starts_at": "2031-06-02T18:00", "ends_at": "2031-06-02T23:00"}),
@@ -481,14 +474,7 @@ async fn reminders_go_once_to_confirmed_registrations_follow_date_changes_and_ca
     let slug = app.create_event(json!({"timezone": "Europe/Madrid", "starts_at": start, "ends_at": end, "reminders": [7, 1]})).await;
     register_as(&app, &slug, "yes@example.org", "free").await;
     let gone = register_as(&app, &slug, "no@example.org", "free").await;
-    app.post(
-        &format!(
-            "/api/v1/registrations/{}/cancel",
-            gone["token"].as_str().unwrap()
-        ),
-        &json!({}),
-    )
-    .await;
+    app.cancel(gone["token"].as_str().unwrap()).await;
 
     twinning::worker::sweep(&app.ctx).await.unwrap();
     assert!(

@@ -187,6 +187,12 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// The participant cancels registration `token` (`POST /api/v1/registrations/{token}/cancel`).
+    pub async fn cancel(&self, token: &str) -> Response {
+        self.post(&format!("/api/v1/registrations/{token}/cancel"), &json!({}))
+            .await
+    }
+
     /// `POST path` with a JSON body and a bearer token.
     pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> Response {
         self.client

@@ -47,14 +47,7 @@ async fn an_expired_offer_moves_on_to_the_next_in_line() {
     let first = app.register(&slug, "free", &["A"]).await;
     let second = app.register(&slug, "free", &["B"]).await;
     let third = app.register(&slug, "free", &["C"]).await;
-    app.post(
-        &format!(
-            "/api/v1/registrations/{}/cancel",
-            first["token"].as_str().unwrap()
-        ),
-        &json!({}),
-    )
-    .await;
+    app.cancel(first["token"].as_str().unwrap()).await;
     let (second, third) = (
         second["token"].as_str().unwrap(),
         third["token"].as_str().unwrap(),
@@ -80,14 +73,7 @@ async fn a_claim_after_the_deadline_but_before_the_job_ran_is_refused() {
         .await;
     let first = app.register(&slug, "free", &["A"]).await;
     let second = app.register(&slug, "free", &["B"]).await;
-    app.post(
-        &format!(
-            "/api/v1/registrations/{}/cancel",
-            first["token"].as_str().unwrap()
-        ),
-        &json!({}),
-    )
-    .await;
+    app.cancel(first["token"].as_str().unwrap()).await;
     app.advance(Duration::minutes(61));
     let late = app
         .post(

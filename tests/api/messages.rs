@@ -50,9 +50,7 @@ async fn event_with_attendees(app: &TestApp) -> String {
     .await;
     register(app, &slug, "okafor@example.org", "adult", &["Sam Okafor"]).await;
     let gone = register(app, &slug, "gone@example.org", "free", &["Mei Tanaka"]).await;
-    let response = app
-        .post(&format!("/api/v1/registrations/{gone}/cancel"), &json!({}))
-        .await;
+    let response = app.cancel(&gone).await;
     assert_eq!(response.status(), StatusCode::OK);
     slug
 }

@@ -54,13 +54,18 @@ async fn setup() -> Setup {
 
 /// Staff propose Tom to Carmen's household (201 asserted).
 async fn propose_the_pair(s: &Setup) -> reqwest::Response {
-    let response = propose(
+    let response = propose_pair(s).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response
+}
+
+/// Proposes the setup's party with its household.
+async fn propose_pair(s: &Setup) -> reqwest::Response {
+    propose(
         s,
         json!({"registration": s.registration, "household": s.household}),
     )
-    .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    response
+    .await
 }
 
 async fn propose(s: &Setup, body: Value) -> reqwest::Response {
@@ -289,15 +294,7 @@ async fn a_match_goes_from_proposal_to_confirmation_and_contacts_are_released_on
 #[tokio::test]
 async fn a_declined_pair_goes_back_to_the_pool_staff_are_told_and_it_is_not_suggested_again() {
     let s = setup().await;
-    assert_eq!(
-        propose(
-            &s,
-            json!({"registration": s.registration, "household": s.household})
-        )
-        .await
-        .status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(propose_pair(&s).await.status(), StatusCode::CREATED);
     let link = link_in(&emails(&s.app, "match_proposed").await[0]);
     let mut host = s.app.browser();
     host.get(&link).await;
@@ -347,11 +344,7 @@ async fn a_declined_pair_goes_back_to_the_pool_staff_are_told_and_it_is_not_sugg
             .contains("declined"),
         "{suggestion}"
     );
-    let again = propose(
-        &s,
-        json!({"registration": s.registration, "household": s.household}),
-    )
-    .await;
+    let again = propose_pair(&s).await;
     assert_error(again, StatusCode::CONFLICT, "constraint_failed", None).await;
 }
 
@@ -397,11 +390,7 @@ async fn a_hard_rule_is_overridden_only_with_a_written_reason_which_is_audited()
     )
     .await;
     assert_error(
-        propose(
-            &s,
-            json!({"registration": s.registration, "household": s.household}),
-        )
-        .await,
+        propose_pair(&s).await,
         StatusCode::CONFLICT,
         "household_full",
         None,
@@ -428,29 +417,13 @@ async fn a_hard_rule_is_overridden_only_with_a_written_reason_which_is_audited()
         )
         .await;
     assert_eq!(cancelled.status(), StatusCode::NO_CONTENT);
-    assert_eq!(
-        propose(
-            &s,
-            json!({"registration": s.registration, "household": s.household})
-        )
-        .await
-        .status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(propose_pair(&s).await.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
 async fn hosts_are_reminded_after_two_days_and_a_day_before_the_deadline_then_the_match_expires() {
     let s = setup().await;
-    assert_eq!(
-        propose(
-            &s,
-            json!({"registration": s.registration, "household": s.household})
-        )
-        .await
-        .status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(propose_pair(&s).await.status(), StatusCode::CREATED);
     let sweep = || async { twinning::worker::sweep(&s.app.ctx).await.unwrap() };
     sweep().await;
     assert!(
@@ -614,28 +587,12 @@ async fn a_minor_goes_to_a_single_adult_household_only_with_the_guardians_consen
         "{body}"
     );
     // Tom's guardian agreed: he can be proposed.
-    assert_eq!(
-        propose(
-            &s,
-            json!({"registration": s.registration, "household": s.household})
-        )
-        .await
-        .status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(propose_pair(&s).await.status(), StatusCode::CREATED);
 }
 
 /// Proposes the setup's pair and has both sides accept through their links.
 async fn confirm(s: &Setup) {
-    assert_eq!(
-        propose(
-            s,
-            json!({"registration": s.registration, "household": s.household})
-        )
-        .await
-        .status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(propose_pair(s).await.status(), StatusCode::CREATED);
     let mut b = s.app.browser();
     let host = link_in(&emails(&s.app, "match_proposed").await[0]);
     b.get(&host).await;
@@ -837,11 +794,7 @@ async fn staff_exclude_a_pair_with_a_reason_and_the_suggestion_is_re_run_without
         "{m}"
     );
     assert_error(
-        propose(
-            &s,
-            json!({"registration": s.registration, "household": s.household}),
-        )
-        .await,
+        propose_pair(&s).await,
         StatusCode::CONFLICT,
         "constraint_failed",
         None,
@@ -891,15 +844,7 @@ async fn the_board_excludes_a_suggested_pair() {
 #[tokio::test]
 async fn a_wrong_answer_gets_a_clear_page_and_a_repeated_sweep_sends_nothing_twice() {
     let s = setup().await;
-    assert_eq!(
-        propose(
-            &s,
-            json!({"registration": s.registration, "household": s.household})
-        )
-        .await
-        .status(),
-        StatusCode::CREATED
-    );
+    assert_eq!(propose_pair(&s).await.status(), StatusCode::CREATED);
     let link = link_in(&emails(&s.app, "match_proposed").await[0]);
     let mut host = s.app.browser();
     host.get(&link).await;
@@ -1010,11 +955,7 @@ async fn a_household_suspended_after_the_proposal_cannot_accept_and_nobody_is_in
 #[tokio::test]
 async fn accepting_re_checks_the_pair_with_fresh_data() {
     let s = setup().await;
-    propose(
-        &s,
-        json!({"registration": s.registration, "household": s.household}),
-    )
-    .await;
+    propose_pair(&s).await;
     let host_link = link_in(&emails(&s.app, "match_proposed").await[0]);
     // Staff record a later check that is not clear for the only adult.
     let host: Value = s
@@ -1046,11 +987,7 @@ async fn accepting_re_checks_the_pair_with_fresh_data() {
 #[tokio::test]
 async fn a_placed_registration_that_is_cancelled_takes_its_match_with_it() {
     let s = setup().await;
-    propose(
-        &s,
-        json!({"registration": s.registration, "household": s.household}),
-    )
-    .await;
+    propose_pair(&s).await;
     let reg = twinning::db::registrations::get(&s.app.ctx.db, s.registration)
         .await
         .unwrap()
@@ -1071,11 +1008,7 @@ async fn a_placed_registration_that_is_cancelled_takes_its_match_with_it() {
 #[tokio::test]
 async fn moving_the_exchange_past_the_households_dates_withdraws_its_match() {
     let s = setup().await;
-    propose(
-        &s,
-        json!({"registration": s.registration, "household": s.household}),
-    )
-    .await;
+    propose_pair(&s).await;
     // The household is available until 20 June; the exchange moves to July.
     let moved = s
         .app

@@ -131,15 +131,7 @@ async fn cancelling_frees_seats_and_offers_them_to_the_next_waitlisted_group_tha
     assert_eq!(group["status"], "waitlisted");
     assert_eq!(single["status"], "waitlisted");
 
-    let response = app
-        .post(
-            &format!(
-                "/api/v1/registrations/{}/cancel",
-                first["token"].as_str().unwrap()
-            ),
-            &json!({}),
-        )
-        .await;
+    let response = app.cancel(first["token"].as_str().unwrap()).await;
     assert_eq!(response.status(), StatusCode::OK);
     let cancelled: Value = response.json().await.unwrap();
     assert_eq!(cancelled["status"], "cancelled");
@@ -179,15 +171,8 @@ async fn cancelling_twice_is_a_conflict() {
         .as_str()
         .unwrap()
         .to_owned();
-    assert_eq!(
-        app.post(&format!("/api/v1/registrations/{token}/cancel"), &json!({}))
-            .await
-            .status(),
-        StatusCode::OK
-    );
-    let again = app
-        .post(&format!("/api/v1/registrations/{token}/cancel"), &json!({}))
-        .await;
+    assert_eq!(app.cancel(&token).await.status(), StatusCode::OK);
+    let again = app.cancel(&token).await;
     assert_error(again, StatusCode::CONFLICT, "not_cancellable", None).await;
 }
 

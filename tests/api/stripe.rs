@@ -114,6 +114,11 @@ async fn deliver(app: &TestApp, kind: &str, object: Value) -> Value {
 }
 
 /// What Stripe's webhook says about a session: only the id is used.
+/// Stripe's event `kind` about Checkout session `id`, delivered to the webhook.
+async fn session_event(app: &TestApp, kind: &str, id: &str) -> Value {
+    deliver(app, kind, session_object(id)).await
+}
+
 fn session_object(id: &str) -> Value {
     json!({"id": id, "object": "checkout.session", "payment_status": "paid", "status": "complete"})
 }
@@ -215,7 +220,7 @@ async fn paying_by_card_holds_the_seats_creates_a_checkout_session_and_confirms_
 
     let session = fake.session_id(payment_url);
     let pi = fake.pay(&session);
-    let answer = deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    let answer = session_event(&app, "checkout.session.completed", &session).await;
     assert_eq!(answer["duplicate"], false);
     let reg = app.registration(&token).await;
     assert_eq!(reg["status"], "confirmed");
@@ -272,12 +277,7 @@ async fn a_redelivered_webhook_is_acknowledged_and_changes_nothing() {
     assert_eq!(second.json::<Value>().await.unwrap()["duplicate"], true);
     app.run_pending_jobs().await;
     // A different event about the same payment (Stripe sends several) is harmless too.
-    deliver(
-        &app,
-        "checkout.session.async_payment_succeeded",
-        session_object(&session),
-    )
-    .await;
+    session_event(&app, "checkout.session.async_payment_succeeded", &session).await;
     assert_eq!(ledger(&app, &token(&created)).await.len(), 1);
     assert_eq!(outbox(&app, "confirmed").await.len(), 1);
     assert_eq!(app.status_of(&token(&created)).await, "confirmed");
@@ -373,7 +373,7 @@ async fn a_payment_after_the_hold_expired_confirms_when_the_seats_are_still_free
     assert_eq!(app.status_of(&token).await, "expired");
     assert_eq!(seats_left(&app, &slug).await, 1);
     fake.pay(&session);
-    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    session_event(&app, "checkout.session.completed", &session).await;
     assert_eq!(app.status_of(&token).await, "confirmed");
     assert_eq!(seats_left(&app, &slug).await, 0);
     assert!(fake.refunds().is_empty());
@@ -393,16 +393,11 @@ async fn a_payment_after_the_seats_went_to_someone_else_is_refunded_in_full_and_
     let other = register_card(&app, &slug, &["Berta"]).await;
     let other_session = fake.session_id(other["payment_url"].as_str().unwrap());
     fake.pay(&other_session);
-    deliver(
-        &app,
-        "checkout.session.completed",
-        session_object(&other_session),
-    )
-    .await;
+    session_event(&app, "checkout.session.completed", &other_session).await;
     assert_eq!(app.status_of(&token(&other)).await, "confirmed");
 
     let pi = fake.pay(&session);
-    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    session_event(&app, "checkout.session.completed", &session).await;
     assert_eq!(
         app.status_of(&late_token).await,
         "expired",
@@ -439,18 +434,13 @@ async fn a_failed_delayed_payment_releases_the_seats_and_a_settled_one_confirms(
     let failing = register_card(&app, &slug, &["Ana"]).await;
     let session = fake.session_id(failing["payment_url"].as_str().unwrap());
     fake.complete_unpaid(&session);
-    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    session_event(&app, "checkout.session.completed", &session).await;
     assert_eq!(
         app.status_of(&token(&failing)).await,
         "pending_payment",
         "still settling"
     );
-    deliver(
-        &app,
-        "checkout.session.async_payment_failed",
-        session_object(&session),
-    )
-    .await;
+    session_event(&app, "checkout.session.async_payment_failed", &session).await;
     assert_eq!(app.status_of(&token(&failing)).await, "expired");
     assert_eq!(seats_left(&app, &slug).await, 2, "the seats are free again");
     assert!(ledger(&app, &token(&failing)).await.is_empty());
@@ -458,14 +448,9 @@ async fn a_failed_delayed_payment_releases_the_seats_and_a_settled_one_confirms(
     let settling = register_card(&app, &slug, &["Berta"]).await;
     let session = fake.session_id(settling["payment_url"].as_str().unwrap());
     fake.complete_unpaid(&session);
-    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    session_event(&app, "checkout.session.completed", &session).await;
     fake.settle(&session);
-    deliver(
-        &app,
-        "checkout.session.async_payment_succeeded",
-        session_object(&session),
-    )
-    .await;
+    session_event(&app, "checkout.session.async_payment_succeeded", &session).await;
     assert_eq!(app.status_of(&token(&settling)).await, "confirmed");
     app.assert_seat_counters_match(&slug).await;
 }
@@ -482,9 +467,7 @@ async fn card_event_in(app: &TestApp, days: i64, policy: Value) -> String {
 }
 
 async fn cancel(app: &TestApp, token: &str) {
-    let response = app
-        .post(&format!("/api/v1/registrations/{token}/cancel"), &json!({}))
-        .await;
+    let response = app.cancel(&token).await;
     assert!(
         response.status().is_success(),
         "{}",
@@ -896,7 +879,7 @@ async fn cancelling_the_event_refunds_every_card_payment_and_refunds_money_that_
 
     // The other payer finishes paying on Stripe's page after the event was cancelled.
     let late_pi = fake.pay(&session);
-    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    session_event(&app, "checkout.session.completed", &session).await;
     assert_ne!(app.status_of(&token(&waiting)).await, "confirmed");
     let refunds = fake.refunds();
     assert_eq!(refunds.len(), 2);
@@ -919,7 +902,7 @@ async fn a_registrant_who_chose_later_and_pays_by_card_is_recorded_as_paying_by_
     let answer = checkout(&app, &token).await;
     let session = fake.session_id(answer["payment_url"].as_str().unwrap());
     fake.pay(&session);
-    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    session_event(&app, "checkout.session.completed", &session).await;
     let reg = app.registration(&token).await;
     assert_eq!(
         (reg["status"].as_str(), reg["payment_method"].as_str()),
@@ -935,14 +918,9 @@ async fn events_arriving_out_of_order_change_nothing_twice() {
     let session = fake.session_id(created["payment_url"].as_str().unwrap());
     fake.pay(&session);
     // The success event arrives first, then a stale "expired" and a late "completed".
-    deliver(
-        &app,
-        "checkout.session.async_payment_succeeded",
-        session_object(&session),
-    )
-    .await;
-    deliver(&app, "checkout.session.expired", session_object(&session)).await;
-    deliver(&app, "checkout.session.completed", session_object(&session)).await;
+    session_event(&app, "checkout.session.async_payment_succeeded", &session).await;
+    session_event(&app, "checkout.session.expired", &session).await;
+    session_event(&app, "checkout.session.completed", &session).await;
     assert_eq!(app.status_of(&token(&created)).await, "confirmed");
     assert_eq!(ledger(&app, &token(&created)).await.len(), 1);
     assert_eq!(outbox(&app, "confirmed").await.len(), 1);

@@ -164,3 +164,12 @@ pub fn slugify(name: &str) -> String {
         .trim_end_matches('-')
         .to_owned()
 }
+
+/// The consent statements stored one per line.
+pub fn consent_lines(stored: &str) -> Vec<String> {
+    stored
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}

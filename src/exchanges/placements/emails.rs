@@ -12,7 +12,8 @@ use crate::db::registrations::{self as regs, RegistrationRow};
 use crate::domain::placement::MatchState;
 use crate::domain::visitor::VisitorProfile;
 use crate::email::EmailKind;
-use crate::email::render::MailContext;
+use crate::email::compose::Envelope;
+use crate::email::render::{Common, Email, MatchArrival, MatchNotice};
 
 /// Days each side has to answer.
 pub const ANSWER_DAYS: i64 = 5;
@@ -260,14 +261,25 @@ pub async fn household_lines(
     Ok(lines)
 }
 
-pub(super) fn mail(ctx: &Ctx, lang: &str, event: &EventRow, recipient: &str) -> MailContext {
-    MailContext {
-        org_name: ctx.settings.org_name.clone(),
-        language: lang.to_owned(),
-        recipient_name: recipient.to_owned(),
-        event_title: crate::db::events::text_in(event, lang).title,
-        event_when: crate::email::compose::event_when_in(lang, event),
-        ..Default::default()
+/// An email about a match to `recipient`, saying `lines`, in `lang`.
+fn notice(
+    ctx: &Ctx,
+    lang: &str,
+    event: &EventRow,
+    recipient: &str,
+    lines: Vec<String>,
+) -> MatchNotice {
+    MatchNotice {
+        common: Common {
+            org_name: ctx.settings.org_name.clone(),
+            language: lang.to_owned(),
+            recipient_name: recipient.to_owned(),
+            event_title: crate::db::events::text_in(event, lang).title,
+            event_when: crate::email::compose::event_when_in(lang, event),
+            ..Common::default()
+        },
+        lines,
+        ..MatchNotice::default()
     }
 }
 
@@ -324,34 +336,31 @@ pub(super) async fn email_side(
     };
     let mut jobs = Vec::new();
     for to in recipients {
-        let mut mc = mail(ctx, lang, event, &to.name);
-        mc.lines.clone_from(&lines);
-        mc.copy_note = to.copy_note;
-        if kind == EmailKind::MatchArrival {
-            let days = days_to_arrival(event, ctx.clock.now());
-            mc.reminder_when = crate::i18n::t_count(lang, "email-reminder-when", days);
-        }
+        let mut mc = notice(ctx, lang, event, &to.name, lines.clone());
+        mc.common.copy_note = to.copy_note;
         if !confirmed && to.answers {
             mc.action_url = link(ctx, m, side);
             mc.deadline = crate::email::compose::local_time_in(lang, m.deadline, event);
         }
+        let email = if kind == EmailKind::MatchArrival {
+            let days = days_to_arrival(event, ctx.clock.now());
+            Email::MatchArrival(MatchArrival {
+                notice: mc,
+                reminder_when: crate::i18n::t_count(lang, "email-reminder-when", days),
+            })
+        } else {
+            Email::match_notice(kind, mc)
+                .ok_or_else(|| anyhow::anyhow!("{kind} is not an email about a match"))?
+        };
         let key = format!("match:{}:{tag}:{}", m.id, to.key);
-        jobs.extend(
-            crate::email::compose::insert(
-                ctx,
-                tx,
-                kind,
-                &key,
-                &to.email,
-                lang,
-                registration_id,
-                Some(event.id),
-                &mc,
-                None,
-                None,
-            )
-            .await?,
-        );
+        let envelope = Envelope {
+            dedupe_key: &key,
+            recipient: &to.email,
+            registration_id,
+            event_id: Some(event.id),
+            ..Envelope::default()
+        };
+        jobs.extend(crate::email::compose::insert(ctx, tx, &email, &envelope).await?);
     }
     Ok(jobs)
 }
@@ -434,8 +443,7 @@ pub(super) async fn email_staff(
     let Pair { event, m, reg, h } = *pair;
     let mut jobs = Vec::new();
     for (staff_id, email) in crate::db::staff::reviewers_tx(tx).await? {
-        let mut mc = mail(ctx, "en", event, &email);
-        mc.lines = vec![
+        let lines = vec![
             what.to_owned(),
             format!("Party: {} (registration {})", reg.contact_name, reg.id),
             format!("Household: {} (household {})", h.contact_name, h.id),
@@ -445,23 +453,15 @@ pub(super) async fn email_staff(
                 event.slug
             ),
         ];
+        let email_to_send = Email::MatchClosed(notice(ctx, "en", event, &email, lines));
         let key = format!("match:{}:{}:staff:{staff_id}", m.id, m.state);
-        jobs.extend(
-            crate::email::compose::insert(
-                ctx,
-                tx,
-                EmailKind::MatchClosed,
-                &key,
-                &email,
-                "en",
-                None,
-                Some(event.id),
-                &mc,
-                None,
-                None,
-            )
-            .await?,
-        );
+        let to = Envelope {
+            dedupe_key: &key,
+            recipient: &email,
+            event_id: Some(event.id),
+            ..Envelope::default()
+        };
+        jobs.extend(crate::email::compose::insert(ctx, tx, &email_to_send, &to).await?);
     }
     Ok(jobs)
 }

@@ -153,6 +153,85 @@ async fn propose_in(
         .zip(&pool.engine_households)
         .find(|(h, _)| h.id == p.household_id)
         .ok_or_else(|| AppError::field("household", "is not a household on record"))?;
+    has_room(&matches, p, household)?;
+    let excluded = matches.iter().any(|m| {
+        m.state == MatchState::Declined
+            && m.registration_id == p.registration_id
+            && m.household_id == p.household_id
+    }) || store::exclusions(&ctx.db, pool.event.id)
+        .await?
+        .contains(&(p.registration_id, p.household_id));
+    let reasons = crate::matching::constraints::check(party, household, excluded);
+    let override_reason = p.override_reason.trim();
+    let broken: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    if !broken.is_empty() && override_reason.is_empty() {
+        return Err(breaks_rules(&broken));
+    }
+    let score = crate::matching::score::score(party, household, &pool.weights);
+    let breakdown: std::collections::BTreeMap<&str, i64> =
+        score.breakdown.iter().copied().collect();
+    let host_token = token::generate();
+    let visitor_token = token::generate();
+    let id = store::insert(
+        &mut tx,
+        &store::NewMatch {
+            event_id: pool.event.id,
+            registration_id: p.registration_id,
+            household_id: p.household_id,
+            host_token: &host_token,
+            host_selector: token::selector(&host_token).expect("well formed"),
+            visitor_token: &visitor_token,
+            visitor_selector: token::selector(&visitor_token).expect("well formed"),
+            score: score.total,
+            breakdown: &serde_json::to_string(&breakdown).map_err(anyhow::Error::from)?,
+            override_reason: if broken.is_empty() {
+                ""
+            } else {
+                override_reason
+            },
+            overridden_rules: &serde_json::to_string(&broken).map_err(anyhow::Error::from)?,
+            deadline: now + Duration::days(ANSWER_DAYS),
+            proposed_by: &actor.label(),
+        },
+        now,
+    )
+    .await?;
+    record_proposal(&mut tx, id, p, &broken, actor, now).await?;
+    let m = store::get_tx(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // The suggestion was read before the locks: the rules are checked again on what the
+    // transaction sees now, so a household suspended or a guardian's refusal a moment ago
+    // is not proposed against.
+    let (now_broken, _, reg, _) = broken_rules(ctx, &mut tx, &m).await?;
+    if !now_broken.is_empty() {
+        return Err(breaks_rules(&now_broken));
+    }
+    let jobs = email_side(
+        Side::Host,
+        ctx,
+        &mut tx,
+        &Pair {
+            event: &pool.event,
+            m: &m,
+            reg: &reg,
+            h: household_row,
+        },
+        EmailKind::MatchProposed,
+        "proposed",
+    )
+    .await?;
+    ctx.commit(tx, &jobs).await?;
+    Ok(id)
+}
+
+/// Refuses a proposal for a party that has a match already, or to a household that has as
+/// many parties as it takes at once.
+fn has_room(
+    matches: &[MatchRow],
+    p: &Proposal,
+    household: &crate::matching::Household,
+) -> Result<()> {
     if matches
         .iter()
         .any(|m| m.registration_id == p.registration_id && m.state.is_active())
@@ -172,70 +251,33 @@ async fn propose_in(
             "This household already has as many parties as it takes at once.",
         ));
     }
-    let excluded = matches.iter().any(|m| {
-        m.state == MatchState::Declined
-            && m.registration_id == p.registration_id
-            && m.household_id == p.household_id
-    }) || store::exclusions(&ctx.db, pool.event.id)
-        .await?
-        .contains(&(p.registration_id, p.household_id));
-    let reasons = crate::matching::constraints::check(party, household, excluded);
-    let override_reason = p.override_reason.trim();
-    if !reasons.is_empty() && override_reason.is_empty() {
-        let words: Vec<String> = reasons.iter().map(ToString::to_string).collect();
-        return Err(AppError::conflict(
-            "constraint_failed",
-            format!(
-                "This pair breaks a hard rule: {}. Propose it anyway only with a written reason (override_reason).",
-                words.join("; ")
-            ),
-        ));
-    }
-    let score = crate::matching::score::score(party, household, &pool.weights);
-    let breakdown: std::collections::BTreeMap<&str, i64> =
-        score.breakdown.iter().copied().collect();
-    let host_token = token::generate();
-    let visitor_token = token::generate();
-    let id = store::insert(
-        &mut tx,
-        &store::NewMatch {
-            event_id: pool.event.id,
-            registration_id: p.registration_id,
-            household_id: p.household_id,
-            host_token: &host_token,
-            host_selector: token::selector(&host_token).expect("well formed"),
-            visitor_token: &visitor_token,
-            visitor_selector: token::selector(&visitor_token).expect("well formed"),
-            score: score.total,
-            breakdown: &serde_json::to_string(&breakdown).map_err(anyhow::Error::from)?,
-            override_reason: if reasons.is_empty() {
-                ""
-            } else {
-                override_reason
-            },
-            overridden_rules: &serde_json::to_string(
-                &reasons.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            )
-            .map_err(anyhow::Error::from)?,
-            deadline: now + Duration::days(ANSWER_DAYS),
-            proposed_by: &actor.label(),
-        },
-        now,
+    Ok(())
+}
+
+/// The answer to a proposal that breaks hard rules `broken`.
+fn breaks_rules(broken: &[String]) -> AppError {
+    AppError::conflict(
+        "constraint_failed",
+        format!(
+            "This pair breaks a hard rule: {}. Propose it anyway only with a written reason (override_reason).",
+            broken.join("; ")
+        ),
     )
-    .await?;
-    store::record(
-        &mut tx,
-        id,
-        None,
-        MatchState::Proposed,
-        &actor.label(),
-        "",
-        now,
-    )
-    .await?;
-    let broken: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+}
+
+/// The history row and the audit row of a new proposal (`match.override` when it breaks
+/// rules `broken`, with the reason given).
+async fn record_proposal(
+    tx: &mut crate::db::Tx,
+    id: i64,
+    p: &Proposal,
+    broken: &[String],
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    store::record(tx, id, None, MatchState::Proposed, &actor.label(), "", now).await?;
     crate::db::audit::audit(
-        &mut tx,
+        tx,
         &actor.label(),
         if broken.is_empty() {
             "match.propose"
@@ -246,43 +288,12 @@ async fn propose_in(
         None,
         Some(
             &serde_json::json!({"registration": p.registration_id, "household": p.household_id,
-            "broken_rules": broken, "override_reason": override_reason}),
+            "broken_rules": broken, "override_reason": p.override_reason.trim()}),
         ),
         now,
     )
     .await?;
-    let m = store::get_tx(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    // The suggestion was read before the locks: the rules are checked again on what the
-    // transaction sees now, so a household suspended or a guardian's refusal a moment ago
-    // is not proposed against.
-    let (now_broken, _, reg, _) = broken_rules(ctx, &mut tx, &m).await?;
-    if !now_broken.is_empty() {
-        return Err(AppError::conflict(
-            "constraint_failed",
-            format!(
-                "This pair breaks a hard rule: {}. Propose it anyway only with a written reason (override_reason).",
-                now_broken.join("; ")
-            ),
-        ));
-    }
-    let jobs = email_side(
-        Side::Host,
-        ctx,
-        &mut tx,
-        &Pair {
-            event: &pool.event,
-            m: &m,
-            reg: &reg,
-            h: household_row,
-        },
-        EmailKind::MatchProposed,
-        "proposed",
-    )
-    .await?;
-    ctx.commit(tx, &jobs).await?;
-    Ok(id)
+    Ok(())
 }
 
 /// Proposes every suggested placement that is not a match yet; returns the new match ids.

@@ -136,7 +136,7 @@ impl EventView {
                     seats_left: capacity.offering_left(o.id),
                 })
                 .collect(),
-            consents: text.consents_or(crate::web::api::events::consent_lines(&event.consents)),
+            consents: text.consents_or(crate::domain::event::draft::consent_lines(&event.consents)),
             questions: crate::domain::question::from_stored(&event.questions)
                 .iter()
                 .map(|q| {

@@ -10,12 +10,11 @@ use super::{StaffSession, back_to};
 use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::events as db_events;
-use crate::db::outbox::{self, OutboxFilter};
 use crate::db::registrations as db_regs;
 use crate::domain::{Currency, Money, RegistrationStatus};
 use crate::domain::{LedgerKind, MoneyMethod, TransitionReason};
 use crate::email::compose::{local_time, money};
-use crate::registrations::{self, OfflinePayment};
+use crate::registrations::{self, OfflinePayment, Record};
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{Layout, PageError, PageResult, render, render_with};
@@ -181,67 +180,25 @@ async fn detail(
     id: i64,
     problem: Option<String>,
 ) -> PageResult<DetailPage> {
-    let reg = db_regs::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
-    let event = db_events::find_by_id(&ctx.db, reg.event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let status = reg.status;
-    let participants = db_regs::participants(&ctx.db, id).await?;
-    let payments = db_regs::payments(&ctx.db, id).await?;
-    let paid = db_regs::PaymentRow::net(&payments);
-    let due = (reg.total_minor - paid).max(0);
-    let emails = outbox::list(
-        &ctx.db,
-        &OutboxFilter {
-            registration_id: Some(id),
-            ..Default::default()
-        },
-        100,
-    )
-    .await?;
-    let history = db_regs::transitions(&ctx.db, id).await?;
-    let guardian_rows = crate::db::guardians::of_registration(&ctx.db, id).await?;
-    let first_day = crate::exchanges::candidates::stay(&event).0;
-    let can_ask_guardians = event.is_exchange()
-        && (guardian_rows
-            .iter()
-            .any(|g| g.status == crate::domain::visitor::GuardianStatus::Pending)
-            || participants.iter().any(|p| {
-                let profile: Option<crate::domain::visitor::VisitorProfile> =
-                    serde_json::from_str(&p.profile).ok();
-                crate::domain::visitor::is_minor(
-                    profile.as_ref(),
-                    first_day,
-                    ctx.settings.adult_age,
-                ) && !guardian_rows.iter().any(|g| g.participant_id == p.id)
-            }));
-    let guardians = guardian_rows
-        .into_iter()
-        .map(|g| {
-            let visitor = participants
-                .iter()
-                .find(|p| p.id == g.participant_id)
-                .map(|p| p.name.clone())
-                .unwrap_or_default();
-            let words = |list: Vec<String>| list.join(", ").replace('_', " ");
-            [
-                visitor,
-                format!("{} ({})", g.guardian_name, g.guardian_email),
-                g.status.as_str().to_owned(),
-                words(g.given()),
-                words(g.refused()),
-                g.medical.clone(),
-                format!("{} {}", g.emergency_name, g.emergency_phone)
-                    .trim()
-                    .to_owned(),
-                g.answered_at
-                    .map(|t| local_time(t, &event))
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    Ok(DetailPage {
+    let record = registrations::record(ctx, id).await?;
+    let can_ask_guardians =
+        crate::exchanges::guardians::can_ask_again(&record, ctx.settings.adult_age);
+    let (paid, due) = (record.paid(), record.due());
+    let Record {
+        event,
+        registration: reg,
+        participants,
+        payments,
+        emails,
+        history,
+        consents,
         guardians,
+        disputed_at,
+    } = record;
+    let status = reg.status;
+    let at = |t| local_time(t, &event);
+    Ok(DetailPage {
+        guardians: guardian_lines(&guardians, &participants, &event),
         can_ask_guardians,
         l: session.layout(ctx, format!("Registration {id}")),
         csrf: session.csrf.clone(),
@@ -253,7 +210,7 @@ async fn detail(
         contact_email: reg.contact_email.clone(),
         contact_phone: reg.contact_phone.clone(),
         language: reg.language.clone(),
-        created: local_time(reg.created_at, &event),
+        created: at(reg.created_at),
         participants: {
             let questions = crate::domain::question::from_stored(&event.questions);
             participants
@@ -264,7 +221,7 @@ async fn detail(
                 })
                 .collect()
         },
-        consents: crate::web::api::events::consent_lines(&db_regs::consents(&ctx.db, id).await?),
+        consents,
         total: money(reg.total_minor, &reg.currency),
         paid: money(paid, &reg.currency),
         due: money(due, &reg.currency),
@@ -274,32 +231,14 @@ async fn detail(
         card_paid: payments
             .iter()
             .any(|p| p.kind == LedgerKind::Payment && p.method == MoneyMethod::Card),
-        disputed: crate::db::card::disputed_at(&ctx.db, id)
-            .await?
-            .map(|t| local_time(t, &event)),
+        disputed: disputed_at.map(at),
         currency: reg.currency.clone(),
-        payments: payments
-            .iter()
-            .map(|p| {
-                (
-                    local_time(p.created_at, &event),
-                    p.kind.to_string(),
-                    p.method.to_string(),
-                    money(p.amount_minor, &p.currency),
-                    if p.kind == LedgerKind::Refund {
-                        p.reason.clone()
-                    } else {
-                        p.reference.clone()
-                    },
-                    p.status.to_string(),
-                )
-            })
-            .collect(),
+        payments: payment_lines(&payments, &event),
         history: history
             .into_iter()
             .map(|t| {
                 (
-                    local_time(t.created_at, &event),
+                    at(t.created_at),
                     t.from_status.unwrap_or_else(|| "–".to_owned()),
                     t.to_status,
                     t.actor,
@@ -312,7 +251,7 @@ async fn detail(
             .map(|e| {
                 (
                     e.id,
-                    local_time(e.created_at, &event),
+                    at(e.created_at),
                     e.kind.to_string(),
                     e.subject,
                     e.status.to_string(),
@@ -332,6 +271,64 @@ async fn detail(
             ),
         can_cancel: status.is_live(),
     })
+}
+
+/// The ledger's rows: when, kind, method, amount, reference or reason, status.
+fn payment_lines(
+    payments: &[crate::db::ledger::PaymentRow],
+    event: &db_events::EventRow,
+) -> Vec<(String, String, String, String, String, String)> {
+    payments
+        .iter()
+        .map(|p| {
+            (
+                local_time(p.created_at, event),
+                p.kind.to_string(),
+                p.method.to_string(),
+                money(p.amount_minor, &p.currency),
+                if p.kind == LedgerKind::Refund {
+                    p.reason.clone()
+                } else {
+                    p.reference.clone()
+                },
+                p.status.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// One row per guardian: the visitor, who, status, consents given and refused, medical
+/// notes, the emergency contact and when they answered.
+fn guardian_lines(
+    guardians: &[crate::db::guardians::GuardianRow],
+    participants: &[db_regs::ParticipantRow],
+    event: &db_events::EventRow,
+) -> Vec<[String; 8]> {
+    let words = |list: Vec<String>| list.join(", ").replace('_', " ");
+    guardians
+        .iter()
+        .map(|g| {
+            let visitor = participants
+                .iter()
+                .find(|p| p.id == g.participant_id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            [
+                visitor,
+                format!("{} ({})", g.guardian_name, g.guardian_email),
+                g.status.as_str().to_owned(),
+                words(g.given()),
+                words(g.refused()),
+                g.medical.clone(),
+                format!("{} {}", g.emergency_name, g.emergency_phone)
+                    .trim()
+                    .to_owned(),
+                g.answered_at
+                    .map(|t| local_time(t, event))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect()
 }
 
 /// `GET /staff/registrations/{id}`.

@@ -214,22 +214,7 @@ fn registration_view(
                 &[("title", &d.event.title)],
             ),
         ),
-        guardians: d
-            .guardians
-            .iter()
-            .map(|g| {
-                let visitor = d
-                    .participants
-                    .iter()
-                    .find(|p| p.id == g.participant_id)
-                    .map_or("", |p| p.name.as_str());
-                i18n::t_with(
-                    lang,
-                    &format!("registration-guardian-{}", g.status),
-                    &[("guardian", &g.guardian_name), ("visitor", visitor)],
-                )
-            })
-            .collect(),
+        guardians: guardian_lines(lang, &d),
         token,
         status: d.status.as_str().to_owned(),
         status_label,
@@ -288,27 +273,51 @@ fn registration_view(
             Some("failed") => Some(i18n::t(lang, "payment-start-failed")),
             _ => None,
         },
-        payments: d
-            .payments
-            .iter()
-            .filter(|p| p.status != crate::domain::LedgerStatus::Failed)
-            .map(|p| {
-                let method = i18n::try_t(lang, &format!("payment-method-{}", p.method))
-                    .unwrap_or_else(|| p.method.to_string());
-                (
-                    local_time_in(lang, p.created_at, &d.event_row),
-                    if p.kind == crate::domain::LedgerKind::Refund {
-                        i18n::t_with(lang, "payment-refund", &[("method", &method)])
-                    } else {
-                        method
-                    },
-                    money(p.amount_minor, &p.currency),
-                )
-            })
-            .collect(),
+        payments: payment_lines(lang, &d),
         event: d.event,
     };
     Ok(render(&page))
+}
+
+/// What each guardian has done, in `lang`.
+fn guardian_lines(lang: &str, d: &Loaded) -> Vec<String> {
+    d.guardians
+        .iter()
+        .map(|g| {
+            let visitor = d
+                .participants
+                .iter()
+                .find(|p| p.id == g.participant_id)
+                .map_or("", |p| p.name.as_str());
+            i18n::t_with(
+                lang,
+                &format!("registration-guardian-{}", g.status),
+                &[("guardian", &g.guardian_name), ("visitor", visitor)],
+            )
+        })
+        .collect()
+}
+
+/// The ledger in `lang` (failed card attempts left out): when, what, amount.
+fn payment_lines(lang: &str, d: &Loaded) -> Vec<(String, String, String)> {
+    let money = |minor: i64, currency: &str| i18n::format::money(lang, minor, currency);
+    d.payments
+        .iter()
+        .filter(|p| p.status != crate::domain::LedgerStatus::Failed)
+        .map(|p| {
+            let method = i18n::try_t(lang, &format!("payment-method-{}", p.method))
+                .unwrap_or_else(|| p.method.to_string());
+            (
+                local_time_in(lang, p.created_at, &d.event_row),
+                if p.kind == crate::domain::LedgerKind::Refund {
+                    i18n::t_with(lang, "payment-refund", &[("method", &method)])
+                } else {
+                    method
+                },
+                money(p.amount_minor, &p.currency),
+            )
+        })
+        .collect()
 }
 
 /// `GET /r/{token}/calendar.ics`: the calendar file of a confirmed registration.

@@ -11,7 +11,7 @@ use crate::core::error::{AppError, FieldErrors};
 use crate::db::events::{self as db_events, EventRow};
 use crate::domain::EventStatus;
 use crate::domain::event::input::{EventBody, build_draft};
-use crate::web::api::events::load_stored_draft;
+use crate::events::stored_draft;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{PageError, PageResult, render, render_with};
@@ -68,7 +68,7 @@ async fn save(
     let mut errors = FieldErrors::new();
     let body = v.body(editing.is_none(), &mut errors);
     let base = match &editing {
-        Some(row) => Some(load_stored_draft(ctx, row).await?),
+        Some(row) => Some(stored_draft(ctx, row).await?),
         None => None,
     };
     let outcome = match build_draft(body, base) {
@@ -167,7 +167,7 @@ pub async fn change_status(
         )
         .into());
     }
-    let base = load_stored_draft(&ctx, &row).await?;
+    let base = stored_draft(&ctx, &row).await?;
     let draft = build_draft(
         EventBody {
             status: Some(status.to_string()),

@@ -6,11 +6,11 @@ use askama::Template;
 use super::translations::TranslationInput;
 use crate::core::error::FieldErrors;
 use crate::db::events::{self as db_events, EventRow};
+use crate::domain::event::draft::consent_lines;
 use crate::domain::event::input::{
     EventBody, MoneyJson, OfferingBody, PartnerCityJson, QuestionBody,
 };
 use crate::domain::{CancellationPolicy, Currency, Money, TimeZone};
-use crate::web::api::events::consent_lines;
 use crate::web::pages::Layout;
 use crate::web::pages::forms::{FormData, field_id};
 
@@ -287,84 +287,23 @@ impl EventInput {
     /// The API body these values stand for; problems the body cannot express (a price that is
     /// not a number ...) are collected in `errors`.
     pub(super) fn body(&self, creating: bool, errors: &mut FieldErrors) -> EventBody {
-        fn int(errors: &mut FieldErrors, name: &str, text: &str) -> Option<i64> {
-            let t = text.trim();
-            if t.is_empty() {
-                return None;
-            }
-            match t.parse::<i64>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.insert(name.to_owned(), "must be a whole number".to_owned());
-                    None
-                }
-            }
-        }
         let optional = |t: &str| Some(Some(t.trim().to_owned()).filter(|v| !v.is_empty()));
-        let capacity = int(errors, "capacity", &self.capacity);
-        let hold = int(errors, "hold_minutes", &self.hold_minutes);
-        let offer = int(errors, "offer_minutes", &self.offer_minutes);
-        let refund_days = int(
+        let capacity = whole_number(errors, "capacity", &self.capacity);
+        let hold = whole_number(errors, "hold_minutes", &self.hold_minutes);
+        let offer = whole_number(errors, "offer_minutes", &self.offer_minutes);
+        let refund_days = whole_number(
             errors,
             "cancellation_policy.full_refund_days",
             &self.refund_days,
         );
-        let refund_percent = int(
+        let refund_percent = whole_number(
             errors,
             "cancellation_policy.later_refund_percent",
             &self.refund_percent,
         );
-        let since = int(errors, "partner_city.since_year", &self.partner_since);
-        let mut offerings = Vec::new();
-        for (i, o) in self.offerings.iter().enumerate() {
-            if o.key.trim().is_empty() && o.name.trim().is_empty() {
-                continue;
-            }
-            let cap = int(errors, &format!("offerings[{i}].capacity"), &o.capacity);
-            let amount_minor = match Currency::parse(&o.currency) {
-                Ok(c) => match Money::parse_major(
-                    if o.price.trim().is_empty() {
-                        "0"
-                    } else {
-                        &o.price
-                    },
-                    c,
-                ) {
-                    Ok(m) => m.amount_minor,
-                    Err(e) => {
-                        errors.insert(format!("offerings[{i}].price.amount_minor"), e.to_string());
-                        0
-                    }
-                },
-                Err(_) => 0,
-            };
-            offerings.push(OfferingBody {
-                key: o.key.trim().to_owned(),
-                name: o.name.trim().to_owned(),
-                price: MoneyJson {
-                    amount_minor,
-                    currency: o.currency.trim().to_owned(),
-                },
-                capacity: cap,
-            });
-        }
-        let mut reminders = Vec::new();
-        for part in self
-            .reminders
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            match part.parse::<i64>() {
-                Ok(d) => reminders.push(d),
-                Err(_) => {
-                    errors.insert(
-                        "reminders".to_owned(),
-                        "must be numbers of days separated by commas, e.g. 7, 1".to_owned(),
-                    );
-                }
-            }
-        }
+        let since = whole_number(errors, "partner_city.since_year", &self.partner_since);
+        let offerings = self.offerings(errors);
+        let reminders = self.reminders(errors);
         let questions = match crate::domain::question::parse_lines(&self.questions) {
             Ok(list) => list,
             Err(e) => {
@@ -404,23 +343,7 @@ impl EventInput {
                     later_refund_percent: refund_percent.unwrap_or(0),
                 }
             }),
-            partner_city: Some(if self.partner_name.trim().is_empty() {
-                None
-            } else {
-                Some(PartnerCityJson {
-                    slug: None,
-                    name: self.partner_name.clone(),
-                    country: self.partner_country.clone(),
-                    languages: self
-                        .partner_languages
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
-                    since_year: since,
-                })
-            }),
+            partner_city: Some(self.partner_city(since)),
             offerings: Some(offerings),
             reminders: Some(reminders),
             custom_email_text: Some(self.custom_email_text.clone()),
@@ -447,6 +370,103 @@ impl EventInput {
                     })
                     .collect(),
             ),
+        }
+    }
+
+    /// The offerings' rows that are filled in, prices in minor units.
+    fn offerings(&self, errors: &mut FieldErrors) -> Vec<OfferingBody> {
+        let mut offerings = Vec::new();
+        for (i, o) in self.offerings.iter().enumerate() {
+            if o.key.trim().is_empty() && o.name.trim().is_empty() {
+                continue;
+            }
+            let cap = whole_number(errors, &format!("offerings[{i}].capacity"), &o.capacity);
+            let amount_minor = match Currency::parse(&o.currency) {
+                Ok(c) => match Money::parse_major(
+                    if o.price.trim().is_empty() {
+                        "0"
+                    } else {
+                        &o.price
+                    },
+                    c,
+                ) {
+                    Ok(m) => m.amount_minor,
+                    Err(e) => {
+                        errors.insert(format!("offerings[{i}].price.amount_minor"), e.to_string());
+                        0
+                    }
+                },
+                Err(_) => 0,
+            };
+            offerings.push(OfferingBody {
+                key: o.key.trim().to_owned(),
+                name: o.name.trim().to_owned(),
+                price: MoneyJson {
+                    amount_minor,
+                    currency: o.currency.trim().to_owned(),
+                },
+                capacity: cap,
+            });
+        }
+        offerings
+    }
+
+    /// Days before the start to remind, from `7, 1`.
+    fn reminders(&self, errors: &mut FieldErrors) -> Vec<i64> {
+        let mut reminders = Vec::new();
+        for part in self
+            .reminders
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match part.parse::<i64>() {
+                Ok(d) => reminders.push(d),
+                Err(_) => {
+                    errors.insert(
+                        "reminders".to_owned(),
+                        "must be numbers of days separated by commas, e.g. 7, 1".to_owned(),
+                    );
+                }
+            }
+        }
+        reminders
+    }
+
+    /// The partner city, when named.
+    fn partner_city(&self, since_year: Option<i64>) -> Option<PartnerCityJson> {
+        if self.partner_name.trim().is_empty() {
+            None
+        } else {
+            Some(PartnerCityJson {
+                slug: None,
+                name: self.partner_name.clone(),
+                country: self.partner_country.clone(),
+                languages: self
+                    .partner_languages
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                since_year,
+            })
+        }
+    }
+}
+
+/// A whole number typed in field `name`; `None` when blank or not a number (then with a
+/// message in `errors`).
+fn whole_number(errors: &mut FieldErrors, name: &str, text: &str) -> Option<i64> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    match t.parse::<i64>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            errors.insert(name.to_owned(), "must be a whole number".to_owned());
+            None
         }
     }
 }
