@@ -14,6 +14,7 @@ pub mod hosts;
 pub mod ledger;
 pub mod matches;
 pub mod messages;
+pub mod nodelay;
 pub mod outbox;
 pub mod registrations;
 pub mod staff;
@@ -159,6 +160,12 @@ fn checkpoint_in_background(pool: SqlitePool) {
     });
 }
 
+/// Pool options for every PostgreSQL pool of the process: each new connection gets
+/// `TCP_NODELAY` (see [`nodelay`]).
+pub fn pg_pool_options() -> PgPoolOptions {
+    PgPoolOptions::new().after_connect(|conn, _| Box::pin(nodelay::set(conn)))
+}
+
 impl Db {
     /// Connects to `url`, creating a SQLite file if it is missing. `sqlite_full_sync` chooses
     /// SQLite's `synchronous=FULL` (every commit survives a power cut) over `NORMAL` (commits
@@ -202,7 +209,7 @@ impl Db {
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url)
                     .context("parsing the PostgreSQL DATABASE_URL")?;
-                let pool = PgPoolOptions::new()
+                let pool = pg_pool_options()
                     .max_connections(max_connections)
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)

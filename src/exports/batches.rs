@@ -1,7 +1,7 @@
 //! Reading an export's participants a batch at a time, so memory stays flat.
 
 use crate::context::Ctx;
-use crate::db::export::{self, AttendeeFilter, AttendeeRow, ExportReader};
+use crate::db::export::{AttendeeFilter, AttendeeRow, ExportReader};
 
 /// Participants read per database round trip.
 const BATCH: i64 = 1_000;

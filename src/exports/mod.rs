@@ -14,7 +14,7 @@ use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::Result;
 use crate::db::events::EventRow;
-use crate::db::export::{self, AttendeeFilter, AttendeeRow, ExportReader};
+use crate::db::export::{self, AttendeeFilter, AttendeeRow};
 use crate::domain::TimeZone;
 use crate::domain::question::{self, Answers};
 

@@ -55,7 +55,7 @@ impl JobQueue {
                 Ok(Self::Sqlite(pool))
             }
             crate::db::Backend::Postgres => {
-                let pool = sqlx::postgres::PgPoolOptions::new()
+                let pool = crate::db::pg_pool_options()
                     .max_connections(4)
                     .connect(database_url)
                     .await

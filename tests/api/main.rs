@@ -19,6 +19,7 @@ mod languages;
 mod messages;
 mod pages;
 mod placements;
+mod postgres;
 mod registrations;
 mod safeguarding;
 mod smtp;
