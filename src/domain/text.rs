@@ -115,6 +115,17 @@ pub fn parse_long_text(input: &str, max_chars: usize) -> Result<String, ParseErr
     bounded_text(input, max_chars, true)
 }
 
+/// Neutralises a cell a spreadsheet would run as a formula (OWASP's rule against formula
+/// injection): text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// leading apostrophe.
+pub fn safe_cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ pub mod guardians;
 pub mod households;
 pub mod placements;
 pub mod screening;
+pub mod weights;
 
 use crate::context::{Ctx, HookFuture, Hooks};
 use crate::core::job::Scheduled;
@@ -37,4 +38,18 @@ impl Hooks for ExchangeHooks {
     ) -> HookFuture<'a, Vec<Scheduled>> {
         Box::pin(placements::recheck(ctx, tx, scope))
     }
+}
+
+/// The event `slug`, which must be an exchange (matching has nothing to do elsewhere).
+pub async fn exchange_event(ctx: &Ctx, slug: &str) -> crate::core::error::Result<EventRow> {
+    let event = crate::db::events::find_by_slug(&ctx.db, slug)
+        .await?
+        .ok_or(crate::core::error::AppError::NotFound)?;
+    if !event.is_exchange() {
+        return Err(crate::core::error::AppError::conflict(
+            "not_an_exchange",
+            "Matching is for exchanges; this event has no host placements.",
+        ));
+    }
+    Ok(event)
 }

@@ -30,14 +30,7 @@ pub use columns::{
 pub use to_csv::attendees_csv;
 pub use to_xlsx::attendees_xlsx;
 
-/// Neutralises a cell a spreadsheet would run as a formula.
-pub fn safe_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    }
-}
+pub use crate::domain::text::safe_cell;
 
 /// One cell's value, typed so XLSX can store numbers, amounts and times as such.
 enum Value {

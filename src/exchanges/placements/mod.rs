@@ -24,6 +24,7 @@ use crate::email::EmailKind;
 use crate::matching::assign::Decisions;
 
 mod emails;
+pub mod export;
 mod recheck;
 mod timers;
 

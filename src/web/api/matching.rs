@@ -42,19 +42,6 @@ pub struct ProposeBody {
     pub override_reason: Option<String>,
 }
 
-async fn exchange_event(ctx: &Ctx, slug: &str) -> Result<crate::db::events::EventRow> {
-    let event = crate::db::events::find_by_slug(&ctx.db, slug)
-        .await?
-        .ok_or(crate::core::error::AppError::NotFound)?;
-    if !event.is_exchange() {
-        return Err(crate::core::error::AppError::conflict(
-            "not_an_exchange",
-            "Matching is for exchanges; this event has no host placements.",
-        ));
-    }
-    Ok(event)
-}
-
 /// Propose a party to a household (staff): the host gets an email with the party's minimal
 /// profile and a link to accept or decline. A pair breaking a hard rule answers 409
 /// `constraint_failed` naming the rules, unless `override_reason` says why.
@@ -78,7 +65,7 @@ pub async fn propose(
         override_reason: body.override_reason.unwrap_or_default(),
     };
     let id = crate::exchanges::placements::propose(&ctx, &slug, &proposal, &staff.actor()).await?;
-    let event = exchange_event(&ctx, &slug).await?;
+    let event = crate::exchanges::exchange_event(&ctx, &slug).await?;
     let one = crate::exchanges::placements::list(&ctx, &event)
         .await?
         .into_iter()
@@ -120,7 +107,7 @@ pub async fn list_matches(
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<crate::exchanges::placements::MatchJson>>> {
     staff.require(Role::Staff)?;
-    let event = exchange_event(&ctx, &slug).await?;
+    let event = crate::exchanges::exchange_event(&ctx, &slug).await?;
     Ok(Json(
         crate::exchanges::placements::list(&ctx, &event).await?,
     ))
@@ -160,78 +147,8 @@ pub async fn placements_csv(
 ) -> Result<axum::response::Response> {
     use axum::response::IntoResponse;
     staff.require(Role::Staff)?;
-    let event = exchange_event(&ctx, &slug).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let cell = |s: &str| crate::exports::safe_cell(s);
-    w.write_record([
-        "match",
-        "state",
-        "registration",
-        "contact",
-        "visitors",
-        "household",
-        "host",
-        "area",
-        "address",
-        "host_email",
-        "host_phone",
-        "score",
-        "override_reason",
-        "proposed_by",
-        "deadline",
-    ])
-    .map_err(anyhow::Error::from)?;
-    for m in crate::exchanges::placements::list(&ctx, &event).await? {
-        let reg = crate::db::registrations::get(&ctx.db, m.registration).await?;
-        let h = crate::db::hosts::get(&ctx.db, m.household).await?;
-        let visitors: Vec<String> = crate::db::registrations::participants(&ctx.db, m.registration)
-            .await?
-            .into_iter()
-            .map(|p| p.name)
-            .collect();
-        let (contact, host, area, address, email, phone) = match (&reg, &h) {
-            (Some(r), Some(h)) => (
-                r.contact_name.clone(),
-                h.contact_name.clone(),
-                h.area.clone(),
-                h.address.clone(),
-                h.contact_email.clone(),
-                h.contact_phone.clone(),
-            ),
-            _ => Default::default(),
-        };
-        w.write_record([
-            m.id.to_string(),
-            m.state.clone(),
-            m.registration.to_string(),
-            cell(&contact),
-            cell(&visitors.join("; ")),
-            m.household.to_string(),
-            cell(&host),
-            cell(&area),
-            cell(&address),
-            cell(&email),
-            cell(&phone),
-            m.score.to_string(),
-            cell(&m.override_reason),
-            cell(&m.proposed_by),
-            m.deadline.clone(),
-        ])
-        .map_err(anyhow::Error::from)?;
-    }
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut tx = ctx.db.begin().await?;
-    crate::db::audit::audit(
-        &mut tx,
-        &staff.actor().label(),
-        "export.placements",
-        &format!("event:{}", event.id),
-        None,
-        None,
-        ctx.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
+    let (event, body) =
+        crate::exchanges::placements::export::csv(&ctx, &slug, &staff.actor()).await?;
     Ok((
         [
             (
@@ -248,42 +165,6 @@ pub async fn placements_csv(
         .into_response())
 }
 
-/// Checks and stores the weights of an exchange.
-pub async fn save_weights(
-    ctx: &Ctx,
-    slug: &str,
-    w: &crate::matching::score::Weights,
-    actor: &crate::core::actor::Actor,
-) -> Result<()> {
-    let mut f = crate::core::error::FieldCollector::default();
-    for (name, v) in [
-        ("language", w.language),
-        ("interests", w.interests),
-        ("household_fit", w.household_fit),
-        ("load", w.load),
-    ] {
-        if !(0..=100).contains(&v) {
-            f.add(name, "must be between 0 and 100");
-        }
-    }
-    f.finish()?;
-    let event = exchange_event(ctx, slug).await?;
-    let mut tx = ctx.db.begin().await?;
-    crate::db::matches::set_weights(&mut tx, event.id, w).await?;
-    crate::db::audit::audit(
-        &mut tx,
-        &actor.label(),
-        "matching.weights",
-        &format!("event:{}", event.id),
-        None,
-        Some(&serde_json::json!(w)),
-        ctx.clock.now(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Set how much each preference counts in an exchange's suggestion (staff; 0–100 each).
 #[utoipa::path(put, path = "/api/v1/events/{slug}/matching/weights", tag = "hosts",
     request_body = crate::matching::score::Weights,
@@ -296,7 +177,7 @@ pub async fn put_weights(
     crate::web::extract::ApiJson(w): crate::web::extract::ApiJson<crate::matching::score::Weights>,
 ) -> Result<Json<MatchingJson>> {
     staff.require(Role::Staff)?;
-    save_weights(&ctx, &slug, &w, &staff.actor()).await?;
+    crate::exchanges::weights::save(&ctx, &slug, &w, &staff.actor()).await?;
     suggestion(State(ctx), staff, Path(slug)).await
 }
 

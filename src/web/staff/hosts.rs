@@ -327,7 +327,7 @@ pub async fn matching_action(
                 household_fit: n("household_fit"),
                 load: n("load"),
             };
-            crate::web::api::matching::save_weights(&ctx, &slug, &w, &actor).await
+            crate::exchanges::weights::save(&ctx, &slug, &w, &actor).await
         }
         "cancel" => {
             crate::exchanges::placements::cancel(
