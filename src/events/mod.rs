@@ -9,6 +9,7 @@ use crate::domain::EventStatus;
 use crate::domain::translation;
 use crate::registrations::{self, Actor};
 
+pub mod read;
 mod stored;
 pub use stored::stored_draft;
 

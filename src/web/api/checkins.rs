@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::checkin::{self, Scan};
 use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
-use crate::db::events as db_events;
 use crate::domain::TimeZone;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
@@ -82,7 +81,7 @@ pub async fn create_checkin(
     staff.require(Role::Checkin)?;
     let event_id = match body.event.as_deref() {
         Some(slug) => Some(
-            db_events::find_by_slug(&ctx.db, slug)
+            crate::events::read::find_optional(&ctx, slug)
                 .await?
                 .ok_or_else(|| AppError::field("event", "no such event"))?
                 .id,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::MoneyJson;
 use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
-use crate::db::events::{self as db_events, EventRow, OfferingRow, PartnerCityRow};
+use crate::db::events::{EventRow, OfferingRow, PartnerCityRow};
 use crate::domain::question::{self, Question};
 use crate::domain::translation::{self, Translations};
 use crate::domain::{CancellationPolicy, EventKind, EventStatus, PaymentOption, TimeZone};
@@ -147,7 +147,7 @@ pub fn event_json(
 }
 
 async fn load_event_json(ctx: &Ctx, row: &EventRow) -> Result<EventJson> {
-    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, row).await?;
+    let (offerings, partner) = crate::events::read::offerings_and_partner(ctx, row).await?;
     Ok(event_json(row, &offerings, partner.as_ref()))
 }
 
@@ -155,9 +155,9 @@ async fn load_event_json(ctx: &Ctx, row: &EventRow) -> Result<EventJson> {
 #[utoipa::path(get, path = "/api/v1/events", tag = "events",
     responses((status = 200, description = "Upcoming published events", body = Vec<EventJson>)))]
 pub async fn list_events(State(ctx): State<Ctx>) -> Result<Json<Vec<EventJson>>> {
-    let rows = db_events::list_upcoming(&ctx.db, ctx.clock.now()).await?;
-    let mut offerings = db_events::offerings_of_published(&ctx.db).await?;
-    let partners: HashMap<i64, PartnerCityRow> = db_events::list_partners(&ctx.db)
+    let rows = crate::events::read::upcoming(&ctx).await?;
+    let mut offerings = crate::events::read::offerings_of_published(&ctx).await?;
+    let partners: HashMap<i64, PartnerCityRow> = crate::events::read::partners(&ctx)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
@@ -181,9 +181,7 @@ pub async fn get_event(
     staff: Option<StaffAuth>,
     Path(slug): Path<String>,
 ) -> Result<Json<EventJson>> {
-    let row = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = crate::events::read::find(&ctx, &slug).await?;
     if row.status == EventStatus::Draft && staff.is_none() {
         return Err(AppError::NotFound);
     }
@@ -203,9 +201,7 @@ pub async fn create_event(
     staff.require(Role::Staff)?;
     let draft = build_draft(body, None)?;
     events::create(&ctx, &draft, &staff.actor()).await?;
-    let row = db_events::find_by_slug(&ctx.db, draft.slug.as_str())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = events::read::find(&ctx, draft.slug.as_str()).await?;
     Ok((
         StatusCode::CREATED,
         Json(load_event_json(&ctx, &row).await?),
@@ -224,15 +220,11 @@ pub async fn update_event(
     ApiJson(body): ApiJson<EventBody>,
 ) -> Result<Json<EventJson>> {
     staff.require(Role::Staff)?;
-    let row = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = crate::events::read::find(&ctx, &slug).await?;
     let base = events::stored_draft(&ctx, &row).await?;
     let draft = build_draft(body, Some(base))?;
     events::update(&ctx, row.id, &draft, &staff.actor()).await?;
-    let row = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = crate::events::read::find(&ctx, &slug).await?;
     Ok(Json(load_event_json(&ctx, &row).await?))
 }
 

@@ -6,7 +6,6 @@ use axum::response::Response;
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldCollector, Result};
-use crate::db::events as db_events;
 use crate::db::export::AttendeeFilter;
 use crate::domain::RegistrationStatus;
 use crate::domain::question::Question;
@@ -98,9 +97,7 @@ pub async fn export_event(
     format: Format,
     actor: &Actor,
 ) -> Result<Response> {
-    let event = db_events::find_by_slug(&ctx.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let event = crate::events::read::find(ctx, slug).await?;
     let questions = crate::domain::question::from_stored(&event.questions);
     let mut options = ExportOptions::parse(query, &questions)?;
     if let Some(name) = options.preset.as_deref().filter(|_| !options.columns_given) {

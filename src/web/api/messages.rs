@@ -8,8 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::broadcasts::{self, Input};
 use crate::context::Ctx;
-use crate::core::error::{AppError, Result};
-use crate::db::events as db_events;
+use crate::core::error::Result;
 use crate::domain::token;
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
@@ -110,9 +109,7 @@ pub async fn create_message(
     ApiJson(body): ApiJson<MessageBody>,
 ) -> Result<(StatusCode, Json<serde_json::Value>)> {
     staff.require(Role::Staff)?;
-    let event = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let event = crate::events::read::find(&ctx, &slug).await?;
     let draft = broadcasts::parse(
         &ctx,
         &event,
@@ -166,9 +163,7 @@ pub async fn list_messages(
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<MessageJson>>> {
     staff.require(Role::Staff)?;
-    let event = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let event = crate::events::read::find(&ctx, &slug).await?;
     Ok(Json(
         broadcasts::list(&ctx, event.id)
             .await?

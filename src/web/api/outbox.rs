@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldCollector, ParseError, Result};
-use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
 use crate::domain::{EmailKind, OutboxStatus};
@@ -102,7 +101,7 @@ pub async fn list_outbox(
     f.finish()?;
     let event_id = match q.event.as_deref() {
         Some(slug) => Some(
-            db_events::find_by_slug(&ctx.db, slug)
+            crate::events::read::find_optional(&ctx, slug)
                 .await?
                 .ok_or_else(|| AppError::field("event", "no such event"))?
                 .id,

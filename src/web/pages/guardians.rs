@@ -143,9 +143,7 @@ async fn page(
     let reg = crate::db::registrations::get(&ctx.db, row.registration_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let event = crate::db::events::find_by_id(&ctx.db, reg.event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let event = crate::events::read::find_by_id(ctx, reg.event_id).await?;
     let (given, refused) = (row.given(), row.refused());
     Ok(GuardianPage {
         l: Layout::public(ctx, i18n::t(lang, "guardian-page-title")),

@@ -51,9 +51,7 @@ struct Loaded {
 impl Loaded {
     async fn read(ctx: &Ctx, token: &str) -> PageResult<Self> {
         let (m, side) = placements::find(ctx, token).await?;
-        let event = crate::db::events::find_by_id(&ctx.db, m.event_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let event = crate::events::read::find_by_id(ctx, m.event_id).await?;
         let reg = crate::db::registrations::get(&ctx.db, m.registration_id)
             .await?
             .ok_or(AppError::NotFound)?;

@@ -7,7 +7,6 @@ use serde::Deserialize;
 use super::StaffSession;
 use crate::context::Ctx;
 use crate::db::audit::{self, AuditRow};
-use crate::db::events as db_events;
 use crate::web::extract::Role;
 use crate::web::pages::{Layout, PageResult, render};
 
@@ -51,7 +50,7 @@ pub async fn audit_log(
     Query(filter): Query<AuditQuery>,
 ) -> PageResult {
     session.require(Role::Admin)?;
-    let events = db_events::list_all(&ctx.db).await?;
+    let events = crate::events::read::all(&ctx).await?;
     let event_id = events.iter().find(|e| e.slug == filter.event).map(|e| e.id);
     let action = ACTIONS
         .iter()

@@ -13,7 +13,7 @@ use crate::checkin;
 use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::checkin as door;
-use crate::db::events::{self as db_events, EventRow};
+use crate::db::events::EventRow;
 use crate::domain::TimeZone;
 use crate::web::api::checkins::scan_json;
 use crate::web::extract::Role;
@@ -58,9 +58,7 @@ struct DoorPage {
 }
 
 async fn event(ctx: &Ctx, slug: &str) -> PageResult<EventRow> {
-    Ok(db_events::find_by_slug(&ctx.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?)
+    Ok(crate::events::read::find(ctx, slug).await?)
 }
 
 async fn page(

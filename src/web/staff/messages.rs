@@ -7,7 +7,7 @@ use super::{StaffSession, back_to};
 use crate::broadcasts::{self, Input};
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
-use crate::db::events::{self as db_events, EventRow};
+use crate::db::events::EventRow;
 use crate::domain::{RegistrationStatus, token};
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
@@ -54,10 +54,8 @@ async fn compose_page(
     session: &StaffSession,
     slug: &str,
 ) -> PageResult<(ComposePage, EventRow)> {
-    let event = db_events::find_by_slug(&ctx.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let offerings = db_events::offerings(&ctx.db, event.id).await?;
+    let event = crate::events::read::find(ctx, slug).await?;
+    let offerings = crate::events::read::offerings(ctx, event.id).await?;
     let page = ComposePage {
         l: session.layout(ctx, format!("Message: {}", event.title)),
         csrf: session.csrf.clone(),

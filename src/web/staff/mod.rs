@@ -344,7 +344,7 @@ struct DashboardPage {
 /// `GET /staff/`: upcoming events with seats and pending work; failed emails need attention.
 pub async fn dashboard(State(ctx): State<Ctx>, session: StaffSession) -> PageResult {
     let now = ctx.clock.now();
-    let mut upcoming: Vec<_> = crate::db::events::list_all(&ctx.db)
+    let mut upcoming: Vec<_> = crate::events::read::all(&ctx)
         .await?
         .into_iter()
         .filter(|e| e.ends_at >= now)

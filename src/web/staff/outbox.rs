@@ -8,7 +8,6 @@ use serde::Deserialize;
 use super::{StaffSession, back_to};
 use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::db::events as db_events;
 use crate::db::outbox::{self, OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
 use crate::domain::{EmailKind, OutboxStatus};
@@ -48,7 +47,7 @@ pub async fn list_outbox(
     Query(filter): Query<OutboxQuery>,
 ) -> PageResult {
     session.require(Role::Staff)?;
-    let events = db_events::list_all(&ctx.db).await?;
+    let events = crate::events::read::all(&ctx).await?;
     let event_id = events.iter().find(|e| e.slug == filter.event).map(|e| e.id);
     let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let rows = outbox::list(

@@ -63,10 +63,8 @@ pub async fn list_registrations(
     Query(filter): Query<ListQuery>,
 ) -> PageResult {
     session.require(Role::Staff)?;
-    let event = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let offerings = db_events::offerings(&ctx.db, event.id).await?;
+    let event = crate::events::read::find(&ctx, &slug).await?;
+    let offerings = crate::events::read::offerings(&ctx, event.id).await?;
     let status = Some(filter.status.as_str()).filter(|s| RegistrationStatus::parse(s).is_ok());
     let rows = db_regs::list_for_event(&ctx.db, event.id, status).await?;
     let total = rows.len();

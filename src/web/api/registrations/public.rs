@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::{AppError, Result};
-use crate::db::events as db_events;
 use crate::domain::{PaymentChoice, TransitionReason};
 
 use super::json::*;
@@ -151,9 +150,7 @@ pub async fn start_checkout(
     Path(token): Path<String>,
 ) -> Result<Json<CheckoutJson>> {
     let reg = registrations::find(&ctx, &token).await?;
-    let event = db_events::find_by_id(&ctx.db, reg.event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let event = crate::events::read::find_by_id(&ctx, reg.event_id).await?;
     if !event.pay_card {
         return Err(AppError::conflict(
             "card_unavailable",

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::core::error::{AppError, FieldCollector, Result};
-use crate::db::events as db_events;
 use crate::db::registrations as db_regs;
 use crate::domain::{Currency, Money, MoneyMethod, RegistrationStatus, TransitionReason};
 use crate::web::api::MoneyJson;
@@ -42,9 +41,7 @@ pub async fn list_registrations(
         Some(s) => Some(RegistrationStatus::parse(s).map_err(|e| AppError::field("status", e.0))?),
         None => None,
     };
-    let event = db_events::find_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let event = crate::events::read::find(&ctx, &slug).await?;
     let rows = db_regs::list_for_event(&ctx.db, event.id, status.map(|s| s.as_str())).await?;
     let mut participants = db_regs::participants_of_event(&ctx.db, event.id).await?;
     let paid = db_regs::paid_by_registration(&ctx.db, event.id).await?;

@@ -38,8 +38,8 @@ struct HomePage {
 async fn upcoming(ctx: &Ctx, partner_id: Option<i64>) -> anyhow::Result<Vec<EventView>> {
     let now = ctx.clock.now();
     let rows = db_events::list_upcoming(&ctx.db, now).await?;
-    let offerings = db_events::offerings_of_published(&ctx.db).await?;
-    let partners: HashMap<i64, PartnerCityRow> = db_events::list_partners(&ctx.db)
+    let offerings = crate::events::read::offerings_of_published(ctx).await?;
+    let partners: HashMap<i64, PartnerCityRow> = crate::events::read::partners(ctx)
         .await?
         .into_iter()
         .map(|p| (p.id, p))
@@ -57,7 +57,7 @@ async fn upcoming(ctx: &Ctx, partner_id: Option<i64>) -> anyhow::Result<Vec<Even
 
 /// `GET /`: upcoming events and exchanges, optionally of one partner city.
 pub async fn home(State(ctx): State<Ctx>, Query(q): Query<HomeQuery>) -> PageResult {
-    let partners = db_events::list_partners(&ctx.db).await?;
+    let partners = crate::events::read::partners(&ctx).await?;
     let partner = match q.partner.as_deref().filter(|p| !p.is_empty()) {
         Some(slug) => Some(
             partners
@@ -78,11 +78,11 @@ pub async fn home(State(ctx): State<Ctx>, Query(q): Query<HomeQuery>) -> PageRes
 
 /// Loads a published or cancelled event with its offerings and partner; drafts are not public.
 pub(super) async fn public_event(ctx: &Ctx, slug: &str) -> PageResult<(EventRow, EventView)> {
-    let event = db_events::find_by_slug(&ctx.db, slug)
+    let event = crate::events::read::find_optional(ctx, slug)
         .await?
         .filter(|e| e.status != EventStatus::Draft)
         .ok_or(AppError::NotFound)?;
-    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &event).await?;
+    let (offerings, partner) = crate::events::read::offerings_and_partner(ctx, &event).await?;
     let view = EventView::new(&event, &offerings, partner.as_ref(), ctx.clock.now())
         .with_card(&event, ctx.card.is_some());
     Ok((event, view))
@@ -116,9 +116,7 @@ struct PartnerPage {
 
 /// `GET /partners/{slug}`: a sister city and its upcoming events and exchanges.
 pub async fn partner_page(State(ctx): State<Ctx>, Path(slug): Path<String>) -> PageResult {
-    let partner = db_events::partner_by_slug(&ctx.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let partner = crate::events::read::partner(&ctx, &slug).await?;
     let events = upcoming(&ctx, Some(partner.id)).await?;
     let view = PartnerView::new(&partner);
     Ok(render(&PartnerPage {
@@ -142,7 +140,7 @@ pub async fn partner_page(State(ctx): State<Ctx>, Path(slug): Path<String>) -> P
 
 /// `GET /events.ics`: every upcoming published event, for calendar subscriptions.
 pub async fn events_feed(State(ctx): State<Ctx>) -> PageResult {
-    let rows = db_events::list_upcoming(&ctx.db, ctx.clock.now()).await?;
+    let rows = crate::events::read::upcoming(&ctx).await?;
     let host = ctx
         .settings
         .base_url()

@@ -9,7 +9,7 @@ use super::home::calendar_response;
 use super::register::offering_name;
 use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::db::events::{self as db_events, EventRow};
+use crate::db::events::EventRow;
 use crate::db::registrations as db_regs;
 use crate::domain::RegistrationStatus;
 use crate::email::compose::{local_time_in, registration_calendar};
@@ -94,10 +94,8 @@ pub(super) async fn load(ctx: &Ctx, token: &str) -> PageResult<Loaded> {
 }
 
 async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResult<Loaded> {
-    let event_row = db_events::find_by_id(&ctx.db, reg.event_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &event_row).await?;
+    let event_row = crate::events::read::find_by_id(ctx, reg.event_id).await?;
+    let (offerings, partner) = crate::events::read::offerings_and_partner(ctx, &event_row).await?;
     let event = EventView::new(&event_row, &offerings, partner.as_ref(), ctx.clock.now())
         .with_card(&event_row, ctx.card.is_some());
     let participants = db_regs::participants(&ctx.db, reg.id).await?;

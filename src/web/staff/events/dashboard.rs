@@ -108,7 +108,7 @@ pub async fn event_dashboard(
         .map(|p| crate::exports::preset_columns(&p.columns, &questions))
         .unwrap_or_else(|| all.clone());
     let messages = message_lines(&ctx, &row).await?;
-    let offerings = db_events::offerings(&ctx.db, row.id).await?;
+    let offerings = crate::events::read::offerings(&ctx, row.id).await?;
     let (by_status, (expected, received, due)) = tally(&ctx, row.id).await?;
     let currency = offerings
         .first()

@@ -8,7 +8,7 @@ use super::list::event_by_slug;
 use super::translations::TranslationInput;
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
-use crate::db::events::{self as db_events, EventRow};
+use crate::db::events::EventRow;
 use crate::domain::EventStatus;
 use crate::domain::event::input::{EventBody, build_draft};
 use crate::events::stored_draft;
@@ -119,7 +119,7 @@ pub async fn edit_event_form(
 ) -> PageResult {
     session.require(Role::Staff)?;
     let row = event_by_slug(&ctx, &slug).await?;
-    let (offerings, partner) = db_events::offerings_and_partner(&ctx.db, &row).await?;
+    let (offerings, partner) = crate::events::read::offerings_and_partner(&ctx, &row).await?;
     Ok(render(&EventFormPage {
         l: session.layout(&ctx, format!("Edit {}", row.title)),
         csrf: session.csrf.clone(),

@@ -4,8 +4,7 @@ use askama::Template;
 use axum::extract::State;
 
 use crate::context::Ctx;
-use crate::core::error::AppError;
-use crate::db::events::{self as db_events, EventRow};
+use crate::db::events::EventRow;
 use crate::email::compose::event_when;
 use crate::web::extract::Role;
 use crate::web::pages::{Layout, PageResult, render};
@@ -32,7 +31,7 @@ pub(super) struct EventsPage {
 /// `GET /staff/events`: every event, drafts and past ones included.
 pub async fn list_events(State(ctx): State<Ctx>, session: StaffSession) -> PageResult {
     session.require(Role::Staff)?;
-    let mut rows = db_events::list_all(&ctx.db).await?;
+    let mut rows = crate::events::read::all(&ctx).await?;
     rows.sort_by_key(|e| std::cmp::Reverse(e.starts_at));
     Ok(render(&EventsPage {
         l: session.layout(&ctx, "Events"),
@@ -52,7 +51,5 @@ pub async fn list_events(State(ctx): State<Ctx>, session: StaffSession) -> PageR
 }
 
 pub(super) async fn event_by_slug(ctx: &Ctx, slug: &str) -> PageResult<EventRow> {
-    Ok(db_events::find_by_slug(&ctx.db, slug)
-        .await?
-        .ok_or(AppError::NotFound)?)
+    Ok(crate::events::read::find(ctx, slug).await?)
 }

@@ -43,7 +43,7 @@ fn participants_from(form: &FormData, event: &EventView) -> Vec<ParticipantInput
                     (q.key.clone(), form.get(&name).to_owned())
                 })
                 .collect(),
-            profile: ParticipantInput::profile_from(&form, i),
+            profile: ParticipantInput::profile_from(form, i),
         })
         .collect()
 }
