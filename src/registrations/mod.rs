@@ -8,6 +8,7 @@
 //! - [`changes`]: cancelling, claiming an offer, approving, rejecting.
 //! - [`deadlines`]: holds and offers that run out, payment reminders.
 //! - [`payments`]: the ledger, card checkout, settling, refunds and Stripe's events.
+//! - [`read`]: an event's registrations and one registration's parts, for pages.
 //! - [`record`]: everything on record about one registration, for staff.
 //! - [`lifecycle`]: what every change shares (locking, the transition, its emails, the
 //!   waitlist).
@@ -16,6 +17,7 @@ pub mod changes;
 pub mod deadlines;
 pub mod lifecycle;
 pub mod payments;
+pub mod read;
 pub mod record;
 pub mod submit;
 

@@ -123,7 +123,7 @@ fn profile_lines(lang: &str, profile: &VisitorProfile) -> Vec<String> {
 /// Everything the page shows, read once.
 async fn load(ctx: &Ctx, token: &str) -> PageResult<(GuardianRow, String, VisitorProfile)> {
     let row = guardians::find(ctx, token).await?;
-    let participant = crate::db::registrations::participants(&ctx.db, row.registration_id)
+    let participant = crate::registrations::read::participants(ctx, row.registration_id)
         .await?
         .into_iter()
         .find(|p| p.id == row.participant_id)
@@ -140,9 +140,7 @@ async fn page(
     (row, visitor, profile): &(GuardianRow, String, VisitorProfile),
 ) -> PageResult<GuardianPage> {
     let lang = i18n::current();
-    let reg = crate::db::registrations::get(&ctx.db, row.registration_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let reg = crate::registrations::read::get(ctx, row.registration_id).await?;
     let event = crate::events::read::find_by_id(ctx, reg.event_id).await?;
     let (given, refused) = (row.given(), row.refused());
     Ok(GuardianPage {

@@ -52,9 +52,7 @@ impl Loaded {
     async fn read(ctx: &Ctx, token: &str) -> PageResult<Self> {
         let (m, side) = placements::find(ctx, token).await?;
         let event = crate::events::read::find_by_id(ctx, m.event_id).await?;
-        let reg = crate::db::registrations::get(&ctx.db, m.registration_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let reg = crate::registrations::read::get(ctx, m.registration_id).await?;
         let household = crate::db::hosts::get(&ctx.db, m.household_id)
             .await?
             .ok_or(AppError::NotFound)?;

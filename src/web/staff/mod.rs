@@ -351,7 +351,11 @@ pub async fn dashboard(State(ctx): State<Ctx>, session: StaffSession) -> PageRes
         .collect();
     upcoming.sort_by_key(|e| e.starts_at);
     let awaiting = if session.role >= Role::Staff {
-        crate::db::registrations::count_by_event(&ctx.db, "awaiting_approval").await?
+        crate::registrations::read::count_by_event(
+            &ctx,
+            crate::domain::RegistrationStatus::AwaitingApproval,
+        )
+        .await?
     } else {
         Default::default()
     };

@@ -65,16 +65,15 @@ pub async fn list_registrations(
     session.require(Role::Staff)?;
     let event = crate::events::read::find(&ctx, &slug).await?;
     let offerings = crate::events::read::offerings(&ctx, event.id).await?;
-    let status = Some(filter.status.as_str()).filter(|s| RegistrationStatus::parse(s).is_ok());
-    let rows = db_regs::list_for_event(&ctx.db, event.id, status).await?;
+    let status = RegistrationStatus::parse(&filter.status).ok();
+    let mut list = registrations::read::of_event(&ctx, event.id, status).await?;
+    let rows = std::mem::take(&mut list.registrations);
     let total = rows.len();
-    let mut participants = db_regs::participants_of_event(&ctx.db, event.id).await?;
-    let paid = db_regs::paid_by_registration(&ctx.db, event.id).await?;
     let needle = filter.q.trim().to_lowercase();
     let lines = rows
         .into_iter()
         .filter_map(|r| {
-            let people = participants.remove(&r.id).unwrap_or_default();
+            let people = list.take_participants(r.id);
             if !filter.offering.is_empty()
                 && !people.iter().any(|p| p.offering_key == filter.offering)
             {
@@ -97,7 +96,7 @@ pub async fn list_registrations(
                     .collect::<Vec<_>>()
                     .join(", "),
                 total: money(r.total_minor, &r.currency),
-                paid: money(paid.get(&r.id).copied().unwrap_or(0), &r.currency),
+                paid: money(list.paid(r.id), &r.currency),
                 created: local_time(r.created_at, &event),
                 contact: r.contact_name,
                 email: r.contact_email,
@@ -361,7 +360,7 @@ pub async fn registration_action(
 ) -> PageResult {
     session.require(Role::Staff)?;
     session.verify(&form)?;
-    let reg = db_regs::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    let reg = registrations::read::get(&ctx, id).await?;
     let reason = form.get("reason").trim().to_owned();
     let action = StaffAction::parse(&action).map_err(|_| AppError::NotFound)?;
     let outcome = match action {

@@ -141,8 +141,8 @@ pub(super) async fn load_json(
     reg: &RegistrationRow,
     staff_view: bool,
 ) -> Result<RegistrationJson> {
-    let participants = db_regs::participants(&ctx.db, reg.id).await?;
-    let paid = db_regs::PaymentRow::net(&db_regs::payments(&ctx.db, reg.id).await?);
+    let participants = crate::registrations::read::participants(ctx, reg.id).await?;
+    let paid = db_regs::PaymentRow::net(&crate::registrations::read::payments(ctx, reg.id).await?);
     let slug = db_events::find_by_id(&ctx.db, reg.event_id)
         .await?
         .map(|e| e.slug)

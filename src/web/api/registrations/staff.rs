@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::core::error::{AppError, FieldCollector, Result};
-use crate::db::registrations as db_regs;
 use crate::domain::{Currency, Money, MoneyMethod, RegistrationStatus, TransitionReason};
 use crate::web::api::MoneyJson;
 
@@ -42,21 +41,13 @@ pub async fn list_registrations(
         None => None,
     };
     let event = crate::events::read::find(&ctx, &slug).await?;
-    let rows = db_regs::list_for_event(&ctx.db, event.id, status.map(|s| s.as_str())).await?;
-    let mut participants = db_regs::participants_of_event(&ctx.db, event.id).await?;
-    let paid = db_regs::paid_by_registration(&ctx.db, event.id).await?;
+    let mut list = crate::registrations::read::of_event(&ctx, event.id, status).await?;
+    let rows = std::mem::take(&mut list.registrations);
     Ok(Json(
         rows.iter()
             .map(|r| {
-                let p = participants.remove(&r.id).unwrap_or_default();
-                registration_json(
-                    &ctx,
-                    &slug,
-                    r,
-                    &p,
-                    paid.get(&r.id).copied().unwrap_or(0),
-                    true,
-                )
+                let p = list.take_participants(r.id);
+                registration_json(&ctx, &slug, r, &p, list.paid(r.id), true)
             })
             .collect(),
     ))

@@ -98,8 +98,8 @@ async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResu
     let (offerings, partner) = crate::events::read::offerings_and_partner(ctx, &event_row).await?;
     let event = EventView::new(&event_row, &offerings, partner.as_ref(), ctx.clock.now())
         .with_card(&event_row, ctx.card.is_some());
-    let participants = db_regs::participants(&ctx.db, reg.id).await?;
-    let payments = db_regs::payments(&ctx.db, reg.id).await?;
+    let participants = crate::registrations::read::participants(ctx, reg.id).await?;
+    let payments = crate::registrations::read::payments(ctx, reg.id).await?;
     let paid = db_regs::PaymentRow::net(&payments);
     let status = reg.status;
     let guardians = if event_row.is_exchange() {

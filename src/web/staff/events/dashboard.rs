@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use super::list::event_by_slug;
 use crate::context::Ctx;
 use crate::db::events as db_events;
-use crate::db::registrations as db_regs;
 use crate::domain::RegistrationStatus;
 use crate::email::compose::{event_when, money};
 use crate::web::extract::Role;
@@ -193,12 +192,12 @@ async fn tally(
     ctx: &Ctx,
     event_id: i64,
 ) -> PageResult<(Vec<(RegistrationStatus, i64, i64)>, (i64, i64, i64))> {
-    let regs = db_regs::list_for_event(&ctx.db, event_id, None).await?;
-    let paid = db_regs::paid_by_registration(&ctx.db, event_id).await?;
+    let list = crate::registrations::read::of_event(ctx, event_id, None).await?;
+    let (regs, paid) = (&list.registrations, &list.paid);
     let mut by_status: Vec<(RegistrationStatus, i64, i64)> =
         RegistrationStatus::ALL.iter().map(|s| (*s, 0, 0)).collect();
     let (mut expected, mut received, mut due) = (0_i64, 0_i64, 0_i64);
-    for r in &regs {
+    for r in regs {
         if let Some(entry) = by_status.iter_mut().find(|(s, ..)| *s == r.status) {
             entry.1 += 1;
             entry.2 += r.seats;
