@@ -147,3 +147,56 @@ mod tests {
         assert!(!verify_password("wrong horse battery", &hash));
     }
 }
+
+/// How long a staff session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// An argon2id hash of a random password, checked when the email is unknown so that an
+/// unknown email takes as long as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password(&token::generate()).unwrap_or_default());
+
+/// Signs `email` in with `password`: the new session's secret (for the cookie), or `None`
+/// when the email is unknown, the password wrong or the account deactivated (the three
+/// take the same time).
+pub async fn sign_in(ctx: &Ctx, email: &str, password: &str) -> anyhow::Result<Option<String>> {
+    let user = db_staff::find_by_email(&ctx.db, email).await?;
+    let stored = user
+        .as_ref()
+        .filter(|u| u.active)
+        .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
+    let password = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &stored))
+        .await
+        .unwrap_or(false);
+    let Some(user) = user.filter(|u| ok && u.active) else {
+        return Ok(None);
+    };
+    let session = token::generate();
+    let now = ctx.clock.now();
+    db_staff::insert_session(
+        &ctx.db,
+        &token::hash(&session),
+        user.id,
+        &token::generate(),
+        now,
+        now + chrono::Duration::hours(SESSION_HOURS),
+    )
+    .await?;
+    Ok(Some(session))
+}
+
+/// The live session whose secret is `presented`.
+pub async fn session(ctx: &Ctx, presented: &str) -> anyhow::Result<Option<db_staff::SessionRow>> {
+    db_staff::find_session(&ctx.db, &token::hash(presented), ctx.clock.now()).await
+}
+
+/// Ends the session whose secret is `presented`.
+pub async fn sign_out(ctx: &Ctx, presented: &str) -> anyhow::Result<()> {
+    db_staff::delete_session(&ctx.db, &token::hash(presented), ctx.clock.now()).await
+}
+
+/// Every staff account, by email.
+pub async fn list(ctx: &Ctx) -> anyhow::Result<Vec<db_staff::StaffListRow>> {
+    db_staff::list(&ctx.db).await
+}

@@ -24,7 +24,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use chrono::Duration;
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::extract::Role;
@@ -33,14 +32,12 @@ use super::pages::{Layout, PageError, PageResult, StaffNav, render, render_with}
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::AppError;
-use crate::db::staff as db_staff;
 use crate::domain::OutboxStatus;
 use crate::domain::token;
 
 /// Cookie carrying the staff session.
 pub const SESSION_COOKIE: &str = "twinning_session";
-/// How long a sign-in lasts.
-pub const SESSION_HOURS: i64 = 12;
+pub use crate::staff_accounts::SESSION_HOURS;
 
 /// Routes of the console.
 pub fn router() -> Router<Ctx> {
@@ -166,7 +163,7 @@ impl FromRequestParts<Ctx> for StaffSession {
         let presented = cookie(&parts.headers, SESSION_COOKIE)
             .filter(|v| token::selector(v).is_some())
             .ok_or(PageError(AppError::Unauthorized))?;
-        let row = db_staff::find_session(&ctx.db, &token::hash(presented), ctx.clock.now())
+        let row = crate::staff_accounts::session(ctx, presented)
             .await?
             .ok_or(PageError(AppError::Unauthorized))?;
         let role = row.role;
@@ -252,35 +249,13 @@ pub async fn login_submit(
             .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
         return Ok(r);
     }
-    let user = db_staff::find_by_email(&ctx.db, &email).await?;
-    let password = form.get("password").to_owned();
-    // Verify against a fixed hash when the user is unknown, so timing does not tell.
-    let stored = user
-        .as_ref()
-        .filter(|u| u.active)
-        .map_or_else(|| DUMMY_HASH.clone(), |u| u.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || {
-        crate::staff_accounts::verify_password(&password, &stored)
-    })
-    .await
-    .unwrap_or(false);
-    let Some(user) = user.filter(|u| ok && u.active) else {
+    let Some(session) = crate::staff_accounts::sign_in(&ctx, &email, form.get("password")).await?
+    else {
         return Ok(render_with(
             StatusCode::UNAUTHORIZED,
             &page("The email or password is not right, or the account is deactivated."),
         ));
     };
-    let session = token::generate();
-    let now = ctx.clock.now();
-    db_staff::insert_session(
-        &ctx.db,
-        &token::hash(&session),
-        user.id,
-        &token::generate(),
-        now,
-        now + Duration::hours(SESSION_HOURS),
-    )
-    .await?;
     let mut response = Redirect::to("/staff/").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -295,12 +270,6 @@ pub async fn login_submit(
     Ok(response)
 }
 
-/// An argon2id hash of a random password, checked when the email is unknown so that an
-/// unknown email takes as long as a wrong password.
-static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    crate::staff_accounts::hash_password(&token::generate()).unwrap_or_default()
-});
-
 /// `POST /staff/logout`: ends the session.
 pub async fn logout(
     State(ctx): State<Ctx>,
@@ -310,7 +279,7 @@ pub async fn logout(
 ) -> PageResult {
     session.verify(&form)?;
     if let Some(presented) = cookie(&headers, SESSION_COOKIE) {
-        db_staff::delete_session(&ctx.db, &token::hash(presented), ctx.clock.now()).await?;
+        crate::staff_accounts::sign_out(&ctx, presented).await?;
     }
     let mut response = Redirect::to("/staff/login").into_response();
     response.headers_mut().append(

@@ -32,7 +32,7 @@ async fn page(ctx: &Ctx, session: &StaffSession) -> PageResult<UsersPage> {
         l: session.layout(ctx, "Staff users"),
         csrf: session.csrf.clone(),
         me: session.user_id,
-        users: db_staff::list(&ctx.db).await?,
+        users: crate::staff_accounts::list(ctx).await?,
         problem: None,
         created: None,
         email: String::new(),
