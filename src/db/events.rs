@@ -88,6 +88,17 @@ pub struct PartnerCityRow {
     pub since_year: Option<i64>,
 }
 
+impl PartnerCityRow {
+    /// The partner's language codes (stored comma-separated).
+    pub fn language_list(&self) -> Vec<String> {
+        self.languages
+            .split(',')
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 /// Seats currently held on one event, in total and per offering.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeldSeats {

@@ -435,32 +435,52 @@ fn languages(f: &mut FieldCollector, input: &[LanguageLevel]) -> String {
     if input.len() > MAX_LIST {
         f.add("languages", format!("must list at most {MAX_LIST}"));
     }
-    let mut languages = Vec::new();
+    let mut languages: Vec<LanguageLevel> = Vec::new();
     for (i, l) in input.iter().take(MAX_LIST).enumerate() {
-        let code = l.code.trim().to_ascii_lowercase();
-        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
-            f.add(
-                format!("languages[{i}].code"),
-                "must be a two-letter language code such as es",
-            );
-        } else if !(1..=3).contains(&l.level) {
-            f.add(
-                format!("languages[{i}].level"),
-                "must be 1 (basic), 2 (conversational) or 3 (fluent)",
-            );
-        } else if languages.iter().any(|(c, _): &(String, u8)| *c == code) {
-            f.add(format!("languages[{i}].code"), "is listed twice");
-        } else {
-            languages.push((code, l.level));
+        let at = format!("languages[{i}]");
+        if let Some(l) = checked_language(f, &at, l) {
+            if languages.iter().any(|x| x.code == l.code) {
+                f.add(format!("{at}.code"), "is listed twice");
+            } else {
+                languages.push(l);
+            }
         }
     }
     serde_json::json!(
         languages
             .iter()
-            .map(|(c, l)| serde_json::json!({"code": c, "level": l}))
+            .map(|l| serde_json::json!({"code": l.code, "level": l.level}))
             .collect::<Vec<_>>()
     )
     .to_string()
+}
+
+/// A language with its level under field `at` (e.g. `languages[0]`): a two-letter code and a
+/// level from 1 to 3; `None`, with the problem in `f`, otherwise.
+pub fn checked_language(
+    f: &mut FieldCollector,
+    at: &str,
+    l: &LanguageLevel,
+) -> Option<LanguageLevel> {
+    let code = l.code.trim().to_ascii_lowercase();
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
+        f.add(
+            format!("{at}.code"),
+            "must be a two-letter language code such as es",
+        );
+        None
+    } else if !(1..=3).contains(&l.level) {
+        f.add(
+            format!("{at}.level"),
+            "must be 1 (basic), 2 (conversational) or 3 (fluent)",
+        );
+        None
+    } else {
+        Some(LanguageLevel {
+            code,
+            level: l.level,
+        })
+    }
 }
 
 /// Diets the household caters for (from `DIETS`), as the JSON text stored.

@@ -199,27 +199,12 @@ fn languages(
     at: &str,
     list: &[super::household::LanguageLevel],
 ) -> Vec<super::household::LanguageLevel> {
-    let mut languages = Vec::new();
+    let mut languages: Vec<super::household::LanguageLevel> = Vec::new();
     for (i, l) in list.iter().take(12).enumerate() {
-        let code = l.code.trim().to_ascii_lowercase();
-        if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase()) {
-            f.add(
-                format!("{at}.languages[{i}].code"),
-                "must be a two-letter language code such as es",
-            );
-        } else if !(1..=3).contains(&l.level) {
-            f.add(
-                format!("{at}.languages[{i}].level"),
-                "must be 1 (basic), 2 (conversational) or 3 (fluent)",
-            );
-        } else if !languages
-            .iter()
-            .any(|x: &super::household::LanguageLevel| x.code == code)
+        if let Some(l) = super::household::checked_language(f, &format!("{at}.languages[{i}]"), l)
+            && !languages.iter().any(|x| x.code == l.code)
         {
-            languages.push(super::household::LanguageLevel {
-                code,
-                level: l.level,
-            });
+            languages.push(l);
         }
     }
     languages

@@ -42,12 +42,7 @@ fn draft_of(
             slug: Slug::parse(&p.slug).unwrap_or_else(|_| Slug::parse("partner").expect("valid")),
             name: Title::parse(&p.name).unwrap_or_else(|_| Title::parse("?").expect("valid")),
             country: Title::parse(&p.country).unwrap_or_else(|_| Title::parse("?").expect("valid")),
-            languages: p
-                .languages
-                .split(',')
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            languages: p.language_list(),
             since_year: p.since_year,
         }),
         offerings: offerings

@@ -116,12 +116,7 @@ pub fn event_json(
             slug: Some(p.slug.clone()),
             name: p.name.clone(),
             country: p.country.clone(),
-            languages: p
-                .languages
-                .split(',')
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            languages: p.language_list(),
             since_year: p.since_year,
         }),
         offerings: offerings
