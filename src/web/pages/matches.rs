@@ -53,9 +53,7 @@ impl Loaded {
         let (m, side) = placements::find(ctx, token).await?;
         let event = crate::events::read::find_by_id(ctx, m.event_id).await?;
         let reg = crate::registrations::read::get(ctx, m.registration_id).await?;
-        let household = crate::db::hosts::get(&ctx.db, m.household_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let household = crate::exchanges::households::get(ctx, m.household_id).await?;
         Ok(Self {
             m,
             side,

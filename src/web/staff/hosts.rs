@@ -40,14 +40,15 @@ pub async fn list_hosts(
     session.require(Role::Staff)?;
     let status = q
         .status
-        .filter(|s| ["applicant", "approved", "review", "suspended"].contains(&s.as_str()));
+        .as_deref()
+        .and_then(|s| crate::domain::household::HouseholdStatus::parse(s).ok());
     let mut list = Vec::new();
-    for row in crate::db::hosts::list(&ctx.db, status.as_deref()).await? {
+    for row in crate::exchanges::households::list(&ctx, status).await? {
         list.push(load_json(&ctx, &row, true).await?);
     }
     Ok(render(&ListPage {
         l: session.layout(&ctx, "Host households"),
-        status: status.unwrap_or_default(),
+        status: status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         hosts: list,
     }))
 }
@@ -88,9 +89,7 @@ async fn detail(
     id: i64,
     problem: Option<String>,
 ) -> PageResult<DetailPage> {
-    let row = crate::db::hosts::get(&ctx.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let row = crate::exchanges::households::get(ctx, id).await?;
     let h = load_json(ctx, &row, true).await?;
     let changes = h
         .review_changes
@@ -107,7 +106,7 @@ async fn detail(
                 .collect()
         })
         .unwrap_or_default();
-    let history = crate::db::audit::for_subject(&ctx.db, &format!("household:{id}"), 50)
+    let history = crate::exchanges::households::history(ctx, id, 50)
         .await?
         .into_iter()
         .map(|a| {
