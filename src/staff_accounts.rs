@@ -135,19 +135,6 @@ pub async fn create_token(ctx: &Ctx, email: &str) -> anyhow::Result<String> {
     Ok(secret)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_verify_against_their_argon2id_hash_only() {
-        let hash = hash_password("correct horse battery").unwrap();
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery", &hash));
-        assert!(!verify_password("wrong horse battery", &hash));
-    }
-}
-
 /// How long a staff session lasts.
 pub const SESSION_HOURS: i64 = 12;
 
@@ -199,4 +186,17 @@ pub async fn sign_out(ctx: &Ctx, presented: &str) -> anyhow::Result<()> {
 /// Every staff account, by email.
 pub async fn list(ctx: &Ctx) -> anyhow::Result<Vec<db_staff::StaffListRow>> {
     db_staff::list(&ctx.db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_against_their_argon2id_hash_only() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+    }
 }

@@ -507,6 +507,23 @@ pub async fn record_screening(
     Ok(())
 }
 
+/// Households on record, in `status` (all when `None`), for staff.
+pub async fn list(ctx: &Ctx, status: Option<HouseholdStatus>) -> Result<Vec<HouseholdRow>> {
+    Ok(crate::db::hosts::list(&ctx.db, status.map(|s| s.as_str())).await?)
+}
+
+/// Household `id`; not found otherwise.
+pub async fn get(ctx: &Ctx, id: i64) -> Result<HouseholdRow> {
+    crate::db::hosts::get(&ctx.db, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The last `limit` audit rows about household `id`, newest first.
+pub async fn history(ctx: &Ctx, id: i64, limit: i64) -> Result<Vec<crate::db::audit::AuditRow>> {
+    Ok(crate::db::audit::for_subject(&ctx.db, &format!("household:{id}"), limit).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,21 +540,4 @@ mod tests {
             18
         );
     }
-}
-
-/// Households on record, in `status` (all when `None`), for staff.
-pub async fn list(ctx: &Ctx, status: Option<HouseholdStatus>) -> Result<Vec<HouseholdRow>> {
-    Ok(crate::db::hosts::list(&ctx.db, status.map(|s| s.as_str())).await?)
-}
-
-/// Household `id`; not found otherwise.
-pub async fn get(ctx: &Ctx, id: i64) -> Result<HouseholdRow> {
-    crate::db::hosts::get(&ctx.db, id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
-/// The last `limit` audit rows about household `id`, newest first.
-pub async fn history(ctx: &Ctx, id: i64, limit: i64) -> Result<Vec<crate::db::audit::AuditRow>> {
-    Ok(crate::db::audit::for_subject(&ctx.db, &format!("household:{id}"), limit).await?)
 }

@@ -112,7 +112,7 @@ async fn codes_of_unpaid_cancelled_or_other_events_are_refused_clearly() {
     let unpaid = app.register(&slug, "adult", &["Ana"]).await;
     let cancelled = app.register(&slug, "free", &["Ben"]).await;
     let cancelled_token = cancelled["token"].as_str().unwrap();
-    app.cancel(&cancelled_token).await;
+    app.cancel(cancelled_token).await;
     let door = app.token_for("door@example.org", "checkin").await;
     let scan = |code: String, event: String| {
         let app = &app;

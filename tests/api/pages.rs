@@ -309,7 +309,7 @@ async fn a_waitlisted_visitor_claims_an_offered_seat_on_the_offer_page() {
     );
 
     let first_token = first["token"].as_str().unwrap();
-    app.cancel(&first_token).await;
+    app.cancel(first_token).await;
     let offer = b.get(&format!("/offers/{token}")).await;
     assert!(offer.body.contains("A seat is free for you"));
     let claimed = b.submit(&format!("/offers/{token}"), &[]).await;

@@ -467,7 +467,7 @@ async fn card_event_in(app: &TestApp, days: i64, policy: Value) -> String {
 }
 
 async fn cancel(app: &TestApp, token: &str) {
-    let response = app.cancel(&token).await;
+    let response = app.cancel(token).await;
     assert!(
         response.status().is_success(),
         "{}",
