@@ -91,6 +91,13 @@ pub async fn undo(ctx: &Ctx, participant_id: i64, actor: &Actor) -> Result<DoorR
         .ok_or(AppError::NotFound)
 }
 
+/// The participant whose check-in code is `code` (as typed or scanned); not found otherwise.
+pub async fn by_code(ctx: &Ctx, code: &str) -> Result<DoorRow> {
+    door::by_code(&ctx.db, &normalise(code))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalise;

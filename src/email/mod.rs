@@ -16,6 +16,6 @@ pub use crate::infra::smtp::{Mailer, SendError};
 pub use compose::{queue_event_email, queue_registration_email, queue_staff_approval_emails};
 pub use deliver::{deliver, sweep};
 pub use ics::calendar_file;
-pub use staff_actions::act_on;
+pub use staff_actions::{act_on, counts};
 
 pub use crate::domain::EmailKind;

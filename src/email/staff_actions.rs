@@ -54,3 +54,8 @@ pub async fn act_on(ctx: &Ctx, actor: &Actor, id: i64, action: OutboxAction) -> 
     ctx.commit(tx, &jobs).await?;
     Ok(())
 }
+
+/// How many emails are in each state.
+pub async fn counts(ctx: &Ctx) -> Result<Vec<(OutboxStatus, i64)>> {
+    Ok(outbox::count_by_status(&ctx.db).await?)
+}

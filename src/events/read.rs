@@ -24,6 +24,11 @@ pub async fn find_by_id(ctx: &Ctx, id: i64) -> Result<EventRow> {
     db::find_by_id(&ctx.db, id).await?.ok_or(AppError::NotFound)
 }
 
+/// The event with id `id` if there is one.
+pub async fn find_by_id_optional(ctx: &Ctx, id: i64) -> Result<Option<EventRow>> {
+    Ok(db::find_by_id(&ctx.db, id).await?)
+}
+
 /// The offerings of event `event_id`, in order.
 pub async fn offerings(ctx: &Ctx, event_id: i64) -> Result<Vec<OfferingRow>> {
     Ok(db::offerings(&ctx.db, event_id).await?)

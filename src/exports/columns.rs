@@ -154,3 +154,8 @@ pub async fn delete_preset(ctx: &Ctx, event: &EventRow, name: &str, actor: &Acto
     tx.commit().await?;
     Ok(())
 }
+
+/// The column presets saved for event `event_id`, by name.
+pub async fn presets(ctx: &Ctx, event_id: i64) -> Result<Vec<crate::db::messages::PresetRow>> {
+    Ok(crate::db::messages::presets(&ctx.db, event_id).await?)
+}

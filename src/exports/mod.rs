@@ -25,7 +25,8 @@ mod to_xlsx;
 
 use batches::Batches;
 pub use columns::{
-    COLUMNS, Column, all_columns, delete_preset, parse_columns, preset_columns, save_preset,
+    COLUMNS, Column, all_columns, delete_preset, parse_columns, preset_columns, presets,
+    save_preset,
 };
 pub use to_csv::attendees_csv;
 pub use to_xlsx::attendees_xlsx;

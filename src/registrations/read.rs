@@ -64,3 +64,27 @@ pub async fn payments(ctx: &Ctx, id: i64) -> Result<Vec<PaymentRow>> {
 pub async fn count_by_event(ctx: &Ctx, status: RegistrationStatus) -> Result<HashMap<i64, i64>> {
     Ok(db::count_by_event(&ctx.db, status.as_str()).await?)
 }
+
+/// The Checkout page registration `reg` can still pay on, while it is open.
+pub async fn open_checkout_url(ctx: &Ctx, reg: &RegistrationRow) -> Result<Option<String>> {
+    let now = ctx.clock.now();
+    Ok(crate::db::card::latest_session(&ctx.db, reg.id)
+        .await?
+        .filter(|s| s.status == crate::domain::SessionStatus::Open && s.expires_at > now)
+        .map(|s| s.url))
+}
+
+/// When a card payment of registration `id` was disputed.
+pub async fn disputed_at(ctx: &Ctx, id: i64) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(crate::db::card::disputed_at(&ctx.db, id).await?)
+}
+
+/// The state changes of registration `id`, oldest first.
+pub async fn transitions(ctx: &Ctx, id: i64) -> Result<Vec<db::TransitionRow>> {
+    Ok(db::transitions(&ctx.db, id).await?)
+}
+
+/// The guardians asked about registration `id`'s minors, and their answers.
+pub async fn guardians(ctx: &Ctx, id: i64) -> Result<Vec<crate::db::guardians::GuardianRow>> {
+    Ok(crate::db::guardians::of_registration(&ctx.db, id).await?)
+}

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 
 use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::core::job::{Job, StripeEvent};
 use crate::registrations::payments::webhook::{self, Refused};
 
 /// Largest event body accepted (Stripe's events are a few kilobytes).
@@ -38,31 +37,11 @@ pub async fn stripe(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> 
     if !webhook::HANDLED.contains(&envelope.kind.as_str()) {
         return acknowledge(false, false);
     }
-    let new = match crate::db::card::insert_event(
-        &ctx.db,
-        &envelope.id,
-        &envelope.kind,
-        &envelope.object_id,
-        now,
-    )
-    .await
-    {
+    let new = match crate::registrations::payments::stripe_events::accept(&ctx, &envelope).await {
         Ok(new) => new,
         // Not stored: answer an error so Stripe delivers it again.
         Err(e) => return AppError::Internal(e).into_response(),
     };
-    if new {
-        let job: Job = StripeEvent {
-            event_id: envelope.id.clone(),
-        }
-        .into();
-        if let Err(e) = ctx.queue.push(&job, now).await {
-            tracing::warn!(
-                error = format!("{e:#}"),
-                "queueing a Stripe event failed; the sweep processes it"
-            );
-        }
-    }
     acknowledge(true, !new)
 }
 

@@ -51,6 +51,34 @@ async fn flag_dispute(ctx: &Ctx, charge_id: &str) -> anyhow::Result<&'static str
     Ok("dispute flagged for staff")
 }
 
+/// Stores a verified event from Stripe's webhook once (a redelivery is not stored again) and
+/// queues its processing; whether it was new. A failed push is left to the sweep, which
+/// processes stored events whose job was lost.
+pub async fn accept(ctx: &Ctx, envelope: &super::webhook::Envelope) -> anyhow::Result<bool> {
+    let now = ctx.clock.now();
+    let new = store::insert_event(
+        &ctx.db,
+        &envelope.id,
+        &envelope.kind,
+        &envelope.object_id,
+        now,
+    )
+    .await?;
+    if new {
+        let job: crate::core::job::Job = crate::core::job::StripeEvent {
+            event_id: envelope.id.clone(),
+        }
+        .into();
+        if let Err(e) = ctx.queue.push(&job, now).await {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "queueing a Stripe event failed; the sweep processes it"
+            );
+        }
+    }
+    Ok(new)
+}
+
 /// Processes stored webhook event `id` (once).
 pub async fn process_event(ctx: &Ctx, id: &str) -> anyhow::Result<()> {
     let Some(event) = store::event(&ctx.db, id).await? else {

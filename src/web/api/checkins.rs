@@ -107,9 +107,7 @@ pub async fn delete_checkin(
     Path(code): Path<String>,
 ) -> Result<StatusCode> {
     staff.require(Role::Checkin)?;
-    let p = crate::db::checkin::by_code(&ctx.db, &checkin::normalise(&code))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let p = checkin::by_code(&ctx, &code).await?;
     checkin::undo(&ctx, p.participant_id, &staff.actor()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

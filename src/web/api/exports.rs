@@ -101,7 +101,7 @@ pub async fn export_event(
     let questions = crate::domain::question::from_stored(&event.questions);
     let mut options = ExportOptions::parse(query, &questions)?;
     if let Some(name) = options.preset.as_deref().filter(|_| !options.columns_given) {
-        let presets = crate::db::messages::presets(&ctx.db, event.id).await?;
+        let presets = crate::exports::presets(ctx, event.id).await?;
         let preset = presets
             .iter()
             .find(|p| p.name == name)

@@ -341,7 +341,7 @@ pub async fn dashboard(State(ctx): State<Ctx>, session: StaffSession) -> PageRes
             awaiting,
         });
     }
-    let counts = crate::db::outbox::count_by_status(&ctx.db).await?;
+    let counts = crate::email::counts(&ctx).await?;
     let count = |s: OutboxStatus| {
         counts
             .iter()

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::core::error::Result;
-use crate::db::events as db_events;
 use crate::db::registrations::{self as db_regs, ParticipantRow, RegistrationRow};
 use crate::domain::RegistrationStatus;
 use crate::web::api::MoneyJson;
@@ -143,21 +142,17 @@ pub(super) async fn load_json(
 ) -> Result<RegistrationJson> {
     let participants = crate::registrations::read::participants(ctx, reg.id).await?;
     let paid = db_regs::PaymentRow::net(&crate::registrations::read::payments(ctx, reg.id).await?);
-    let slug = db_events::find_by_id(&ctx.db, reg.event_id)
+    let slug = crate::events::read::find_by_id_optional(ctx, reg.event_id)
         .await?
         .map(|e| e.slug)
         .unwrap_or_default();
     let mut json = registration_json(ctx, &slug, reg, &participants, paid, staff_view);
     if reg.status == RegistrationStatus::PendingPayment {
-        let now = ctx.clock.now();
-        json.payment_url = crate::db::card::latest_session(&ctx.db, reg.id)
-            .await?
-            .filter(|s| s.status == crate::domain::SessionStatus::Open && s.expires_at > now)
-            .map(|s| s.url);
+        json.payment_url = crate::registrations::read::open_checkout_url(ctx, reg).await?;
     }
     if staff_view {
         json.history = Some(history(ctx, reg.id).await?);
-        json.disputed_at = crate::db::card::disputed_at(&ctx.db, reg.id)
+        json.disputed_at = crate::registrations::read::disputed_at(ctx, reg.id)
             .await?
             .map(|t| t.to_rfc3339());
     }
@@ -165,7 +160,7 @@ pub(super) async fn load_json(
 }
 
 pub(super) async fn history(ctx: &Ctx, id: i64) -> Result<Vec<TransitionJson>> {
-    Ok(db_regs::transitions(&ctx.db, id)
+    Ok(crate::registrations::read::transitions(ctx, id)
         .await?
         .into_iter()
         .map(|t| TransitionJson {

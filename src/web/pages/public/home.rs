@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::db::events::{self as db_events, EventRow, PartnerCityRow};
+use crate::db::events::{EventRow, PartnerCityRow};
 use crate::domain::EventStatus;
 use crate::email::ics::{CalendarEntry, calendar_feed};
 use crate::i18n::{self, LANGUAGES};
@@ -37,7 +37,7 @@ struct HomePage {
 
 async fn upcoming(ctx: &Ctx, partner_id: Option<i64>) -> anyhow::Result<Vec<EventView>> {
     let now = ctx.clock.now();
-    let rows = db_events::list_upcoming(&ctx.db, now).await?;
+    let rows = crate::events::read::upcoming(ctx).await?;
     let offerings = crate::events::read::offerings_of_published(ctx).await?;
     let partners: HashMap<i64, PartnerCityRow> = crate::events::read::partners(ctx)
         .await?

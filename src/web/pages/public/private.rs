@@ -103,7 +103,7 @@ async fn load_registration(ctx: &Ctx, reg: db_regs::RegistrationRow) -> PageResu
     let paid = db_regs::PaymentRow::net(&payments);
     let status = reg.status;
     let guardians = if event_row.is_exchange() {
-        crate::db::guardians::of_registration(&ctx.db, reg.id).await?
+        crate::registrations::read::guardians(ctx, reg.id).await?
     } else {
         Vec::new()
     };

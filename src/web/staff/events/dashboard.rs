@@ -98,7 +98,7 @@ pub async fn event_dashboard(
 ) -> PageResult {
     session.require(Role::Staff)?;
     let row = event_by_slug(&ctx, &slug).await?;
-    let presets = crate::db::messages::presets(&ctx.db, row.id).await?;
+    let presets = crate::exports::presets(&ctx, row.id).await?;
     let questions = crate::domain::question::from_stored(&row.questions);
     let all = crate::exports::all_columns(&questions);
     let chosen = presets
