@@ -39,10 +39,25 @@ pub async fn of_event(
     status: Option<RegistrationStatus>,
 ) -> Result<EventList> {
     Ok(EventList {
-        registrations: db::list_for_event(&ctx.db, event_id, status.map(|s| s.as_str())).await?,
+        registrations: registrations(ctx, event_id, status).await?,
         participants: db::participants_of_event(&ctx.db, event_id).await?,
-        paid: db::paid_by_registration(&ctx.db, event_id).await?,
+        paid: paid_by_registration(ctx, event_id).await?,
     })
+}
+
+/// The registrations of event `event_id` in `status` (all when `None`), without their
+/// participants.
+pub async fn registrations(
+    ctx: &Ctx,
+    event_id: i64,
+    status: Option<RegistrationStatus>,
+) -> Result<Vec<RegistrationRow>> {
+    Ok(db::list_for_event(&ctx.db, event_id, status.map(|s| s.as_str())).await?)
+}
+
+/// Net amount paid by each registration of event `event_id`, in minor units.
+pub async fn paid_by_registration(ctx: &Ctx, event_id: i64) -> Result<HashMap<i64, i64>> {
+    Ok(db::paid_by_registration(&ctx.db, event_id).await?)
 }
 
 /// Registration `id`; not found otherwise.

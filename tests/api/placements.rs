@@ -1029,3 +1029,36 @@ async fn moving_the_exchange_past_the_households_dates_withdraws_its_match() {
         "{last}"
     );
 }
+
+/// The placements export neutralises spreadsheet formulas (DESIGN section 6), here in a
+/// household's area.
+#[tokio::test]
+async fn the_placements_export_neutralises_formulas() {
+    let app = spawn_app().await;
+    let slug = exchange(&app).await;
+    let household = approved_household(
+        &app,
+        "Carmen Gil",
+        json!({"area": "=HYPERLINK(\"http://x\",\"y\")"}),
+    )
+    .await;
+    let registration = visitor_id(&app, &slug, "Ana Ruiz", profile(json!({}))).await;
+    let proposed = app
+        .staff_post(
+            &format!("/api/v1/events/{slug}/matches"),
+            &json!({"registration": registration, "household": household}),
+        )
+        .await;
+    assert_eq!(proposed.status(), StatusCode::CREATED);
+    let body = app
+        .staff_get(&format!("/api/v1/events/{slug}/placements.csv"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(body.contains("'=HYPERLINK("), "{body}");
+    assert!(
+        !body.contains(",=HYPERLINK(") && !body.contains(",\"=HYPERLINK("),
+        "{body}"
+    );
+}

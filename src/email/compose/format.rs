@@ -63,7 +63,7 @@ pub fn registration_calendar(
         url,
         starts_at: event.starts_at,
         ends_at: event.ends_at,
-        timezone: TimeZone::parse(&event.timezone).map_or(chrono_tz::UTC, |z| z.0),
+        timezone: zone_of(event).0,
     })
 }
 

@@ -192,12 +192,13 @@ async fn tally(
     ctx: &Ctx,
     event_id: i64,
 ) -> PageResult<(Vec<(RegistrationStatus, i64, i64)>, (i64, i64, i64))> {
-    let list = crate::registrations::read::of_event(ctx, event_id, None).await?;
-    let (regs, paid) = (&list.registrations, &list.paid);
+    // The tally needs no participants: two queries, not the event's whole participant list.
+    let regs = crate::registrations::read::registrations(ctx, event_id, None).await?;
+    let paid = crate::registrations::read::paid_by_registration(ctx, event_id).await?;
     let mut by_status: Vec<(RegistrationStatus, i64, i64)> =
         RegistrationStatus::ALL.iter().map(|s| (*s, 0, 0)).collect();
     let (mut expected, mut received, mut due) = (0_i64, 0_i64, 0_i64);
-    for r in regs {
+    for r in &regs {
         if let Some(entry) = by_status.iter_mut().find(|(s, ..)| *s == r.status) {
             entry.1 += 1;
             entry.2 += r.seats;
