@@ -91,6 +91,25 @@ pub async fn undo(ctx: &Ctx, participant_id: i64, actor: &Actor) -> Result<DoorR
         .ok_or(AppError::NotFound)
 }
 
+/// Participants of event `event_id` checked in, and expected.
+pub async fn counts(ctx: &Ctx, event_id: i64) -> Result<(i64, i64)> {
+    Ok(door::counts(&ctx.db, event_id).await?)
+}
+
+/// Participants of event `event_id` whose name, contact or code matches `needle` (at most
+/// `limit`).
+pub async fn search(ctx: &Ctx, event_id: i64, needle: &str, limit: i64) -> Result<Vec<DoorRow>> {
+    Ok(door::search(&ctx.db, event_id, needle, limit).await?)
+}
+
+/// Participant `id` of event `event_id`, as the door sees them; not found otherwise.
+pub async fn participant(ctx: &Ctx, event_id: i64, id: i64) -> Result<DoorRow> {
+    door::by_id(&ctx.db, id)
+        .await?
+        .filter(|p| p.event_id == event_id)
+        .ok_or(AppError::NotFound)
+}
+
 /// The participant whose check-in code is `code` (as typed or scanned); not found otherwise.
 pub async fn by_code(ctx: &Ctx, code: &str) -> Result<DoorRow> {
     door::by_code(&ctx.db, &normalise(code))

@@ -183,6 +183,29 @@ pub async fn sign_out(ctx: &Ctx, presented: &str) -> anyhow::Result<()> {
     db_staff::delete_session(&ctx.db, &token::hash(presented), ctx.clock.now()).await
 }
 
+/// The staff member whose API token is `presented`.
+pub async fn by_api_token(
+    ctx: &Ctx,
+    presented: &str,
+) -> anyhow::Result<Option<db_staff::StaffRow>> {
+    db_staff::find_by_token_hash(&ctx.db, &token::hash(presented)).await
+}
+
+/// The audit log for staff: the last `limit` entries by `actor`, of actions starting with
+/// `action`, about `event_id`, newest first; and every actor on record.
+pub async fn audit_log(
+    ctx: &Ctx,
+    actor: Option<&str>,
+    action: Option<&str>,
+    event_id: Option<i64>,
+    limit: i64,
+) -> anyhow::Result<(Vec<crate::db::audit::AuditRow>, Vec<String>)> {
+    Ok((
+        crate::db::audit::list(&ctx.db, actor, action, event_id, limit).await?,
+        crate::db::audit::actors(&ctx.db).await?,
+    ))
+}
+
 /// Every staff account, by email.
 pub async fn list(ctx: &Ctx) -> anyhow::Result<Vec<db_staff::StaffListRow>> {
     db_staff::list(&ctx.db).await

@@ -420,3 +420,109 @@ fn the_cycle_finder_finds_cycles_and_only_cycles() {
     ]));
     assert!(!paths.iter().any(|p| p.first().is_some_and(|s| s == "not")));
 }
+
+/// Calls of `db::` functions in `text`: through `crate::db::m::f(`, or through a name a `use
+/// crate::db::...` line gives a db module (`use crate::db::outbox;`, `{hosts as store}`).
+/// Row types and their methods (`EventRow`, `event.text_in(..)`) are not queries.
+fn db_calls(text: &str) -> Vec<String> {
+    let code: String = text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // The names `use crate::db::...` lines give db modules: `outbox;`, `outbox::{self, ..}`,
+    // `{hosts, Tx}`, `hosts as store`, `events::{self as db_events, ..}`.
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    let lower = |w: &str| w.starts_with(|c: char| c.is_lowercase());
+    let mut rest = code.as_str();
+    while let Some(i) = rest.find("use crate::db::") {
+        rest = &rest[i + "use crate::db::".len()..];
+        let stmt = &rest[..rest.find(';').unwrap_or(rest.len())];
+        let head = &stmt[..ident_chars(stmt)];
+        let after = &stmt[head.len()..];
+        if let Some(group) = after.strip_prefix("::{") {
+            // `m::{self, ..}` or `m::{self as alias, ..}`.
+            for part in group.trim_end_matches('}').split(',') {
+                match part.split_whitespace().collect::<Vec<_>>()[..] {
+                    ["self"] => drop(names.insert(head.to_owned())),
+                    ["self", "as", alias] => drop(names.insert(alias.to_owned())),
+                    _ => {}
+                }
+            }
+        } else if head.is_empty() && stmt.starts_with('{') {
+            for part in stmt.trim_matches(['{', '}']).split(',') {
+                match part.split_whitespace().collect::<Vec<_>>()[..] {
+                    [m] if lower(m) && ident_chars(m) == m.len() => {
+                        drop(names.insert(m.to_owned()))
+                    }
+                    [m, "as", alias] if lower(m) => drop(names.insert(alias.to_owned())),
+                    _ => {}
+                }
+            }
+        } else if lower(head) {
+            match after.split_whitespace().collect::<Vec<_>>()[..] {
+                [] => drop(names.insert(head.to_owned())),
+                ["as", alias] => drop(names.insert(alias.to_owned())),
+                _ => {}
+            }
+        }
+    }
+    let mut calls = Vec::new();
+    for (line_no, line) in code.lines().enumerate() {
+        for name in names.iter().map(String::as_str).chain(["crate::db"]) {
+            let mut rest = line;
+            let pat = format!("{name}::");
+            while let Some(i) = rest.find(&pat) {
+                let before = rest[..i].chars().last();
+                rest = &rest[i + pat.len()..];
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                    continue;
+                }
+                // `m::f(` or, from `crate::db`, `m::f(`.
+                let mut tail = rest;
+                if name == "crate::db" {
+                    let n = ident_chars(tail);
+                    match tail[n..].strip_prefix("::") {
+                        Some(t) => tail = t,
+                        None => continue,
+                    }
+                }
+                let n = ident_chars(tail);
+                let f = &tail[..n];
+                if n > 0 && f.starts_with(|c: char| c.is_lowercase()) && tail[n..].starts_with('(')
+                {
+                    calls.push(format!("{}: {name}::{f}", line_no + 1));
+                }
+            }
+        }
+    }
+    calls
+}
+
+#[test]
+fn web_handlers_call_no_db_queries() {
+    let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let mut files = Vec::new();
+    rust_files(&web, &mut files);
+    let mut found = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("readable");
+        let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+        for call in db_calls(code) {
+            found.push(format!("{}:{call}", f.display()));
+        }
+    }
+    println!("db query calls in src/web ({}): {found:#?}", found.len());
+    assert!(
+        found.is_empty(),
+        "web handlers reach the database through features, not db:: queries: {found:#?}"
+    );
+    // The finder sees the three ways a query is named.
+    let sample = "use crate::db::outbox::{self, OutboxRow};\nuse crate::db::{hosts as store, Tx};\nuse crate::db::events as db_events;\nfn f() { outbox::list(&db); store::get(&db, 1); db_events::lock(tx); crate::db::staff::find(x); let r: OutboxRow = OutboxRow::new(); }";
+    let calls = db_calls(sample);
+    assert_eq!(
+        calls.len(),
+        4,
+        "every query call and no row type is found: {calls:?}"
+    );
+}

@@ -300,4 +300,13 @@ impl Tx {
         }
         .context("committing transaction")
     }
+
+    /// Rolls the transaction back now (dropping it would too, later, on the pool's time).
+    pub async fn rollback(self) -> anyhow::Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await,
+            Tx::Postgres(t) => t.rollback().await,
+        }
+        .context("rolling transaction back")
+    }
 }

@@ -45,6 +45,27 @@ pub struct QuestionText {
 }
 
 impl EventText {
+    /// An event's texts in `lang`, from its stored `translations`: title, description and
+    /// email text each fall back to the event's own (default-language) field when it has no
+    /// translation; offering names, questions and consents fall back one by one through the
+    /// methods below.
+    pub fn resolve(
+        translations: &str,
+        lang: &str,
+        title: &str,
+        description: &str,
+        email_text: &str,
+    ) -> Self {
+        let own = from_stored(translations).remove(lang).unwrap_or_default();
+        let or = |t: String, default: &str| if t.is_empty() { default.to_owned() } else { t };
+        Self {
+            title: or(own.title, title),
+            description: or(own.description, description),
+            email_text: or(own.email_text, email_text),
+            ..own
+        }
+    }
+
     /// Whether every field is empty.
     pub fn is_empty(&self) -> bool {
         self.title.is_empty()

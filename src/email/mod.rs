@@ -17,5 +17,9 @@ pub use compose::{queue_event_email, queue_registration_email, queue_staff_appro
 pub use deliver::{deliver, sweep};
 pub use ics::calendar_file;
 pub use staff_actions::{act_on, counts};
+/// The outbox as staff read it.
+pub mod outbox_view {
+    pub use super::staff_actions::{get, list};
+}
 
 pub use crate::domain::EmailKind;

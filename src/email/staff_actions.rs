@@ -8,6 +8,20 @@ use crate::db::outbox;
 use crate::domain::OutboxStatus;
 use crate::domain::outbox::OutboxAction;
 
+/// The emails matching `filter`, newest first, at most `limit`.
+pub async fn list(
+    ctx: &Ctx,
+    filter: &outbox::OutboxFilter,
+    limit: i64,
+) -> Result<Vec<outbox::OutboxRow>> {
+    Ok(outbox::list(&ctx.db, filter, limit).await?)
+}
+
+/// Email `id`, both parts; not found otherwise.
+pub async fn get(ctx: &Ctx, id: i64) -> Result<outbox::OutboxRow> {
+    outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)
+}
+
 /// Resends or cancels an email for a staff member, audited; shared by the API and the staff
 /// pages. A resent email is delivered by a `SendEmail` job pushed after the commit.
 pub async fn act_on(ctx: &Ctx, actor: &Actor, id: i64, action: OutboxAction) -> Result<()> {

@@ -54,8 +54,6 @@ fn values(d: &EventDraft, partner_city_id: Option<i64>) -> EventValues {
     }
 }
 
-pub use crate::db::events::text_in;
-
 async fn save_partner(
     tx: &mut crate::db::Tx,
     partner: &Option<PartnerCity>,

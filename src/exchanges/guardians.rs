@@ -111,7 +111,7 @@ async fn request_email(
             org_name: ctx.settings.org_name.clone(),
             language: lang.to_owned(),
             recipient_name: name.to_owned(),
-            event_title: crate::db::events::text_in(event, lang).title,
+            event_title: event.text_in(lang).title,
             event_when: crate::email::compose::event_when_in(lang, event),
             ..Common::default()
         },

@@ -519,6 +519,20 @@ pub async fn get(ctx: &Ctx, id: i64) -> Result<HouseholdRow> {
         .ok_or(AppError::NotFound)
 }
 
+/// The members of household `id` and their screenings.
+pub async fn members_and_screenings(
+    ctx: &Ctx,
+    id: i64,
+) -> Result<(
+    Vec<crate::db::hosts::MemberRow>,
+    Vec<crate::db::hosts::ScreeningRow>,
+)> {
+    Ok((
+        crate::db::hosts::members(&ctx.db, id).await?,
+        crate::db::hosts::screenings(&ctx.db, id).await?,
+    ))
+}
+
 /// The last `limit` audit rows about household `id`, newest first.
 pub async fn history(ctx: &Ctx, id: i64, limit: i64) -> Result<Vec<crate::db::audit::AuditRow>> {
     Ok(crate::db::audit::for_subject(&ctx.db, &format!("household:{id}"), limit).await?)

@@ -209,15 +209,40 @@ fn check_profile(
 }
 
 /// Submits a registration for the event `slug`.
+///
+/// First without holding the event: the registration is checked, written and its emails
+/// queued against the seat counters as they were read, and the seats are taken last with
+/// one conditional update ([`events::take_seats`]), so on PostgreSQL the event row is locked
+/// only from that update to the commit. When the counters said there is no room, or the
+/// update found none (another registration took the last seats meanwhile), the attempt is
+/// rolled back and made again with the event locked from the start: the waitlist, approval
+/// and exchanges are decided there, in the order the lock is granted. On SQLite every write
+/// transaction holds the one writer from its start, so the first attempt always stands.
 pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submitted> {
+    if let Some(done) = attempt(ctx, slug, &new, false).await? {
+        return Ok(done);
+    }
+    Ok(attempt(ctx, slug, &new, true)
+        .await?
+        .expect("an attempt holding the event lock always decides"))
+}
+
+/// One attempt at [`submit`]; `locked` holds the event row from the start. An unlocked
+/// attempt answers `None` (having written nothing) when it cannot take seats.
+async fn attempt(
+    ctx: &Ctx,
+    slug: &str,
+    new: &NewRegistration,
+    locked: bool,
+) -> Result<Option<Submitted>> {
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let event = events::lock_by_slug(&mut tx, slug)
+    let event = events::by_slug_tx(&mut tx, slug, locked)
         .await?
         .ok_or(AppError::NotFound)?;
     check_open(&event, now)?;
     let offerings = events::offerings_tx(&mut tx, event.id).await?;
-    let checked = check_request(ctx, &event, &offerings, &new)?;
+    let checked = check_request(ctx, &event, &offerings, new)?;
     let total_minor: i64 = checked.chosen.iter().map(|o| o.price_minor).sum();
     let currency = checked
         .chosen
@@ -232,6 +257,12 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         let capacity = Capacity::new(&event, &offerings);
         placement(&event, &capacity, &request, total_minor, now)
     };
+    // Without the lock only seats are taken; everything that depends on the line, on staff or
+    // on an exchange's hosts waits for it.
+    if !locked && (!status.holds_seats() || event.is_exchange()) {
+        tx.rollback().await?;
+        return Ok(None);
+    }
 
     let token = token::generate();
     let row = NewRegistrationRow {
@@ -251,8 +282,8 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         consents: &event.consents,
     };
     let id = regs::insert(&mut tx, &row, now).await?;
-    let codes = insert_participants(&mut tx, id, &new, &checked).await?;
-    if status.holds_seats() {
+    let codes = insert_participants(&mut tx, id, new, &checked).await?;
+    if locked && status.holds_seats() {
         events::add_held(&mut tx, event.id, &request, 1).await?;
     }
     let transition_id = regs::record_transition(
@@ -266,7 +297,7 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
     )
     .await?;
     // Everything the first email shows is in hand: no need to read it back.
-    let mut loaded = first_email(&event, &row, id, &new, &checked, codes, now);
+    let mut loaded = first_email(&event, &row, id, new, &checked, codes, now);
     let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
     jobs.extend(ask_guardians(ctx, &mut tx, &event, &mut loaded).await?);
     // A card payment's first email waits until Stripe has a session for it
@@ -289,6 +320,10 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         )
         .await?;
     }
+    if !locked && !events::take_seats(&mut tx, event.id, &request).await? {
+        tx.rollback().await?;
+        return Ok(None);
+    }
     ctx.commit(tx, &jobs).await?;
     let payment_url = match pays_by_card {
         true => Some(super::payments::start(ctx, id, transition_id).await?),
@@ -299,12 +334,12 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         currency: crate::domain::Currency::parse(&currency)
             .map_err(|e| anyhow::anyhow!("stored currency: {e}"))?,
     };
-    Ok(Submitted {
+    Ok(Some(Submitted {
         token,
         status,
         total,
         payment_url,
-    })
+    }))
 }
 
 /// Asks each minor's guardian of an exchange through their own link; they are copied on what

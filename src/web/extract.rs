@@ -9,8 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, FieldErrors};
-use crate::db::staff::{self, StaffRow};
-use crate::domain::token;
+use crate::db::staff::StaffRow;
 
 /// A JSON body. Malformed JSON is a 400; a well-formed body with a missing or mistyped field
 /// is a 422 naming the field (by its path, e.g. `participants[1].name`); too large is a 413.
@@ -112,7 +111,7 @@ impl FromRequestParts<Ctx> for StaffAuth {
         if !scheme.eq_ignore_ascii_case("bearer") || presented.trim().is_empty() {
             return Err(AppError::Unauthorized);
         }
-        let user = staff::find_by_token_hash(&ctx.db, &token::hash(presented.trim()))
+        let user = crate::staff_accounts::by_api_token(ctx, presented.trim())
             .await?
             .ok_or(AppError::Unauthorized)?;
         let role = user.role;

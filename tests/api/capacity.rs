@@ -82,3 +82,161 @@ async fn three_hundred_concurrent_registrations_never_oversell_fifty_seats() {
     assert_eq!(listed.len(), 300, "nothing was lost");
     app.assert_seat_counters_match(&slug).await;
 }
+
+/// Seats are taken by a conditional update and freed by cancellations that offer them on,
+/// all at once: the counters end equal to the registrations, never above capacity, and no
+/// group is left waiting that the seats left would hold (every freed seat went to the line
+/// or to a newcomer, and a newcomer turned to the line really did not fit).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn claims_and_cancels_at_once_keep_seats_exact_and_the_line_served() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({
+            "capacity": 20,
+            "offerings": [
+                {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "EUR"}},
+                {"key": "child", "name": "Child", "price": {"amount_minor": 0, "currency": "EUR"}, "capacity": 8}
+            ]
+        }))
+        .await;
+    // Eight of the twenty seats taken before the rush, three of them given back during it
+    // (few enough that seats given back cannot hide seats sold twice).
+    let mut holders = Vec::new();
+    for i in 0..8 {
+        let offering = if i % 4 == 0 { "child" } else { "adult" };
+        let r = app
+            .register(&slug, offering, &[&format!("Early {i}")])
+            .await;
+        holders.push(r["token"].as_str().unwrap().to_owned());
+    }
+    let url = format!("{}/api/v1/events/{slug}/registrations", app.address);
+    let claims = (0..60).map(|i| {
+        let size = [1, 2, 1, 3][i % 4];
+        let participants: Vec<Value> = (0..size)
+            .map(|p| {
+                let offering = ["adult", "child"][(i + p) % 2];
+                json!({"name": format!("Late {i}-{p}"), "offering": offering})
+            })
+            .collect();
+        let body = json!({"contact": {"name": format!("Late {i}"), "email": format!("l{i}@example.org")},
+            "participants": participants, "payment": "later"});
+        let (client, url) = (app.client.clone(), url.clone());
+        async move {
+            let response = client.post(url).json(&body).send().await.expect("sent");
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+    });
+    let cancels = holders.iter().step_by(3).map(|token| {
+        let app = &app;
+        async move {
+            assert_eq!(app.cancel(token).await.status(), StatusCode::OK);
+        }
+    });
+    futures::join!(join_all(claims), join_all(cancels));
+
+    app.assert_seat_counters_match(&slug).await;
+    let event_id = app.event_id(&slug).await;
+    let held = twinning::db::events::recount_held(&app.ctx.db, event_id)
+        .await
+        .unwrap();
+    assert!(held.total <= 20, "oversold: {held:?}");
+    for o in twinning::db::events::offerings(&app.ctx.db, event_id)
+        .await
+        .unwrap()
+    {
+        let n = held.by_offering.get(&o.id).copied().unwrap_or(0);
+        assert!(o.capacity.is_none_or(|c| n <= c), "{} oversold: {n}", o.key);
+    }
+    let event = app.event(&slug).await;
+    let seats_left = event["seats_left"].as_i64().expect("a limited event");
+    assert!(seats_left >= 0);
+    let listed: Vec<Value> = app
+        .staff_get(&format!("/api/v1/events/{slug}/registrations"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 68, "nothing was lost");
+    let child_left = event["offerings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["key"] == "child")
+        .and_then(|o| o["seats_left"].as_i64())
+        .unwrap_or(seats_left);
+    for r in listed.iter().filter(|r| r["status"] == "waitlisted") {
+        let participants = r["participants"].as_array().unwrap();
+        let children = participants
+            .iter()
+            .filter(|p| p["offering"] == "child")
+            .count() as i64;
+        assert!(
+            participants.len() as i64 > seats_left || children > child_left,
+            "a waitlisted group of {} ({children} children) would fit in {seats_left} seats \
+             ({child_left} for children): {r}",
+            participants.len()
+        );
+    }
+}
+
+/// The conditional update itself, two transactions at once: the one that waits re-checks the
+/// room against what the first committed (taken: refused; given back: granted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_seat_claim_waiting_on_another_sees_what_it_committed() {
+    use twinning::db::events::{add_held, take_seats};
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"capacity": 3, "offerings": [
+            {"key": "adult", "name": "Adult", "price": {"amount_minor": 2500, "currency": "EUR"}}
+        ]}))
+        .await;
+    app.register(&slug, "adult", &["One", "Two"]).await;
+    let event_id = app.event_id(&slug).await;
+    let offering = twinning::db::events::offerings(&app.ctx.db, event_id)
+        .await
+        .unwrap()[0]
+        .id;
+    let one = HashMap::from([(offering, 1)]);
+    let two = HashMap::from([(offering, 2)]);
+
+    // A claim takes the last seat; a second claim waits for it, then finds no room.
+    let mut first = app.ctx.db.begin().await.unwrap();
+    assert!(take_seats(&mut first, event_id, &one).await.unwrap());
+    let second = spawn_claim(&app, event_id, one.clone());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        !second.is_finished(),
+        "the second claim waits for the first"
+    );
+    first.commit().await.unwrap();
+    assert!(!second.await.unwrap(), "the last seat is not sold twice");
+
+    // Two seats given back: a claim for two gets them and one more finds none. (A claim made
+    // while the seats are being given back may be refused on PostgreSQL, which judges the
+    // condition on the row as last committed: `submit` then tries again holding the event.)
+    let mut giving_back = app.ctx.db.begin().await.unwrap();
+    add_held(&mut giving_back, event_id, &two, -1)
+        .await
+        .unwrap();
+    giving_back.commit().await.unwrap();
+    assert!(spawn_claim(&app, event_id, two.clone()).await.unwrap());
+    assert!(!spawn_claim(&app, event_id, one.clone()).await.unwrap());
+    assert_eq!(app.event(&slug).await["seats_left"], 0);
+}
+
+/// Claims `seats` of event `event_id` in a transaction of its own, committed.
+fn spawn_claim(
+    app: &crate::helpers::TestApp,
+    event_id: i64,
+    seats: HashMap<i64, i64>,
+) -> tokio::task::JoinHandle<bool> {
+    let db = app.ctx.db.clone();
+    tokio::spawn(async move {
+        let mut tx = db.begin().await.unwrap();
+        let took = twinning::db::events::take_seats(&mut tx, event_id, &seats)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        took
+    })
+}

@@ -46,7 +46,7 @@ pub fn registration_calendar(
     url: &str,
 ) -> String {
     let registration_id = reg.id;
-    let title = crate::db::events::text_in(event, contact_language(reg)).title;
+    let title = event.text_in(contact_language(reg)).title;
     let uid = format!(
         "registration-{}@{}",
         registration_id,

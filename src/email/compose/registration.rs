@@ -9,7 +9,7 @@ use crate::domain::{EmailKind, RegistrationStatus};
 /// when `custom`.
 pub(super) fn booking(ctx: &Ctx, data: &Loaded, lang: &str, custom: bool) -> Booking {
     let (event, reg) = (&data.event, &data.registration);
-    let text = crate::db::events::text_in(event, lang);
+    let text = event.text_in(lang);
     Booking {
         common: Common {
             org_name: ctx.settings.org_name.clone(),

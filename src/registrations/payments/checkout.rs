@@ -69,7 +69,7 @@ pub async fn checkout_url(ctx: &Ctx, reg: &RegistrationRow) -> Result<String> {
     let event = events::find_by_id(&ctx.db, reg.event_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let title = crate::db::events::text_in(&event, &reg.language).title;
+    let title = event.text_in(&reg.language).title;
     let lines = if paid == 0 {
         regs::participants(&ctx.db, reg.id)
             .await?

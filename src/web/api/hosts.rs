@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
-use crate::db::hosts::{self as store, HouseholdRow, MemberRow, ScreeningRow};
+use crate::db::hosts::{HouseholdRow, MemberRow, ScreeningRow};
 use crate::exchanges::households::{self, HostBody, MinorsStanding, ScreeningBody};
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
@@ -164,8 +164,8 @@ fn host_json(
 
 /// Loads everything shown about household `row`.
 pub async fn load_json(ctx: &Ctx, row: &HouseholdRow, staff_view: bool) -> Result<HostJson> {
-    let members = store::members(&ctx.db, row.id).await?;
-    let screenings = store::screenings(&ctx.db, row.id).await?;
+    let (members, screenings) =
+        crate::exchanges::households::members_and_screenings(ctx, row.id).await?;
     Ok(host_json(ctx, row, &members, &screenings, staff_view))
 }
 
@@ -216,25 +216,22 @@ pub async fn list(
     Query(q): Query<HostsQuery>,
 ) -> Result<Json<Vec<HostJson>>> {
     staff.require(Role::Staff)?;
-    let status = match q.status.as_deref() {
+    let status = match q.status.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(s @ ("applicant" | "approved" | "review" | "suspended")) => Some(s),
-        Some(_) => {
-            return Err(AppError::field(
-                "status",
-                "must be one of: applicant, approved, review, suspended",
-            ));
-        }
+        Some(s) => Some(
+            crate::domain::household::HouseholdStatus::parse(s)
+                .map_err(|e| AppError::field("status", e.to_string()))?,
+        ),
     };
     let mut out = Vec::new();
-    for row in store::list(&ctx.db, status).await? {
+    for row in crate::exchanges::households::list(&ctx, status).await? {
         out.push(load_json(&ctx, &row, true).await?);
     }
     Ok(Json(out))
 }
 
 async fn staff_row(ctx: &Ctx, id: i64) -> Result<HouseholdRow> {
-    store::get(&ctx.db, id).await?.ok_or(AppError::NotFound)
+    crate::exchanges::households::get(ctx, id).await
 }
 
 /// One household with its members' screenings (staff).

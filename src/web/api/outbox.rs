@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldCollector, ParseError, Result};
-use crate::db::outbox::{self, OutboxFilter, OutboxRow};
+use crate::db::outbox::{OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
 use crate::domain::{EmailKind, OutboxStatus};
 use crate::web::extract::{Role, StaffAuth};
@@ -115,7 +115,7 @@ pub async fn list_outbox(
         event_id,
         registration_id: None,
     };
-    let rows = outbox::list(&ctx.db, &filter, limit).await?;
+    let rows = crate::email::outbox_view::list(&ctx, &filter, limit).await?;
     Ok(Json(
         rows.into_iter().map(|r| outbox_json(r, false)).collect(),
     ))
@@ -130,7 +130,7 @@ pub async fn get_outbox(
     Path(id): Path<i64>,
 ) -> Result<Json<OutboxJson>> {
     staff.require(Role::Staff)?;
-    let row = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    let row = crate::email::outbox_view::get(&ctx, id).await?;
     Ok(Json(outbox_json(row, true)))
 }
 
@@ -142,7 +142,7 @@ async fn act(
 ) -> Result<Json<OutboxJson>> {
     staff.require(Role::Staff)?;
     crate::email::act_on(ctx, &staff.actor(), id, action).await?;
-    let row = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    let row = crate::email::outbox_view::get(&ctx, id).await?;
     Ok(Json(outbox_json(row, false)))
 }
 
@@ -189,7 +189,7 @@ pub async fn outbox_stats(
         .iter()
         .map(|s| (s.to_string(), 0))
         .collect();
-    for (status, n) in outbox::count_by_status(&ctx.db).await? {
+    for (status, n) in crate::email::counts(&ctx).await? {
         by_status.insert(status.to_string(), n);
     }
     let failed = by_status

@@ -147,7 +147,7 @@ async fn page(
         l: Layout::public(ctx, i18n::t(lang, "guardian-page-title")),
         csrf,
         token: token.to_owned(),
-        event_title: crate::db::events::text_in(&event, lang).title,
+        event_title: event.text_in(lang).title,
         event_when: crate::email::compose::event_when_in(lang, &event),
         guardian: row.guardian_name.clone(),
         visitor: visitor.clone(),

@@ -15,7 +15,7 @@ use super::host_form::{DATE_ROWS, LANGUAGE_ROWS, MEMBER_ROWS, body_of};
 use super::{Layout, PageError, PageResult, render, render_with};
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
-use crate::db::hosts::{self as store, HouseholdRow, MemberRow};
+use crate::db::hosts::{HouseholdRow, MemberRow};
 use crate::exchanges::households::{self, DateRange, LanguageLevel, PetBody};
 use crate::i18n::{self, LANGUAGES};
 
@@ -385,8 +385,8 @@ async fn own_page(
     row: &HouseholdRow,
 ) -> PageResult<HostPage> {
     let lang = i18n::current();
-    let members = store::members(&ctx.db, row.id).await?;
-    let screenings = store::screenings(&ctx.db, row.id).await?;
+    let (members, screenings) =
+        crate::exchanges::households::members_and_screenings(ctx, row.id).await?;
     let today = ctx.clock.now().date_naive();
     let standing =
         households::minors_standing(row, &members, &screenings, today, ctx.settings.adult_age);

@@ -92,7 +92,7 @@ async fn page(ctx: &Ctx, token: &str, csrf: String, d: &Loaded) -> PageResult<Ma
         l: Layout::public(ctx, i18n::t(lang, "match-page-title")),
         csrf,
         token: token.to_owned(),
-        event_title: crate::db::events::text_in(event, lang).title,
+        event_title: event.text_in(lang).title,
         event_when: crate::email::compose::event_when_in(lang, event),
         intro: i18n::t(lang, intro),
         lines,

@@ -111,7 +111,7 @@ impl EventView {
         now: DateTime<Utc>,
     ) -> Self {
         let lang = i18n::current();
-        let text = crate::db::events::text_in(event, lang);
+        let text = event.text_in(lang);
         let capacity = Capacity::new(event, offerings);
         let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
         Self {

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::StaffSession;
 use crate::context::Ctx;
-use crate::db::audit::{self, AuditRow};
+use crate::db::audit::AuditRow;
 use crate::web::extract::Role;
 use crate::web::pages::{Layout, PageResult, render};
 
@@ -57,10 +57,11 @@ pub async fn audit_log(
         .find(|(prefix, _)| *prefix == filter.action)
         .map(|(prefix, _)| *prefix);
     let actor = Some(filter.actor.as_str()).filter(|a| !a.is_empty());
-    let rows = audit::list(&ctx.db, actor, action, event_id, 500).await?;
+    let (rows, actors) =
+        crate::staff_accounts::audit_log(&ctx, actor, action, event_id, 500).await?;
     Ok(render(&AuditPage {
         l: session.layout(&ctx, "Audit log"),
-        actors: audit::actors(&ctx.db).await?,
+        actors,
         actions: ACTIONS,
         events: events.into_iter().map(|e| (e.slug, e.title)).collect(),
         rows,

@@ -12,7 +12,6 @@ use super::StaffSession;
 use crate::checkin;
 use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::db::checkin as door;
 use crate::db::events::EventRow;
 use crate::domain::TimeZone;
 use crate::web::api::checkins::scan_json;
@@ -68,12 +67,12 @@ async fn page(
     q: String,
     outcome: Option<Outcome>,
 ) -> PageResult<DoorPage> {
-    let (checked_in, expected) = door::counts(&ctx.db, event.id).await?;
+    let (checked_in, expected) = crate::checkin::counts(ctx, event.id).await?;
     let zone = TimeZone::parse(&event.timezone).unwrap_or(TimeZone(chrono_tz::UTC));
     let people = if q.trim().is_empty() {
         Vec::new()
     } else {
-        door::search(&ctx.db, event.id, q.trim(), 50)
+        crate::checkin::search(ctx, event.id, q.trim(), 50)
             .await?
             .into_iter()
             .map(|p| Person {
@@ -167,10 +166,7 @@ pub async fn door_tap(
     session.require(Role::Checkin)?;
     session.verify(&form)?;
     let event = event(&ctx, &slug).await?;
-    let p = door::by_id(&ctx.db, participant)
-        .await?
-        .filter(|p| p.event_id == event.id)
-        .ok_or(AppError::NotFound)?;
+    let p = crate::checkin::participant(&ctx, event.id, participant).await?;
     let q = form.get("q").to_owned();
     match action.as_str() {
         "in" => {
@@ -200,7 +196,7 @@ pub async fn door_counts(
 ) -> Result<Json<serde_json::Value>, PageError> {
     session.require(Role::Checkin)?;
     let event = event(&ctx, &slug).await?;
-    let (checked_in, expected) = door::counts(&ctx.db, event.id).await?;
+    let (checked_in, expected) = crate::checkin::counts(&ctx, event.id).await?;
     Ok(Json(
         serde_json::json!({"checked_in": checked_in, "expected": expected}),
     ))

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{StaffSession, back_to};
 use crate::context::Ctx;
 use crate::core::error::AppError;
-use crate::db::outbox::{self, OutboxFilter, OutboxRow};
+use crate::db::outbox::{OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
 use crate::domain::{EmailKind, OutboxStatus};
 use crate::web::extract::Role;
@@ -50,8 +50,8 @@ pub async fn list_outbox(
     let events = crate::events::read::all(&ctx).await?;
     let event_id = events.iter().find(|e| e.slug == filter.event).map(|e| e.id);
     let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let rows = outbox::list(
-        &ctx.db,
+    let rows = crate::email::outbox_view::list(
+        &ctx,
         &OutboxFilter {
             status: OutboxStatus::parse(&filter.status).ok(),
             kind: EmailKind::parse(&filter.kind).ok(),
@@ -89,7 +89,7 @@ pub async fn outbox_detail(
     Path(id): Path<i64>,
 ) -> PageResult {
     session.require(Role::Staff)?;
-    let e = outbox::get(&ctx.db, id).await?.ok_or(AppError::NotFound)?;
+    let e = crate::email::outbox_view::get(&ctx, id).await?;
     Ok(render(&EmailPage {
         l: session.layout(&ctx, e.subject.clone()),
         csrf: session.csrf.clone(),

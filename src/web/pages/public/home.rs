@@ -155,10 +155,7 @@ pub async fn events_feed(State(ctx): State<Ctx>) -> PageResult {
         .iter()
         .map(|e| format!("{}/events/{}", ctx.settings.base_url(), e.slug))
         .collect();
-    let texts: Vec<_> = rows
-        .iter()
-        .map(|e| crate::db::events::text_in(e, i18n::current()))
-        .collect();
+    let texts: Vec<_> = rows.iter().map(|e| e.text_in(i18n::current())).collect();
     let entries: Vec<CalendarEntry<'_>> = rows
         .iter()
         .zip(uids.iter().zip(&urls))

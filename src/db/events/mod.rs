@@ -10,6 +10,9 @@ use super::{Db, Tx};
 use crate::domain::{EventKind, EventStatus};
 use crate::{on_pool, on_tx};
 
+mod seats;
+pub use seats::{HeldSeats, add_held, recount_held, take_seats};
+
 /// The SQL list of registration states that hold seats (see `RegistrationStatus::HOLDING`).
 #[macro_export]
 macro_rules! holding_states {
@@ -99,15 +102,6 @@ impl PartnerCityRow {
     }
 }
 
-/// Seats currently held on one event, in total and per offering.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HeldSeats {
-    /// Seats held on the whole event.
-    pub total: i64,
-    /// Seats held per offering id.
-    pub by_offering: HashMap<i64, i64>,
-}
-
 /// `SELECT <every EventRow column> FROM events`.
 macro_rules! select_events {
     () => {
@@ -173,20 +167,30 @@ pub async fn lock(tx: &mut Tx, event_id: i64) -> anyhow::Result<EventRow> {
     .context("locking event")
 }
 
-/// Finds an event by slug inside a transaction, locking it like [`lock`].
-pub async fn lock_by_slug(tx: &mut Tx, slug: &str) -> anyhow::Result<Option<EventRow>> {
-    const SQLITE: &str = concat!(select_events!(), " WHERE slug = $1");
-    const PG: &str = concat!(select_events!(), " WHERE slug = $1 FOR UPDATE");
+/// Finds an event by slug inside a transaction; with `for_update`, locks it like [`lock`].
+pub async fn by_slug_tx(
+    tx: &mut Tx,
+    slug: &str,
+    for_update: bool,
+) -> anyhow::Result<Option<EventRow>> {
+    const READ: &str = concat!(select_events!(), " WHERE slug = $1");
+    const PG_LOCK: &str = concat!(select_events!(), " WHERE slug = $1 FOR UPDATE");
     match tx {
         Tx::Sqlite(t) => {
-            sqlx::query_as(SQLITE)
+            sqlx::query_as(READ)
                 .bind(slug)
                 .fetch_optional(&mut **t)
                 .await
         }
-        Tx::Postgres(t) => sqlx::query_as(PG).bind(slug).fetch_optional(&mut **t).await,
+        Tx::Postgres(t) => {
+            let sql = if for_update { PG_LOCK } else { READ };
+            sqlx::query_as(sql)
+                .bind(slug)
+                .fetch_optional(&mut **t)
+                .await
+        }
     }
-    .context("locking event by slug")
+    .context("reading event by slug")
 }
 
 /// Offerings of one event, in display order.
@@ -225,81 +229,21 @@ pub async fn offerings_of_published(db: &Db) -> anyhow::Result<HashMap<i64, Vec<
     Ok(map)
 }
 
-impl HeldSeats {
-    /// Reads the held-seat counters of an event and its offerings.
-    pub fn of(event: &EventRow, offerings: &[OfferingRow]) -> Self {
-        Self {
-            total: event.seats_held,
-            by_offering: offerings.iter().map(|o| (o.id, o.seats_held)).collect(),
-        }
-    }
-}
-
-/// Adds `sign` × `seats` (offering id → seats) to the held-seat counters of an event and
-/// its offerings. Called in the same transaction as every change into or out of a
-/// seat-holding state.
-pub async fn add_held(
-    tx: &mut Tx,
-    event_id: i64,
-    seats: &HashMap<i64, i64>,
-    sign: i64,
-) -> anyhow::Result<()> {
-    const EVENT: &str = "UPDATE events SET seats_held = seats_held + $2 WHERE id = $1";
-    const OFFERING: &str =
-        "UPDATE offerings SET seats_held = seats_held + $2 WHERE id = $1 AND event_id = $3";
-    let total: i64 = seats.values().sum();
-    on_tx!(tx, |c| {
-        sqlx::query(EVENT)
-            .bind(event_id)
-            .bind(sign * total)
-            .execute(&mut *c)
-            .await?;
-        for (offering, n) in seats {
-            sqlx::query(OFFERING)
-                .bind(offering)
-                .bind(sign * n)
-                .bind(event_id)
-                .execute(&mut *c)
-                .await?;
-        }
-        Ok::<_, sqlx::Error>(())
-    })
-    .context("updating held seat counters")
-}
-
-/// Counts held seats from the registrations themselves (slow; tests compare it with the counters).
-pub async fn recount_held(db: &Db, event_id: i64) -> anyhow::Result<HeldSeats> {
-    const TOTAL: &str = concat!(
-        "SELECT CAST(COALESCE(SUM(seats), 0) AS BIGINT) FROM registrations WHERE event_id = $1 AND status IN ",
-        holding_states!()
-    );
-    const BY_OFFERING: &str = concat!(
-        "SELECT o.id, (SELECT COUNT(*) FROM participants p JOIN registrations r ON r.id = p.registration_id \
-         WHERE p.offering_id = o.id AND r.status IN ",
-        holding_states!(),
-        ") FROM offerings o WHERE o.event_id = $1"
-    );
-    on_pool!(db, |pool| {
-        let total: i64 = sqlx::query_scalar(TOTAL)
-            .bind(event_id)
-            .fetch_one(pool)
-            .await?;
-        let rows: Vec<(i64, i64)> = sqlx::query_as(BY_OFFERING)
-            .bind(event_id)
-            .fetch_all(pool)
-            .await?;
-        Ok::<_, sqlx::Error>(HeldSeats {
-            total,
-            by_offering: rows.into_iter().collect(),
-        })
-    })
-    .context("recounting held seats")
-}
-
 impl EventRow {
     /// Whether visitors of this event need hosts.
     pub fn is_exchange(&self) -> bool {
         self.kind == EventKind::Exchange
+    }
+
+    /// The event's texts in `lang` ([`crate::domain::translation::EventText::resolve`]).
+    pub fn text_in(&self, lang: &str) -> crate::domain::translation::EventText {
+        crate::domain::translation::EventText::resolve(
+            &self.translations,
+            lang,
+            &self.title,
+            &self.description,
+            &self.custom_email_text,
+        )
     }
 }
 
@@ -561,22 +505,6 @@ pub async fn offerings_and_partner(
         None => None,
     };
     Ok((offerings, partner))
-}
-
-/// An event's texts in `lang`: title, description and email text each fall back to the
-/// event's own (default-language) field when it has no translation; offering names,
-/// questions and consents fall back one by one through [`EventText`]'s methods.
-pub fn text_in(event: &EventRow, lang: &str) -> crate::domain::translation::EventText {
-    let own = crate::domain::translation::from_stored(&event.translations)
-        .remove(lang)
-        .unwrap_or_default();
-    let or = |t: String, default: &str| if t.is_empty() { default.to_owned() } else { t };
-    crate::domain::translation::EventText {
-        title: or(own.title, &event.title),
-        description: or(own.description, &event.description),
-        email_text: or(own.email_text, &event.custom_email_text),
-        ..own
-    }
 }
 
 /// First night and last morning of an exchange, in its own time zone.
