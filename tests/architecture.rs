@@ -444,8 +444,12 @@ fn db_calls(text: &str) -> Vec<String> {
             // `m::{self, ..}` or `m::{self as alias, ..}`.
             for part in group.trim_end_matches('}').split(',') {
                 match part.split_whitespace().collect::<Vec<_>>()[..] {
-                    ["self"] => drop(names.insert(head.to_owned())),
-                    ["self", "as", alias] => drop(names.insert(alias.to_owned())),
+                    ["self"] => {
+                        names.insert(head.to_owned());
+                    }
+                    ["self", "as", alias] => {
+                        names.insert(alias.to_owned());
+                    }
                     _ => {}
                 }
             }
@@ -453,16 +457,22 @@ fn db_calls(text: &str) -> Vec<String> {
             for part in stmt.trim_matches(['{', '}']).split(',') {
                 match part.split_whitespace().collect::<Vec<_>>()[..] {
                     [m] if lower(m) && ident_chars(m) == m.len() => {
-                        drop(names.insert(m.to_owned()))
+                        names.insert(m.to_owned());
                     }
-                    [m, "as", alias] if lower(m) => drop(names.insert(alias.to_owned())),
+                    [m, "as", alias] if lower(m) => {
+                        names.insert(alias.to_owned());
+                    }
                     _ => {}
                 }
             }
         } else if lower(head) {
             match after.split_whitespace().collect::<Vec<_>>()[..] {
-                [] => drop(names.insert(head.to_owned())),
-                ["as", alias] => drop(names.insert(alias.to_owned())),
+                [] => {
+                    names.insert(head.to_owned());
+                }
+                ["as", alias] => {
+                    names.insert(alias.to_owned());
+                }
                 _ => {}
             }
         }

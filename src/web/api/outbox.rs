@@ -142,7 +142,7 @@ async fn act(
 ) -> Result<Json<OutboxJson>> {
     staff.require(Role::Staff)?;
     crate::email::act_on(ctx, &staff.actor(), id, action).await?;
-    let row = crate::email::outbox_view::get(&ctx, id).await?;
+    let row = crate::email::outbox_view::get(ctx, id).await?;
     Ok(Json(outbox_json(row, false)))
 }
 
