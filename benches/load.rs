@@ -35,6 +35,20 @@ struct Args {
     export: usize,
     /// Port of the SMTP sink this tool runs (the server's SMTP_URL must point at it).
     smtp_port: u16,
+    /// What the measured registrations are.
+    mix: Mix,
+}
+
+/// The registrations of the throughput levels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mix {
+    /// Paid later: one adult (three in four) or an adult and a free child; seats held, a
+    /// `received` email and a hold-expiry job.
+    Later,
+    /// One free participant: confirmed at once, with the confirmation email and its codes.
+    Free,
+    /// Five participants paying later (two adults, three children).
+    Five,
 }
 
 fn parse_args() -> Args {
@@ -52,6 +66,7 @@ fn parse_args() -> Args {
         checkins: 2000,
         export: 0,
         smtp_port: 2525,
+        mix: Mix::Later,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -76,11 +91,19 @@ fn parse_args() -> Args {
             "--checkins" => args.checkins = value().parse().expect("number"),
             "--export" => args.export = value().parse().expect("number"),
             "--smtp-port" => args.smtp_port = value().parse().expect("port"),
+            "--mix" => {
+                args.mix = match value().as_str() {
+                    "later" => Mix::Later,
+                    "free" => Mix::Free,
+                    "five" => Mix::Five,
+                    other => panic!("--mix later|free|five, not {other}"),
+                }
+            }
             "--bench" => {} // passed by `cargo bench`
             "--help" | "-h" => {
                 println!(
                     "load --url URL --token STAFF_TOKEN [--server-pid PID] [--concurrency 1,8,32] \
-                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000 [--page-language es]] [--checkins 2000] [--export 100000] [--emails 5000 --smtp-port 2525]"
+                     [--requests 4000] [--rush 500] [--rush-seats 100] [--pages 2000 [--page-language es]] [--checkins 2000] [--export 100000] [--emails 5000 --smtp-port 2525] [--mix later|free|five]"
                 );
                 std::process::exit(0);
             }
@@ -118,29 +141,44 @@ async fn create_event(client: &reqwest::Client, args: &Args, slug: &str, capacit
     );
 }
 
-fn registration(i: usize) -> Value {
+fn registration(i: usize, mix: Mix) -> Value {
+    let person =
+        |who: &str, offering: &str| json!({"name": format!("{who} {i}"), "offering": offering});
     // Mostly single adults (pay later: holds seats and queues an expiry job), some families.
-    let participants: Vec<Value> = match i % 4 {
-        3 => vec![
+    let participants: Vec<Value> = match (mix, i % 4) {
+        (Mix::Free, _) => vec![person("Guest", "child")],
+        (Mix::Five, _) => vec![
+            person("Parent", "adult"),
+            person("Second parent", "adult"),
+            person("Child", "child"),
+            person("Second child", "child"),
+            person("Third child", "child"),
+        ],
+        (Mix::Later, 3) => vec![
             json!({"name": format!("Parent {i}"), "offering": "adult"}),
             json!({"name": format!("Child {i}"), "offering": "child"}),
         ],
-        _ => vec![json!({"name": format!("Guest {i}"), "offering": "adult"})],
+        (Mix::Later, _) => vec![person("Guest", "adult")],
     };
-    json!({"contact": {"name": format!("Guest {i}"), "email": format!("guest{i}@example.org"), "language": "en"},
-        "participants": participants, "payment": "later"})
+    let mut body = json!({"contact": {"name": format!("Guest {i}"), "email": format!("guest{i}@example.org"), "language": "en"},
+        "participants": participants});
+    if mix != Mix::Free {
+        body["payment"] = json!("later");
+    }
+    body
 }
 
 /// Fires `total` registrations with `concurrency` in flight; returns (elapsed, histogram µs, statuses).
 async fn run_level(
     client: &reqwest::Client,
     url: &str,
+    mix: Mix,
     concurrency: usize,
     total: usize,
 ) -> (Duration, Histogram<u64>, usize) {
     let (client, url) = (client.clone(), url.to_owned());
     drive(concurrency, total, 201, move |i| {
-        client.post(&url).json(&registration(i))
+        client.post(&url).json(&registration(i, mix))
     })
     .await
 }
@@ -393,9 +431,9 @@ async fn pages_benchmark(client: &reqwest::Client, args: &Args, run: u32) {
     create_event(client, args, &slug, Some(500)).await;
     // Some registrations so the pages show real seat counts.
     let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
-    run_level(client, &url, 4, 200).await;
+    run_level(client, &url, Mix::Later, 4, 200).await;
     // The private page speaks the registration's language.
-    let mut body = registration(1);
+    let mut body = registration(1, Mix::Later);
     if let Some(lang) = &args.page_language {
         body["contact"]["language"] = json!(lang);
     }
@@ -475,8 +513,9 @@ async fn main() {
         create_event(&client, &args, &slug, None).await;
         let url = format!("{}/api/v1/events/{slug}/registrations", args.url);
         // Warm up connections and caches.
-        run_level(&client, &url, c, c * 10).await;
-        let (elapsed, hist, errors) = run_level(&client, &url, c, args.requests_per_level).await;
+        run_level(&client, &url, args.mix, c, c * 10).await;
+        let (elapsed, hist, errors) =
+            run_level(&client, &url, args.mix, c, args.requests_per_level).await;
         println!(
             "| {c} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {errors} |",
             args.requests_per_level,

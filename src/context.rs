@@ -32,6 +32,8 @@ pub struct Ctx {
     pub door: crate::infra::door::Door,
     /// What features higher up do when a lower one changes what they rest on.
     pub hooks: Arc<dyn Hooks>,
+    /// Rendered public pages, forgotten on every commit.
+    pub pages: Arc<crate::infra::page_cache::PageCache>,
 }
 
 /// The future a hook returns.
@@ -63,11 +65,13 @@ pub trait Hooks: Send + Sync + std::fmt::Debug {
 }
 
 impl Ctx {
-    /// Commits `tx`, then pushes the jobs its change scheduled. A job reaches the queue only
+    /// Commits `tx`, forgets the rendered public pages (what they show may have changed), then
+    /// pushes the jobs its change scheduled. A job reaches the queue only
     /// once its change is committed, so none runs for a change that was rolled back; a failed
     /// push is logged, and the periodic sweep finds the deadline or the unsent email again.
     pub async fn commit(&self, tx: crate::db::Tx, jobs: &[Scheduled]) -> anyhow::Result<()> {
         tx.commit().await?;
+        self.pages.invalidate();
         self.queue.push_all(jobs).await;
         Ok(())
     }

@@ -49,6 +49,9 @@ pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
         )?)),
         None => None,
     };
+    let pages = Arc::new(crate::infra::page_cache::PageCache::new(
+        std::time::Duration::from_millis(settings.page_cache_ms),
+    ));
     Ok(Ctx {
         card,
         door: crate::checkin::Door::start(db.clone(), clock.clone()),
@@ -58,6 +61,7 @@ pub async fn connect(settings: Settings, clock: Clock) -> anyhow::Result<Ctx> {
         clock,
         settings: Arc::new(settings),
         hooks: Arc::new(crate::exchanges::ExchangeHooks),
+        pages,
     })
 }
 

@@ -37,6 +37,12 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
     pub max_body_bytes: usize,
 
+    /// How long the home page, event pages, partner pages and the calendar feed are served
+    /// from memory, in milliseconds (0 = render every request). A change made through this
+    /// process shows at once; one made by another process, and seats left, within this time.
+    #[arg(long, env = "TWINNING_PAGE_CACHE_MS", default_value_t = 1000)]
+    pub page_cache_ms: u64,
+
     /// Public registrations allowed per client IP address per minute (0 = no limit).
     #[arg(long, env = "TWINNING_REGISTRATIONS_PER_MINUTE", default_value_t = 60)]
     pub registrations_per_minute: u32,
@@ -180,6 +186,7 @@ impl Settings {
             sqlite_synchronous: SqliteSync::Full,
             max_body_bytes: 64 * 1024,
             registrations_per_minute: 0,
+            page_cache_ms: 1000,
             sample_data: SampleData::Never,
             smtp_url: None,
             mail_from: "Twinning <noreply@localhost>".to_owned(),

@@ -120,7 +120,7 @@ pub async fn create(ctx: &Ctx, draft: &EventDraft, actor: &Actor) -> Result<()> 
         now,
     )
     .await?;
-    tx.commit().await?;
+    ctx.commit(tx, &[]).await?;
     Ok(())
 }
 

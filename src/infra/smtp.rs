@@ -105,8 +105,9 @@ fn normalise_url(url: &str) -> String {
     }
 }
 
-/// Builds the MIME message: multipart/alternative (text, html), wrapped in multipart/mixed
-/// with a `text/calendar` attachment when the row has one. The Message-ID is the row's.
+/// Builds the MIME message: multipart/alternative (text, html; the html in multipart/related
+/// with the QR images it shows), wrapped in multipart/mixed with a `text/calendar` attachment
+/// when the row has one. The Message-ID is the row's.
 fn build_message(
     row: &OutboxRow,
     from: &Mailbox,
@@ -125,17 +126,26 @@ fn build_message(
     if let Some(r) = reply_to {
         builder = builder.reply_to(r.clone());
     }
-    let alternative = MultiPart::alternative()
-        .singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .body(row.body_text.clone()),
-        )
-        .singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_HTML)
-                .body(row.body_html.clone()),
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(row.body_text.clone());
+    let html = SinglePart::builder()
+        .header(ContentType::TEXT_HTML)
+        .body(row.body_html.clone());
+    // The HTML part with the QR images it refers to by `cid:`, as mail clients expect them.
+    let images = crate::infra::inline_qr::images_in(&row.body_html);
+    let alternative = if images.is_empty() {
+        MultiPart::alternative().singlepart(text).singlepart(html)
+    } else {
+        let png = ContentType::parse("image/png").map_err(|e| e.to_string())?;
+        let related = images.into_iter().fold(
+            MultiPart::related().singlepart(html),
+            |related, (cid, bytes)| {
+                related.singlepart(Attachment::new_inline(cid).body(bytes, png.clone()))
+            },
         );
+        MultiPart::alternative().singlepart(text).multipart(related)
+    };
     let body = match &row.ics {
         Some(ics) => {
             let calendar = ContentType::parse("text/calendar; charset=utf-8; method=PUBLISH")

@@ -1,13 +1,11 @@
 //! The suggestion: as many parties placed as possible, then the highest total score, with
-//! each household taking at most `max_parties` parties (Hungarian algorithm on integer
-//! weights, `pathfinding::kuhn_munkres`). Staff-locked pairs are kept, excluded pairs never
+//! each household taking at most `max_parties` parties (an exact assignment over the feasible
+//! pairs only, [`augmenting`]). Staff-locked pairs are kept, excluded pairs never
 //! suggested, and every unplaced party comes with the reasons each household was ruled out.
 
 use std::collections::{HashMap, HashSet};
 
-use pathfinding::kuhn_munkres::kuhn_munkres;
-use pathfinding::matrix::Matrix;
-
+use super::augmenting;
 use super::constraints::{Reason, check};
 use super::score::{Score, Weights, score};
 use super::{Household, Party};
@@ -43,10 +41,6 @@ pub struct Suggestion {
     pub placements: Vec<Placement>,
     pub unplaced: Vec<Unplaced>,
 }
-
-/// Weight of a pair that must never be chosen: below every leave-unplaced column (0), and
-/// small enough that sums cannot overflow.
-const NEVER: i64 = -1_000_000_000;
 
 /// The placements staff locked, and how many places each household gives to them.
 fn locked_placements(
@@ -87,35 +81,16 @@ pub fn suggest(
         .iter()
         .filter(|p| !locked_parties.contains(&p.id))
         .collect();
-    // One column per free place in a household, then one "unplaced" column per party.
-    let slots: Vec<&Household> = households
-        .iter()
-        .flat_map(|h| {
-            let free = h
-                .max_parties
-                .saturating_sub(used.get(&h.id).copied().unwrap_or(0));
-            std::iter::repeat_n(h, free as usize)
-        })
-        .collect();
-    let reasons: Vec<Vec<Vec<Reason>>> = open
+    // Every pair that breaks no hard constraint, with its score.
+    let feasible: Vec<Vec<(usize, Score)>> = open
         .iter()
         .map(|p| {
             households
                 .iter()
-                .map(|h| check(p, h, decisions.excluded.contains(&(p.id, h.id))))
-                .collect()
-        })
-        .collect();
-    let reasons_ref = &reasons;
-    let feasible: HashMap<(usize, i64), Score> = open
-        .iter()
-        .enumerate()
-        .flat_map(|(i, p)| {
-            households
-                .iter()
                 .enumerate()
-                .filter(move |(j, _)| reasons_ref[i][*j].is_empty())
-                .map(move |(_, h)| ((i, h.id), score(p, h, weights)))
+                .filter(|(_, h)| check(p, h, decisions.excluded.contains(&(p.id, h.id))).is_empty())
+                .map(|(j, h)| (j, score(p, h, weights)))
+                .collect()
         })
         .collect();
     // Placing one more party must beat any gain in score: above the sum of all best scores.
@@ -124,41 +99,40 @@ pub fn suggest(
         .map(|p| weights.max_score(p))
         .sum::<i64>()
         .max(1);
-    if !open.is_empty() {
-        let columns = slots.len() + open.len();
-        let matrix = Matrix::from_fn(open.len(), columns, |(i, c)| match slots.get(c) {
-            Some(h) => feasible.get(&(i, h.id)).map_or(NEVER, |s| big + s.total),
-            None => 0,
-        });
-        let (_, assigned) = kuhn_munkres(&matrix);
-        for (i, c) in assigned.into_iter().enumerate() {
-            if let Some(h) = slots.get(c)
-                && let Some(s) = feasible.get(&(i, h.id))
-            {
-                placements.push(Placement {
-                    party: open[i].id,
-                    household: h.id,
-                    score: s.clone(),
-                    locked: false,
-                });
-            }
-        }
-    }
-    let placed: HashSet<i64> = placements.iter().map(|p| p.party).collect();
-    let unplaced = open
+    let edges: Vec<Vec<(usize, i64)>> = feasible
         .iter()
-        .enumerate()
-        .filter(|(_, p)| !placed.contains(&p.id))
-        .map(|(i, p)| Unplaced {
-            party: p.id,
-            ruled_out: households
-                .iter()
-                .zip(&reasons[i])
-                .filter(|(_, r)| !r.is_empty())
-                .map(|(h, r)| (h.id, r.clone()))
-                .collect(),
+        .map(|row| row.iter().map(|(j, s)| (*j, big + s.total)).collect())
+        .collect();
+    let places: Vec<u32> = households
+        .iter()
+        .map(|h| {
+            h.max_parties
+                .saturating_sub(used.get(&h.id).copied().unwrap_or(0))
         })
         .collect();
+    let mut unplaced = Vec::new();
+    for (i, at) in augmenting::assign(&edges, &places).into_iter().enumerate() {
+        let party = open[i];
+        match at.and_then(|j| feasible[i].iter().find(|(k, _)| *k == j)) {
+            Some((j, s)) => placements.push(Placement {
+                party: party.id,
+                household: households[*j].id,
+                score: s.clone(),
+                locked: false,
+            }),
+            None => unplaced.push(Unplaced {
+                party: party.id,
+                ruled_out: households
+                    .iter()
+                    .map(|h| {
+                        let excluded = decisions.excluded.contains(&(party.id, h.id));
+                        (h.id, check(party, h, excluded))
+                    })
+                    .filter(|(_, r)| !r.is_empty())
+                    .collect(),
+            }),
+        }
+    }
     placements.sort_by_key(|p| p.party);
     Suggestion {
         placements,
@@ -433,6 +407,96 @@ mod tests {
         }
         let mut left: Vec<u32> = households.iter().map(|h| h.max_parties).collect();
         go(0, parties, households, &mut left, excluded)
+    }
+
+    /// Placements count and total score of the engine this one replaced: the Hungarian method
+    /// on the dense matrix of every household place and one "unplaced" column per party.
+    fn dense_hungarian(
+        parties: &[Party],
+        households: &[Household],
+        weights: &Weights,
+        decisions: &Decisions,
+    ) -> (usize, i64) {
+        use pathfinding::kuhn_munkres::kuhn_munkres;
+        use pathfinding::matrix::Matrix;
+        const NEVER: i64 = -1_000_000_000;
+        let (_, used) = locked_placements(parties, households, weights, decisions);
+        let locked: HashSet<i64> = decisions.locked.iter().map(|(p, _)| *p).collect();
+        let open: Vec<&Party> = parties.iter().filter(|p| !locked.contains(&p.id)).collect();
+        if open.is_empty() {
+            return (0, 0);
+        }
+        let slots: Vec<&Household> = households
+            .iter()
+            .flat_map(|h| {
+                let free = h
+                    .max_parties
+                    .saturating_sub(used.get(&h.id).copied().unwrap_or(0));
+                std::iter::repeat_n(h, free as usize)
+            })
+            .collect();
+        let pair = |p: &Party, h: &Household| {
+            check(p, h, decisions.excluded.contains(&(p.id, h.id)))
+                .is_empty()
+                .then(|| score(p, h, weights).total)
+        };
+        let big = 1 + open
+            .iter()
+            .map(|p| weights.max_score(p))
+            .sum::<i64>()
+            .max(1);
+        let matrix = Matrix::from_fn(open.len(), slots.len() + open.len(), |(i, c)| {
+            match slots.get(c) {
+                Some(h) => pair(open[i], h).map_or(NEVER, |s| big + s),
+                None => 0,
+            }
+        });
+        let (_, assigned) = kuhn_munkres(&matrix);
+        let scores: Vec<i64> = assigned
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, c)| slots.get(c).and_then(|h| pair(open[i], h)))
+            .collect();
+        (scores.len(), scores.iter().sum())
+    }
+
+    fn larger_instance() -> impl Strategy<Value = (Vec<Party>, Vec<Household>, Vec<(usize, usize)>)>
+    {
+        (1..40usize, 1..25usize).prop_flat_map(|(np, nh)| {
+            let parties: Vec<_> = (0..np).map(|i| arb_party(i as i64 + 1)).collect();
+            let households: Vec<_> = (0..nh).map(|j| arb_household(100 + j as i64)).collect();
+            (
+                parties,
+                households,
+                prop::collection::vec((0..np, 0..nh), 0..4),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn places_as_many_and_scores_as_high_as_the_dense_hungarian(
+            (parties, households, pairs) in larger_instance()
+        ) {
+            // The first pair is locked, the rest excluded.
+            let pairs: Vec<(i64, i64)> = pairs
+                .into_iter()
+                .map(|(p, h)| (parties[p].id, households[h].id))
+                .collect();
+            let decisions = Decisions {
+                locked: pairs.first().copied().into_iter().collect(),
+                excluded: pairs.iter().skip(1).copied().collect(),
+            };
+            let s = suggest(&parties, &households, &Weights::default(), &decisions);
+            let suggested: Vec<&Placement> = s.placements.iter().filter(|p| !p.locked).collect();
+            let total: i64 = suggested.iter().map(|p| p.score.total).sum();
+            prop_assert_eq!(
+                (suggested.len(), total),
+                dense_hungarian(&parties, &households, &Weights::default(), &decisions)
+            );
+        }
     }
 
     proptest! {

@@ -4,6 +4,7 @@
 //! plain values: the web layer and the database load these from their own rows.
 
 pub mod assign;
+pub mod augmenting;
 pub mod constraints;
 pub mod score;
 

@@ -94,6 +94,19 @@ async fn a_confirmed_registration_is_emailed_with_a_calendar_file_and_the_privat
         other => panic!("start should be a local time with a zone: {other:?}"),
     }
 
+    // The check-in code's QR image travels with the HTML part (multipart/related), which
+    // shows it by its Content-ID.
+    let images: Vec<_> = message
+        .parts
+        .iter()
+        .filter(|p| p.is_content_type("image", "png"))
+        .collect();
+    assert_eq!(images.len(), 1, "one participant, one QR image");
+    let cid = images[0].content_id().expect("a Content-ID");
+    assert!(html.contains(&format!("src=\"cid:{cid}\"")), "{html}");
+    assert!(images[0].contents().starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(String::from_utf8_lossy(&received[0].raw).contains("multipart/related"));
+
     let listed = outbox(&app, "?status=sent&kind=confirmed").await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["recipient"], "lucia@example.org");

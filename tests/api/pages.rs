@@ -616,3 +616,84 @@ async fn a_paid_event_that_takes_cards_only_says_card_payments_are_not_set_up() 
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn public_pages_come_from_memory_for_a_second_and_a_change_made_here_shows_at_once() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"title": "Paella night", "capacity": 40}))
+        .await;
+    // A second web process on the same database.
+    let other = twinning::app::startup::Application::build(
+        twinning::core::config::Settings::for_database(app.database_url.clone()),
+        twinning::core::clock::Clock::system(),
+        false,
+    )
+    .await
+    .unwrap();
+    let other_address = format!("http://{}", other.local_addr());
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(other.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let path = format!("/events/{slug}");
+    let mut b = app.browser();
+    assert!(b.get(&path).await.body.contains("40 seats left"));
+    // A registration committed by this process forgets the pages at once.
+    app.register(&slug, "adult", &["Ana"]).await;
+    assert!(b.get(&path).await.body.contains("39 seats left"));
+
+    // It renames the event: this one answers from memory until the second is up, then shows
+    // the change.
+    let renamed = app
+        .client
+        .patch(format!("{other_address}/api/v1/events/{slug}"))
+        .bearer_auth(&app.admin_token)
+        .json(&json!({"title": "Tapas night"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let home = b.get("/").await.body;
+    let page = b.get(&path).await.body;
+    assert!(
+        page.contains("Paella night") && !page.contains("Tapas night"),
+        "{page}"
+    );
+    assert!(
+        home.contains("Tapas night"),
+        "the home page was not kept yet"
+    );
+    let spanish = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        spanish.contains("Tapas night"),
+        "each language is a page of its own"
+    );
+    app.advance(chrono::Duration::milliseconds(500));
+    assert!(b.get(&path).await.body.contains("Paella night"));
+    app.advance(chrono::Duration::milliseconds(500));
+    assert!(b.get(&path).await.body.contains("Tapas night"));
+
+    // Errors are not kept.
+    assert_eq!(
+        b.get("/events/nothing-here").await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.create_event(json!({"slug": "nothing-here", "title": "Late addition"}))
+        .await;
+    assert!(
+        b.get("/events/nothing-here")
+            .await
+            .body
+            .contains("Late addition")
+    );
+}

@@ -1,5 +1,7 @@
 //! HTML pages: the shared layout, error pages, forms and CSRF, and the public site.
 
+mod cached;
+pub use cached::cached;
 pub mod forms;
 pub mod guardians;
 mod host_form;
@@ -67,9 +69,7 @@ impl Layout {
     /// The language switch: (code, name, link, whether it is this page's language). Each link
     /// keeps the choice and returns to this page.
     pub fn languages(&self) -> Vec<(&'static str, &'static str, String, bool)> {
-        let back = PATH
-            .try_with(Clone::clone)
-            .unwrap_or_else(|_| "/".to_owned());
+        let back = current_path();
         let back: String = form_urlencoded::byte_serialize(back.as_bytes()).collect();
         crate::i18n::LANGUAGES
             .iter()
@@ -93,6 +93,12 @@ impl Layout {
             staff: None,
         }
     }
+}
+
+/// The path and query of the page being answered (`/` outside a request).
+fn current_path() -> String {
+    PATH.try_with(Clone::clone)
+        .unwrap_or_else(|_| "/".to_owned())
 }
 
 tokio::task_local! {

@@ -89,7 +89,9 @@ pub async fn outbox_detail(
     Path(id): Path<i64>,
 ) -> PageResult {
     session.require(Role::Staff)?;
-    let e = crate::email::outbox_view::get(&ctx, id).await?;
+    let mut e = crate::email::outbox_view::get(&ctx, id).await?;
+    // The QR images the message carries, drawn as it was sent.
+    e.body_html = crate::infra::inline_qr::with_data_urls(&e.body_html);
     Ok(render(&EmailPage {
         l: session.layout(&ctx, e.subject.clone()),
         csrf: session.csrf.clone(),

@@ -16,7 +16,7 @@ use crate::email::ics::{CalendarEntry, calendar_feed};
 use crate::i18n::{self, LANGUAGES};
 use crate::web::pages::forms::set_cookie;
 use crate::web::pages::view::{EventView, PartnerView, Window};
-use crate::web::pages::{Layout, PageResult, render};
+use crate::web::pages::{Layout, PageResult, cached, render};
 
 /// Filters of the home page.
 #[derive(Debug, Deserialize)]
@@ -57,7 +57,11 @@ async fn upcoming(ctx: &Ctx, partner_id: Option<i64>) -> anyhow::Result<Vec<Even
 
 /// `GET /`: upcoming events and exchanges, optionally of one partner city.
 pub async fn home(State(ctx): State<Ctx>, Query(q): Query<HomeQuery>) -> PageResult {
-    let partners = crate::events::read::partners(&ctx).await?;
+    cached(&ctx, render_home(&ctx, q)).await
+}
+
+async fn render_home(ctx: &Ctx, q: HomeQuery) -> PageResult {
+    let partners = crate::events::read::partners(ctx).await?;
     let partner = match q.partner.as_deref().filter(|p| !p.is_empty()) {
         Some(slug) => Some(
             partners
@@ -67,9 +71,9 @@ pub async fn home(State(ctx): State<Ctx>, Query(q): Query<HomeQuery>) -> PageRes
         ),
         None => None,
     };
-    let events = upcoming(&ctx, partner.map(|p| p.id)).await?;
+    let events = upcoming(ctx, partner.map(|p| p.id)).await?;
     Ok(render(&HomePage {
-        l: Layout::public(&ctx, i18n::t(i18n::current(), "home-title")),
+        l: Layout::public(ctx, i18n::t(i18n::current(), "home-title")),
         events,
         partners: partners.iter().map(PartnerView::new).collect(),
         partner: partner.map(PartnerView::new),
@@ -97,11 +101,14 @@ struct EventPage {
 
 /// `GET /events/{slug}`.
 pub async fn event_page(State(ctx): State<Ctx>, Path(slug): Path<String>) -> PageResult {
-    let (_, event) = public_event(&ctx, &slug).await?;
-    Ok(render(&EventPage {
-        l: Layout::public(&ctx, event.title.clone()),
-        event,
-    }))
+    cached(&ctx, async {
+        let (_, event) = public_event(&ctx, &slug).await?;
+        Ok(render(&EventPage {
+            l: Layout::public(&ctx, event.title.clone()),
+            event,
+        }))
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -116,11 +123,15 @@ struct PartnerPage {
 
 /// `GET /partners/{slug}`: a sister city and its upcoming events and exchanges.
 pub async fn partner_page(State(ctx): State<Ctx>, Path(slug): Path<String>) -> PageResult {
-    let partner = crate::events::read::partner(&ctx, &slug).await?;
-    let events = upcoming(&ctx, Some(partner.id)).await?;
+    cached(&ctx, render_partner(&ctx, &slug)).await
+}
+
+async fn render_partner(ctx: &Ctx, slug: &str) -> PageResult {
+    let partner = crate::events::read::partner(ctx, slug).await?;
+    let events = upcoming(ctx, Some(partner.id)).await?;
     let view = PartnerView::new(&partner);
     Ok(render(&PartnerPage {
-        l: Layout::public(&ctx, format!("{}, {}", partner.name, partner.country)),
+        l: Layout::public(ctx, format!("{}, {}", partner.name, partner.country)),
         partnership: view.partnership(ctx.clock.now()),
         languages: partner
             .languages
@@ -140,7 +151,11 @@ pub async fn partner_page(State(ctx): State<Ctx>, Path(slug): Path<String>) -> P
 
 /// `GET /events.ics`: every upcoming published event, for calendar subscriptions.
 pub async fn events_feed(State(ctx): State<Ctx>) -> PageResult {
-    let rows = crate::events::read::upcoming(&ctx).await?;
+    cached(&ctx, render_feed(&ctx)).await
+}
+
+async fn render_feed(ctx: &Ctx) -> PageResult {
+    let rows = crate::events::read::upcoming(ctx).await?;
     let host = ctx
         .settings
         .base_url()
