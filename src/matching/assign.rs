@@ -365,14 +365,20 @@ mod tests {
             )
     }
 
-    fn instance() -> impl Strategy<Value = (Vec<Party>, Vec<Household>, Vec<(usize, usize)>)> {
-        (1..7usize, 1..6usize).prop_flat_map(|(np, nh)| {
+    /// Up to `parties` parties and `households` households, with up to `pairs` pairs of them
+    /// (by index) for decisions.
+    fn instance_of(
+        parties: usize,
+        households: usize,
+        pairs: usize,
+    ) -> impl Strategy<Value = (Vec<Party>, Vec<Household>, Vec<(usize, usize)>)> {
+        (1..parties, 1..households).prop_flat_map(move |(np, nh)| {
             let parties: Vec<_> = (0..np).map(|i| arb_party(i as i64 + 1)).collect();
             let households: Vec<_> = (0..nh).map(|j| arb_household(100 + j as i64)).collect();
             (
                 parties,
                 households,
-                prop::collection::vec((0..np, 0..nh), 0..3),
+                prop::collection::vec((0..np, 0..nh), 0..pairs),
             )
         })
     }
@@ -460,25 +466,12 @@ mod tests {
         (scores.len(), scores.iter().sum())
     }
 
-    fn larger_instance() -> impl Strategy<Value = (Vec<Party>, Vec<Household>, Vec<(usize, usize)>)>
-    {
-        (1..40usize, 1..25usize).prop_flat_map(|(np, nh)| {
-            let parties: Vec<_> = (0..np).map(|i| arb_party(i as i64 + 1)).collect();
-            let households: Vec<_> = (0..nh).map(|j| arb_household(100 + j as i64)).collect();
-            (
-                parties,
-                households,
-                prop::collection::vec((0..np, 0..nh), 0..4),
-            )
-        })
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
         #[test]
         fn places_as_many_and_scores_as_high_as_the_dense_hungarian(
-            (parties, households, pairs) in larger_instance()
+            (parties, households, pairs) in instance_of(40, 25, 4)
         ) {
             // The first pair is locked, the rest excluded.
             let pairs: Vec<(i64, i64)> = pairs
@@ -504,7 +497,7 @@ mod tests {
 
         #[test]
         fn no_suggested_pair_breaks_a_hard_constraint_and_no_party_that_could_be_placed_is_left(
-            (parties, households, excluded) in instance()
+            (parties, households, excluded) in instance_of(7, 6, 3)
         ) {
             let excluded: HashSet<(i64, i64)> = excluded
                 .into_iter()

@@ -11,7 +11,7 @@ use crate::infra::page_cache::Page;
 use super::PageResult;
 
 /// Rendered pages are small; a larger body is an error, not a page to keep.
-const MAX_KEPT_BYTES: usize = 2 * 1024 * 1024;
+const MAX_KEPT_BYTES: usize = 8 * 1024 * 1024;
 
 /// The fresh copy of this page, or the page `render` makes, kept when it succeeded.
 pub async fn cached(ctx: &Ctx, render: impl Future<Output = PageResult>) -> PageResult {
