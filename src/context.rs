@@ -71,9 +71,15 @@ impl Ctx {
     /// push is logged, and the periodic sweep finds the deadline or the unsent email again.
     pub async fn commit(&self, tx: crate::db::Tx, jobs: &[Scheduled]) -> anyhow::Result<()> {
         tx.commit().await?;
+        self.after_commit(jobs).await;
+        Ok(())
+    }
+
+    /// What follows every commit (of a transaction of its own or of a group commit's): the
+    /// rendered public pages are forgotten and the jobs the change scheduled are pushed.
+    pub async fn after_commit(&self, jobs: &[Scheduled]) {
         self.pages.invalidate();
         self.queue.push_all(jobs).await;
-        Ok(())
     }
 
     /// The public link to a registration's private page.

@@ -55,7 +55,11 @@ pub enum ExportReader {
 
 /// Keyset pagination in (registration, participant) order, which on SQLite walks the
 /// `registrations_event` index and each registration's participants without sorting: a batch
-/// costs the same at the end of a long list as at the start.
+/// costs the same at the end of a long list as at the start. The bound on
+/// `p.registration_id` (implied by the join, but not to the planner) lets PostgreSQL's merge
+/// join start the participants' index at the batch instead of at the first participant
+/// (`EXPLAIN ANALYZE` on 100,000 participants: 32 ms a batch in the middle of the list
+/// without it, 2.5 ms with it, whatever the batch's place).
 const BATCH_SQL: &str = "SELECT p.id AS participant_id, r.id AS registration_id, r.status, p.name, \
     o.key AS offering_key, o.name AS offering_name, r.contact_name, r.contact_email, r.contact_phone, r.language, p.notes, p.answers, \
     p.price_minor, r.total_minor, CAST(0 AS BIGINT) AS paid_minor, r.currency, p.checked_in_at, r.created_at, \
@@ -64,7 +68,8 @@ const BATCH_SQL: &str = "SELECT p.id AS participant_id, r.id AS registration_id,
     FROM registrations r JOIN participants p ON p.registration_id = r.id JOIN offerings o ON o.id = p.offering_id \
     WHERE r.event_id = $1 AND ($2 IS NULL OR r.status = $2) AND ($3 IS NULL OR o.key = $3) \
     AND ($4 IS NULL OR $4 = (p.checked_in_at IS NOT NULL)) \
-    AND r.id >= $5 AND (r.id > $5 OR p.id > $6) ORDER BY r.id, p.id LIMIT $7";
+    AND r.id >= $5 AND p.registration_id >= $5 AND (r.id > $5 OR p.id > $6) \
+    ORDER BY r.id, p.id LIMIT $7";
 
 const PAID_SQL: &str = "SELECT registration_id, CAST(SUM(amount_minor) AS BIGINT) FROM payments \
     WHERE registration_id BETWEEN $1 AND $2 AND status <> 'failed' GROUP BY registration_id";

@@ -9,6 +9,7 @@ pub mod card;
 pub mod checkin;
 pub mod events;
 pub mod export;
+pub mod group;
 pub mod guardians;
 pub mod hosts;
 pub mod ledger;
@@ -61,6 +62,8 @@ pub struct SqlitePools {
     pub write: SqlitePool,
     /// Readers.
     pub read: SqlitePool,
+    /// Registrations written in groups on the writer connection ([`group`]).
+    pub group: group::GroupWriter,
 }
 
 /// A connection pool for either backend.
@@ -204,7 +207,8 @@ impl Db {
                     .await
                     .context("opening SQLite readers")?;
                 checkpoint_in_background(read.clone());
-                Ok(Db::Sqlite(SqlitePools { write, read }))
+                let group = group::GroupWriter::start(write.clone());
+                Ok(Db::Sqlite(SqlitePools { write, read, group }))
             }
             Backend::Postgres => {
                 let options = PgConnectOptions::from_str(url)
@@ -268,6 +272,23 @@ impl Db {
                     .context("beginning PostgreSQL transaction")?,
             ),
         })
+    }
+
+    /// A turn at the shared transaction of a group commit ([`group`]), on SQLite; `None` on
+    /// PostgreSQL, which commits many transactions in parallel.
+    pub async fn group_turn(&self) -> anyhow::Result<Option<group::Turn>> {
+        match self {
+            Db::Sqlite(pools) => pools.group.turn().await.map(Some),
+            Db::Postgres(_) => Ok(None),
+        }
+    }
+
+    /// The group commit's writer, on SQLite.
+    pub fn group_writer(&self) -> Option<&group::GroupWriter> {
+        match self {
+            Db::Sqlite(pools) => Some(&pools.group),
+            Db::Postgres(_) => None,
+        }
     }
 
     /// Checks that the database answers (for `/readyz`).

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::checks::payment_method;
 use super::lifecycle::{
     Capacity, audit_registration, lock_by_token, offer_freed_seats, transition,
 };
-use super::submit::{payment_method, placement};
+use super::submit::placement;
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};

@@ -14,6 +14,7 @@
 //!   waitlist).
 
 pub mod changes;
+mod checks;
 pub mod deadlines;
 pub mod lifecycle;
 pub mod payments;

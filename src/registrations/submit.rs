@@ -5,19 +5,17 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::checks::{Checked, check_open, check_request, payment_method};
 use super::lifecycle::{Capacity, notify};
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::{AppError, Result};
 use crate::core::job::Scheduled;
 use crate::db::Tx;
-use crate::db::events::{self, EventRow, OfferingRow};
+use crate::db::events::{self, EventRow};
 use crate::db::registrations::{self as regs, NewRegistrationRow, RegistrationRow};
-use crate::domain::question::{self, Answers};
-use crate::domain::registration::{CONSENT_REQUIRED, NewParticipant, NewRegistration};
-use crate::domain::{
-    EventStatus, Money, PaymentChoice, PaymentMethod, RegistrationStatus, TransitionReason, token,
-};
+use crate::domain::registration::NewRegistration;
+use crate::domain::{Money, PaymentMethod, RegistrationStatus, TransitionReason, token};
 
 /// The outcome of a submission.
 #[derive(Debug, Clone)]
@@ -53,172 +51,28 @@ pub(super) fn placement(
     }
 }
 
-/// Refuses registrations outside the event's window or on events not open to the public.
-fn check_open(event: &EventRow, now: DateTime<Utc>) -> Result<()> {
-    match event.status {
-        EventStatus::Published => {}
-        EventStatus::Cancelled => {
-            return Err(AppError::conflict(
-                "event_cancelled",
-                "This event has been cancelled.",
-            ));
-        }
-        _ => return Err(AppError::NotFound),
-    }
-    if let Some(opens) = event.registration_opens_at
-        && now < opens
-    {
-        return Err(AppError::conflict(
-            "registration_not_open",
-            format!("Registration opens at {}.", opens.to_rfc3339()),
-        ));
-    }
-    let closes = event.registration_closes_at.unwrap_or(event.ends_at);
-    if now >= closes {
-        return Err(AppError::conflict(
-            "registration_closed",
-            "Registration for this event has closed.",
-        ));
-    }
-    Ok(())
-}
-
-/// A request checked against its event: per participant, the offering chosen, the answers as
-/// stored and the visitor profile as stored (empty off exchanges).
-struct Checked<'o> {
-    chosen: Vec<&'o OfferingRow>,
-    answers: Vec<Answers>,
-    profiles: Vec<String>,
-}
-
-impl Checked<'_> {
-    /// Seats asked per offering.
-    fn request(&self) -> HashMap<i64, i64> {
-        let mut request: HashMap<i64, i64> = HashMap::new();
-        for o in &self.chosen {
-            *request.entry(o.id).or_default() += 1;
-        }
-        request
-    }
-}
-
-/// Checks consents, answers, profiles and offerings of `new`, naming every field that is wrong.
-fn check_request<'o>(
-    ctx: &Ctx,
-    event: &EventRow,
-    offerings: &'o [OfferingRow],
-    new: &NewRegistration,
-) -> Result<Checked<'o>> {
-    let mut errors = crate::core::error::FieldCollector::default();
-    if !event.consents.trim().is_empty() && !new.accept_consents {
-        errors.add("accept_consents", CONSENT_REQUIRED);
-    }
-    let questions = question::from_stored(&event.questions);
-    let mut checked = Checked {
-        chosen: Vec::with_capacity(new.participants.len()),
-        answers: Vec::with_capacity(new.participants.len()),
-        profiles: Vec::with_capacity(new.participants.len()),
-    };
-    for (i, p) in new.participants.iter().enumerate() {
-        checked
-            .answers
-            .push(check_answers(&mut errors, &questions, i, p));
-        checked
-            .profiles
-            .push(check_profile(ctx, &mut errors, event, i, p)?);
-        match offerings.iter().find(|o| o.key == p.offering) {
-            Some(o) => checked.chosen.push(o),
-            None => errors.add(
-                format!("participants[{i}].offering"),
-                format!(
-                    "is not an offering of this event (choose one of: {})",
-                    offerings
-                        .iter()
-                        .map(|o| o.key.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ),
-        }
-    }
-    errors.finish()?;
-    Ok(checked)
-}
-
-/// The answers of participant `i` to the event's questions; unknown keys are errors.
-fn check_answers(
-    errors: &mut crate::core::error::FieldCollector,
-    questions: &[question::Question],
-    i: usize,
-    p: &NewParticipant,
-) -> Answers {
-    let mut checked = Answers::new();
-    for q in questions {
-        if let Some(a) = errors.take(
-            format!("participants[{i}].answers.{}", q.key),
-            q.check(p.answers.get(&q.key).map(String::as_str)),
-        ) && let Some(a) = a
-        {
-            checked.insert(q.key.clone(), a);
-        }
-    }
-    for key in p.answers.keys() {
-        if !questions.iter().any(|q| &q.key == key) {
-            errors.add(
-                format!("participants[{i}].answers.{key}"),
-                "is not a question of this event",
-            );
-        }
-    }
-    checked
-}
-
-/// The visitor profile of participant `i` as stored: required on exchanges, refused elsewhere.
-fn check_profile(
-    ctx: &Ctx,
-    errors: &mut crate::core::error::FieldCollector,
-    event: &EventRow,
-    i: usize,
-    p: &NewParticipant,
-) -> Result<String> {
-    let at = format!("participants[{i}].profile");
-    Ok(match (&p.profile, event.is_exchange()) {
-        (Some(given), true) => crate::domain::visitor::check(
-            errors,
-            &at,
-            given,
-            events::stay(event).0,
-            ctx.settings.adult_age,
-        )
-        .map(|(checked, _)| serde_json::to_string(&checked).map_err(anyhow::Error::from))
-        .transpose()?
-        .unwrap_or_default(),
-        (None, true) => {
-            errors.add(
-                at,
-                "is required on an exchange: date of birth, gender, languages, diets, allergies ...",
-            );
-            String::new()
-        }
-        (Some(_), false) => {
-            errors.add(at, "is asked only on exchanges");
-            String::new()
-        }
-        (None, false) => String::new(),
-    })
-}
-
 /// Submits a registration for the event `slug`.
 ///
-/// First without holding the event: the registration is checked, written and its emails
-/// queued against the seat counters as they were read, and the seats are taken last with
-/// one conditional update ([`events::take_seats`]), so on PostgreSQL the event row is locked
-/// only from that update to the commit. When the counters said there is no room, or the
-/// update found none (another registration took the last seats meanwhile), the attempt is
-/// rolled back and made again with the event locked from the start: the waitlist, approval
-/// and exchanges are decided there, in the order the lock is granted. On SQLite every write
-/// transaction holds the one writer from its start, so the first attempt always stands.
+/// On SQLite the registration is decided and written in its turn at a group commit
+/// ([`crate::db::group`]): registrations arriving while one transaction commits share the
+/// next, each in its own savepoint, and each is answered once its group is on disk.
+///
+/// On PostgreSQL, first without holding the event: the registration is checked, written and
+/// its emails queued against the seat counters as they were read, and the seats are taken
+/// last with one conditional update ([`events::take_seats`]), so the event row is locked only
+/// from that update to the commit. When the counters said there is no room, or the update
+/// found none (another registration took the last seats meanwhile), the attempt is rolled
+/// back and made again with the event locked from the start: the waitlist, approval and
+/// exchanges are decided there, in the order the lock is granted.
 pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submitted> {
+    if ctx.db.backend() == crate::db::Backend::Sqlite {
+        // In a task of its own: a client that goes away mid-turn cannot leave the group's
+        // transaction half used.
+        let (ctx, slug) = (ctx.clone(), slug.to_owned());
+        return tokio::spawn(async move { grouped(&ctx, &slug, &new).await })
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("registration task: {e}")))?;
+    }
     if let Some(done) = attempt(ctx, slug, &new, false).await? {
         return Ok(done);
     }
@@ -227,21 +81,75 @@ pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submi
         .expect("an attempt holding the event lock always decides"))
 }
 
-/// One attempt at [`submit`]; `locked` holds the event row from the start. An unlocked
-/// attempt answers `None` (having written nothing) when it cannot take seats.
+/// [`submit`] on SQLite: decided in a turn at the writer's shared transaction, which holds
+/// the database's one write lock, so every registration is decided as with the event locked.
+async fn grouped(ctx: &Ctx, slug: &str, new: &NewRegistration) -> Result<Submitted> {
+    let mut turn = ctx
+        .db
+        .group_turn()
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("group commit asked on PostgreSQL"))?;
+    let decided = decide(ctx, turn.tx(), slug, new, true)
+        .await?
+        .expect("a decision holding the write lock always stands");
+    turn.keep().await?;
+    ctx.after_commit(&decided.jobs).await;
+    finish(ctx, decided).await
+}
+
+/// One attempt at [`submit`] in a transaction of its own; `locked` holds the event row from
+/// the start. An unlocked attempt answers `None` (having written nothing) when it cannot take
+/// seats.
 async fn attempt(
     ctx: &Ctx,
     slug: &str,
     new: &NewRegistration,
     locked: bool,
 ) -> Result<Option<Submitted>> {
-    let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
-    let event = events::by_slug_tx(&mut tx, slug, locked)
+    let Some(decided) = decide(ctx, &mut tx, slug, new, locked).await? else {
+        tx.rollback().await?;
+        return Ok(None);
+    };
+    ctx.commit(tx, &decided.jobs).await?;
+    finish(ctx, decided).await.map(Some)
+}
+
+/// A registration decided and written, not yet committed.
+struct Decided {
+    /// The answer, but for Stripe's page.
+    submitted: Submitted,
+    /// The jobs to push once committed.
+    jobs: Vec<Scheduled>,
+    /// The registration and its first transition, when it pays by card.
+    card: Option<(i64, i64)>,
+}
+
+/// After the commit: a card payment's Checkout Session.
+async fn finish(ctx: &Ctx, decided: Decided) -> Result<Submitted> {
+    let mut submitted = decided.submitted;
+    if let Some((id, transition_id)) = decided.card {
+        submitted.payment_url = Some(super::payments::start(ctx, id, transition_id).await?);
+    }
+    Ok(submitted)
+}
+
+/// Decides registration `new` for the event `slug` inside `tx` and writes it with its
+/// history and first emails. Not `locked`, it answers `None` when it cannot take seats (the
+/// caller rolls back and tries again locked).
+async fn decide(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    slug: &str,
+    new: &NewRegistration,
+    locked: bool,
+) -> Result<Option<Decided>> {
+    let now = ctx.clock.now();
+    let event = events::by_slug_tx(tx, slug, locked)
         .await?
         .ok_or(AppError::NotFound)?;
     check_open(&event, now)?;
-    let offerings = events::offerings_tx(&mut tx, event.id).await?;
+    let offerings = events::offerings_tx(tx, event.id).await?;
     let checked = check_request(ctx, &event, &offerings, new)?;
     let total_minor: i64 = checked.chosen.iter().map(|o| o.price_minor).sum();
     let currency = checked
@@ -260,7 +168,6 @@ async fn attempt(
     // Without the lock only seats are taken; everything that depends on the line, on staff or
     // on an exchange's hosts waits for it.
     if !locked && (!status.holds_seats() || event.is_exchange()) {
-        tx.rollback().await?;
         return Ok(None);
     }
 
@@ -281,13 +188,13 @@ async fn attempt(
         hold_expires_at,
         consents: &event.consents,
     };
-    let id = regs::insert(&mut tx, &row, now).await?;
-    let codes = insert_participants(&mut tx, id, new, &checked).await?;
+    let id = regs::insert(tx, &row, now).await?;
+    let codes = insert_participants(tx, id, new, &checked).await?;
     if locked && status.holds_seats() {
-        events::add_held(&mut tx, event.id, &request, 1).await?;
+        events::add_held(tx, event.id, &request, 1).await?;
     }
     let transition_id = regs::record_transition(
-        &mut tx,
+        tx,
         id,
         None,
         status.as_str(),
@@ -299,7 +206,7 @@ async fn attempt(
     // Everything the first email shows is in hand: no need to read it back.
     let mut loaded = first_email(&event, &row, id, new, &checked, codes, now);
     let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
-    jobs.extend(ask_guardians(ctx, &mut tx, &event, &mut loaded).await?);
+    jobs.extend(ask_guardians(ctx, tx, &event, &mut loaded).await?);
     // A card payment's first email waits until Stripe has a session for it
     // (`payments::start`).
     let pays_by_card =
@@ -309,7 +216,7 @@ async fn attempt(
         let (to, from) = (status, None);
         notify(
             ctx,
-            &mut tx,
+            tx,
             &mut jobs,
             id,
             transition_id,
@@ -320,25 +227,23 @@ async fn attempt(
         )
         .await?;
     }
-    if !locked && !events::take_seats(&mut tx, event.id, &request).await? {
-        tx.rollback().await?;
+    if !locked && !events::take_seats(tx, event.id, &request).await? {
         return Ok(None);
     }
-    ctx.commit(tx, &jobs).await?;
-    let payment_url = match pays_by_card {
-        true => Some(super::payments::start(ctx, id, transition_id).await?),
-        false => None,
-    };
     let total = Money {
         amount_minor: total_minor,
         currency: crate::domain::Currency::parse(&currency)
             .map_err(|e| anyhow::anyhow!("stored currency: {e}"))?,
     };
-    Ok(Some(Submitted {
-        token,
-        status,
-        total,
-        payment_url,
+    Ok(Some(Decided {
+        submitted: Submitted {
+            token,
+            status,
+            total,
+            payment_url: None,
+        },
+        jobs,
+        card: pays_by_card.then_some((id, transition_id)),
     }))
 }
 
@@ -440,44 +345,11 @@ fn first_email(
     }
 }
 
-/// Decides the stored payment method for a registration costing `total_minor`. Without a
-/// choice, paying later is assumed where allowed, else card.
-pub(super) fn payment_method(
-    ctx: &Ctx,
-    event: &EventRow,
-    total_minor: i64,
-    choice: Option<PaymentChoice>,
-) -> Result<PaymentMethod> {
-    if total_minor == 0 {
-        return Ok(PaymentMethod::None);
-    }
-    let card = event.pay_card && ctx.card.is_some();
-    match choice {
-        Some(PaymentChoice::Card) if card => Ok(PaymentMethod::Card),
-        Some(PaymentChoice::Card) if event.pay_later => Err(AppError::field(
-            "payment",
-            "card payments are not available for this event; choose \"later\"",
-        )),
-        Some(PaymentChoice::Card) => Err(AppError::field(
-            "payment",
-            "card payments are not available for this event yet",
-        )),
-        Some(PaymentChoice::Later) | None if event.pay_later => Ok(PaymentMethod::Later),
-        None if card => Ok(PaymentMethod::Card),
-        _ if card => Err(AppError::field(
-            "payment",
-            "this event does not accept payment later; choose \"card\"",
-        )),
-        _ => Err(AppError::field(
-            "payment",
-            "this event does not accept payment later",
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::events::OfferingRow;
+    use crate::domain::EventStatus;
 
     fn event(capacity: Option<i64>, seats_held: i64) -> EventRow {
         let t = Utc::now();

@@ -241,3 +241,102 @@ fn spawn_claim(
         took
     })
 }
+
+/// On SQLite, registrations that arrive while the writer is busy are decided in one
+/// transaction, in arrival order, and committed together: the event fills in the middle of
+/// the group, every later one is waitlisted in the order it came, a request that fails midway
+/// leaves nothing behind and takes nothing from the others, and every registration's email row
+/// is committed with it. (PostgreSQL commits registrations in parallel and has no groups; the
+/// rushes above hold it there.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn registrations_arriving_together_commit_as_one_group_in_arrival_order() {
+    let app = spawn_app().await;
+    let Some(writer) = app.ctx.db.group_writer() else {
+        return;
+    };
+    let slug = app
+        .create_event(json!({
+            "capacity": 10,
+            "offerings": [{"key": "adult", "name": "Adult", "price": {"amount_minor": 0, "currency": "EUR"}}]
+        }))
+        .await;
+    let (groups_before, members_before) = writer.committed();
+    // Keep the writer busy, as a commit in progress would, while sixteen requests line up one
+    // after another; the sixth names an offering the event does not have.
+    let held = app.ctx.db.begin().await.unwrap();
+    let mut answers = Vec::new();
+    for i in 0..16 {
+        let offering = if i == 5 { "gala" } else { "adult" };
+        let body = json!({"contact": {"name": format!("Contact {i}"), "email": format!("c{i}@example.org")},
+            "participants": [{"name": format!("Person {i}"), "offering": offering}]});
+        let (client, url) = (
+            app.client.clone(),
+            format!("{}/api/v1/events/{slug}/registrations", app.address),
+        );
+        let lined_up = writer.lined_up();
+        answers.push(tokio::spawn(async move {
+            let response = client.post(url).json(&body).send().await.expect("sent");
+            let status = response.status();
+            (status, response.json::<Value>().await.expect("json"))
+        }));
+        let waited = std::time::Instant::now();
+        while writer.lined_up() == lined_up {
+            assert!(
+                waited.elapsed() < std::time::Duration::from_secs(20),
+                "request {i} never reached the writer"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    }
+    held.rollback().await.unwrap();
+    let mut states = Vec::new();
+    for (i, answer) in join_all(answers).await.into_iter().enumerate() {
+        let (status, json) = answer.unwrap();
+        if i == 5 {
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{json}");
+            continue;
+        }
+        assert_eq!(status, StatusCode::CREATED, "{json}");
+        states.push(json["status"].as_str().unwrap().to_owned());
+    }
+    let expected: Vec<&str> = std::iter::repeat_n("confirmed", 10)
+        .chain(std::iter::repeat_n("waitlisted", 5))
+        .collect();
+    assert_eq!(
+        states, expected,
+        "the first ten to arrive hold the seats, the rest wait in arrival order"
+    );
+    assert_eq!(
+        writer.committed(),
+        (groups_before + 1, members_before + 15),
+        "the fifteen that stood were committed in one transaction"
+    );
+
+    let twinning::db::Db::Sqlite(pools) = &app.ctx.db else {
+        unreachable!("group commit runs on SQLite")
+    };
+    let stored: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT r.contact_email, r.status, o.kind FROM registrations r \
+         LEFT JOIN outbox o ON o.registration_id = r.id ORDER BY r.id, o.id",
+    )
+    .fetch_all(&pools.read)
+    .await
+    .unwrap();
+    let expected: Vec<(String, String, Option<String>)> = (0..16)
+        .filter(|i| *i != 5)
+        .zip(&expected)
+        .map(|(i, state)| {
+            (
+                format!("c{i}@example.org"),
+                state.to_string(),
+                Some(state.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stored, expected,
+        "stored in arrival order, each with its one email, nothing of the failed request"
+    );
+    assert_eq!(app.event(&slug).await["seats_left"], 0);
+    app.assert_seat_counters_match(&slug).await;
+}
