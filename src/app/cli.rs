@@ -34,6 +34,20 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Write a consistent copy of the SQLite database to FILE while the site runs (on
+    /// PostgreSQL, use pg_dump).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup in place of the SQLite database (stop the service first); the file it
+    /// replaces is kept as FILE.before-restore.
+    Restore {
+        /// The backup to restore.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Job queue maintenance.
     Jobs {
         #[command(subcommand)]
@@ -107,6 +121,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             }
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let url = &cli.settings.database_url;
+            let file = crate::db::backup::sqlite_file(url)?;
+            anyhow::ensure!(file.exists(), "{} does not exist", file.display());
+            let db = crate::db::Db::connect(url, 2, true).await?;
+            crate::db::backup::backup(&db, &to).await?;
+            db.close().await;
+            println!("backed up to {}", to.display());
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let kept = crate::db::backup::restore(&cli.settings.database_url, &from).await?;
+            println!(
+                "restored {}; the database it replaced is kept as {}",
+                from.display(),
+                kept.display()
+            );
             Ok(())
         }
         Command::Jobs {

@@ -89,11 +89,15 @@ impl Application {
         let ctx = connect(settings, clock).await?;
         let load_samples = match ctx.settings.sample_data {
             SampleData::Always => true,
-            SampleData::Auto => ctx.db.backend() == Backend::Sqlite,
+            SampleData::Auto => ctx.db.backend() == Backend::Sqlite && ctx.settings.is_local(),
             SampleData::Never => false,
         };
         if load_samples && crate::app::sample::load_if_empty(&ctx).await? {
             tracing::info!("loaded the sample site (TWINNING_SAMPLE_DATA=never turns this off)");
+        } else if ctx.settings.sample_data == SampleData::Auto && !ctx.settings.is_local() {
+            tracing::info!(
+                "no sample site at a public address; create the first admin with `twinning admin create-staff`"
+            );
         }
         Ok(Self {
             listener,

@@ -47,8 +47,9 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_REGISTRATIONS_PER_MINUTE", default_value_t = 60)]
     pub registrations_per_minute: u32,
 
-    /// Fill an empty database with sample events a newcomer can click through: `auto`
-    /// (only for SQLite), `always` or `never`.
+    /// Fill an empty database with sample events (and a staff sign-in printed on the
+    /// terminal) a newcomer can click through: `auto` (only the quick start: SQLite at a
+    /// loopback address, never at a public one), `always` (a demo site anywhere) or `never`.
     #[arg(long, env = "TWINNING_SAMPLE_DATA", default_value = "auto")]
     pub sample_data: SampleData,
 
@@ -126,6 +127,12 @@ pub struct Settings {
     /// Log format: `text` for people, `json` for log collectors. Levels come from `RUST_LOG`.
     #[arg(long, env = "TWINNING_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
+
+    /// Reverse proxies (addresses or CIDR networks, comma-separated) whose `Forwarded` or
+    /// `X-Forwarded-For` header names the client; every limit and the audit log then count
+    /// the client's address, not the proxy's. None by default: the headers are ignored.
+    #[arg(long, env = "TWINNING_TRUSTED_PROXIES", default_value = "", value_parser = crate::core::net::TrustedProxies::parse)]
+    pub trusted_proxies: crate::core::net::TrustedProxies,
 }
 
 /// A setting that must never be printed (it may hold credentials).
@@ -158,7 +165,7 @@ pub enum SqliteSync {
 /// When to load the sample site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SampleData {
-    /// On an empty SQLite database.
+    /// On an empty SQLite database served at a loopback address (the quick start).
     Auto,
     /// On any empty database.
     Always,
@@ -204,7 +211,24 @@ impl Settings {
             stripe_webhook_secret: None,
             stripe_api_base: DEFAULT_STRIPE_API_BASE.to_owned(),
             stripe_timeout_secs: 10,
+            trusted_proxies: Default::default(),
         }
+    }
+
+    /// Whether the site is reached only from this machine: its base URL names `localhost` or
+    /// a loopback address.
+    pub fn is_local(&self) -> bool {
+        let base = self.base_url();
+        let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+        };
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
     }
 
     /// The base URL without a trailing slash.
@@ -232,6 +256,26 @@ pub fn init_tracing(format: LogFormat) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_loopback_base_urls_are_local() {
+        let mut settings = Settings::for_database("sqlite://x.db");
+        assert!(settings.is_local(), "the default bind is 127.0.0.1");
+        for (url, local) in [
+            ("http://localhost:8080", true),
+            ("http://127.0.0.1:8080/", true),
+            ("http://[::1]:8080", true),
+            ("https://twinning.example.org", false),
+            ("http://192.0.2.10:8080", false),
+            ("https://localhost.example.org", false),
+        ] {
+            settings.base_url = Some(url.to_owned());
+            assert_eq!(settings.is_local(), local, "{url}");
+        }
+        settings.base_url = None;
+        settings.bind = "0.0.0.0:8080".parse().unwrap();
+        assert!(!settings.is_local(), "listening on every address is public");
+    }
 
     #[test]
     fn settings_never_print_the_smtp_credentials() {

@@ -64,6 +64,9 @@ pub enum AppError {
     /// Too many requests.
     #[error("too many requests")]
     RateLimited,
+    /// The body is not in a format the endpoint takes (the JSON API takes JSON only).
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     /// A service the request needs (the payment provider) did not answer; trying later may
     /// work.
     #[error("{message}")]
@@ -109,8 +112,18 @@ impl AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds a client should wait before trying again (`Retry-After`), for 429 and 503.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited => Some(60),
+            Self::Unavailable { .. } => Some(5),
+            _ => None,
         }
     }
 
@@ -127,6 +140,7 @@ impl AppError {
             Self::PayloadTooLarge => "payload_too_large",
             Self::Validation(_) => "invalid_input",
             Self::RateLimited => "rate_limited",
+            Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Unavailable { code, .. } => code,
             Self::Internal(_) => "internal_error",
         }
@@ -196,6 +210,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let code = self.code().to_owned();
+        let retry_after = self.retry_after();
         let message = match &self {
             Self::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "request failed");
@@ -212,10 +227,17 @@ impl IntoResponse for AppError {
             Self::MethodNotAllowed => "This address does not accept this method.".to_owned(),
             Self::PayloadTooLarge => "The request body is too large.".to_owned(),
             Self::RateLimited => "Too many requests; please slow down.".to_owned(),
+            Self::UnsupportedMediaType => {
+                "The body must be JSON, sent with Content-Type: application/json.".to_owned()
+            }
             Self::Conflict { message, .. } | Self::Unavailable { message, .. } => message.clone(),
         };
         let fields = match self {
             Self::Validation(fields) => fields,
+            Self::UnsupportedMediaType => FieldErrors::from([(
+                "Content-Type".to_owned(),
+                "must be application/json".to_owned(),
+            )]),
             _ => FieldErrors::new(),
         };
         let body = ErrorBody {
@@ -225,7 +247,13 @@ impl IntoResponse for AppError {
                 fields,
             },
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -5,6 +5,7 @@
 //! once (portable SQL with `$1` placeholders) and type-checked against both drivers.
 
 pub mod audit;
+pub mod backup;
 pub mod card;
 pub mod checkin;
 pub mod events;

@@ -126,8 +126,40 @@ pub fn safe_cell(value: &str) -> String {
     }
 }
 
+/// `path` if it is safe to send a browser back to: a path on this site (`/...`), never
+/// another site (`//host`, `/\\host`), and no control characters (a browser drops a tab or
+/// newline inside `/\t/evil.example`, which then names another site; a newline cannot go in
+/// a header at all). Anything else is `None`.
+pub fn same_site_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix('/')?;
+    let safe = !rest.starts_with(['/', '\\'])
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+        && path.len() <= 2048;
+    safe.then_some(path)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_paths_on_this_site_are_safe_to_go_back_to() {
+        use super::same_site_path;
+        assert_eq!(same_site_path("/events/x?a=1"), Some("/events/x?a=1"));
+        assert_eq!(same_site_path("/"), Some("/"));
+        for bad in [
+            "",
+            "events",
+            "//evil.example/x",
+            "/\\evil.example",
+            "/\t/evil.example/x",
+            "/\n/x",
+            "/a\u{7f}",
+            "https://evil.example",
+        ] {
+            assert_eq!(same_site_path(bad), None, "{bad:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

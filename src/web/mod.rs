@@ -1,7 +1,9 @@
 //! HTTP: the router, health checks, the OpenAPI document and cross-cutting layers.
 
 pub mod api;
+mod client_ip;
 pub mod extract;
+mod hardening;
 mod openapi;
 pub mod pages;
 mod rate_limit;
@@ -31,13 +33,21 @@ pub fn router(ctx: Ctx) -> Router {
         ))
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(axum::middleware::map_response(json_errors));
+        .layer(axum::middleware::from_fn(hardening::json_bodies_only))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            hardening::panic_as_json,
+        ))
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::map_response(hardening::never_stored));
     let html = pages_router(limiter_for_forms(&ctx))
         .fallback(|| async { pages::PageError(AppError::NotFound) })
         .method_not_allowed_fallback(|| async { pages::PageError(AppError::MethodNotAllowed) })
         .layer(axum::middleware::from_fn_with_state(
             ctx.clone(),
             pages::forms::csrf_cookie,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            hardening::panic_as_page,
         ))
         .layer(axum::middleware::from_fn_with_state(
             ctx.clone(),
@@ -63,6 +73,10 @@ pub fn router(ctx: Ctx) -> Router {
             axum::routing::post(webhooks::stripe)
                 .layer(DefaultBodyLimit::max(webhooks::MAX_BODY_BYTES)),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            client_ip::resolve,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         // Spans name the matched route, never the raw path: paths carry private tokens.
         .layer(
@@ -77,8 +91,12 @@ pub fn router(ctx: Ctx) -> Router {
             ),
         )
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
+            StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            ctx.clone(),
+            hardening::strict_transport,
         ))
         .with_state(ctx)
 }
@@ -138,12 +156,15 @@ async fn json_errors(response: Response) -> Response {
                 .unwrap_or("bad request")
                 .to_owned(),
         ),
-        StatusCode::REQUEST_TIMEOUT => AppError::conflict("timeout", "The request took too long."),
+        StatusCode::SERVICE_UNAVAILABLE => AppError::Unavailable {
+            code: "timeout",
+            message: "The server took too long to answer; please try again.".to_owned(),
+        },
         _ if status.is_client_error() => AppError::BadRequest(status.to_string()),
         _ => AppError::Internal(anyhow::anyhow!("unhandled error response {status}")),
     };
     let mut out = error.into_response();
-    if out.status() != status && status != StatusCode::REQUEST_TIMEOUT {
+    if out.status() != status {
         *out.status_mut() = status;
     }
     out

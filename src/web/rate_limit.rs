@@ -1,16 +1,17 @@
 //! Per-client limit on public registrations (429 when exceeded).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use crate::core::error::AppError;
+use crate::core::net::ClientIp;
 
 /// A keyed limiter by client IP; `None` when limiting is off.
 #[derive(Clone, Debug)]
@@ -27,7 +28,7 @@ impl RateLimiter {
 }
 
 /// Middleware: limits `POST .../registrations` (API) and `POST .../register` (form) per client
-/// address.
+/// address (its /64 for IPv6; behind a trusted proxy, the client's, see [`crate::core::net`]).
 pub async fn limit_registrations(
     State(limiter): State<RateLimiter>,
     request: Request,
@@ -42,8 +43,8 @@ pub async fn limit_registrations(
     {
         let ip = request
             .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+            .get::<ClientIp>()
+            .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.limit_key());
         if limiter.check_key(&ip).is_err() {
             return AppError::RateLimited.into_response();
         }

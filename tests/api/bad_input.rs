@@ -357,5 +357,30 @@ async fn axum_rejections_and_wrong_methods_still_answer_in_json() {
         .send()
         .await
         .unwrap();
-    assert_error(not_json, StatusCode::BAD_REQUEST, "malformed_request", None).await;
+    // Another site could post a text/plain body through a visitor's browser: refused as 415.
+    assert_error(
+        not_json,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "unsupported_media_type",
+        Some("Content-Type"),
+    )
+    .await;
+    let broken_json = app
+        .client
+        .post(format!(
+            "{}/api/v1/events/{slug}/registrations",
+            app.address
+        ))
+        .header("content-type", "application/json")
+        .body("name=Ana")
+        .send()
+        .await
+        .unwrap();
+    assert_error(
+        broken_json,
+        StatusCode::BAD_REQUEST,
+        "malformed_request",
+        None,
+    )
+    .await;
 }

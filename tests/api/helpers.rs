@@ -454,6 +454,22 @@ impl TestApp {
         }
     }
 
+    /// A fresh browser whose requests all carry `name: value` (a forwarding header, say).
+    pub fn browser_with_header(&self, name: &'static str, value: &str) -> Browser {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(name, value.parse().expect("header value"));
+        Browser {
+            address: self.address.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .default_headers(headers)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            csrf: String::new(),
+        }
+    }
+
     /// A browser signed in to the staff console as a new user with `role`.
     pub async fn staff_browser(&self, email: &str, role: &str) -> Browser {
         twinning::staff_accounts::create_staff(

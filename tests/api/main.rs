@@ -20,6 +20,7 @@ mod messages;
 mod pages;
 mod placements;
 mod postgres;
+mod production;
 mod registrations;
 mod safeguarding;
 mod smtp;

@@ -207,6 +207,11 @@ impl IntoResponse for PageError {
             ref other => default_message(other.status()),
         };
         let mut response = self.0.status().into_response();
+        if let Some(seconds) = self.0.retry_after() {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(ErrorNote(message));
         response
     }
@@ -215,7 +220,7 @@ impl IntoResponse for PageError {
 /// The error page's message for `status`, in the page's language.
 fn default_message(status: StatusCode) -> String {
     let key = match status.as_u16() {
-        code @ (403 | 404 | 405 | 408 | 413 | 429) => format!("error-message-{code}"),
+        code @ (403 | 404 | 405 | 408 | 413 | 429 | 503) => format!("error-message-{code}"),
         _ if status.is_client_error() => "error-message-4xx".to_owned(),
         _ => "error-message-500".to_owned(),
     };
@@ -276,7 +281,7 @@ pub async fn html_errors(State(ctx): State<Ctx>, request: Request, next: Next) -
 /// token in the path, so no page sends a Referer to other sites, and private and staff pages
 /// are never stored by caches.
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let private = ["/r/", "/offers/", "/staff"]
+    let private = ["/r/", "/offers/", "/staff", "/h/", "/m/", "/g/"]
         .iter()
         .any(|p| request.uri().path().starts_with(p));
     let mut response = next.run(request).await;

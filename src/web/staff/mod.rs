@@ -13,13 +13,13 @@ pub mod outbox;
 pub mod registrations;
 pub mod users;
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,6 +32,7 @@ use super::pages::{Layout, PageError, PageResult, StaffNav, render, render_with}
 use crate::context::Ctx;
 use crate::core::actor::Actor;
 use crate::core::error::AppError;
+use crate::core::net::ClientIp;
 use crate::domain::OutboxStatus;
 use crate::domain::token;
 
@@ -176,31 +177,59 @@ impl FromRequestParts<Ctx> for StaffSession {
     }
 }
 
-/// Per-address and per-email limits on sign-in attempts.
+/// Limits on signing in. Attempts are counted per client address (any account) and per
+/// account *from that address*, so nobody can lock a real user out by failing on their
+/// account from elsewhere; and password checks (argon2id, about 19 MiB each) run at most
+/// [`PASSWORD_CHECKS`] at a time, the rest answered 503 with `Retry-After`.
 #[derive(Debug, Clone)]
 pub struct LoginLimiter {
-    by_ip: Arc<DefaultKeyedRateLimiter<IpAddr>>,
-    by_email: Arc<DefaultKeyedRateLimiter<String>>,
+    by_client: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    by_account: Arc<DefaultKeyedRateLimiter<(String, IpAddr)>>,
+    checks: Arc<tokio::sync::Semaphore>,
+}
+
+/// Password checks running at once, at most.
+pub const PASSWORD_CHECKS: usize = 4;
+
+/// Why a sign-in attempt may not go ahead.
+enum Refused {
+    TooMany,
+    Busy,
 }
 
 impl LoginLimiter {
-    /// `n` attempts per minute per address and per email (bursts of `n`).
+    /// `n` attempts per minute on one account from one client address, three times that from
+    /// one address over all accounts (bursts of the same size).
     pub fn per_minute(n: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least 1"));
+        let n = NonZeroU32::new(n.max(1)).expect("at least 1");
+        let per_client = n.saturating_mul(NonZeroU32::new(3).expect("3"));
         Self {
-            by_ip: Arc::new(governor::RateLimiter::keyed(quota)),
-            by_email: Arc::new(governor::RateLimiter::keyed(quota)),
+            by_client: Arc::new(governor::RateLimiter::keyed(Quota::per_minute(per_client))),
+            by_account: Arc::new(governor::RateLimiter::keyed(Quota::per_minute(n))),
+            checks: Arc::new(tokio::sync::Semaphore::new(PASSWORD_CHECKS)),
         }
     }
 
-    fn allow(&self, ip: IpAddr, email: &str) -> bool {
-        let ip_ok = self.by_ip.check_key(&ip).is_ok();
-        let email_ok = self.by_email.check_key(&email.to_lowercase()).is_ok();
-        if self.by_ip.len() > 100_000 {
-            self.by_ip.retain_recent();
-            self.by_email.retain_recent();
+    /// Counts an attempt on `email` from `client`; a permit to check the password if allowed.
+    fn admit(
+        &self,
+        client: ClientIp,
+        email: &str,
+    ) -> std::result::Result<tokio::sync::OwnedSemaphorePermit, Refused> {
+        let ip = client.limit_key();
+        let client_ok = self.by_client.check_key(&ip).is_ok();
+        let account_ok = self.by_account.check_key(&(email.to_owned(), ip)).is_ok();
+        if self.by_client.len() > 100_000 {
+            self.by_client.retain_recent();
+            self.by_account.retain_recent();
         }
-        ip_ok && email_ok
+        if !(client_ok && account_ok) {
+            return Err(Refused::TooMany);
+        }
+        self.checks
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| Refused::Busy)
     }
 }
 
@@ -227,30 +256,43 @@ pub async fn login_form(State(ctx): State<Ctx>, csrf: CsrfToken) -> Response {
 pub async fn login_submit(
     State(ctx): State<Ctx>,
     axum::Extension(limiter): axum::Extension<LoginLimiter>,
-    connect: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    client: Option<axum::Extension<ClientIp>>,
     csrf: CsrfToken,
     form: FormData,
 ) -> PageResult {
     csrf.verify(&form)?;
     let email = form.get("email").trim().to_lowercase();
-    let ip = connect.map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.0.ip());
+    let client = client.map_or(ClientIp(IpAddr::from([0, 0, 0, 0])), |c| c.0);
     let page = |problem: &str| LoginPage {
         l: Layout::public(&ctx, "Staff sign-in"),
         csrf: csrf.0.clone(),
         email: email.clone(),
         problem: Some(problem.to_owned()),
     };
-    if !limiter.allow(ip, &email) {
-        let mut r = render_with(
-            StatusCode::TOO_MANY_REQUESTS,
-            &page("Too many sign-in attempts. Please wait a minute and try again."),
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
-        return Ok(r);
-    }
-    let Some(session) = crate::staff_accounts::sign_in(&ctx, &email, form.get("password")).await?
-    else {
+    let permit = match limiter.admit(client, &email) {
+        Ok(permit) => permit,
+        Err(refused) => {
+            let (status, problem, retry) = match refused {
+                Refused::TooMany => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "Too many sign-in attempts. Please wait a minute and try again.",
+                    "60",
+                ),
+                Refused::Busy => (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Many people are signing in right now. Please try again in a moment.",
+                    "1",
+                ),
+            };
+            let mut r = render_with(status, &page(problem));
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static(retry));
+            return Ok(r);
+        }
+    };
+    let signed_in = crate::staff_accounts::sign_in(&ctx, &email, form.get("password")).await?;
+    drop(permit);
+    let Some(session) = signed_in else {
         return Ok(render_with(
             StatusCode::UNAUTHORIZED,
             &page("The email or password is not right, or the account is deactivated."),

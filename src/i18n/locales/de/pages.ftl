@@ -145,6 +145,7 @@ error-message-405 = Diese Adresse lässt sich so nicht verwenden.
 error-message-408 = Das hat zu lange gedauert. Bitte versuchen Sie es noch einmal.
 error-message-413 = Was Sie gesendet haben, ist zu groß.
 error-message-429 = Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es dann erneut.
+error-message-503 = Die Seite ist gerade ausgelastet oder es hat zu lange gedauert. Bitte versuchen Sie es gleich noch einmal; nichts von Ihren Eingaben ging verloren.
 error-message-4xx = Die Anfrage war nicht verständlich. Bitte gehen Sie zurück und versuchen Sie es erneut.
 error-message-500 = Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal; nichts von Ihren Eingaben ist verloren.
 error-status = Fehler { $status }.

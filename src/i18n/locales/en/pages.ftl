@@ -145,6 +145,7 @@ error-message-405 = This address cannot be used that way.
 error-message-408 = This took too long. Please try again.
 error-message-413 = What you sent is too large.
 error-message-429 = Too many attempts. Please wait a minute and try again.
+error-message-503 = The site is busy or this took too long. Please try again in a moment; nothing you entered was lost.
 error-message-4xx = The request could not be understood. Please go back and try again.
 error-message-500 = Something went wrong on our side. Please try again in a moment; nothing you entered was lost.
 error-status = Error { $status }.

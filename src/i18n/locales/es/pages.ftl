@@ -145,6 +145,7 @@ error-message-405 = Esta dirección no se puede usar así.
 error-message-408 = Ha tardado demasiado. Vuelve a intentarlo.
 error-message-413 = Lo que has enviado es demasiado grande.
 error-message-429 = Demasiados intentos. Espera un minuto y vuelve a intentarlo.
+error-message-503 = El sitio está muy ocupado o ha tardado demasiado. Vuelve a intentarlo en un momento; no se ha perdido nada de lo que escribiste.
 error-message-4xx = No hemos podido entender la petición. Vuelve atrás e inténtalo de nuevo.
 error-message-500 = Algo ha fallado por nuestra parte. Vuelve a intentarlo en un momento; no se ha perdido nada de lo que escribiste.
 error-status = Error { $status }.

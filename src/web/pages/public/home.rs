@@ -227,14 +227,7 @@ pub async fn choose_language(
     Query(query): Query<LanguageQuery>,
 ) -> PageResult {
     let code = crate::i18n::supported(&code).ok_or(AppError::NotFound)?;
-    let back = if query.back.starts_with('/')
-        && !query.back.starts_with("//")
-        && !query.back.contains('\\')
-    {
-        query.back.as_str()
-    } else {
-        "/"
-    };
+    let back = crate::domain::text::same_site_path(&query.back).unwrap_or("/");
     let mut response = Redirect::to(back).into_response();
     response.headers_mut().append(
         axum::http::header::SET_COOKIE,
