@@ -47,6 +47,12 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_REGISTRATIONS_PER_MINUTE", default_value_t = 60)]
     pub registrations_per_minute: u32,
 
+    /// Minutes a pay-later registration holds its seats while its contact's email address is
+    /// not confirmed (the first email carries the link that confirms it and extends the hold
+    /// to the event's); 0 turns this off.
+    #[arg(long, env = "TWINNING_UNCONFIRMED_HOLD_MINUTES", default_value_t = 30)]
+    pub unconfirmed_hold_minutes: i64,
+
     /// Fill an empty database with sample events (and a staff sign-in printed on the
     /// terminal) a newcomer can click through: `auto` (only the quick start: SQLite at a
     /// loopback address, never at a public one), `always` (a demo site anywhere) or `never`.
@@ -193,6 +199,7 @@ impl Settings {
             sqlite_synchronous: SqliteSync::Full,
             max_body_bytes: 64 * 1024,
             registrations_per_minute: 0,
+            unconfirmed_hold_minutes: 30,
             page_cache_ms: 1000,
             sample_data: SampleData::Never,
             smtp_url: None,

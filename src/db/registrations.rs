@@ -36,13 +36,16 @@ pub struct RegistrationRow {
     pub offer_expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The code of the link in the first email that confirms the contact's address, until it
+    /// is used (pay-later registrations from an address nobody had confirmed).
+    pub email_confirm_code: Option<String>,
 }
 
 /// `SELECT <every RegistrationRow column> FROM registrations`.
 macro_rules! select_registrations {
     () => {
         "SELECT id, event_id, token, status, contact_name, contact_email, contact_phone, language, payment_method, seats, \
-         total_minor, currency, hold_expires_at, offer_expires_at, created_at, updated_at FROM registrations"
+         total_minor, currency, hold_expires_at, offer_expires_at, created_at, updated_at, email_confirm_code FROM registrations"
     };
 }
 
@@ -96,6 +99,9 @@ pub struct NewRegistrationRow<'a> {
     pub hold_expires_at: Option<DateTime<Utc>>,
     /// The consent statements accepted, one per line.
     pub consents: &'a str,
+    /// The code of the link that confirms the contact's email address (pay-later
+    /// registrations from an address not confirmed yet).
+    pub email_confirm_code: Option<&'a str>,
 }
 
 /// Inserts a registration and returns its id.
@@ -106,7 +112,8 @@ pub async fn insert(
 ) -> anyhow::Result<i64> {
     const SQL: &str = "INSERT INTO registrations (event_id, token, token_selector, status, contact_name, \
         contact_email, language, payment_method, seats, total_minor, currency, hold_expires_at, created_at, updated_at, consents, \
-        contact_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15) RETURNING id";
+        contact_phone, email_confirm_code) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, $16) RETURNING id";
     on_tx!(tx, |c| {
         sqlx::query_scalar(SQL)
             .bind(r.event_id)
@@ -124,6 +131,7 @@ pub async fn insert(
             .bind(now)
             .bind(r.consents)
             .bind(r.contact_phone)
+            .bind(r.email_confirm_code)
             .fetch_one(c)
             .await
     })
@@ -411,7 +419,7 @@ pub async fn holds_ending_before(
     before: DateTime<Utc>,
 ) -> anyhow::Result<Vec<(i64, DateTime<Utc>, DateTime<Utc>)>> {
     const SQL: &str = "SELECT id, hold_expires_at, updated_at FROM registrations WHERE status = 'pending_payment' \
-        AND hold_expires_at > $1 AND hold_expires_at <= $2 ORDER BY id";
+        AND hold_expires_at > $1 AND hold_expires_at <= $2 AND email_confirm_code IS NULL ORDER BY id";
     on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(after)
         .bind(before)
@@ -489,4 +497,92 @@ pub async fn count_by_event(db: &Db, status: &str) -> anyhow::Result<HashMap<i64
         .await)
     .context("counting registrations by event")?;
     Ok(rows.into_iter().collect())
+}
+
+/// Registrations of event `event_id` from `email` (any case) that still count against the
+/// event's per-address limit: all but cancelled, expired and rejected ones.
+pub async fn live_from_email(tx: &mut Tx, event_id: i64, email: &str) -> anyhow::Result<i64> {
+    const SQL: &str = "SELECT CAST(COUNT(*) AS BIGINT) FROM registrations WHERE event_id = $1 \
+        AND LOWER(contact_email) = LOWER($2) AND status NOT IN ('cancelled', 'expired', 'rejected')";
+    on_tx!(tx, |c| sqlx::query_scalar(SQL)
+        .bind(event_id)
+        .bind(email)
+        .fetch_one(c)
+        .await)
+    .context("counting an address's registrations")
+}
+
+/// Whether somebody has confirmed `email` (any case) by a link sent to it.
+pub async fn email_confirmed(tx: &mut Tx, email: &str) -> anyhow::Result<bool> {
+    const SQL: &str = "SELECT 1 FROM confirmed_emails WHERE email = LOWER($1)";
+    on_tx!(tx, |c| sqlx::query_scalar::<_, i32>(SQL)
+        .bind(email)
+        .fetch_optional(c)
+        .await)
+    .map(|found| found.is_some())
+    .context("looking up a confirmed address")
+}
+
+/// Records that `email` was confirmed (once; later confirmations change nothing).
+pub async fn confirm_email(tx: &mut Tx, email: &str, now: DateTime<Utc>) -> anyhow::Result<()> {
+    const SQL: &str = "INSERT INTO confirmed_emails (email, confirmed_at) VALUES (LOWER($1), $2) \
+        ON CONFLICT (email) DO NOTHING";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(email)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("confirming an address")
+}
+
+/// The email-confirmation code of registration `id`, if it has one still to use.
+pub async fn email_confirm_code(tx: &mut Tx, id: i64) -> anyhow::Result<Option<String>> {
+    const SQL: &str = "SELECT email_confirm_code FROM registrations WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query_scalar::<_, Option<String>>(SQL)
+        .bind(id)
+        .fetch_optional(c)
+        .await)
+    .map(Option::flatten)
+    .context("reading an email-confirmation code")
+}
+
+/// Uses up the email-confirmation code of registration `id` and moves its seat hold to
+/// `hold_until` if it is still waiting for payment and held for less.
+pub async fn extend_unconfirmed_hold(
+    tx: &mut Tx,
+    id: i64,
+    hold_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    const CLEAR: &str = "UPDATE registrations SET email_confirm_code = NULL WHERE id = $1";
+    const EXTEND: &str = "UPDATE registrations SET hold_expires_at = $2, updated_at = $3 \
+        WHERE id = $1 AND status = 'pending_payment' AND hold_expires_at < $2";
+    on_tx!(tx, |c| sqlx::query(CLEAR)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ()))
+    .context("using an email-confirmation code")?;
+    on_tx!(tx, |c| sqlx::query(EXTEND)
+        .bind(id)
+        .bind(hold_until)
+        .bind(now)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() > 0))
+    .context("extending a seat hold")
+}
+
+/// Gives registration `id` a new email-confirmation code (a claimed offer from an address not
+/// confirmed yet).
+pub async fn set_email_confirm_code(tx: &mut Tx, id: i64, code: &str) -> anyhow::Result<()> {
+    const SQL: &str = "UPDATE registrations SET email_confirm_code = $2 WHERE id = $1";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(id)
+        .bind(code)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("setting an email-confirmation code")
 }

@@ -51,6 +51,8 @@ fn values(d: &EventDraft, partner_city_id: Option<i64>) -> EventValues {
         translations: translation::to_stored(&d.translations),
         refund_full_days: d.policy.full_refund_days,
         refund_later_percent: d.policy.later_refund_percent,
+        max_participants: d.limits.participants_per_registration,
+        max_registrations_per_email: d.limits.registrations_per_email,
     }
 }
 

@@ -66,5 +66,6 @@ fn draft_of(
         questions: question::from_stored(&row.questions),
         translations: translation::from_stored(&row.translations),
         policy: row.policy(),
+        limits: row.limits(),
     })
 }

@@ -99,6 +99,11 @@ pub async fn claim_offer(
         )
     };
     debug_assert!(method == PaymentMethod::None || hold.is_some());
+    let (hold, code) =
+        super::confirm::hold_for(ctx, &mut tx, &reg.contact_email, method, hold, now).await?;
+    if let Some(code) = &code {
+        crate::db::registrations::set_email_confirm_code(&mut tx, reg.id, code).await?;
+    }
     let mut jobs = Scheduled::hold_expiry(reg.id, hold);
     transition(
         ctx,

@@ -15,6 +15,7 @@
 
 pub mod changes;
 mod checks;
+pub mod confirm;
 pub mod deadlines;
 pub mod lifecycle;
 pub mod payments;
@@ -27,6 +28,7 @@ pub use crate::domain::registration::{
     CONSENT_REQUIRED, MAX_PARTICIPANTS, NewParticipant, NewRegistration,
 };
 pub use changes::{approve, cancel, claim_offer, reject};
+pub use confirm::confirm_email;
 pub use deadlines::{
     expire_hold, expire_offer, expire_overdue, remind_due_payments, remind_payment,
 };

@@ -158,6 +158,7 @@ async fn decide(
         .map(|o| o.currency.clone())
         .unwrap_or_else(|| "EUR".to_owned());
     let payment_method = payment_method(ctx, &event, total_minor, new.payment)?;
+    check_limits(tx, &event, new).await?;
     let request = checked.request();
     let (status, hold_expires_at) = if event.approval_required {
         (RegistrationStatus::AwaitingApproval, None)
@@ -171,6 +172,17 @@ async fn decide(
         return Ok(None);
     }
 
+    // Seats held for a payment later by an address nobody has confirmed are held briefly:
+    // the link in the first email confirms it and extends the hold (`confirm_email`).
+    let (hold_expires_at, email_confirm_code) = super::confirm::hold_for(
+        ctx,
+        tx,
+        new.contact_email.as_str(),
+        payment_method,
+        hold_expires_at,
+        now,
+    )
+    .await?;
     let token = token::generate();
     let row = NewRegistrationRow {
         event_id: event.id,
@@ -187,6 +199,7 @@ async fn decide(
         currency: &currency,
         hold_expires_at,
         consents: &event.consents,
+        email_confirm_code: email_confirm_code.as_deref(),
     };
     let id = regs::insert(tx, &row, now).await?;
     let codes = insert_participants(tx, id, new, &checked).await?;
@@ -204,29 +217,10 @@ async fn decide(
     )
     .await?;
     // Everything the first email shows is in hand: no need to read it back.
-    let mut loaded = first_email(&event, &row, id, new, &checked, codes, now);
-    let mut jobs = Scheduled::hold_expiry(id, hold_expires_at);
-    jobs.extend(ask_guardians(ctx, tx, &event, &mut loaded).await?);
-    // A card payment's first email waits until Stripe has a session for it
-    // (`payments::start`).
+    let loaded = first_email(&event, &row, id, new, &checked, codes, now);
     let pays_by_card =
         payment_method == PaymentMethod::Card && status == RegistrationStatus::PendingPayment;
-    if !pays_by_card {
-        let why = (&Actor::Participant, &TransitionReason::Submitted);
-        let (to, from) = (status, None);
-        notify(
-            ctx,
-            tx,
-            &mut jobs,
-            id,
-            transition_id,
-            from,
-            to,
-            why,
-            Some(&loaded),
-        )
-        .await?;
-    }
+    let jobs = first_emails(ctx, tx, loaded, transition_id, pays_by_card).await?;
     if !locked && !events::take_seats(tx, event.id, &request).await? {
         return Ok(None);
     }
@@ -245,6 +239,66 @@ async fn decide(
         jobs,
         card: pays_by_card.then_some((id, transition_id)),
     }))
+}
+
+/// The jobs and emails of a registration just written (`loaded`): its hold's expiry, its
+/// minors' guardians asked, and its first email, which for a card payment waits until Stripe
+/// has a session for it (`payments::start`).
+async fn first_emails(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    mut loaded: crate::email::compose::Loaded,
+    transition_id: i64,
+    pays_by_card: bool,
+) -> Result<Vec<Scheduled>> {
+    let reg = &loaded.registration;
+    let (id, status) = (reg.id, reg.status);
+    let mut jobs = Scheduled::hold_expiry(id, reg.hold_expires_at);
+    let event = loaded.event.clone();
+    jobs.extend(ask_guardians(ctx, tx, &event, &mut loaded).await?);
+    if !pays_by_card {
+        let why = (&Actor::Participant, &TransitionReason::Submitted);
+        notify(
+            ctx,
+            tx,
+            &mut jobs,
+            id,
+            transition_id,
+            None,
+            status,
+            why,
+            Some(&loaded),
+        )
+        .await?;
+    }
+    Ok(jobs)
+}
+
+/// Refuses a registration that would take more of the event than one person may: more
+/// participants than a registration may list, or one more live registration than one email
+/// address may hold.
+async fn check_limits(tx: &mut Tx, event: &EventRow, new: &NewRegistration) -> Result<()> {
+    let limits = event.limits();
+    if new.participants.len() > limits.participants() {
+        return Err(AppError::field(
+            "participants",
+            format!(
+                "must list at most {} participants for this event",
+                limits.participants()
+            ),
+        ));
+    }
+    if let Some(most) = limits.registrations_per_email
+        && regs::live_from_email(tx, event.id, new.contact_email.as_str()).await? >= most
+    {
+        return Err(AppError::field(
+            "contact.email",
+            format!(
+                "already has {most} registrations for this event, the most one address may hold"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Asks each minor's guardian of an exchange through their own link; they are copied on what
@@ -331,6 +385,7 @@ fn first_email(
             offer_expires_at: None,
             created_at: now,
             updated_at: now,
+            email_confirm_code: row.email_confirm_code.map(str::to_owned),
         },
         participants: new
             .participants
@@ -381,6 +436,8 @@ mod tests {
             translations: "{}".to_owned(),
             refund_full_days: 7,
             refund_later_percent: 0,
+            max_participants: None,
+            max_registrations_per_email: None,
             created_at: t,
             updated_at: t,
         }

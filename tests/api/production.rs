@@ -515,3 +515,143 @@ async fn two_clients_behind_caddy_are_limited_separately() {
         "client B, behind the same proxy, is not"
     );
 }
+
+/// Registers one adult paying later as `email`; the API's answer.
+async fn register_as(app: &crate::helpers::TestApp, slug: &str, email: &str) -> Value {
+    let body = json!({"contact": {"name": "Ana", "email": email},
+        "participants": [{"name": "Ana", "offering": "adult"}], "payment": "later"});
+    let response = app
+        .post(&format!("/api/v1/events/{slug}/registrations"), &body)
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+fn minutes_until(app: &crate::helpers::TestApp, rfc3339: &Value) -> i64 {
+    let at = chrono::DateTime::parse_from_rfc3339(rfc3339.as_str().expect("a hold"))
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    (at - app.ctx.clock.now()).num_minutes()
+}
+
+#[tokio::test]
+async fn seats_held_for_an_unconfirmed_address_are_held_briefly_until_the_link_is_followed() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({"capacity": 10})).await;
+    let first = register_as(&app, &slug, "ana@example.org").await;
+    let token = first["token"].as_str().unwrap().to_owned();
+    let held = app.registration(&token).await["hold_expires_at"].clone();
+    assert!(
+        (28..=30).contains(&minutes_until(&app, &held)),
+        "an address nobody confirmed holds seats for 30 minutes, not the event's day: {held}"
+    );
+    let text = app.email_text("received").await;
+    let start = text
+        .find("/confirm-email?code=")
+        .expect("the email carries the link");
+    let path_start = text[..start].rfind("/r/").unwrap();
+    let end = text[start..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |e| start + e);
+    let link = &text[path_start..end];
+    assert!(text.contains("Please confirm your email address"), "{text}");
+
+    // The link's page is a button (mail scanners follow links); pressing it keeps the seats.
+    let mut browser = app.browser();
+    let page = browser.get(link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let code = crate::helpers::field_value(&page.body, "code").unwrap();
+    assert_eq!(
+        app.registration(&token).await["hold_expires_at"],
+        held,
+        "opening the page changes nothing"
+    );
+    let done = browser
+        .submit(&format!("/r/{token}/confirm-email"), &[("code", &code)])
+        .await;
+    assert_eq!(
+        done.location.as_deref(),
+        Some(format!("/r/{token}").as_str())
+    );
+    let kept = app.registration(&token).await["hold_expires_at"].clone();
+    assert!(
+        minutes_until(&app, &kept) > 23 * 60,
+        "confirmed: held as long as the event holds seats: {kept}"
+    );
+    // A used link leads to the registration page and changes nothing more.
+    let again = browser.get(link).await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some(format!("/r/{token}").as_str())
+    );
+
+    // The address is confirmed from now on: its next registration holds seats at once.
+    let second = register_as(&app, &slug, "ANA@example.org").await;
+    let second = app.registration(second["token"].as_str().unwrap()).await;
+    assert!(minutes_until(&app, &second["hold_expires_at"]) > 23 * 60);
+
+    // An address nobody confirms loses its seats after half an hour, to the next in line.
+    let hoarder = register_as(&app, &slug, "made-up@example.org").await;
+    let hoarder = hoarder["token"].as_str().unwrap().to_owned();
+    app.advance(chrono::Duration::minutes(31));
+    app.run_pending_jobs().await;
+    assert_eq!(app.status_of(&hoarder).await, "expired");
+    assert_eq!(app.status_of(&token).await, "pending_payment");
+    assert_eq!(app.event(&slug).await["seats_left"], 8);
+}
+
+#[tokio::test]
+async fn an_event_limits_what_one_person_may_take_of_it() {
+    let app = spawn_app().await;
+    let slug = app
+        .create_event(json!({"registration_limits": {"participants_per_registration": 2, "registrations_per_email": 1}}))
+        .await;
+    let event = app.event(&slug).await;
+    assert_eq!(
+        event["registration_limits"],
+        json!({"participants_per_registration": 2, "registrations_per_email": 1})
+    );
+    let url = format!("/api/v1/events/{slug}/registrations");
+    let three = json!({"contact": {"name": "Ana", "email": "ana@example.org"}, "participants": [
+        {"name": "A", "offering": "free"}, {"name": "B", "offering": "free"}, {"name": "C", "offering": "free"}]});
+    assert_error(
+        app.post(&url, &three).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("participants"),
+    )
+    .await;
+    let first = register_as(&app, &slug, "ana@example.org").await;
+    let again = json!({"contact": {"name": "Ana", "email": "Ana@Example.org"},
+        "participants": [{"name": "Ana", "offering": "free"}]});
+    assert_error(
+        app.post(&url, &again).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("contact.email"),
+    )
+    .await;
+    assert_eq!(
+        app.cancel(first["token"].as_str().unwrap()).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post(&url, &again).await.status(),
+        StatusCode::CREATED,
+        "a cancelled registration no longer counts"
+    );
+    let bad = app
+        .staff_patch(
+            &format!("/api/v1/events/{slug}"),
+            &json!({"registration_limits": {"participants_per_registration": 21}}),
+        )
+        .await;
+    assert_error(
+        bad,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("registration_limits.participants_per_registration"),
+    )
+    .await;
+    app.run_pending_jobs().await;
+}

@@ -61,6 +61,10 @@ pub struct EventRow {
     pub refund_full_days: i64,
     /// ... then this per cent of what was paid.
     pub refund_later_percent: i64,
+    /// Most participants in one registration (`None`: the form's limit of 20).
+    pub max_participants: Option<i64>,
+    /// Most live registrations from one email address (`None`: no limit).
+    pub max_registrations_per_email: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -107,7 +111,7 @@ macro_rules! select_events {
     () => {
         "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
          registration_opens_at, registration_closes_at, status, capacity, seats_held, approval_required, \
-         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent, created_at, updated_at FROM events"
+         pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent, max_participants, max_registrations_per_email, created_at, updated_at FROM events"
     };
 }
 
@@ -275,9 +279,19 @@ pub struct EventValues {
     pub translations: String,
     pub refund_full_days: i64,
     pub refund_later_percent: i64,
+    pub max_participants: Option<i64>,
+    pub max_registrations_per_email: Option<i64>,
 }
 
 impl EventRow {
+    /// What one person may take of the event.
+    pub fn limits(&self) -> crate::domain::event::draft::RegistrationLimits {
+        crate::domain::event::draft::RegistrationLimits {
+            participants_per_registration: self.max_participants,
+            registrations_per_email: self.max_registrations_per_email,
+        }
+    }
+
     /// The event's cancellation policy.
     pub fn policy(&self) -> crate::domain::CancellationPolicy {
         crate::domain::CancellationPolicy::parse(self.refund_full_days, self.refund_later_percent)
@@ -313,13 +327,16 @@ impl From<&EventRow> for EventValues {
             translations: r.translations.clone(),
             refund_full_days: r.refund_full_days,
             refund_later_percent: r.refund_later_percent,
+            max_participants: r.max_participants,
+            max_registrations_per_email: r.max_registrations_per_email,
         }
     }
 }
 
 /// Binds the fields of an [`EventValues`] as `$1`..`$18`, `now` as `$19` and the email
 /// settings as `$20`, `$21`, the consents as `$22`, the questions as `$23`, the translations
-/// as `$24`, the cancellation policy as `$25`, `$26`, in the column
+/// as `$24`, the cancellation policy as `$25`, `$26`, the registration limits as `$27`,
+/// `$28`, in the column
 /// order that [`insert`] and [`update`] share.
 macro_rules! bind_event_values {
     ($query:expr, $v:expr, $now:expr) => {
@@ -350,6 +367,8 @@ macro_rules! bind_event_values {
             .bind(&$v.translations)
             .bind($v.refund_full_days)
             .bind($v.refund_later_percent)
+            .bind($v.max_participants)
+            .bind($v.max_registrations_per_email)
     };
 }
 
@@ -361,8 +380,8 @@ pub async fn insert(
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO events (slug, kind, title, description, venue, timezone, starts_at, ends_at, \
         registration_opens_at, registration_closes_at, status, capacity, approval_required, pay_card, pay_later, \
-        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24, $25, $26) \
+        hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent, max_participants, max_registrations_per_email) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) \
         ON CONFLICT (slug) DO NOTHING RETURNING id";
     on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
         .fetch_optional(c)
@@ -382,7 +401,8 @@ pub async fn update(
         status = $11, capacity = $12, approval_required = $13, pay_card = $14, pay_later = $15, \
         hold_minutes = $16, offer_minutes = $17, partner_city_id = $18, updated_at = $19, \
         reminder_days = $20, custom_email_text = $21, consents = $22, questions = $23, translations = $24, \
-        refund_full_days = $25, refund_later_percent = $26 WHERE id = $27";
+        refund_full_days = $25, refund_later_percent = $26, max_participants = $27, \
+        max_registrations_per_email = $28 WHERE id = $29";
     on_tx!(tx, |c| bind_event_values!(sqlx::query(SQL), v, now)
         .bind(id)
         .execute(c)

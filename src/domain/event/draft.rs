@@ -20,6 +20,62 @@ pub const DEFAULT_HOLD_MINUTES: i64 = 24 * 60;
 /// Default time a waitlisted registration has to claim an offered seat (two days).
 pub const DEFAULT_OFFER_MINUTES: i64 = 48 * 60;
 
+/// Most live registrations one email address may hold on an event, at the most a limit can say.
+pub const MAX_PER_EMAIL: i64 = 1000;
+
+/// What one person may take of an event: how many participants one registration lists, and
+/// how many live registrations (not cancelled, expired or rejected) one email address holds.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationLimits {
+    /// Most participants in one registration, 1 to 20 (none: 20).
+    #[schema(minimum = 1, maximum = 20)]
+    pub participants_per_registration: Option<i64>,
+    /// Most live registrations from one email address, 1 to 1000 (none: no limit).
+    #[schema(minimum = 1, maximum = 1000)]
+    pub registrations_per_email: Option<i64>,
+}
+
+impl RegistrationLimits {
+    /// Most participants in one registration.
+    pub fn participants(&self) -> usize {
+        self.participants_per_registration
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(crate::domain::registration::MAX_PARTICIPANTS)
+            .min(crate::domain::registration::MAX_PARTICIPANTS)
+    }
+
+    fn problems(&self, out: &mut Vec<(String, String)>) {
+        let max = crate::domain::registration::MAX_PARTICIPANTS as i64;
+        if let Some(n) = self.participants_per_registration
+            && !(1..=max).contains(&n)
+        {
+            out.push((
+                "registration_limits.participants_per_registration".into(),
+                format!("must be between 1 and {max}"),
+            ));
+        }
+        if let Some(n) = self.registrations_per_email
+            && !(1..=MAX_PER_EMAIL).contains(&n)
+        {
+            out.push((
+                "registration_limits.registrations_per_email".into(),
+                format!("must be between 1 and {MAX_PER_EMAIL}"),
+            ));
+        }
+    }
+}
+
 /// A sister city, as given with an event.
 #[derive(Debug, Clone)]
 pub struct PartnerCity {
@@ -84,6 +140,8 @@ pub struct EventDraft {
     pub translations: Translations,
     /// What a participant who cancels gets back.
     pub policy: CancellationPolicy,
+    /// What one person may take of the event.
+    pub limits: RegistrationLimits,
 }
 
 /// Checks the rules that involve several fields; returns (field, message) pairs.
@@ -121,6 +179,7 @@ pub fn cross_field_problems(d: &EventDraft) -> Vec<(String, String)> {
     if d.offerings.is_empty() {
         out.push(("offerings".into(), "must list at least one offering".into()));
     }
+    d.limits.problems(&mut out);
     let currency: Option<Currency> = d.offerings.first().map(|o| o.price.currency);
     for (i, o) in d.offerings.iter().enumerate() {
         if Some(o.price.currency) != currency {

@@ -104,6 +104,8 @@ pub struct EventBody {
     /// A full refund until `full_refund_days` before the start, then `later_refund_percent`
     /// (default 7 days, then nothing).
     pub cancellation_policy: Option<CancellationPolicy>,
+    /// What one person may take of the event; when given, the whole set (`{}` for no limits).
+    pub registration_limits: Option<super::draft::RegistrationLimits>,
 }
 
 /// A question as sent by the API.
@@ -268,6 +270,10 @@ pub fn build_draft(mut body: EventBody, base: Option<EventDraft>) -> Result<Even
         questions,
         translations,
         policy,
+        limits: body
+            .registration_limits
+            .or(base.map(|b| b.limits))
+            .unwrap_or_default(),
     };
     for (field, message) in cross_field_problems(&draft) {
         f.add(field, message);

@@ -58,10 +58,10 @@ pub(super) fn registration_email(
     let refund_text = || refund_text(ctx, kind, data, extra, lang);
     Ok(match kind {
         EmailKind::Received => Email::Received(r::Received {
-            booking,
             awaiting_approval: reg.status == RegistrationStatus::AwaitingApproval,
             hold_until: hold_until(),
             amount_due: amount_due(),
+            ..address_confirmation(&base, data, lang, booking)
         }),
         EmailKind::Confirmed => Email::Confirmed(r::Confirmed {
             booking,
@@ -159,4 +159,25 @@ fn refund_text(ctx: &Ctx, kind: EmailKind, data: &Loaded, extra: &Extra, lang: &
         _ => "email-refund-part",
     };
     crate::i18n::t_with(lang, key, &[("amount", &paid), ("refund", &money(refund))])
+}
+
+/// The `received` email's link that confirms the contact's address and the time the seats are
+/// kept until once it is followed (no link for a confirmed address).
+fn address_confirmation(base: &str, data: &Loaded, lang: &str, booking: Booking) -> r::Received {
+    let (event, reg) = (&data.event, &data.registration);
+    r::Received {
+        booking,
+        confirm_url: reg
+            .email_confirm_code
+            .as_ref()
+            .filter(|_| reg.status == RegistrationStatus::PendingPayment)
+            .map(|code| format!("{base}/r/{}/confirm-email?code={code}", reg.token))
+            .unwrap_or_default(),
+        keep_until: local_time_in(
+            lang,
+            reg.created_at + chrono::Duration::minutes(event.hold_minutes),
+            event,
+        ),
+        ..r::Received::default()
+    }
 }

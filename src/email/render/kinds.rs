@@ -11,6 +11,10 @@ pub struct Received {
     pub awaiting_approval: bool,
     pub hold_until: String,
     pub amount_due: String,
+    /// The link that confirms the contact's address and keeps the seats until `keep_until`;
+    /// empty when the address is confirmed already.
+    pub confirm_url: String,
+    pub keep_until: String,
 }
 
 /// `confirmed`: the seats are theirs, with the check-in codes.

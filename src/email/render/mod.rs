@@ -231,6 +231,7 @@ mod tests {
                 awaiting_approval,
                 amount_due: "25.00 EUR".into(),
                 hold_until: "Monday".into(),
+                ..Received::default()
             })
             .render()
             .unwrap()

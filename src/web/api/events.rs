@@ -49,6 +49,10 @@ pub struct EventJson {
     pub hold_minutes: i64,
     /// Minutes a waitlisted registration has to claim an offered seat.
     pub offer_minutes: i64,
+    /// What one person may take of the event. A pay-later registration from an email address
+    /// nobody has confirmed yet holds its seats only `TWINNING_UNCONFIRMED_HOLD_MINUTES`
+    /// (default 30) until the link in its first email is followed.
+    pub registration_limits: crate::domain::event::draft::RegistrationLimits,
     pub partner_city: Option<PartnerCityJson>,
     pub offerings: Vec<OfferingJson>,
     /// Reminder emails, in days before the start (sent at 09:00 in the event's time zone).
@@ -112,6 +116,7 @@ pub fn event_json(
         payment_options,
         hold_minutes: row.hold_minutes,
         offer_minutes: row.offer_minutes,
+        registration_limits: row.limits(),
         partner_city: partner.map(|p| PartnerCityJson {
             slug: Some(p.slug.clone()),
             name: p.name.clone(),

@@ -100,6 +100,26 @@ pub struct EventView {
     pub status: String,
     /// The cancellation policy in words; empty when nothing costs money.
     pub cancellation: String,
+    /// Most participants in one registration.
+    pub max_participants: usize,
+    /// What one person may take of the event, in words; empty without limits of its own.
+    pub limits: String,
+}
+
+/// What one person may take of an event, in `lang`; empty without limits of its own.
+fn limits_words(lang: &str, limits: crate::domain::event::draft::RegistrationLimits) -> String {
+    let mut words = Vec::new();
+    if limits.participants_per_registration.is_some() {
+        words.push(i18n::t_count(
+            lang,
+            "limits-participants",
+            limits.participants() as i64,
+        ));
+    }
+    if let Some(n) = limits.registrations_per_email {
+        words.push(i18n::t_count(lang, "limits-per-email", n));
+    }
+    words.join(" ")
 }
 
 impl EventView {
@@ -158,6 +178,8 @@ impl EventView {
             } else {
                 String::new()
             },
+            max_participants: event.limits().participants(),
+            limits: limits_words(lang, event.limits()),
         }
     }
 

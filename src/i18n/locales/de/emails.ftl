@@ -11,6 +11,8 @@ email-participants = Teilnehmende
 email-subject-received = Anmeldung eingegangen: { $title }
 email-received-review = Vielen Dank für Ihre Anmeldung. Unser Team prüft sie; wir schreiben Ihnen, sobald entschieden ist.
 email-received-held = Vielen Dank für Ihre Anmeldung. Ihre Plätze sind bis { $until } reserviert.
+email-received-confirm = Bitte bestätigen Sie Ihre E-Mail-Adresse, damit die Plätze bis { $keep } für Sie reserviert bleiben. Bis dahin sind sie nur bis { $until } reserviert und werden danach anderen angeboten.
+email-received-confirm-link = Meine E-Mail-Adresse bestätigen
 email-received-pay = Offener Betrag: { $amount }. Bitte bezahlen Sie vor Ablauf der Reservierung per Überweisung oder bar wie auf Ihrer Anmeldeseite beschrieben; wir bestätigen Ihre Anmeldung, sobald die Zahlung eingegangen ist.
 email-see-or-change = Anmeldung ansehen oder ändern
 

@@ -33,6 +33,7 @@ fact-where = Wo
 fact-price = Preis
 fact-seats = Plätze
 fact-cancellation = Stornierung
+fact-limits = Grenzen
 policy-full-then-part = Volle Erstattung bis { $until }; danach { $percent } %.
 policy-full-then-none = Volle Erstattung bis { $until }; danach keine Erstattung.
 tickets = Tickets

@@ -24,6 +24,15 @@ register-remove = Teilnehmer/in { $n } entfernen
 register-add = Weitere Person hinzufügen
 register-payment = Zahlung
 register-pay-later = Später per Überweisung oder bar bezahlen: Wir halten Ihre Plätze frei und erklären in der Bestätigungs-E-Mail, wie Sie bezahlen. Ihre Anmeldung ist bestätigt, sobald die Zahlung verbucht ist.
+register-pay-later-confirm = Zunächst halten wir Ihre Plätze { $minutes } Minuten frei: Die E-Mail, die wir Ihnen schicken, enthält einen Link, der Ihre Adresse bestätigt und die Plätze bis zur Fälligkeit der Zahlung reserviert.
+limits-participants = { $count ->
+    [one] Eine Person pro Anmeldung.
+   *[other] Bis zu { $count } Personen pro Anmeldung.
+}
+limits-per-email = { $count ->
+    [one] Eine Anmeldung pro E-Mail-Adresse.
+   *[other] Bis zu { $count } Anmeldungen pro E-Mail-Adresse.
+}
 register-consent = Einwilligung
 register-submit-apply = Bewerbung absenden
 
@@ -48,6 +57,10 @@ window-closed = Die Anmeldung ist geschlossen.
 registration-page-title = Ihre Anmeldung: { $title }
 registration-heading = Ihre Anmeldung
 seats-held-until = Plätze reserviert bis { $when }.
+confirm-email-title = E-Mail-Adresse bestätigen
+confirm-email-explain = Wenn Sie bestätigen, dass diese Adresse Ihnen gehört, bleiben Ihre Plätze so lange reserviert, wie die Veranstaltung es bis zur Zahlung vorsieht.
+confirm-email-button = Meine E-Mail-Adresse bestätigen
+confirm-email-pending = Wir haben einen Link an { $email } geschickt. Bestätigen Sie damit Ihre Adresse, damit Ihre Plätze länger reserviert bleiben; bis dahin sind sie nur kurz reserviert.
 claim-before = Bitte bis { $when } annehmen.
 see-offer = Zum Angebot
 keep-private = Halten Sie die Adresse dieser Seite geheim: Wer sie kennt, kann diese Anmeldung sehen und stornieren. Wir haben sie auch an { $email } geschickt.

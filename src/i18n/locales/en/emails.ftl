@@ -11,6 +11,8 @@ email-participants = Participants
 email-subject-received = Registration received: { $title }
 email-received-review = Thank you for registering. Your registration will be reviewed by our team; we will write to you as soon as it is decided.
 email-received-held = Thank you for registering. Your seats are held until { $until }.
+email-received-confirm = Please confirm your email address to keep these seats until { $keep }. Until you do, they are held only until { $until } and then offered to others.
+email-received-confirm-link = Confirm my email address
 email-received-pay = Amount due: { $amount }. Please pay by bank transfer or in cash as described on your registration page before the hold ends; we confirm your registration once the payment has arrived.
 email-see-or-change = See or change your registration
 

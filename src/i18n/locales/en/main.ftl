@@ -33,6 +33,7 @@ fact-where = Where
 fact-price = Price
 fact-seats = Seats
 fact-cancellation = Cancellation
+fact-limits = Limits
 policy-full-then-part = Full refund until { $until }; after that { $percent } %.
 policy-full-then-none = Full refund until { $until }; no refund after that.
 tickets = Tickets

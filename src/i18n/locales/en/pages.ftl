@@ -24,6 +24,15 @@ register-remove = Remove participant { $n }
 register-add = Add another participant
 register-payment = Payment
 register-pay-later = Pay later by bank transfer or in cash: we hold your seats and tell you how to pay in the confirmation email. Your registration is confirmed once the payment is recorded.
+register-pay-later-confirm = At first we hold your seats for { $minutes } minutes: the email we send you has a link that confirms your address and keeps them until the payment is due.
+limits-participants = { $count ->
+    [one] One person per registration.
+   *[other] Up to { $count } people per registration.
+}
+limits-per-email = { $count ->
+    [one] One registration per email address.
+   *[other] Up to { $count } registrations per email address.
+}
 register-consent = Consent
 register-submit-apply = Send application
 
@@ -48,6 +57,10 @@ window-closed = Registration is closed.
 registration-page-title = Your registration: { $title }
 registration-heading = Your registration
 seats-held-until = Seats held until { $when }.
+confirm-email-title = Confirm your email address
+confirm-email-explain = Confirming that this address is yours keeps your seats for as long as the event holds them while you pay.
+confirm-email-button = Confirm my email address
+confirm-email-pending = We sent a link to { $email }. Confirm your address with it to keep your seats for longer; until then they are held only for a short time.
 claim-before = Claim before { $when }.
 see-offer = See the offer
 keep-private = Keep this page's address private: anyone with it can see and cancel this registration. We also sent it to { $email }.

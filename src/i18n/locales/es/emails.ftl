@@ -11,6 +11,8 @@ email-participants = Participantes
 email-subject-received = Inscripción recibida: { $title }
 email-received-review = Gracias por inscribirte. Nuestro equipo revisará tu inscripción y te escribiremos en cuanto se decida.
 email-received-held = Gracias por inscribirte. Tus plazas están reservadas hasta el { $until }.
+email-received-confirm = Confirma tu dirección de correo para mantener estas plazas hasta el { $keep }. Mientras no lo hagas, solo se reservan hasta el { $until } y después se ofrecen a otras personas.
+email-received-confirm-link = Confirmar mi dirección de correo
 email-received-pay = Importe pendiente: { $amount }. Paga por transferencia bancaria o en efectivo como se indica en la página de tu inscripción antes de que termine la reserva; confirmamos tu inscripción cuando llegue el pago.
 email-see-or-change = Ver o cambiar tu inscripción
 

@@ -33,6 +33,7 @@ fact-where = Dónde
 fact-price = Precio
 fact-seats = Plazas
 fact-cancellation = Cancelación
+fact-limits = Límites
 policy-full-then-part = Reembolso completo hasta el { $until }; después, el { $percent } %.
 policy-full-then-none = Reembolso completo hasta el { $until }; después, sin reembolso.
 tickets = Entradas

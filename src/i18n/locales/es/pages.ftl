@@ -24,6 +24,15 @@ register-remove = Quitar participante { $n }
 register-add = Añadir otro participante
 register-payment = Pago
 register-pay-later = Paga más tarde por transferencia bancaria o en efectivo: te guardamos las plazas y te explicamos cómo pagar en el correo de confirmación. Tu inscripción queda confirmada cuando se registra el pago.
+register-pay-later-confirm = Al principio te guardamos las plazas { $minutes } minutos: el correo que te enviamos tiene un enlace que confirma tu dirección y las mantiene hasta que venza el pago.
+limits-participants = { $count ->
+    [one] Una persona por inscripción.
+   *[other] Hasta { $count } personas por inscripción.
+}
+limits-per-email = { $count ->
+    [one] Una inscripción por dirección de correo.
+   *[other] Hasta { $count } inscripciones por dirección de correo.
+}
 register-consent = Consentimiento
 register-submit-apply = Enviar solicitud
 
@@ -48,6 +57,10 @@ window-closed = La inscripción está cerrada.
 registration-page-title = Tu inscripción: { $title }
 registration-heading = Tu inscripción
 seats-held-until = Plazas reservadas hasta el { $when }.
+confirm-email-title = Confirma tu dirección de correo
+confirm-email-explain = Al confirmar que esta dirección es tuya, tus plazas se mantienen reservadas todo el tiempo que el evento permite mientras pagas.
+confirm-email-button = Confirmar mi dirección de correo
+confirm-email-pending = Hemos enviado un enlace a { $email }. Confirma tu dirección con él para mantener tus plazas más tiempo; mientras tanto solo se reservan por poco tiempo.
 claim-before = Confírmala antes del { $when }.
 see-offer = Ver la oferta
 keep-private = No compartas la dirección de esta página: cualquiera que la tenga puede ver y cancelar esta inscripción. También la hemos enviado a { $email }.

@@ -28,6 +28,10 @@ pub fn router() -> Router<Ctx> {
             get(private::registration_calendar_file),
         )
         .route(
+            "/r/{token}/confirm-email",
+            get(private::confirm_email_form).post(private::confirm_email_submit),
+        )
+        .route(
             "/r/{token}/cancel",
             get(private::cancel_form).post(private::cancel_submit),
         )

@@ -269,6 +269,15 @@ fn registration_view(
                 Some(i18n::t(lang, "payment-processing"))
             }
             Some("failed") => Some(i18n::t(lang, "payment-start-failed")),
+            _ if d.status == RegistrationStatus::PendingPayment
+                && d.reg.email_confirm_code.is_some() =>
+            {
+                Some(i18n::t_with(
+                    lang,
+                    "confirm-email-pending",
+                    &[("email", &d.reg.contact_email)],
+                ))
+            }
             _ => None,
         },
         payments: payment_lines(lang, &d),
@@ -413,5 +422,62 @@ pub async fn cancel_submit(
         crate::domain::TransitionReason::CancelledOnPrivatePage,
     )
     .await?;
+    Ok(Redirect::to(&format!("/r/{token}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "confirm_email.html")]
+struct ConfirmEmailPage {
+    l: Layout,
+    csrf: String,
+    token: String,
+    code: String,
+    event: EventView,
+}
+
+/// The code of a confirmation link.
+#[derive(Debug, Deserialize)]
+pub struct ConfirmQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// `GET /r/{token}/confirm-email?code=...`: the button that confirms the address (a POST:
+/// mail scanners follow links). A code used already leads to the registration page.
+pub async fn confirm_email_form(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    Query(query): Query<ConfirmQuery>,
+    headers: axum::http::HeaderMap,
+    csrf: CsrfToken,
+) -> PageResult {
+    if !registrations::confirm::confirm_code_valid(&ctx, &token, &query.code).await? {
+        return Ok(Redirect::to(&format!("/r/{token}")).into_response());
+    }
+    in_registration_language(&ctx, &headers, &token.clone(), async |d| {
+        Ok(render(&ConfirmEmailPage {
+            l: Layout::public(&ctx, i18n::t(i18n::current(), "confirm-email-title")),
+            csrf: csrf.0,
+            token,
+            code: query.code,
+            event: d.event,
+        }))
+    })
+    .await
+}
+
+/// `POST /r/{token}/confirm-email`: confirms the address and keeps the seats; back to the
+/// registration page either way.
+pub async fn confirm_email_submit(
+    State(ctx): State<Ctx>,
+    Path(token): Path<String>,
+    csrf: CsrfToken,
+    form: FormData,
+) -> PageResult {
+    csrf.verify(&form)?;
+    match registrations::confirm_email(&ctx, &token, form.get("code")).await {
+        Ok(()) | Err(AppError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
     Ok(Redirect::to(&format!("/r/{token}")).into_response())
 }

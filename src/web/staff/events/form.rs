@@ -64,6 +64,10 @@ pub(super) struct EventInput {
     pub(super) refund_days: String,
     /// ... then this per cent.
     pub(super) refund_percent: String,
+    /// Most participants in one registration (blank: 20).
+    pub(super) max_participants: String,
+    /// Most live registrations from one email address (blank: no limit).
+    pub(super) max_per_email: String,
     pub(super) partner_name: String,
     pub(super) partner_country: String,
     pub(super) partner_languages: String,
@@ -187,6 +191,14 @@ impl EventInput {
             offer_minutes: e.offer_minutes.to_string(),
             refund_days: e.refund_full_days.to_string(),
             refund_percent: e.refund_later_percent.to_string(),
+            max_participants: e
+                .max_participants
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            max_per_email: e
+                .max_registrations_per_email
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
             partner_name: partner.map(|p| p.name.clone()).unwrap_or_default(),
             partner_country: partner.map(|p| p.country.clone()).unwrap_or_default(),
             partner_languages: partner
@@ -260,6 +272,8 @@ impl EventInput {
             offer_minutes: s("offer_minutes"),
             refund_days: s("cancellation_policy.full_refund_days"),
             refund_percent: s("cancellation_policy.later_refund_percent"),
+            max_participants: s("registration_limits.participants_per_registration"),
+            max_per_email: s("registration_limits.registrations_per_email"),
             partner_name: s("partner_city.name"),
             partner_country: s("partner_city.country"),
             partner_languages: s("partner_city.languages"),
@@ -302,6 +316,18 @@ impl EventInput {
             &self.refund_percent,
         );
         let since = whole_number(errors, "partner_city.since_year", &self.partner_since);
+        let registration_limits = crate::domain::event::draft::RegistrationLimits {
+            participants_per_registration: whole_number(
+                errors,
+                "registration_limits.participants_per_registration",
+                &self.max_participants,
+            ),
+            registrations_per_email: whole_number(
+                errors,
+                "registration_limits.registrations_per_email",
+                &self.max_per_email,
+            ),
+        };
         let offerings = self.offerings(errors);
         let reminders = self.reminders(errors);
         let questions = match crate::domain::question::parse_lines(&self.questions) {
@@ -343,6 +369,7 @@ impl EventInput {
                     later_refund_percent: refund_percent.unwrap_or(0),
                 }
             }),
+            registration_limits: Some(registration_limits),
             partner_city: Some(self.partner_city(since)),
             offerings: Some(offerings),
             reminders: Some(reminders),

@@ -9,7 +9,6 @@ use crate::context::Ctx;
 use crate::core::error::FieldErrors;
 use crate::domain::registration::input::{ContactBody, ParticipantBody, RegistrationBody};
 use crate::i18n::{self, LANGUAGES};
-use crate::registrations::MAX_PARTICIPANTS;
 use crate::web::pages::forms::{CsrfToken, field_id};
 use crate::web::pages::view::EventView;
 use crate::web::pages::{Layout, PageResult, render};
@@ -37,6 +36,9 @@ struct RegisterPage {
     problem: Option<String>,
     languages: &'static [(&'static str, &'static str)],
     max_participants: usize,
+    /// Minutes seats for a later payment are held until the address is confirmed (0: as the
+    /// event holds them).
+    unconfirmed_minutes: i64,
     /// `card` or `later`, as chosen (or the default).
     payment: String,
     priced: bool,
@@ -229,7 +231,7 @@ pub async fn register_form(
         .participants
         .and_then(|n| n.trim().parse::<usize>().ok())
         .unwrap_or(1)
-        .clamp(1, MAX_PARTICIPANTS);
+        .clamp(1, event.max_participants);
     let first_offering = event
         .offerings
         .iter()
@@ -256,6 +258,7 @@ fn register_page(
 ) -> RegisterPage {
     let priced = event.offerings.iter().any(|o| o.price_minor > 0);
     let event_card_first = event.card;
+    let event_max = event.max_participants;
     let lang = i18n::current();
     RegisterPage {
         l: Layout::public(
@@ -273,7 +276,8 @@ fn register_page(
         errors: FieldErrors::new(),
         problem: None,
         languages: LANGUAGES,
-        max_participants: MAX_PARTICIPANTS,
+        max_participants: event_max,
+        unconfirmed_minutes: ctx.settings.unconfirmed_hold_minutes,
         payment: if event_card_first { "card" } else { "later" }.to_owned(),
         priced,
         profile: ProfileChoices::new(lang),

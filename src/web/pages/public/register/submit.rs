@@ -50,9 +50,9 @@ fn participants_from(form: &FormData, event: &EventView) -> Vec<ParticipantInput
 
 impl FormEdit {
     /// One more participant (with the previous one's offering) or one less.
-    fn apply(self, participants: &mut Vec<ParticipantInput>) {
+    fn apply(self, participants: &mut Vec<ParticipantInput>, max: usize) {
         match self {
-            FormEdit::Add if participants.len() < MAX_PARTICIPANTS => {
+            FormEdit::Add if participants.len() < max => {
                 let offering = participants
                     .last()
                     .map(|p| p.offering.clone())
@@ -130,7 +130,7 @@ pub async fn register_submit(
             .map(|i| i.parse().map_or(FormEdit::Nothing, FormEdit::Remove)),
     };
     if let Some(edit) = edit {
-        edit.apply(&mut participants);
+        edit.apply(&mut participants, page.event.max_participants);
         page.participants = participants;
         return Ok(render(&page));
     }
