@@ -27,6 +27,21 @@ pub enum JobQueue {
 }
 
 impl JobQueue {
+    /// Checks that the queue's database answers and its job table can be read (`/readyz`).
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Sqlite(pool) => sqlx::query("SELECT 1 FROM Jobs LIMIT 1")
+                .execute(pool)
+                .await
+                .map(|_| ()),
+            Self::Postgres(pool) => sqlx::query("SELECT 1 FROM apalis.jobs LIMIT 1")
+                .execute(pool)
+                .await
+                .map(|_| ()),
+        }
+        .context("reading the job queue")
+    }
+
     /// Opens the queue for `database_url` and applies apalis's migrations.
     pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
         match crate::db::Backend::from_url(database_url)? {

@@ -96,3 +96,22 @@ pub fn panic_as_page(payload: Box<dyn Any + Send + 'static>) -> Response {
     crate::web::pages::PageError(AppError::Internal(anyhow::anyhow!("handler panicked")))
         .into_response()
 }
+
+/// The header carrying a request's id, in and out.
+pub const REQUEST_ID: axum::http::HeaderName = axum::http::HeaderName::from_static("x-request-id");
+
+/// Request ids made here: 16 random hex digits.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RandomRequestId;
+
+impl tower_http::request_id::MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(
+        &mut self,
+        _request: &axum::http::Request<B>,
+    ) -> Option<tower_http::request_id::RequestId> {
+        let id = format!("{:016x}", rand::random::<u64>());
+        HeaderValue::from_str(&id)
+            .ok()
+            .map(tower_http::request_id::RequestId::new)
+    }
+}

@@ -78,18 +78,37 @@ pub fn router(ctx: Ctx) -> Router {
             client_ip::resolve,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        // Spans name the matched route, never the raw path: paths carry private tokens.
+        // One access-log line per request at `info` (status and latency), in a span naming the
+        // matched route, never the raw path (paths carry private tokens), and the request id.
         .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |request: &axum::extract::Request| {
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(|request: &axum::extract::Request| {
                     let route = request
                         .extensions()
                         .get::<axum::extract::MatchedPath>()
                         .map_or("unmatched", |p| p.as_str());
-                    tracing::info_span!("request", method = %request.method(), route)
-                },
-            ),
+                    let id = request
+                        .headers()
+                        .get(hardening::REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", method = %request.method(), route, id)
+                })
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new()
+                        .level(tracing::Level::INFO)
+                        .latency_unit(tower_http::LatencyUnit::Micros),
+                ),
         )
+        // `x-request-id`: kept from the proxy when it sends one, made here otherwise, and
+        // returned with the answer.
+        .layer(tower_http::request_id::PropagateRequestIdLayer::new(
+            hardening::REQUEST_ID,
+        ))
+        .layer(tower_http::request_id::SetRequestIdLayer::new(
+            hardening::REQUEST_ID,
+            hardening::RandomRequestId,
+        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -170,13 +189,14 @@ async fn json_errors(response: Response) -> Response {
     out
 }
 
-/// Ready when the database answers.
+/// Ready when the database and the job queue answer.
 async fn readyz(State(ctx): State<Ctx>) -> Response {
-    match ctx.db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(err) => {
-            tracing::warn!(error = format!("{err:#}"), "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
-        }
-    }
+    let (db, queue) = tokio::join!(ctx.db.ping(), ctx.queue.ping());
+    let problem = match (db, queue) {
+        (Ok(()), Ok(())) => return "ready".into_response(),
+        (Err(err), _) => ("database unavailable", err),
+        (_, Err(err)) => ("job queue unavailable", err),
+    };
+    tracing::warn!(error = format!("{:#}", problem.1), "not ready");
+    (StatusCode::SERVICE_UNAVAILABLE, problem.0).into_response()
 }

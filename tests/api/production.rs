@@ -655,3 +655,33 @@ async fn an_event_limits_what_one_person_may_take_of_it() {
     .await;
     app.run_pending_jobs().await;
 }
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_and_readiness_checks_the_queue() {
+    let app = spawn_app().await;
+    let made = app.get("/").await;
+    let id = made.headers()["x-request-id"].to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 16, "made here when the proxy sends none: {id}");
+    assert_ne!(
+        app.get("/").await.headers()["x-request-id"],
+        id.as_str(),
+        "one per request"
+    );
+    let kept = app
+        .client
+        .get(format!("{}/api/v1/events", app.address))
+        .header("x-request-id", "from-the-proxy-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.headers()["x-request-id"], "from-the-proxy-42");
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
+    // The job queue gone: not ready, though the database still answers.
+    match &app.ctx.queue {
+        twinning::infra::queue::JobQueue::Sqlite(pool) => pool.close().await,
+        twinning::infra::queue::JobQueue::Postgres(pool) => pool.close().await,
+    }
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.text().await.unwrap(), "job queue unavailable");
+}
