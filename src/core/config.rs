@@ -53,6 +53,11 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_UNCONFIRMED_HOLD_MINUTES", default_value_t = 30)]
     pub unconfirmed_hold_minutes: i64,
 
+    /// Days a finished background job (done, or failed for good) is kept in the job queue
+    /// before the worker's sweep removes it.
+    #[arg(long, env = "TWINNING_JOB_RETENTION_DAYS", default_value_t = 7)]
+    pub job_retention_days: i64,
+
     /// Fill an empty database with sample events (and a staff sign-in printed on the
     /// terminal) a newcomer can click through: `auto` (only the quick start: SQLite at a
     /// loopback address, never at a public one), `always` (a demo site anywhere) or `never`.
@@ -200,6 +205,7 @@ impl Settings {
             max_body_bytes: 64 * 1024,
             registrations_per_minute: 0,
             unconfirmed_hold_minutes: 30,
+            job_retention_days: 7,
             page_cache_ms: 1000,
             sample_data: SampleData::Never,
             smtp_url: None,

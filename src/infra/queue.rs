@@ -42,6 +42,32 @@ impl JobQueue {
         .context("reading the job queue")
     }
 
+    /// Removes jobs that finished (done, killed, or failed with no attempt left) before
+    /// `cutoff`, so the queue does not grow forever; returns how many. Jobs still to run and
+    /// jobs that may be retried stay.
+    pub async fn remove_finished_before(&self, cutoff: DateTime<Utc>) -> anyhow::Result<u64> {
+        const FINISHED: &str =
+            "(status IN ('Done', 'Killed') OR (status = 'Failed' AND attempts >= max_attempts))";
+        match self {
+            // apalis-sqlite keeps `done_at` as seconds since the epoch.
+            Self::Sqlite(pool) => sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM Jobs WHERE {FINISHED} AND done_at IS NOT NULL AND done_at < $1"
+            )))
+            .bind(cutoff.timestamp())
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+            Self::Postgres(pool) => sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DELETE FROM apalis.jobs WHERE {FINISHED} AND done_at IS NOT NULL AND done_at < $1"
+            )))
+            .bind(cutoff)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected()),
+        }
+        .context("removing finished jobs")
+    }
+
     /// Opens the queue for `database_url` and applies apalis's migrations.
     pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
         match crate::db::Backend::from_url(database_url)? {

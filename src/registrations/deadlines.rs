@@ -111,11 +111,32 @@ pub async fn expire_overdue(ctx: &Ctx) -> anyhow::Result<usize> {
     let now = ctx.clock.now();
     let holds = regs::due_holds(&ctx.db, now).await?;
     let offers = regs::due_offers(&ctx.db, now).await?;
+    // One registration that cannot be expired (a bug, a constraint) must not keep the others
+    // waiting: each is tried, failures are reported together at the end.
+    let mut failed = Vec::new();
     for id in &holds {
-        expire_hold(ctx, *id).await?;
+        if let Err(e) = expire_hold(ctx, *id).await {
+            tracing::error!(
+                registration = id,
+                error = format!("{e:#}"),
+                "expiring a hold failed"
+            );
+            failed.push(*id);
+        }
     }
     for id in &offers {
-        expire_offer(ctx, *id).await?;
+        if let Err(e) = expire_offer(ctx, *id).await {
+            tracing::error!(
+                registration = id,
+                error = format!("{e:#}"),
+                "expiring an offer failed"
+            );
+            failed.push(*id);
+        }
     }
+    anyhow::ensure!(
+        failed.is_empty(),
+        "could not expire registrations {failed:?}"
+    );
     Ok(holds.len() + offers.len())
 }

@@ -40,24 +40,79 @@ pub async fn run(ctx: &Ctx, job: &Job) -> anyhow::Result<()> {
 /// Handles every overdue deadline whether or not its job was ever pushed, queues due
 /// reminders, reconciles card payments with Stripe, and sends emails whose job was lost. Returns how many items it handled.
 pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
-    let expired = registrations::expire_overdue(ctx).await?;
-    let payment_reminders = registrations::remind_due_payments(ctx).await?;
+    let mut steps = Steps::default();
+    steps.note(
+        "expiring holds and offers",
+        registrations::expire_overdue(ctx).await,
+    );
+    steps.note(
+        "payment reminders",
+        registrations::remind_due_payments(ctx).await,
+    );
     // Reminders are delivered by the drain right below, not by a job each.
-    let queued = crate::email::reminders::queue_due(ctx).await?.len();
+    let queued = crate::email::reminders::queue_due(ctx)
+        .await
+        .map(|q| q.len());
+    steps.note("event reminders", queued);
     // Card payments before emails: what they settle may queue an email.
-    let card = match crate::registrations::payments::reconcile(ctx).await {
-        Ok(n) => n,
-        Err(e) => {
-            tracing::warn!(
-                error = format!("{e:#}"),
-                "card reconciliation failed; retried next sweep"
-            );
+    steps.note(
+        "card reconciliation",
+        crate::registrations::payments::reconcile(ctx).await,
+    );
+    steps.note(
+        "placement timers",
+        crate::exchanges::placements::run_timers(ctx).await,
+    );
+    steps.note("email", crate::email::sweep(ctx).await);
+    let retention = chrono::Duration::days(ctx.settings.job_retention_days.max(1));
+    let removed = ctx
+        .queue
+        .remove_finished_before(ctx.clock.now() - retention)
+        .await;
+    // Housekeeping, not work done: reported in the log, not in the count.
+    steps.note(
+        "removing finished jobs",
+        removed.map(|n| {
+            if n > 0 {
+                tracing::info!(jobs = n, "removed finished jobs");
+            }
             0
+        }),
+    );
+    steps.finish()
+}
+
+/// What the steps of one sweep did: each step runs whatever happened to the ones before it
+/// (one failing never keeps the others from their work); the failures are reported together.
+#[derive(Default)]
+struct Steps {
+    done: usize,
+    failed: Vec<&'static str>,
+}
+
+impl Steps {
+    fn note(&mut self, step: &'static str, result: anyhow::Result<usize>) {
+        match result {
+            Ok(n) => self.done += n,
+            Err(e) => {
+                tracing::warn!(
+                    step,
+                    error = format!("{e:#}"),
+                    "a sweep step failed; retried next sweep"
+                );
+                self.failed.push(step);
+            }
         }
-    };
-    let placements = crate::exchanges::placements::run_timers(ctx).await?;
-    let sent = crate::email::sweep(ctx).await?;
-    Ok(expired + payment_reminders + queued + card + placements + sent)
+    }
+
+    fn finish(self) -> anyhow::Result<usize> {
+        anyhow::ensure!(
+            self.failed.is_empty(),
+            "sweep steps failed: {:?}",
+            self.failed
+        );
+        Ok(self.done)
+    }
 }
 
 /// How often the sweep runs in a worker process.

@@ -249,3 +249,57 @@ async fn registration_id(app: &crate::helpers::TestApp, token: &str) -> i64 {
         .unwrap()
         .id
 }
+
+/// Jobs of `status` in the queue.
+async fn jobs_with_status(app: &crate::helpers::TestApp, status: &str) -> i64 {
+    match &app.ctx.queue {
+        twinning::infra::queue::JobQueue::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM Jobs WHERE status = $1")
+                .bind(status)
+                .fetch_one(pool)
+                .await
+        }
+        twinning::infra::queue::JobQueue::Postgres(pool) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM apalis.jobs WHERE status = $1")
+                .bind(status)
+                .fetch_one(pool)
+                .await
+        }
+    }
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_sweep_removes_finished_jobs_after_a_week_and_keeps_those_still_to_run() {
+    let app = spawn_app_with(|s| s.unconfirmed_hold_minutes = 0, false).await;
+    let slug = app
+        .create_event(json!({"capacity": 5, "hold_minutes": 60}))
+        .await;
+    app.register(&slug, "adult", &["A"]).await;
+    app.advance(Duration::minutes(61));
+    assert_eq!(app.run_pending_jobs().await, 1, "the hold ran out");
+    let later = app.register(&slug, "adult", &["B"]).await;
+    let done = jobs_with_status(&app, "Done").await;
+    let pending = jobs_with_status(&app, "Pending").await;
+    assert!(done >= 1 && pending >= 1, "done {done}, pending {pending}");
+    twinning::worker::sweep(&app.ctx).await.unwrap();
+    assert_eq!(
+        jobs_with_status(&app, "Done").await,
+        done,
+        "kept for a week"
+    );
+    app.advance(Duration::days(8));
+    twinning::worker::sweep(&app.ctx).await.unwrap();
+    assert_eq!(jobs_with_status(&app, "Done").await, 0, "gone after a week");
+    assert_eq!(
+        jobs_with_status(&app, "Pending").await,
+        pending,
+        "a job still to run stays"
+    );
+    // B's hold ran out during the eight days; the sweep expired it, its job is a no-op now.
+    assert_eq!(
+        app.status_of(later["token"].as_str().unwrap()).await,
+        "expired"
+    );
+    app.run_pending_jobs().await;
+}
