@@ -17,6 +17,22 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use axum::http::HeaderMap;
 use ipnet::IpNet;
 
+tokio::task_local! {
+    /// The client of the request being handled, for the audit log.
+    static CLIENT: ClientIp;
+}
+
+/// Runs `work` as the handling of a request from `client` ([`current_client`] answers it).
+pub async fn with_client<F: std::future::Future>(client: ClientIp, work: F) -> F::Output {
+    CLIENT.scope(client, work).await
+}
+
+/// The client of the request this task is handling; `None` outside a request (the command
+/// line, background jobs).
+pub fn current_client() -> Option<ClientIp> {
+    CLIENT.try_with(|c| *c).ok()
+}
+
 /// The networks whose forwarding headers are believed.
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(Vec<IpNet>);

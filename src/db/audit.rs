@@ -16,10 +16,11 @@ pub async fn audit(
     after: Option<&serde_json::Value>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    const SQL: &str = "INSERT INTO audit_log (actor, action, subject, before_json, after_json, created_at) \
-        VALUES ($1, $2, $3, $4, $5, $6)";
+    const SQL: &str = "INSERT INTO audit_log (actor, action, subject, before_json, after_json, created_at, \
+        client_address) VALUES ($1, $2, $3, $4, $5, $6, $7)";
     let before = before.map(|v| v.to_string());
     let after = after.map(|v| v.to_string());
+    let client = crate::core::net::current_client().map(|c| c.0.to_string());
     on_tx!(tx, |c| {
         sqlx::query(SQL)
             .bind(actor)
@@ -28,6 +29,7 @@ pub async fn audit(
             .bind(&before)
             .bind(&after)
             .bind(now)
+            .bind(&client)
             .execute(c)
             .await
             .map(|r| r.rows_affected())
@@ -46,6 +48,8 @@ pub struct AuditRow {
     pub before_json: Option<String>,
     pub after_json: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The address of the request's client (behind a trusted proxy, the one it reported).
+    pub client_address: Option<String>,
 }
 
 /// Entries newest first, filtered by actor (exact), action (prefix, e.g. `registration.`) and
@@ -57,7 +61,7 @@ pub async fn list(
     event_id: Option<i64>,
     limit: i64,
 ) -> anyhow::Result<Vec<AuditRow>> {
-    const SQL: &str = "SELECT a.id, a.actor, a.action, a.subject, a.before_json, a.after_json, a.created_at \
+    const SQL: &str = "SELECT a.id, a.actor, a.action, a.subject, a.before_json, a.after_json, a.created_at, a.client_address \
         FROM audit_log a \
         WHERE ($1 IS NULL OR a.actor = $1) AND ($2 IS NULL OR a.action LIKE $2 || '%') \
         AND ($3 IS NULL OR a.subject = 'event:' || $3 \
@@ -81,7 +85,7 @@ pub async fn for_subject(
     subject: &str,
     limit: i64,
 ) -> anyhow::Result<Vec<AuditRow>> {
-    const SQL: &str = "SELECT id, actor, action, subject, before_json, after_json, created_at \
+    const SQL: &str = "SELECT id, actor, action, subject, before_json, after_json, created_at, client_address \
         FROM audit_log WHERE subject = $1 ORDER BY id DESC LIMIT $2";
     crate::on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(subject)

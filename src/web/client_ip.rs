@@ -18,5 +18,5 @@ pub async fn resolve(State(ctx): State<Ctx>, mut request: Request, next: Next) -
         .map_or(IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
     let client = ctx.settings.trusted_proxies.client(peer, request.headers());
     request.extensions_mut().insert(ClientIp(client));
-    next.run(request).await
+    crate::core::net::with_client(ClientIp(client), next.run(request)).await
 }

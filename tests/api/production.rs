@@ -685,3 +685,38 @@ async fn every_answer_carries_a_request_id_and_readiness_checks_the_queue() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(response.text().await.unwrap(), "job queue unavailable");
 }
+
+#[tokio::test]
+async fn the_audit_log_records_the_client_behind_the_proxy() {
+    let app = spawn_app_with(
+        |s| s.trusted_proxies = twinning::core::net::TrustedProxies::parse("127.0.0.1").unwrap(),
+        false,
+    )
+    .await;
+    let body = json!({"slug": "audited", "kind": "event", "title": "Audited", "timezone": "Europe/Madrid",
+        "starts_at": "2031-06-01T18:00", "ends_at": "2031-06-01T23:00", "status": "published",
+        "offerings": [{"key": "free", "name": "Free", "price": {"amount_minor": 0, "currency": "EUR"}}]});
+    let created = app
+        .client
+        .post(format!("{}/api/v1/events", app.address))
+        .bearer_auth(&app.admin_token)
+        .header("x-forwarded-for", "203.0.113.5")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let rows = twinning::db::audit::list(&app.ctx.db, None, Some("event."), None, 10)
+        .await
+        .unwrap();
+    assert!(!rows.is_empty(), "creating an event is audited");
+    assert_eq!(rows[0].client_address.as_deref(), Some("203.0.113.5"));
+    // Made outside a request (the test's own admin, as the command line makes one): no address.
+    let staff = twinning::db::audit::list(&app.ctx.db, None, Some("staff.create"), None, 10)
+        .await
+        .unwrap();
+    assert!(
+        staff.iter().all(|r| r.client_address.is_none()),
+        "{staff:?}"
+    );
+}
