@@ -137,21 +137,77 @@ impl Application {
         });
         tracing::info!(address = %self.local_addr(), base_url = %self.ctx.settings.base_url(), workers = self.workers, "serving");
         let app = crate::web::router(self.ctx.clone());
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+        serve(self.listener, app, &self.ctx.settings, async move {
             shutdown.await;
             let _ = stop_tx.send(true);
         })
-        .await
-        .context("serving HTTP")?;
+        .await;
         if let Some(handle) = workers {
             handle.await.context("joining workers")??;
         }
         self.ctx.db.close().await;
         Ok(())
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets the requests in flight
+/// finish (30 s at most). Each connection has `TWINNING_HEADER_TIMEOUT_SECS` to send a
+/// request's headers (hyper closes it otherwise: no connection is held open by trickling
+/// headers), and at most `TWINNING_MAX_CONNECTIONS` are open at once (a new one beyond that
+/// is closed at once). Each request carries its peer's address as `ConnectInfo`.
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    settings: &Settings,
+    shutdown: impl Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let open = Arc::new(tokio::sync::Semaphore::new(settings.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let header_timeout = std::time::Duration::from_secs(settings.header_timeout_secs.max(1));
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tracing::warn!(
+                limit = settings.max_connections,
+                "connection limit reached; closing a new connection"
+            );
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(
+            app.clone()
+                .layer(axum::Extension(axum::extract::ConnectInfo(peer))),
+        );
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {
+            tracing::warn!("requests still running 30 s after shutdown began; stopping anyway");
+        }
     }
 }
 

@@ -47,6 +47,15 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_REGISTRATIONS_PER_MINUTE", default_value_t = 60)]
     pub registrations_per_minute: u32,
 
+    /// Seconds a client may take to send a request's headers before its connection is
+    /// closed (against connections held open by trickling headers).
+    #[arg(long, env = "TWINNING_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// Open HTTP connections at most; a new one beyond it is closed at once.
+    #[arg(long, env = "TWINNING_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
     /// Minutes a pay-later registration holds its seats while its contact's email address is
     /// not confirmed (the first email carries the link that confirms it and extends the hold
     /// to the event's); 0 turns this off.
@@ -205,6 +214,8 @@ impl Settings {
             max_body_bytes: 64 * 1024,
             registrations_per_minute: 0,
             unconfirmed_hold_minutes: 30,
+            header_timeout_secs: 10,
+            max_connections: 1024,
             job_retention_days: 7,
             page_cache_ms: 1000,
             sample_data: SampleData::Never,

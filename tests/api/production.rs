@@ -720,3 +720,84 @@ async fn the_audit_log_records_the_client_behind_the_proxy() {
         "{staff:?}"
     );
 }
+
+/// Reads from `stream` until the server closes it; `true` if it did within `limit`.
+async fn closed_within(stream: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buffer = [0u8; 1024];
+    let until = tokio::time::Instant::now() + limit;
+    loop {
+        match tokio::time::timeout_at(until, stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[tokio::test]
+async fn headers_trickled_past_the_timeout_get_the_connection_closed() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app_with(|s| s.header_timeout_secs = 1, false).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    assert!(
+        closed_within(&mut slow, Duration::from_secs(10)).await,
+        "a request whose headers never end is cut off"
+    );
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        StatusCode::OK,
+        "others are served"
+    );
+}
+
+#[tokio::test]
+async fn connections_beyond_the_limit_are_closed_and_the_next_one_after_a_close_is_served() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app_with(|s| s.max_connections = 2, false).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let first = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let _second = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let mut third = tokio::net::TcpStream::connect(&address).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    let _ = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio::io::AsyncReadExt::read_to_string(&mut third, &mut answer),
+    )
+    .await;
+    assert!(
+        answer.is_empty(),
+        "the third connection got no answer: {answer}"
+    );
+    drop(first);
+    // Once a connection is gone, a new one is served again.
+    let waited = Instant::now();
+    loop {
+        let mut next = tokio::net::TcpStream::connect(&address).await.unwrap();
+        next.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        let _ = tokio::time::timeout(
+            Duration::from_secs(5),
+            tokio::io::AsyncReadExt::read_to_string(&mut next, &mut answer),
+        )
+        .await;
+        if answer.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(
+            waited.elapsed() < Duration::from_secs(20),
+            "never served again"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
