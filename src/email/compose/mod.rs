@@ -154,6 +154,10 @@ pub async fn queue_loaded(
     };
     let mut jobs: Vec<Scheduled> = insert(ctx, tx, &email, &to).await?.into_iter().collect();
     let mut copied: Vec<&str> = vec![&reg.contact_email];
+    // The link that confirms the contact's address is the contact's to follow, not a copy's.
+    if let super::render::Email::Received(received) = &mut email {
+        received.confirm_url.clear();
+    }
     for (id, name, address, visitor) in &data.guardians {
         if copied.iter().any(|c| c.eq_ignore_ascii_case(address)) {
             continue;
