@@ -95,7 +95,9 @@ async fn main() {
             accept_consents: true,
             payment: Some(PaymentChoice::Later),
         };
-        registrations::submit(&ctx, "reminded", new).await.unwrap();
+        registrations::submit(&ctx, "reminded", new, None)
+            .await
+            .unwrap();
     }
     wait_for(&count, n).await;
     assert_eq!(count.load(Ordering::Relaxed), n, "confirmations delivered");

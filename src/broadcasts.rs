@@ -238,3 +238,30 @@ pub async fn list(ctx: &Ctx, event_id: i64) -> Result<Vec<Summary>> {
     }
     Ok(out)
 }
+
+/// The contact of registration `token` stops (`stop`) or resumes staff messages about its
+/// event: a message sent later leaves them out. Emails about the registration itself still
+/// go. Audited; doing it twice changes nothing.
+pub async fn stop_messages(ctx: &Ctx, token: &str, stop: bool) -> Result<()> {
+    let reg = crate::registrations::find(ctx, token).await?;
+    let now = ctx.clock.now();
+    let mut tx = ctx.db.begin().await?;
+    if db_messages::set_stopped(&mut tx, reg.id, stop.then_some(now)).await? {
+        crate::db::audit::audit(
+            &mut tx,
+            &Actor::Participant.label(),
+            if stop {
+                "registration.messages_stopped"
+            } else {
+                "registration.messages_resumed"
+            },
+            &format!("registration:{}", reg.id),
+            Some(&serde_json::json!({"messages": stop})),
+            Some(&serde_json::json!({"messages": !stop})),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -18,6 +18,7 @@ pub mod email;
 pub mod events;
 pub mod exchanges;
 pub mod exports;
+pub mod health;
 pub mod i18n;
 pub mod infra;
 pub mod matching;

@@ -53,6 +53,8 @@ pub enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Print the API's OpenAPI document (as served at /api/openapi.json) and exit.
+    Openapi,
 }
 
 /// `twinning admin ...`
@@ -88,6 +90,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { no_workers } => {
             let app = Application::build(cli.settings, Clock::system(), !no_workers).await?;
             app.run_until(shutdown_signal()).await
+        }
+        Command::Openapi => {
+            println!("{}", crate::web::openapi_json());
+            Ok(())
         }
         Command::Migrate => {
             connect(cli.settings, Clock::system()).await?;

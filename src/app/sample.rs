@@ -138,7 +138,7 @@ pub async fn load_if_empty(ctx: &Ctx) -> anyhow::Result<bool> {
             accept_consents: true,
             payment: Some(PaymentChoice::Later),
         };
-        registrations::submit(ctx, "delmenhorst-youth-orchestra", new)
+        registrations::submit(ctx, "delmenhorst-youth-orchestra", new, None)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
@@ -306,7 +306,7 @@ async fn sample_exchange(ctx: &Ctx, day: &dyn Fn(i64) -> String) -> anyhow::Resu
             accept_consents: true,
             payment: None,
         };
-        let done = registrations::submit(ctx, "delmenhorst-delegation", new)
+        let done = registrations::submit(ctx, "delmenhorst-delegation", new, None)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         // Lena's mother has answered through her own link, so the board has a minor to place.

@@ -67,6 +67,17 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_JOB_RETENTION_DAYS", default_value_t = 7)]
     pub job_retention_days: i64,
 
+    /// Days the text of a sent email is kept in the outbox; then the worker's sweep removes
+    /// its bodies and calendar file (its recipient, subject, state, times and Message-ID stay);
+    /// 0 keeps them forever.
+    #[arg(long, env = "TWINNING_OUTBOX_BODY_DAYS", default_value_t = 90)]
+    pub outbox_body_days: i64,
+
+    /// A bearer token that opens `/metrics` to a scraper on another machine; without it only
+    /// clients on this machine (not through the proxy) may read it.
+    #[arg(long, env = "TWINNING_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
     /// Fill an empty database with sample events (and a staff sign-in printed on the
     /// terminal) a newcomer can click through: `auto` (only the quick start: SQLite at a
     /// loopback address, never at a public one), `always` (a demo site anywhere) or `never`.
@@ -217,6 +228,8 @@ impl Settings {
             header_timeout_secs: 10,
             max_connections: 1024,
             job_retention_days: 7,
+            outbox_body_days: 90,
+            metrics_token: None,
             page_cache_ms: 1000,
             sample_data: SampleData::Never,
             smtp_url: None,
@@ -242,17 +255,46 @@ impl Settings {
     /// Whether the site is reached only from this machine: its base URL names `localhost` or
     /// a loopback address.
     pub fn is_local(&self) -> bool {
-        let base = self.base_url();
-        let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = match authority.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or(""),
-            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-        };
+        let host = self.base_host();
         host.eq_ignore_ascii_case("localhost")
             || host
                 .parse::<std::net::IpAddr>()
                 .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// The host of the base URL (without brackets for IPv6).
+    fn base_host(&self) -> String {
+        let base = self.base_url();
+        let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or(""),
+            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+        }
+        .to_owned()
+    }
+
+    /// The domain of the Message-IDs of outgoing email: `MAIL_FROM`'s, or the site's own host
+    /// name when `MAIL_FROM` is at `localhost` or a name without a dot (spam filters count
+    /// a Message-ID at `localhost` against a message).
+    pub fn message_id_domain(&self) -> String {
+        let from = self
+            .mail_from
+            .rsplit_once('@')
+            .map_or("", |(_, d)| d.trim_end_matches('>').trim())
+            .to_ascii_lowercase();
+        let is_name = |d: &str| d.contains('.') && d.parse::<std::net::IpAddr>().is_err();
+        if is_name(&from) {
+            return from;
+        }
+        let host = self.base_host().to_ascii_lowercase();
+        if is_name(&host) {
+            host
+        } else if from.is_empty() {
+            "localhost".to_owned()
+        } else {
+            from
+        }
     }
 
     /// The base URL without a trailing slash.
@@ -280,6 +322,21 @@ pub fn init_tracing(format: LogFormat) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_ids_are_on_the_senders_domain_or_else_the_sites() {
+        let mut settings = Settings::for_database("sqlite::memory:");
+        settings.mail_from = "Toledo Sister Cities <hello@ToledoSisterCities.org>".to_owned();
+        settings.base_url = Some("https://register.toledosistercities.org".to_owned());
+        assert_eq!(settings.message_id_domain(), "toledosistercities.org");
+        settings.mail_from = "Twinning <noreply@localhost>".to_owned();
+        assert_eq!(
+            settings.message_id_domain(),
+            "register.toledosistercities.org"
+        );
+        settings.base_url = Some("http://127.0.0.1:8080".to_owned());
+        assert_eq!(settings.message_id_domain(), "localhost");
+    }
 
     #[test]
     fn only_loopback_base_urls_are_local() {

@@ -180,6 +180,13 @@ pub async fn event(db: &Db, id: &str) -> anyhow::Result<Option<EventRow>> {
     .context("reading webhook event")
 }
 
+/// How many stored events wait to be processed, and when the oldest of them arrived.
+pub async fn unprocessed(db: &Db) -> anyhow::Result<(i64, Option<DateTime<Utc>>)> {
+    const SQL: &str = "SELECT CAST(COUNT(*) AS BIGINT), MIN(received_at) FROM stripe_events WHERE processed_at IS NULL";
+    on_pool!(db, |pool| sqlx::query_as(SQL).fetch_one(pool).await)
+        .context("counting unprocessed webhook events")
+}
+
 /// Marks event `id` processed, with what came of it.
 pub async fn mark_processed(
     db: &Db,

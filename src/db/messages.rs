@@ -92,7 +92,7 @@ pub async fn recipients_tx(
 ) -> anyhow::Result<Vec<i64>> {
     const SQL: &str = "SELECT DISTINCT r.id FROM registrations r \
         JOIN participants p ON p.registration_id = r.id JOIN offerings o ON o.id = p.offering_id \
-        WHERE r.event_id = $1 \
+        WHERE r.event_id = $1 AND r.messages_stopped_at IS NULL \
         AND (($2 IS NULL AND r.status NOT IN ('cancelled', 'expired', 'rejected')) OR r.status = $2) \
         AND ($3 IS NULL OR o.key = $3) AND ($4 IS NULL OR $4 = (p.checked_in_at IS NOT NULL)) \
         ORDER BY r.id";
@@ -104,6 +104,24 @@ pub async fn recipients_tx(
         .fetch_all(c)
         .await)
     .context("choosing recipients")
+}
+
+/// Stops (`Some(now)`) or resumes (`None`) staff messages to registration `id`; answers
+/// whether that changed anything.
+pub async fn set_stopped(
+    tx: &mut Tx,
+    registration_id: i64,
+    stopped_at: Option<DateTime<Utc>>,
+) -> anyhow::Result<bool> {
+    const SQL: &str = "UPDATE registrations SET messages_stopped_at = $2 \
+        WHERE id = $1 AND (messages_stopped_at IS NULL) <> ($2 IS NULL)";
+    on_tx!(tx, |c| sqlx::query(SQL)
+        .bind(registration_id)
+        .bind(stopped_at)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected() == 1))
+    .context("stopping or resuming messages")
 }
 
 /// A saved choice of export columns.

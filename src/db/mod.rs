@@ -19,6 +19,7 @@ pub mod messages;
 pub mod nodelay;
 pub mod outbox;
 pub mod registrations;
+pub mod request_keys;
 pub mod staff;
 
 use std::str::FromStr;

@@ -34,14 +34,26 @@ pub struct OutboxRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// When its bodies and calendar file were removed ([`trim_sent_before`]).
+    pub body_trimmed_at: Option<DateTime<Utc>>,
+    /// Where the recipient's mail program stops such emails (`List-Unsubscribe`), for bulk
+    /// mail.
+    pub unsubscribe_url: Option<String>,
+}
+
+/// Every `OutboxRow` column.
+macro_rules! outbox_columns {
+    () => {
+        "id, dedupe_key, kind, recipient, language, registration_id, event_id, subject, body_text, \
+         body_html, ics, message_id, status, attempts, last_error, next_attempt_at, provider_response, \
+         created_at, updated_at, sent_at, body_trimmed_at, unsubscribe_url"
+    };
 }
 
 /// `SELECT <every OutboxRow column> FROM outbox`.
 macro_rules! select_outbox {
     () => {
-        "SELECT id, dedupe_key, kind, recipient, language, registration_id, event_id, subject, body_text, \
-         body_html, ics, message_id, status, attempts, last_error, next_attempt_at, provider_response, \
-         created_at, updated_at, sent_at FROM outbox"
+        concat!("SELECT ", outbox_columns!(), " FROM outbox")
     };
 }
 
@@ -62,6 +74,8 @@ pub struct NewOutboxRow<'a> {
     pub status: OutboxStatus,
     /// Not before this time (staff messages are spread out); `None` for at once.
     pub send_at: Option<DateTime<Utc>>,
+    /// `List-Unsubscribe` of bulk mail.
+    pub unsubscribe_url: Option<&'a str>,
 }
 
 /// Inserts a message; `Ok(None)` when one with the same dedupe key exists (sent once per key).
@@ -71,8 +85,8 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<i64>> {
     const SQL: &str = "INSERT INTO outbox (dedupe_key, kind, recipient, language, registration_id, event_id, subject, \
-        body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $14, $13, $13) \
+        body_text, body_html, ics, message_id, status, attempts, next_attempt_at, created_at, updated_at, unsubscribe_url) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, $14, $13, $13, $15) \
         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
     on_tx!(tx, |c| {
         sqlx::query_scalar(SQL)
@@ -90,6 +104,7 @@ pub async fn insert(
             .bind(m.status.as_str())
             .bind(now)
             .bind(m.send_at.unwrap_or(now))
+            .bind(m.unsubscribe_url)
             .fetch_optional(c)
             .await
     })
@@ -119,9 +134,7 @@ pub async fn claim(db: &Db, id: i64, now: DateTime<Utc>) -> anyhow::Result<Optio
     const SQL: &str = concat!(
         "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = $2 \
          WHERE id = $1 AND status IN ('queued', 'retrying') AND next_attempt_at <= $2 RETURNING ",
-        "id, dedupe_key, kind, recipient, language, registration_id, event_id, subject, body_text, \
-         body_html, ics, message_id, status, attempts, last_error, next_attempt_at, provider_response, \
-         created_at, updated_at, sent_at"
+        outbox_columns!()
     );
     on_write_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(id)
@@ -242,7 +255,7 @@ pub async fn set_status_by_staff(
     now: DateTime<Utc>,
 ) -> anyhow::Result<bool> {
     const RESEND: &str = "UPDATE outbox SET status = 'queued', next_attempt_at = $2, updated_at = $2, last_error = NULL \
-        WHERE id = $1 AND status <> 'sending'";
+        WHERE id = $1 AND status <> 'sending' AND body_trimmed_at IS NULL";
     const CANCEL: &str = "UPDATE outbox SET status = 'cancelled', updated_at = $2 \
         WHERE id = $1 AND status IN ('queued', 'retrying', 'held')";
     let sql = match action {
@@ -257,6 +270,27 @@ pub async fn set_status_by_staff(
         .map(|r| r.rows_affected()))
     .context("changing email status")?;
     Ok(n == 1)
+}
+
+/// Removes the bodies and calendar files of emails sent before `cutoff`, at most `limit` of
+/// them; answers how many. The rows stay: who got what and when, with their Message-IDs.
+pub async fn trim_sent_before(
+    db: &Db,
+    cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> anyhow::Result<u64> {
+    const SQL: &str = "UPDATE outbox SET body_text = '', body_html = '', ics = NULL, body_trimmed_at = $2 \
+        WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND sent_at < $1 \
+        AND body_trimmed_at IS NULL ORDER BY id LIMIT $3)";
+    on_write_pool!(db, |pool| sqlx::query(SQL)
+        .bind(cutoff)
+        .bind(now)
+        .bind(limit)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))
+    .context("trimming sent emails")
 }
 
 /// Dedupe keys starting with `prefix` (reminders already queued for an event).

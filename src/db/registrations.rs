@@ -39,13 +39,16 @@ pub struct RegistrationRow {
     /// The code of the link in the first email that confirms the contact's address, until it
     /// is used (pay-later registrations from an address nobody had confirmed).
     pub email_confirm_code: Option<String>,
+    /// When the contact asked for no more staff messages (`List-Unsubscribe`).
+    pub messages_stopped_at: Option<DateTime<Utc>>,
 }
 
 /// `SELECT <every RegistrationRow column> FROM registrations`.
 macro_rules! select_registrations {
     () => {
         "SELECT id, event_id, token, status, contact_name, contact_email, contact_phone, language, payment_method, seats, \
-         total_minor, currency, hold_expires_at, offer_expires_at, created_at, updated_at, email_confirm_code FROM registrations"
+         total_minor, currency, hold_expires_at, offer_expires_at, created_at, updated_at, email_confirm_code, \
+         messages_stopped_at FROM registrations"
     };
 }
 

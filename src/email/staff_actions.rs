@@ -32,6 +32,12 @@ pub async fn act_on(ctx: &Ctx, actor: &Actor, id: i64, action: OutboxAction) -> 
             "No SMTP server is configured (SMTP_URL); held emails cannot be sent.",
         ));
     }
+    if action == OutboxAction::Resend && before.body_trimmed_at.is_some() {
+        return Err(AppError::conflict(
+            "body_removed",
+            "The text of this email was removed from the outbox (TWINNING_OUTBOX_BODY_DAYS); it cannot be sent again.",
+        ));
+    }
     let now = ctx.clock.now();
     let mut tx = ctx.db.begin().await?;
     if !outbox::set_status_by_staff(&mut tx, id, action, now).await? {

@@ -42,6 +42,24 @@ impl JobQueue {
         .context("reading the job queue")
     }
 
+    /// How many jobs are in each of apalis's states (`Pending`, `Running`, `Done`, `Failed`,
+    /// `Killed` ...), for `/metrics`.
+    pub async fn counts(&self) -> anyhow::Result<Vec<(String, i64)>> {
+        match self {
+            Self::Sqlite(pool) => {
+                sqlx::query_as("SELECT status, COUNT(*) FROM Jobs GROUP BY status")
+                    .fetch_all(pool)
+                    .await
+            }
+            Self::Postgres(pool) => {
+                sqlx::query_as("SELECT status, COUNT(*) FROM apalis.jobs GROUP BY status")
+                    .fetch_all(pool)
+                    .await
+            }
+        }
+        .context("counting jobs")
+    }
+
     /// Removes jobs that finished (done, killed, or failed with no attempt left) before
     /// `cutoff`, so the queue does not grow forever; returns how many. Jobs still to run and
     /// jobs that may be retried stay.

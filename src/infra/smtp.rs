@@ -161,6 +161,18 @@ fn build_message(
         HeaderName::new_from_ascii_str("X-Twinning-Kind"),
         row.kind.to_string(),
     ));
+    if let Some(url) = &row.unsubscribe_url {
+        // Bulk mail: mail programs show "Unsubscribe" and post to the address (RFC 8058).
+        let headers = message.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{url}>"),
+        ));
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_owned(),
+        ));
+    }
     Ok(message)
 }
 

@@ -7,7 +7,9 @@ use chrono::{DateTime, Utc};
 
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldCollector, Result};
+use crate::db::Tx;
 use crate::db::events::{self, EventRow, OfferingRow};
+use crate::db::registrations as regs;
 use crate::domain::question::{self, Answers};
 use crate::domain::registration::{CONSENT_REQUIRED, NewParticipant, NewRegistration};
 use crate::domain::{EventStatus, PaymentChoice, PaymentMethod};
@@ -200,4 +202,35 @@ pub(super) fn payment_method(
             "this event does not accept payment later",
         )),
     }
+}
+
+/// Refuses a registration that would take more of the event than one person may: more
+/// participants than a registration may list, or one more live registration than one email
+/// address may hold.
+pub(super) async fn check_limits(
+    tx: &mut Tx,
+    event: &EventRow,
+    new: &NewRegistration,
+) -> Result<()> {
+    let limits = event.limits();
+    if new.participants.len() > limits.participants() {
+        return Err(AppError::field(
+            "participants",
+            format!(
+                "must list at most {} participants for this event",
+                limits.participants()
+            ),
+        ));
+    }
+    if let Some(most) = limits.registrations_per_email
+        && regs::live_from_email(tx, event.id, new.contact_email.as_str()).await? >= most
+    {
+        return Err(AppError::field(
+            "contact.email",
+            format!(
+                "already has {most} registrations for this event, the most one address may hold"
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::checks::{Checked, check_open, check_request, payment_method};
+use super::checks::{Checked, check_limits, check_open, check_request, payment_method};
 use super::lifecycle::{Capacity, notify};
 use crate::context::Ctx;
 use crate::core::actor::Actor;
@@ -14,7 +14,9 @@ use crate::core::job::Scheduled;
 use crate::db::Tx;
 use crate::db::events::{self, EventRow};
 use crate::db::registrations::{self as regs, NewRegistrationRow, RegistrationRow};
+use crate::db::request_keys;
 use crate::domain::registration::NewRegistration;
+use crate::domain::registration::request_key::RequestKey;
 use crate::domain::{Money, PaymentMethod, RegistrationStatus, TransitionReason, token};
 
 /// The outcome of a submission.
@@ -28,6 +30,8 @@ pub struct Submitted {
     pub total: Money,
     /// Stripe's payment page, for a registration paying by card.
     pub payment_url: Option<String>,
+    /// Made by an earlier request with the same key ([`RequestKey`]), not by this one.
+    pub replayed: bool,
 }
 
 /// Where a registration goes when it may take seats: the seat-holding state if the group
@@ -64,34 +68,80 @@ pub(super) fn placement(
 /// found none (another registration took the last seats meanwhile), the attempt is rolled
 /// back and made again with the event locked from the start: the waitlist, approval and
 /// exchanges are decided there, in the order the lock is granted.
-pub async fn submit(ctx: &Ctx, slug: &str, new: NewRegistration) -> Result<Submitted> {
+///
+/// With a request `key`, a request repeated with it answers with the registration the first
+/// one made (`replayed`), however often and however close together it arrives.
+pub async fn submit(
+    ctx: &Ctx,
+    slug: &str,
+    new: NewRegistration,
+    key: Option<RequestKey>,
+) -> Result<Submitted> {
+    let result = submit_once(ctx, Request { slug, new, key }).await;
+    let outcome = match &result {
+        Ok(done) if done.replayed => "replayed",
+        Ok(done) => done.status.as_str(),
+        Err(AppError::Validation(_)) => "invalid",
+        Err(AppError::Conflict { .. } | AppError::NotFound) => "refused",
+        Err(AppError::Unavailable { .. }) => "unavailable",
+        Err(_) => "error",
+    };
+    metrics::counter!("twinning_registrations_total", "outcome" => outcome).increment(1);
+    result
+}
+
+/// [`submit`], not yet counted.
+async fn submit_once(ctx: &Ctx, request: Request<'_>) -> Result<Submitted> {
+    let slug = request.slug;
     if ctx.db.backend() == crate::db::Backend::Sqlite {
         // In a task of its own: a client that goes away mid-turn cannot leave the group's
         // transaction half used.
         let (ctx, slug) = (ctx.clone(), slug.to_owned());
-        return tokio::spawn(async move { grouped(&ctx, &slug, &new).await })
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("registration task: {e}")))?;
+        let (new, key) = (request.new, request.key);
+        return tokio::spawn(async move {
+            let request = Request {
+                slug: &slug,
+                new,
+                key,
+            };
+            grouped(&ctx, &request).await
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("registration task: {e}")))?;
     }
-    if let Some(done) = attempt(ctx, slug, &new, false).await? {
+    if let Some(done) = attempt(ctx, &request, false).await? {
         return Ok(done);
     }
-    Ok(attempt(ctx, slug, &new, true)
-        .await?
-        .expect("an attempt holding the event lock always decides"))
+    // Holding the lock, an attempt fails to decide only when a request with the same key
+    // committed first; the next attempt answers with what that one made.
+    for _ in 0..2 {
+        if let Some(done) = attempt(ctx, &request, true).await? {
+            return Ok(done);
+        }
+    }
+    Err(AppError::Internal(anyhow::anyhow!(
+        "a registration request was not decided in three attempts"
+    )))
+}
+
+/// What [`submit`] was asked.
+struct Request<'a> {
+    slug: &'a str,
+    new: NewRegistration,
+    key: Option<RequestKey>,
 }
 
 /// [`submit`] on SQLite: decided in a turn at the writer's shared transaction, which holds
 /// the database's one write lock, so every registration is decided as with the event locked.
-async fn grouped(ctx: &Ctx, slug: &str, new: &NewRegistration) -> Result<Submitted> {
+async fn grouped(ctx: &Ctx, request: &Request<'_>) -> Result<Submitted> {
     let mut turn = ctx
         .db
         .group_turn()
         .await?
         .ok_or_else(|| anyhow::anyhow!("group commit asked on PostgreSQL"))?;
-    let decided = decide(ctx, turn.tx(), slug, new, true)
+    let decided = decide(ctx, turn.tx(), request, true)
         .await?
-        .expect("a decision holding the write lock always stands");
+        .ok_or_else(|| anyhow::anyhow!("a registration holding the write lock was not decided"))?;
     turn.keep().await?;
     ctx.after_commit(&decided.jobs).await;
     finish(ctx, decided).await
@@ -100,14 +150,9 @@ async fn grouped(ctx: &Ctx, slug: &str, new: &NewRegistration) -> Result<Submitt
 /// One attempt at [`submit`] in a transaction of its own; `locked` holds the event row from
 /// the start. An unlocked attempt answers `None` (having written nothing) when it cannot take
 /// seats.
-async fn attempt(
-    ctx: &Ctx,
-    slug: &str,
-    new: &NewRegistration,
-    locked: bool,
-) -> Result<Option<Submitted>> {
+async fn attempt(ctx: &Ctx, request: &Request<'_>, locked: bool) -> Result<Option<Submitted>> {
     let mut tx = ctx.db.begin().await?;
-    let Some(decided) = decide(ctx, &mut tx, slug, new, locked).await? else {
+    let Some(decided) = decide(ctx, &mut tx, request, locked).await? else {
         tx.rollback().await?;
         return Ok(None);
     };
@@ -123,15 +168,58 @@ struct Decided {
     jobs: Vec<Scheduled>,
     /// The registration and its first transition, when it pays by card.
     card: Option<(i64, i64)>,
+    /// The registration an earlier request with the same key made.
+    replayed: Option<RegistrationRow>,
 }
 
-/// After the commit: a card payment's Checkout Session.
+/// After the commit: a card payment's Checkout Session (the one still open, for a request
+/// repeated while its card payment is due).
 async fn finish(ctx: &Ctx, decided: Decided) -> Result<Submitted> {
     let mut submitted = decided.submitted;
     if let Some((id, transition_id)) = decided.card {
         submitted.payment_url = Some(super::payments::start(ctx, id, transition_id).await?);
     }
+    if let Some(reg) = decided.replayed.filter(|r| {
+        r.payment_method == PaymentMethod::Card && r.status == RegistrationStatus::PendingPayment
+    }) {
+        submitted.payment_url = Some(super::payments::checkout_url(ctx, &reg).await?);
+    }
     Ok(submitted)
+}
+
+/// The registration made by the earlier request with `key`; `None` if there is none (it was
+/// forgotten meanwhile: the caller tries again). The key used for another request (another
+/// event or body) is refused.
+async fn previous(tx: &mut Tx, key: &RequestKey) -> Result<Option<Decided>> {
+    let Some((fingerprint, Some(id))) = request_keys::previous(tx, key.key()).await? else {
+        return Ok(None);
+    };
+    if fingerprint != key.fingerprint() {
+        return Err(AppError::field(
+            "Idempotency-Key",
+            "was used for another request: a new request needs a new key",
+        ));
+    }
+    let reg = regs::get_tx(tx, id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the registration of request key {id} is gone"))?;
+    let total = Money {
+        amount_minor: reg.total_minor,
+        currency: crate::domain::Currency::parse(&reg.currency)
+            .map_err(|e| anyhow::anyhow!("stored currency: {e}"))?,
+    };
+    Ok(Some(Decided {
+        submitted: Submitted {
+            token: reg.token.clone(),
+            status: reg.status,
+            total,
+            payment_url: None,
+            replayed: true,
+        },
+        jobs: Vec::new(),
+        card: None,
+        replayed: Some(reg),
+    }))
 }
 
 /// Decides registration `new` for the event `slug` inside `tx` and writes it with its
@@ -140,11 +228,18 @@ async fn finish(ctx: &Ctx, decided: Decided) -> Result<Submitted> {
 async fn decide(
     ctx: &Ctx,
     tx: &mut Tx,
-    slug: &str,
-    new: &NewRegistration,
+    asked: &Request<'_>,
     locked: bool,
 ) -> Result<Option<Decided>> {
+    let (slug, new) = (asked.slug, &asked.new);
     let now = ctx.clock.now();
+    // The key is claimed first, before the event is locked: a second request with it waits
+    // here (PostgreSQL) until the first commits, then answers with what it made.
+    if let Some(key) = &asked.key
+        && !request_keys::claim(tx, key.key(), key.fingerprint(), now).await?
+    {
+        return previous(tx, key).await;
+    }
     let event = events::by_slug_tx(tx, slug, locked)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -202,6 +297,9 @@ async fn decide(
         email_confirm_code: email_confirm_code.as_deref(),
     };
     let id = regs::insert(tx, &row, now).await?;
+    if let Some(key) = &asked.key {
+        request_keys::settle(tx, key.key(), id).await?;
+    }
     let codes = insert_participants(tx, id, new, &checked).await?;
     if locked && status.holds_seats() {
         events::add_held(tx, event.id, &request, 1).await?;
@@ -235,9 +333,11 @@ async fn decide(
             status,
             total,
             payment_url: None,
+            replayed: false,
         },
         jobs,
         card: pays_by_card.then_some((id, transition_id)),
+        replayed: None,
     }))
 }
 
@@ -272,33 +372,6 @@ async fn first_emails(
         .await?;
     }
     Ok(jobs)
-}
-
-/// Refuses a registration that would take more of the event than one person may: more
-/// participants than a registration may list, or one more live registration than one email
-/// address may hold.
-async fn check_limits(tx: &mut Tx, event: &EventRow, new: &NewRegistration) -> Result<()> {
-    let limits = event.limits();
-    if new.participants.len() > limits.participants() {
-        return Err(AppError::field(
-            "participants",
-            format!(
-                "must list at most {} participants for this event",
-                limits.participants()
-            ),
-        ));
-    }
-    if let Some(most) = limits.registrations_per_email
-        && regs::live_from_email(tx, event.id, new.contact_email.as_str()).await? >= most
-    {
-        return Err(AppError::field(
-            "contact.email",
-            format!(
-                "already has {most} registrations for this event, the most one address may hold"
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// Asks each minor's guardian of an exchange through their own link; they are copied on what
@@ -386,6 +459,7 @@ fn first_email(
             created_at: now,
             updated_at: now,
             email_confirm_code: row.email_confirm_code.map(str::to_owned),
+            messages_stopped_at: None,
         },
         participants: new
             .participants

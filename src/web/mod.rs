@@ -4,6 +4,7 @@ pub mod api;
 mod client_ip;
 pub mod extract;
 mod hardening;
+mod metrics;
 mod openapi;
 pub mod pages;
 mod rate_limit;
@@ -23,8 +24,16 @@ use crate::core::error::AppError;
 
 pub use rate_limit::RateLimiter;
 
+/// The OpenAPI document, pretty-printed (`twinning openapi`).
+pub fn openapi_json() -> String {
+    openapi::document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises")
+}
+
 /// Builds the whole application router.
 pub fn router(ctx: Ctx) -> Router {
+    metrics::install();
     let limiter = RateLimiter::per_minute(ctx.settings.registrations_per_minute);
     let api = api::router()
         .route_layer(axum::middleware::from_fn_with_state(
@@ -61,6 +70,7 @@ pub fn router(ctx: Ctx) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::metrics))
         .route(
             "/api/openapi.json",
             get(|| async { Json(openapi::document()) }),
@@ -78,6 +88,7 @@ pub fn router(ctx: Ctx) -> Router {
             client_ip::resolve,
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(metrics::track))
         // One access-log line per request at `info` (status and latency), in a span naming the
         // matched route, never the raw path (paths carry private tokens), and the request id.
         .layer(

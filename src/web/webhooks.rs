@@ -34,6 +34,11 @@ pub async fn stripe(State(ctx): State<Ctx>, headers: HeaderMap, body: Bytes) -> 
             return refuse(why);
         }
     };
+    if envelope.created > 0 {
+        // How long Stripe took to deliver it (its retries after an outage show here).
+        metrics::histogram!("twinning_stripe_webhook_delivery_seconds")
+            .record((now.timestamp() - envelope.created).max(0) as f64);
+    }
     if !webhook::HANDLED.contains(&envelope.kind.as_str()) {
         return acknowledge(false, false);
     }

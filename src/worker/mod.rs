@@ -64,22 +64,52 @@ pub async fn sweep(ctx: &Ctx) -> anyhow::Result<usize> {
         crate::exchanges::placements::run_timers(ctx).await,
     );
     steps.note("email", crate::email::sweep(ctx).await);
-    let retention = chrono::Duration::days(ctx.settings.job_retention_days.max(1));
-    let removed = ctx
-        .queue
-        .remove_finished_before(ctx.clock.now() - retention)
-        .await;
     // Housekeeping, not work done: reported in the log, not in the count.
-    steps.note(
-        "removing finished jobs",
-        removed.map(|n| {
-            if n > 0 {
-                tracing::info!(jobs = n, "removed finished jobs");
-            }
-            0
-        }),
-    );
+    steps.note("housekeeping", housekeeping(ctx).await.map(|_| 0));
     steps.finish()
+}
+
+/// Removes what is no longer needed: finished jobs after `TWINNING_JOB_RETENTION_DAYS`,
+/// registration request keys after a day, the text of sent emails after
+/// `TWINNING_OUTBOX_BODY_DAYS` (a thousand a minute at most, so a first run on a large outbox
+/// does not hold the database). Each part runs whatever happened to the one before.
+async fn housekeeping(ctx: &Ctx) -> anyhow::Result<()> {
+    let now = ctx.clock.now();
+    let settings = &ctx.settings;
+    let jobs = ctx
+        .queue
+        .remove_finished_before(now - chrono::Duration::days(settings.job_retention_days.max(1)))
+        .await;
+    let keys =
+        crate::db::request_keys::forget_before(&ctx.db, now - chrono::Duration::days(1)).await;
+    let bodies = match settings.outbox_body_days {
+        0 => Ok(0),
+        days => {
+            crate::db::outbox::trim_sent_before(
+                &ctx.db,
+                now - chrono::Duration::days(days),
+                now,
+                1000,
+            )
+            .await
+        }
+    };
+    let mut failed = None;
+    for (what, result) in [
+        ("finished jobs", jobs),
+        ("request keys", keys),
+        ("email bodies", bodies),
+    ] {
+        match result {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, what, "housekeeping"),
+            Err(e) => {
+                tracing::error!(error = %format!("{e:#}"), what, "housekeeping failed");
+                failed = Some(e);
+            }
+        }
+    }
+    failed.map_or(Ok(()), Err)
 }
 
 /// What the steps of one sweep did: each step runs whatever happened to the ones before it

@@ -1,10 +1,13 @@
-//! A real SMTP server inside the test process (mailin-embedded), recording what it accepts.
+//! A real SMTP server inside the test process (mailin's state machine, `smtp_wire`), recording
+//! what it accepts.
 
 use std::net::{IpAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 
-use mailin_embedded::response::{self, Response};
-use mailin_embedded::{Handler, Server};
+use mailin::Handler;
+use mailin::response::{self, Response};
+
+use crate::smtp_wire;
 
 /// One accepted message.
 #[derive(Debug, Clone)]
@@ -86,18 +89,15 @@ impl SmtpPort {
     pub fn start(self) -> SmtpServer {
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("port still free");
-        let mut server = Server::new(Recorder {
-            inbox: inbox.clone(),
-            to: Vec::new(),
-            data: Vec::new(),
-        });
-        server
-            .with_name("smtp.test")
-            .with_num_threads(64)
-            .with_tcp_listener(listener);
-        std::thread::spawn(move || {
-            let _ = server.serve();
-        });
+        smtp_wire::serve(
+            listener,
+            "smtp.test",
+            Recorder {
+                inbox: inbox.clone(),
+                to: Vec::new(),
+                data: Vec::new(),
+            },
+        );
         SmtpServer {
             port: self.port,
             inbox,

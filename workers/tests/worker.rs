@@ -62,7 +62,7 @@ async fn event_with_one_registration(
         accept_consents: true,
         payment,
     };
-    registrations::submit(ctx, &slug, new).await.unwrap()
+    registrations::submit(ctx, &slug, new, None).await.unwrap()
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use super::question::Answers;
 use super::{EmailAddress, PersonName};
 
 pub mod input;
+pub mod request_key;
 
 text_enum! {
     /// Where a registration is in its life (DESIGN section 2).

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::super::render::{self as r, Email, paragraphs};
 use super::registration::booking;
-use super::{Envelope, Loaded, contact_language, insert};
+use super::{Envelope, Loaded, contact_language, insert_bulk};
 use crate::context::Ctx;
 use crate::core::job::Scheduled;
 use crate::db::Tx;
@@ -59,5 +59,14 @@ pub async fn queue_message(
         ics: None,
         send_at: Some(send_at),
     };
-    insert(ctx, tx, &message_email(ctx, &data, message), &to).await
+    // Bulk mail: the contact's mail program offers to stop it (RFC 8058 one-click).
+    let stop = format!("{}/stop-messages", ctx.manage_url(&reg.token));
+    insert_bulk(
+        ctx,
+        tx,
+        &message_email(ctx, &data, message),
+        &to,
+        Some(&stop),
+    )
+    .await
 }

@@ -27,7 +27,7 @@ pub use format::{
 };
 pub use message::{StaffMessage, message_preview, queue_message};
 pub use outbox::Envelope;
-pub(crate) use outbox::insert;
+pub(crate) use outbox::{insert, insert_bulk};
 use registration::registration_email;
 
 /// Details that only some emails show.

@@ -9,14 +9,13 @@ use crate::db::Tx;
 use crate::db::outbox::{self, NewOutboxRow};
 use crate::domain::{OutboxStatus, token};
 
-/// A new Message-ID, fixed for the life of the outbox row.
+/// A new Message-ID on the association's domain, fixed for the life of the outbox row.
 fn message_id(ctx: &Ctx) -> String {
-    let domain = ctx
-        .settings
-        .mail_from
-        .rsplit_once('@')
-        .map_or("localhost", |(_, d)| d.trim_end_matches('>').trim());
-    format!("<{}@{}>", token::generate(), domain)
+    format!(
+        "<{}@{}>",
+        token::generate(),
+        ctx.settings.message_id_domain()
+    )
 }
 
 /// Where one email goes, besides its content.
@@ -40,6 +39,17 @@ pub(crate) async fn insert(
     tx: &mut Tx,
     email: &Email,
     to: &Envelope<'_>,
+) -> anyhow::Result<Option<Scheduled>> {
+    insert_bulk(ctx, tx, email, to, None).await
+}
+
+/// [`insert`] for bulk mail, with the address that stops it (`List-Unsubscribe`).
+pub(crate) async fn insert_bulk(
+    ctx: &Ctx,
+    tx: &mut Tx,
+    email: &Email,
+    to: &Envelope<'_>,
+    unsubscribe_url: Option<&str>,
 ) -> anyhow::Result<Option<Scheduled>> {
     let kind = email.kind();
     let rendered = email
@@ -67,6 +77,7 @@ pub(crate) async fn insert(
             message_id: &message_id(ctx),
             status,
             send_at: to.send_at,
+            unsubscribe_url,
         },
         now,
     )

@@ -19,6 +19,8 @@ pub struct Envelope {
     /// `charge.refunded` and `charge.dispute.*`, the PaymentIntent for refund events; empty for
     /// events Twinning does not handle.
     pub object_id: String,
+    /// When Stripe made the event (seconds since the epoch; 0 if it did not say).
+    pub created: i64,
 }
 
 /// Why a webhook was refused.
@@ -99,6 +101,7 @@ pub fn envelope(payload: &str) -> Option<Envelope> {
         id,
         kind,
         object_id,
+        created: v.get("created").and_then(Value::as_i64).unwrap_or(0),
     })
 }
 

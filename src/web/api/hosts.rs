@@ -202,8 +202,10 @@ pub async fn apply(
 
 /// Filter of the staff list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HostsQuery {
     /// Only households in this state.
+    #[param(value_type = Option<crate::domain::household::HouseholdStatus>)]
     pub status: Option<String>,
 }
 

@@ -38,6 +38,10 @@ pub struct OutboxJson {
     pub body_html: Option<String>,
     /// Whether a calendar file is attached.
     pub has_calendar: bool,
+    /// When the bodies were removed (`TWINNING_OUTBOX_BODY_DAYS` after sending); both are
+    /// empty from then on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_trimmed_at: Option<String>,
 }
 
 fn outbox_json(row: OutboxRow, with_html: bool) -> OutboxJson {
@@ -59,18 +63,26 @@ fn outbox_json(row: OutboxRow, with_html: bool) -> OutboxJson {
         body_text: row.body_text,
         body_html: with_html.then_some(row.body_html),
         has_calendar: row.ics.is_some(),
+        body_trimmed_at: row.body_trimmed_at.map(|t| t.to_rfc3339()),
     }
 }
 
 /// Filters of the outbox list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
+    /// Only emails in this state.
+    #[param(value_type = Option<crate::domain::OutboxStatus>)]
     pub status: Option<String>,
+    /// Only emails of this kind.
+    #[param(value_type = Option<crate::domain::EmailKind>)]
     pub kind: Option<String>,
+    /// Only emails to this address.
     pub recipient: Option<String>,
     /// Event slug.
     pub event: Option<String>,
     /// At most this many, newest first (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 

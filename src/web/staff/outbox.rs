@@ -80,6 +80,8 @@ struct EmailPage {
     e: OutboxRow,
     can_resend: bool,
     can_cancel: bool,
+    /// Days sent emails keep their text.
+    body_days: i64,
 }
 
 /// `GET /staff/outbox/{id}`: one email, both parts, with its delivery state.
@@ -95,8 +97,9 @@ pub async fn outbox_detail(
     Ok(render(&EmailPage {
         l: session.layout(&ctx, e.subject.clone()),
         csrf: session.csrf.clone(),
-        can_resend: ctx.mailer.is_some() && e.status.can_resend(),
+        can_resend: ctx.mailer.is_some() && e.status.can_resend() && e.body_trimmed_at.is_none(),
         can_cancel: e.status.can_cancel(),
+        body_days: ctx.settings.outbox_body_days,
         e,
     }))
 }

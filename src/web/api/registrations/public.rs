@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::{AppError, Result};
@@ -11,25 +12,45 @@ use crate::domain::{PaymentChoice, TransitionReason};
 use super::json::*;
 use crate::context::Ctx;
 use crate::registrations::{self, Actor};
-use crate::web::extract::{ApiJson, Role, StaffAuth};
+use crate::web::extract::{ApiBody, Role, StaffAuth, parse_json};
 
 use crate::domain::registration::input::{RegistrationBody, parse_registration};
+use crate::domain::registration::request_key::RequestKey;
 
 /// Register for an event. A full event answers 201 with status `waitlisted`.
+///
+/// With an `Idempotency-Key` header, the request is carried out once: repeated with the same
+/// key and body (after a timeout, say), it answers 201 with the registration the first one
+/// made and `Idempotent-Replayed: true`; the same key with another event or body is a 422.
+/// Keys are kept for a day.
 #[utoipa::path(post, path = "/api/v1/events/{slug}/registrations", tag = "registrations",
-    request_body = RegistrationBody, params(("slug" = String, Path, description = "Event slug")),
-    responses((status = 201, body = CreatedJson), (status = 400, body = crate::core::error::ErrorBody),
+    request_body = RegistrationBody,
+    params(("slug" = String, Path, description = "Event slug"),
+        ("Idempotency-Key" = Option<String>, Header, min_length = 16, max_length = 255, pattern = "^[!-~]{16,255}$",
+            description = "A random value (a UUID) naming this request: repeating the request with it creates nothing new")),
+    responses((status = 201, body = CreatedJson,
+            headers(("Idempotent-Replayed" = String, description = "`true` when an earlier request with the same Idempotency-Key made this registration"))),
+        (status = 400, body = crate::core::error::ErrorBody),
         (status = 404, body = crate::core::error::ErrorBody), (status = 409, body = crate::core::error::ErrorBody),
         (status = 413, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody),
         (status = 429, body = crate::core::error::ErrorBody)))]
 pub async fn create_registration(
     State(ctx): State<Ctx>,
     Path(slug): Path<String>,
-    ApiJson(body): ApiJson<RegistrationBody>,
-) -> Result<(StatusCode, Json<CreatedJson>)> {
+    headers: HeaderMap,
+    ApiBody(bytes): ApiBody,
+) -> Result<Response> {
+    let body: RegistrationBody = parse_json(&bytes)?;
+    let key = match headers.get("idempotency-key") {
+        Some(value) => Some(
+            RequestKey::from_header(value.as_bytes(), &slug, &canonical_json(&bytes))
+                .map_err(|e| AppError::field("Idempotency-Key", e.0))?,
+        ),
+        None => None,
+    };
     let new = parse_registration(body)?;
-    let done = registrations::submit(&ctx, &slug, new).await?;
-    Ok((
+    let done = registrations::submit(&ctx, &slug, new, key).await?;
+    let mut response = (
         StatusCode::CREATED,
         Json(CreatedJson {
             manage_url: ctx.manage_url(&done.token),
@@ -38,7 +59,22 @@ pub async fn create_registration(
             amount_due: done.total.into(),
             payment_url: done.payment_url,
         }),
-    ))
+    )
+        .into_response();
+    if done.replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+/// A JSON body with its objects' keys sorted and without spacing, so that a client that
+/// serialises the same request differently when it retries still sends the same request.
+fn canonical_json(bytes: &[u8]) -> Vec<u8> {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .and_then(|v| serde_json::to_vec(&v))
+        .unwrap_or_else(|_| bytes.to_vec())
 }
 
 /// A registration, by its private token.

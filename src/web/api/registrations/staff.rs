@@ -18,8 +18,10 @@ use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// Filter for the staff list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only registrations in this state.
+    #[param(value_type = Option<crate::domain::RegistrationStatus>)]
     pub status: Option<String>,
 }
 

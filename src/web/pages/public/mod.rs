@@ -5,6 +5,7 @@ mod home;
 mod offer;
 mod private;
 mod register;
+mod stop_messages;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -30,6 +31,14 @@ pub fn router() -> Router<Ctx> {
         .route(
             "/r/{token}/confirm-email",
             get(private::confirm_email_form).post(private::confirm_email_submit),
+        )
+        .route(
+            "/r/{token}/stop-messages",
+            get(stop_messages::stop_form).post(stop_messages::stop_submit),
+        )
+        .route(
+            "/r/{token}/resume-messages",
+            post(stop_messages::resume_submit),
         )
         .route(
             "/r/{token}/cancel",

@@ -25,6 +25,9 @@ pub use submit::register_submit;
 struct RegisterPage {
     l: Layout,
     csrf: String,
+    /// Names this filling-in of the form: sent twice with the same fields (a double click, a
+    /// reload after a timeout), it makes one registration.
+    submission: String,
     event: EventView,
     contact_name: String,
     contact_email: String,
@@ -266,6 +269,7 @@ fn register_page(
             i18n::t_with(lang, "register-page-title", &[("title", &event.title)]),
         ),
         csrf: csrf.0,
+        submission: crate::domain::token::generate(),
         consents_accepted: vec![false; event.consents.len()],
         event,
         contact_name: String::new(),

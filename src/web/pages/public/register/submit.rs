@@ -8,6 +8,7 @@ use super::super::home::public_event;
 use crate::context::Ctx;
 use crate::core::error::{AppError, FieldErrors};
 use crate::domain::registration::input::parse_registration;
+use crate::domain::registration::request_key::RequestKey;
 use crate::i18n::{self};
 use crate::registrations::{self, MAX_PARTICIPANTS};
 use crate::web::pages::forms::{CsrfToken, FormData};
@@ -96,6 +97,20 @@ fn also_report(
     }
 }
 
+/// The fields of a registration as sent, without the form's own ones (its anti-forgery token,
+/// its submission key and the button pressed).
+fn what_was_said(form: &FormData) -> Vec<u8> {
+    let mut said = Vec::new();
+    for (name, value) in &form.0 {
+        if !matches!(name.as_str(), "csrf" | "submission" | "action") {
+            for part in [name.as_bytes(), b"=", value.as_bytes(), b"\n"] {
+                said.extend_from_slice(part);
+            }
+        }
+    }
+    said
+}
+
 /// `POST /events/{slug}/register`: adds or removes a participant row (the buttons work without
 /// JavaScript), or submits; errors re-render the form with every value kept.
 pub async fn register_submit(
@@ -109,6 +124,10 @@ pub async fn register_submit(
     let mut participants = participants_from(&form, &event);
     let consents = event.consents.len();
     let mut page = register_page(&ctx, csrf, event, Vec::new());
+    let key = RequestKey::from_form(form.get("submission"), &slug, &what_was_said(&form));
+    if key.is_some() {
+        page.submission = form.get("submission").to_owned();
+    }
     page.contact_name = form.get("contact.name").to_owned();
     page.contact_email = form.get("contact.email").to_owned();
     page.contact_phone = form.get("contact.phone").to_owned();
@@ -139,7 +158,7 @@ pub async fn register_submit(
     page.participants = participants;
     let consent_missing = !page.consents_accepted.iter().all(|a| *a);
     let result = match parse_registration(body) {
-        Ok(new) => registrations::submit(&ctx, &slug, new).await,
+        Ok(new) => registrations::submit(&ctx, &slug, new, key).await,
         // Report the answers and a missing consent together with the other fields, not on the
         // next attempt (submitting checks them only once the rest is right).
         Err(AppError::Validation(mut fields)) => {
