@@ -20,7 +20,8 @@ use super::api::{checkins, events, exports, hosts, matching, messages, outbox, r
         hosts::get_own, hosts::update_own, matching::suggestion, matching::propose, matching::propose_all,
         matching::list_matches, matching::cancel, matching::placements_csv, matching::put_weights, matching::exclude,
     ),
-    components(schemas(crate::core::error::ErrorBody, crate::core::error::ErrorDetail)),
+    components(schemas(crate::core::error::ErrorBody, crate::core::error::ErrorDetail,
+        crate::domain::OutboxStatus, crate::domain::EmailKind, crate::domain::household::HouseholdStatus)),
     modifiers(&BearerAuth),
     tags((name = "events"), (name = "registrations"), (name = "outbox"), (name = "checkins"), (name = "exports"), (name = "messages"), (name = "hosts"))
 )]
