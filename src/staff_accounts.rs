@@ -198,10 +198,11 @@ pub async fn audit_log(
     actor: Option<&str>,
     action: Option<&str>,
     event_id: Option<i64>,
+    before: Option<i64>,
     limit: i64,
 ) -> anyhow::Result<(Vec<crate::db::audit::AuditRow>, Vec<String>)> {
     Ok((
-        crate::db::audit::list(&ctx.db, actor, action, event_id, limit).await?,
+        crate::db::audit::list(&ctx.db, actor, action, event_id, before, limit).await?,
         crate::db::audit::actors(&ctx.db).await?,
     ))
 }

@@ -53,12 +53,14 @@ pub struct AuditRow {
 }
 
 /// Entries newest first, filtered by actor (exact), action (prefix, e.g. `registration.`) and
-/// event (the event itself, its registrations and its participants), at most `limit`.
+/// event (the event itself, its registrations and its participants), at most `limit`, older
+/// than entry `before` if given.
 pub async fn list(
     db: &super::Db,
     actor: Option<&str>,
     action: Option<&str>,
     event_id: Option<i64>,
+    before: Option<i64>,
     limit: i64,
 ) -> anyhow::Result<Vec<AuditRow>> {
     const SQL: &str = "SELECT a.id, a.actor, a.action, a.subject, a.before_json, a.after_json, a.created_at, a.client_address \
@@ -68,12 +70,13 @@ pub async fn list(
           OR a.subject IN (SELECT 'registration:' || r.id FROM registrations r WHERE r.event_id = $3) \
           OR a.subject IN (SELECT 'participant:' || p.id FROM participants p \
              JOIN registrations r ON r.id = p.registration_id WHERE r.event_id = $3)) \
-        ORDER BY a.id DESC LIMIT $4";
+        AND ($5 IS NULL OR a.id < $5) ORDER BY a.id DESC LIMIT $4";
     crate::on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(actor)
         .bind(action)
         .bind(event_id)
         .bind(limit)
+        .bind(before)
         .fetch_all(pool)
         .await)
     .context("listing the audit log")

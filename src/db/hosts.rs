@@ -372,7 +372,7 @@ pub async fn lock(tx: &mut Tx, id: i64) -> anyhow::Result<Option<HouseholdRow>> 
 pub async fn list(db: &Db, status: Option<&str>) -> anyhow::Result<Vec<HouseholdRow>> {
     const SQL: &str = concat!(
         select_households!(),
-        " WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT 1000"
+        " WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC"
     );
     on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(status)

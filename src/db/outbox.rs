@@ -223,6 +223,8 @@ pub struct OutboxFilter {
     pub recipient: Option<String>,
     pub event_id: Option<i64>,
     pub registration_id: Option<i64>,
+    /// Only messages older than this one (the page before ended there).
+    pub before_id: Option<i64>,
 }
 
 /// Messages matching `filter`, newest first, at most `limit`.
@@ -230,7 +232,8 @@ pub async fn list(db: &Db, filter: &OutboxFilter, limit: i64) -> anyhow::Result<
     const SQL: &str = concat!(
         select_outbox!(),
         " WHERE ($1 IS NULL OR status = $1) AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR recipient = $3) \
-         AND ($4 IS NULL OR event_id = $4) AND ($5 IS NULL OR registration_id = $5) ORDER BY id DESC LIMIT $6"
+         AND ($4 IS NULL OR event_id = $4) AND ($5 IS NULL OR registration_id = $5) \
+         AND ($7 IS NULL OR id < $7) ORDER BY id DESC LIMIT $6"
     );
     on_pool!(db, |pool| {
         sqlx::query_as(SQL)
@@ -240,6 +243,7 @@ pub async fn list(db: &Db, filter: &OutboxFilter, limit: i64) -> anyhow::Result<
             .bind(filter.event_id)
             .bind(filter.registration_id)
             .bind(limit)
+            .bind(filter.before_id)
             .fetch_all(pool)
             .await
     })

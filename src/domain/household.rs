@@ -98,8 +98,10 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct LanguageLevel {
     /// ISO 639-1 code, e.g. `es`.
+    #[schema(pattern = "^[A-Za-z]{2}$")]
     pub code: String,
     /// 1 basic, 2 conversational, 3 fluent or native.
+    #[schema(minimum = 1, maximum = 3)]
     pub level: u8,
 }
 

@@ -20,7 +20,7 @@ pub mod visitor;
 
 pub use email::EmailAddress;
 pub use event::{EventKind, EventStatus, LocalTime, PaymentOption, TimeZone};
-pub use money::{Currency, Money};
+pub use money::{AmountBody, Currency, Money};
 pub use outbox::{EmailKind, OutboxStatus};
 pub use payment::{LedgerKind, LedgerStatus, MoneyMethod, PaymentMethod, SessionStatus};
 pub use policy::CancellationPolicy;

@@ -71,6 +71,11 @@ impl Currency {
             .ok_or_else(|| ParseError::new("is not a supported ISO 4217 currency code"))
     }
 
+    /// Every supported code.
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        CURRENCIES.iter().map(|(code, _)| *code)
+    }
+
     /// The three-letter code.
     pub fn code(&self) -> &'static str {
         self.0
@@ -195,3 +200,30 @@ mod tests {
         );
     }
 }
+
+/// An amount of money a request pays or refunds: more than zero, in a supported currency.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountBody {
+    /// Amount in minor units (cents), 1 to 1,000,000,000.
+    #[schema(minimum = 1, maximum = 1_000_000_000)]
+    pub amount_minor: i64,
+    /// ISO 4217 currency code.
+    #[schema(value_type = CurrencyCode)]
+    pub currency: String,
+}
+
+/// The ISO 4217 codes Twinning takes, for the API document.
+pub struct CurrencyCode;
+
+impl utoipa::PartialSchema for CurrencyCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("ISO 4217 currency code, e.g. `EUR`."))
+            .enum_values(Some(Currency::codes()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CurrencyCode {}

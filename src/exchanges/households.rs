@@ -411,8 +411,13 @@ pub struct ScreeningBody {
     /// The household member screened.
     pub member_id: i64,
     /// See `SCREENING_KINDS`, e.g. `criminal_record`.
+    #[schema(
+        pattern = "^(criminal_record|enhanced_barred_list|youth_protection_training|reference|home_visit|interview)$"
+    )]
     pub kind: String,
-    /// `clear`, `not_clear` or `pending`.
+    /// `clear`, `not_clear` or `pending` (a done check, `clear` or `not_clear`, needs
+    /// `completed_on`).
+    #[schema(pattern = "^(clear|not_clear|pending)$")]
     pub outcome: String,
     /// `YYYY-MM-DD`; required unless pending.
     #[serde(default)]

@@ -10,12 +10,16 @@ use super::{Household, Party};
 #[serde(deny_unknown_fields)]
 pub struct Weights {
     /// Per shared language, times the lower of the two levels (1–3).
+    #[schema(minimum = 0, maximum = 100)]
     pub language: i64,
     /// Per interest shared with the household.
+    #[schema(minimum = 0, maximum = 100)]
     pub interests: i64,
     /// When a mild allergy meets a pet, or smoking happens outside only: taken off.
+    #[schema(minimum = 0, maximum = 100)]
     pub household_fit: i64,
     /// Per party the household hosted before: taken off, to spread the load.
+    #[schema(minimum = 0, maximum = 100)]
     pub load: i64,
 }
 

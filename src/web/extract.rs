@@ -47,14 +47,37 @@ impl<S: Send + Sync> FromRequest<S> for ApiBody {
     }
 }
 
+/// Replaces every number written with a zero fraction (`3.0`, `-2e3`) that fits an `i64` by
+/// that integer, throughout `value`.
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
+}
+
 /// Parses a JSON document into `T`, with the error rules of [`ApiJson`].
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     // A syntax error anywhere is a 400, even if the typed parse would fail earlier.
     if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
         return Err(AppError::BadRequest(e.to_string()));
     }
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    // JSON counts `3.0` as the integer 3 (as JSON Schema does); serde would refuse it for an
+    // integer field, so whole numbers written with a fraction are made integers first.
+    let mut value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    integral_floats_to_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();

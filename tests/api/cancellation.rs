@@ -346,12 +346,7 @@ async fn staff_refund_part_of_a_payment_with_a_reason_and_the_ledger_shows_it() 
     )
     .await;
 
-    let held: Vec<Value> = app
-        .staff_get("/api/v1/outbox?kind=refunded")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let held: Vec<Value> = app.list_all("/api/v1/outbox?kind=refunded").await;
     assert_eq!(held.len(), 1);
     let one: Value = app
         .staff_get(&format!("/api/v1/outbox/{}", held[0]["id"]))

@@ -354,9 +354,10 @@ async fn a_rush_of_scans_is_written_in_groups_each_answered_correctly() {
             .await
             .unwrap();
     assert_eq!((checked_in, expected), (24, 24));
-    let audit = twinning::db::audit::list(&app.ctx.db, None, Some("checkin.create"), None, 100)
-        .await
-        .unwrap();
+    let audit =
+        twinning::db::audit::list(&app.ctx.db, None, Some("checkin.create"), None, None, 100)
+            .await
+            .unwrap();
     assert_eq!(audit.len(), 24, "one audit entry per check-in");
     assert_eq!(
         app.status_of(unpaid["token"].as_str().unwrap()).await,

@@ -15,9 +15,7 @@ async fn app_with_smtp(url: String) -> TestApp {
 }
 
 async fn outbox(app: &TestApp, query: &str) -> Vec<Value> {
-    let response = app.staff_get(&format!("/api/v1/outbox{query}")).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
+    app.list_all(&format!("/api/v1/outbox{query}")).await
 }
 
 async fn register_as(app: &TestApp, slug: &str, email: &str, offering: &str) -> Value {
@@ -602,5 +600,5 @@ async fn two_workers_draining_a_thousand_emails_send_each_once() {
     ids.dedup();
     assert_eq!(received.len(), 1000, "every email delivered, none twice");
     assert_eq!(ids.len(), 1000);
-    assert_eq!(outbox(&app, "?status=sent&limit=1000").await.len(), 1000);
+    assert_eq!(outbox(&app, "?status=sent&limit=500").await.len(), 1000);
 }

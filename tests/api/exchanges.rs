@@ -87,12 +87,7 @@ pub async fn pending_visitor_id(app: &TestApp, slug: &str, name: &str, profile: 
 
 /// The guardians' links (`/g/...`) of registration `id`, as their emails carry them.
 pub async fn guardian_links(app: &TestApp, id: i64) -> Vec<String> {
-    let list: Vec<Value> = app
-        .staff_get("/api/v1/outbox?kind=guardian_request")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<Value> = app.list_all("/api/v1/outbox?kind=guardian_request").await;
     let mut links = Vec::new();
     for e in list {
         let e: Value = app

@@ -142,7 +142,7 @@ async fn the_checkin_role_cannot_export_and_every_export_is_audited() {
         .await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
 
-    let entries = twinning::db::audit::list(&app.ctx.db, None, Some("export."), None, 10)
+    let entries = twinning::db::audit::list(&app.ctx.db, None, Some("export."), None, None, 10)
         .await
         .unwrap();
     assert_eq!(entries.len(), 1);
@@ -327,7 +327,7 @@ async fn xlsx_has_typed_cells_a_frozen_filtered_header_and_formulas_as_text() {
     assert_eq!(range.height(), 2);
     assert_eq!(range.get((1, 0)), Some(&Data::String("Ana García".into())));
     assert_eq!(range.get((1, 1)), Some(&Data::Float(0.0)));
-    let entries = twinning::db::audit::list(&app.ctx.db, None, Some("export.xlsx"), None, 10)
+    let entries = twinning::db::audit::list(&app.ctx.db, None, Some("export.xlsx"), None, None, 10)
         .await
         .unwrap();
     assert_eq!(entries.len(), 2);
@@ -450,7 +450,7 @@ async fn column_presets_are_saved_per_event_and_used_by_the_form_and_the_api() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let audit = twinning::db::audit::list(&app.ctx.db, None, Some("export.preset"), None, 10)
+    let audit = twinning::db::audit::list(&app.ctx.db, None, Some("export.preset"), None, None, 10)
         .await
         .unwrap();
     assert_eq!(audit.len(), 2, "saved and deleted");

@@ -177,6 +177,34 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Every item of the staff list at `path` (as admin), walking its pages by their `next`
+    /// cursors.
+    pub async fn list_all(&self, path: &str) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let separator = if path.contains('?') { '&' } else { '?' };
+            let url = match &cursor {
+                Some(c) => format!("{path}{separator}cursor={c}"),
+                None => path.to_owned(),
+            };
+            let response = self.staff_get(&url).await;
+            assert_eq!(response.status(), StatusCode::OK, "listing {url}");
+            let page: Value = response.json().await.expect("json");
+            items.extend(
+                page["items"]
+                    .as_array()
+                    .expect("a page of items")
+                    .iter()
+                    .cloned(),
+            );
+            match page["next"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return items,
+            }
+        }
+    }
+
     /// `POST path` with a JSON body, without credentials.
     pub async fn post(&self, path: &str, body: &Value) -> Response {
         self.client
@@ -320,12 +348,7 @@ impl TestApp {
 
     /// The text of the one email of `kind` in the outbox (fails the test unless exactly one).
     pub async fn email_text(&self, kind: &str) -> String {
-        let all: Vec<Value> = self
-            .staff_get(&format!("/api/v1/outbox?kind={kind}"))
-            .await
-            .json()
-            .await
-            .expect("json");
+        let all: Vec<Value> = self.list_all(&format!("/api/v1/outbox?kind={kind}")).await;
         assert_eq!(all.len(), 1, "one {kind} email: {all:?}");
         let one: Value = self
             .staff_get(&format!("/api/v1/outbox/{}", all[0]["id"]))

@@ -203,12 +203,7 @@ async fn staff_review_approve_suspend_and_screen_adults_with_everything_audited(
             .status(),
         StatusCode::UNAUTHORIZED
     );
-    let list: Vec<Value> = app
-        .staff_get("/api/v1/hosts?status=applicant")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<Value> = app.list_all("/api/v1/hosts?status=applicant").await;
     assert_eq!(list.len(), 1);
     let approved: Value = app
         .staff_post(&format!("/api/v1/hosts/{id}/approve"), &json!({}))
@@ -288,7 +283,7 @@ async fn staff_review_approve_suspend_and_screen_adults_with_everything_audited(
     assert_eq!(suspended["status"], "suspended");
     assert_eq!(suspended["status_reason"], "Moving house in June");
     let actions: Vec<String> =
-        twinning::db::audit::list(&app.ctx.db, None, Some("household."), None, 100)
+        twinning::db::audit::list(&app.ctx.db, None, Some("household."), None, None, 100)
             .await
             .unwrap()
             .into_iter()

@@ -249,12 +249,7 @@ async fn german_registrations_get_german_emails_and_the_default_text_where_none_
         .post(&format!("/api/v1/events/{slug}/registrations"), &body)
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let held: Vec<serde_json::Value> = app
-        .staff_get("/api/v1/outbox?status=held")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let held: Vec<serde_json::Value> = app.list_all("/api/v1/outbox?status=held").await;
     assert_eq!(held.len(), 1);
     assert_eq!(held[0]["subject"], "Bestätigt: Toledo-Fest");
     let one: serde_json::Value = app

@@ -36,28 +36,14 @@ fn family(name: &str) -> Value {
 
 /// The registrations of event `slug`, as staff list them.
 async fn registrations_of(app: &TestApp, slug: &str) -> Vec<Value> {
-    let response = app
-        .staff_get(&format!("/api/v1/events/{slug}/registrations"))
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    body.as_array()
-        .or_else(|| body["items"].as_array())
-        .cloned()
-        .expect("a list of registrations")
+    app.list_all(&format!("/api/v1/events/{slug}/registrations"))
+        .await
 }
 
-/// The outbox rows to `recipient`.
+/// The outbox rows to `recipient`, newest first.
 async fn emails_to(app: &TestApp, recipient: &str) -> Vec<Value> {
-    let response = app
-        .staff_get(&format!("/api/v1/outbox?recipient={recipient}"))
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = response.json().await.unwrap();
-    body.as_array()
-        .or_else(|| body["items"].as_array())
-        .cloned()
-        .expect("a list of emails")
+    app.list_all(&format!("/api/v1/outbox?recipient={recipient}"))
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -594,4 +580,86 @@ async fn staff_messages_carry_one_click_unsubscribe_and_stopping_them_keeps_the_
         .await
         .unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn staff_lists_come_a_page_at_a_time_with_a_cursor_to_the_next() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let mut tokens = Vec::new();
+    for i in 0..5 {
+        let created = app.register(&slug, "free", &[&format!("Guest {i}")]).await;
+        tokens.push(created["token"].as_str().unwrap().to_owned());
+    }
+    let path = format!("/api/v1/events/{slug}/registrations");
+    let mut seen = Vec::new();
+    let mut url = format!("{path}?limit=2");
+    let mut pages = 0;
+    loop {
+        let page: Value = app.staff_get(&url).await.json().await.unwrap();
+        pages += 1;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        seen.extend(
+            items
+                .iter()
+                .map(|r| r["token"].as_str().unwrap().to_owned()),
+        );
+        match page["next"].as_str() {
+            Some(next) => url = format!("{path}?limit=2&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, tokens, "every registration once, oldest first");
+    // The outbox, newest first, pages the other way.
+    let first: Value = app
+        .staff_get("/api/v1/outbox?limit=3")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.windows(2).all(|w| w[0] > w[1]));
+    let next = first["next"].as_str().unwrap();
+    let second: Value = app
+        .staff_get(&format!("/api/v1/outbox?limit=3&cursor={next}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let rest: Vec<i64> = second["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(rest.len(), 2);
+    assert!(rest.iter().all(|id| id < ids.last().unwrap()));
+    assert!(second["next"].is_null());
+    // A limit one past the bounds, or a cursor no list gave, names the field.
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("cursor=abc", "cursor"),
+        ("cursor=-4", "cursor"),
+    ] {
+        for list in [path.as_str(), "/api/v1/outbox", "/api/v1/hosts"] {
+            let response = app.staff_get(&format!("{list}?{query}")).await;
+            assert_error(
+                response,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_input",
+                Some(field),
+            )
+            .await;
+        }
+    }
+    assert_eq!(app.list_all("/api/v1/outbox?limit=500").await.len(), 5);
 }

@@ -76,12 +76,7 @@ async fn propose(s: &Setup, body: Value) -> reqwest::Response {
 
 /// Every email of `kind` (full bodies).
 pub async fn emails(app: &TestApp, kind: &str) -> Vec<Value> {
-    let list: Vec<Value> = app
-        .staff_get(&format!("/api/v1/outbox?kind={kind}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Vec<Value> = app.list_all(&format!("/api/v1/outbox?kind={kind}")).await;
     let mut out = Vec::new();
     for e in list {
         out.push(
@@ -129,11 +124,8 @@ fn assert_private(what: &str, text: &str, secrets: &[&str]) {
 
 async fn matches(s: &Setup) -> Vec<Value> {
     s.app
-        .staff_get(&format!("/api/v1/events/{}/matches", s.slug))
+        .list_all(&format!("/api/v1/events/{}/matches", s.slug))
         .await
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -370,9 +362,10 @@ async fn a_hard_rule_is_overridden_only_with_a_written_reason_which_is_audited()
         m["override_reason"],
         "The dog lives with the grandparents during the exchange"
     );
-    let audit = twinning::db::audit::list(&s.app.ctx.db, None, Some("match.override"), None, 10)
-        .await
-        .unwrap();
+    let audit =
+        twinning::db::audit::list(&s.app.ctx.db, None, Some("match.override"), None, None, 10)
+            .await
+            .unwrap();
     assert_eq!(audit.len(), 1);
     assert!(
         audit[0]
@@ -800,9 +793,10 @@ async fn staff_exclude_a_pair_with_a_reason_and_the_suggestion_is_re_run_without
         None,
     )
     .await;
-    let audit = twinning::db::audit::list(&s.app.ctx.db, None, Some("match.exclude"), None, 10)
-        .await
-        .unwrap();
+    let audit =
+        twinning::db::audit::list(&s.app.ctx.db, None, Some("match.exclude"), None, None, 10)
+            .await
+            .unwrap();
     assert!(
         audit[0]
             .after_json

@@ -182,11 +182,8 @@ async fn the_api_takes_json_bodies_only() {
     )
     .await;
     let listed: Vec<Value> = app
-        .staff_get(&format!("/api/v1/events/{slug}/registrations"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .list_all(&format!("/api/v1/events/{slug}/registrations"))
+        .await;
     assert!(listed.is_empty(), "nothing was registered");
     let with_charset = app
         .client
@@ -712,13 +709,13 @@ async fn the_audit_log_records_the_client_behind_the_proxy() {
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
-    let rows = twinning::db::audit::list(&app.ctx.db, None, Some("event."), None, 10)
+    let rows = twinning::db::audit::list(&app.ctx.db, None, Some("event."), None, None, 10)
         .await
         .unwrap();
     assert!(!rows.is_empty(), "creating an event is audited");
     assert_eq!(rows[0].client_address.as_deref(), Some("203.0.113.5"));
     // Made outside a request (the test's own admin, as the command line makes one): no address.
-    let staff = twinning::db::audit::list(&app.ctx.db, None, Some("staff.create"), None, 10)
+    let staff = twinning::db::audit::list(&app.ctx.db, None, Some("staff.create"), None, None, 10)
         .await
         .unwrap();
     assert!(

@@ -239,24 +239,18 @@ async fn staff_list_registrations_filtered_by_status() {
     app.register(&slug, "free", &["A"]).await;
     app.register(&slug, "free", &["B"]).await;
     let all: Vec<Value> = app
-        .staff_get(&format!("/api/v1/events/{slug}/registrations"))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .list_all(&format!("/api/v1/events/{slug}/registrations"))
+        .await;
     assert_eq!(all.len(), 2);
     assert!(
         all[0]["token"].is_string(),
         "staff see tokens to act on registrations"
     );
     let waiting: Vec<Value> = app
-        .staff_get(&format!(
+        .list_all(&format!(
             "/api/v1/events/{slug}/registrations?status=waitlisted"
         ))
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(waiting.len(), 1);
     assert_eq!(waiting[0]["participants"][0]["name"], "B");
     let bad = app
@@ -348,7 +342,7 @@ async fn a_contact_phone_is_optional_checked_and_shown_to_staff_only() {
         created["contact"].get("phone").is_none(),
         "the private link's holder does not need it echoed: {created}"
     );
-    let listed: Value = app.staff_get(&url).await.json().await.unwrap();
+    let listed = app.list_all(&url).await;
     assert_eq!(listed[0]["contact"]["phone"], "+34 925 22 10 00");
     let id =
         twinning::db::registrations::list_for_event(&app.ctx.db, app.event_id(&slug).await, None)

@@ -135,11 +135,7 @@ async fn ledger(app: &TestApp, token: &str) -> Vec<twinning::db::registrations::
 
 /// Emails queued of `kind`.
 async fn outbox(app: &TestApp, kind: &str) -> Vec<Value> {
-    app.staff_get(&format!("/api/v1/outbox?kind={kind}"))
-        .await
-        .json()
-        .await
-        .unwrap()
+    app.list_all(&format!("/api/v1/outbox?kind={kind}")).await
 }
 
 async fn seats_left(app: &TestApp, slug: &str) -> Value {

@@ -13,13 +13,27 @@ use crate::domain::{EmailAddress, Language, PersonName};
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactBody {
+    /// 1 to 200 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
+    /// An address such as `ana.garcia@example.org`.
+    #[schema(
+        max_length = 254,
+        pattern = r"^[A-Za-z0-9]{1,40}([._+-][A-Za-z0-9]{1,10}){0,2}@[A-Za-z0-9]{1,30}(-[A-Za-z0-9]{1,30})?(\.[A-Za-z]{2,20}){1,3}$"
+    )]
     pub email: String,
-    /// Telephone number, optional (staff may need it on the day).
+    /// Telephone number, optional (staff may need it on the day): 6 to 20 digits with
+    /// spaces, `+`, `-`, `.`, `/` or parentheses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_length = 32, pattern = r"^$|^\+?[ ()./-]*([0-9][ ()./-]*){6,20}$")]
     pub phone: Option<String>,
     /// Language for emails and pages, e.g. `es`. Defaults to `en`.
     #[serde(default)]
+    #[schema(pattern = r"^[A-Za-z]{2,3}([-_][A-Za-z]{2})?$")]
     pub language: Option<String>,
 }
 
@@ -27,11 +41,23 @@ pub struct ContactBody {
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantBody {
+    /// 1 to 200 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub name: String,
-    /// Offering key, e.g. `adult`.
+    /// Offering key, e.g. `adult` (one of the event's `offerings`).
+    #[schema(min_length = 1, max_length = 64, pattern = r"^[a-z0-9][a-z0-9_-]*$")]
     pub offering: String,
-    /// Dietary and accessibility notes.
+    /// Dietary and accessibility notes: at most 1,000 characters; lines and tabs allowed,
+    /// no other control characters.
     #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub notes: Option<String>,
     /// Answers to the event's questions, by question key (see the event's `questions`).
     #[serde(default)]
@@ -46,9 +72,12 @@ pub struct ParticipantBody {
 #[serde(deny_unknown_fields)]
 pub struct RegistrationBody {
     pub contact: ContactBody,
+    /// 1 to 20 participants (an event may allow fewer: its `registration_limits`).
+    #[schema(min_items = 1, max_items = 20)]
     pub participants: Vec<ParticipantBody>,
     /// `later` (bank transfer or cash) or `card`. Only needed when something is due.
     #[serde(default)]
+    #[schema(value_type = Option<super::PaymentChoice>)]
     pub payment: Option<String>,
     /// Must be `true` when the event lists consent statements.
     #[serde(default)]

@@ -72,7 +72,8 @@ pub fn scan_json(scan: &Scan) -> CheckinJson {
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "checkins", request_body = CheckinBody,
     security(("bearer" = [])),
     responses((status = 201, body = CheckinJson), (status = 200, body = CheckinJson),
-        (status = 401, body = crate::core::error::ErrorBody), (status = 409, body = crate::core::error::ErrorBody)))]
+        (status = 401, body = crate::core::error::ErrorBody), (status = 404, body = crate::core::error::ErrorBody),
+        (status = 409, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn create_checkin(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
@@ -83,7 +84,7 @@ pub async fn create_checkin(
         Some(slug) => Some(
             crate::events::read::find_optional(&ctx, slug)
                 .await?
-                .ok_or_else(|| AppError::field("event", "no such event"))?
+                .ok_or(AppError::NotFound)?
                 .id,
         ),
         None => None,

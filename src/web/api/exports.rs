@@ -127,12 +127,12 @@ pub async fn export_event(
 /// The attendee list of an event as CSV, one row per participant (staff; streamed).
 #[utoipa::path(get, path = "/api/v1/events/{slug}/attendees.csv", tag = "exports",
     params(("slug" = String, Path, description = "Event slug"),
-        ("status" = Option<String>, Query, description = "Registration status"),
+        ("status" = Option<crate::domain::RegistrationStatus>, Query, description = "Registration status"),
         ("offering" = Option<String>, Query, description = "Offering key"),
-        ("checked_in" = Option<String>, Query, description = "yes or no"),
-        ("columns" = Option<String>, Query, description = "Comma-separated column keys (default all)"),
+        ("checked_in" = Option<String>, Query, pattern = "^(yes|no)$", description = "yes or no"),
+        ("columns" = Option<String>, Query, pattern = r"^(reference|status|participant|offering|contact|email|phone|language|notes|price|paid|due|checked_in|registered|host_household|q:[a-z0-9_-]+)(,(reference|status|participant|offering|contact|email|phone|language|notes|price|paid|due|checked_in|registered|host_household|q:[a-z0-9_-]+))*$", description = "Comma-separated column keys (default all); `q:` and a question key for the answers to a question of the event"),
         ("preset" = Option<String>, Query, description = "Name of a saved column choice (instead of columns)"),
-        ("bom" = Option<String>, Query, description = "1 adds a UTF-8 byte-order mark for Excel")),
+        ("bom" = Option<String>, Query, pattern = "^(0|1|yes|no|true|false)$", description = "1 adds a UTF-8 byte-order mark for Excel")),
     security(("bearer" = [])),
     responses((status = 200, content_type = "text/csv", description = "The list"),
         (status = 403, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
@@ -150,10 +150,10 @@ pub async fn attendees_csv_api(
 /// event's currency, dates in its time zone), a frozen header row with filters (staff).
 #[utoipa::path(get, path = "/api/v1/events/{slug}/attendees.xlsx", tag = "exports",
     params(("slug" = String, Path, description = "Event slug"),
-        ("status" = Option<String>, Query, description = "Registration status"),
+        ("status" = Option<crate::domain::RegistrationStatus>, Query, description = "Registration status"),
         ("offering" = Option<String>, Query, description = "Offering key"),
-        ("checked_in" = Option<String>, Query, description = "yes or no"),
-        ("columns" = Option<String>, Query, description = "Comma-separated column keys (default all)")),
+        ("checked_in" = Option<String>, Query, pattern = "^(yes|no)$", description = "yes or no"),
+        ("columns" = Option<String>, Query, pattern = r"^(reference|status|participant|offering|contact|email|phone|language|notes|price|paid|due|checked_in|registered|host_household|q:[a-z0-9_-]+)(,(reference|status|participant|offering|contact|email|phone|language|notes|price|paid|due|checked_in|registered|host_household|q:[a-z0-9_-]+))*$", description = "Comma-separated column keys (default all); `q:` and a question key for the answers to a question of the event")),
     security(("bearer" = [])),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The list"),
         (status = 403, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]

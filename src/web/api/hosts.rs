@@ -11,6 +11,7 @@ use crate::context::Ctx;
 use crate::core::error::{AppError, Result};
 use crate::db::hosts::{HouseholdRow, MemberRow, ScreeningRow};
 use crate::exchanges::households::{self, HostBody, MinorsStanding, ScreeningBody};
+use crate::web::api::page::{Page, PageQuery};
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// A member as shown.
@@ -209,14 +210,16 @@ pub struct HostsQuery {
     pub status: Option<String>,
 }
 
-/// Every household (staff).
-#[utoipa::path(get, path = "/api/v1/hosts", tag = "hosts", params(HostsQuery), security(("bearer" = [])),
-    responses((status = 200, body = [HostJson]), (status = 401, body = crate::core::error::ErrorBody)))]
+/// Every household (staff), newest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/hosts", tag = "hosts", params(HostsQuery, PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<HostJson>), (status = 401, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn list(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     Query(q): Query<HostsQuery>,
-) -> Result<Json<Vec<HostJson>>> {
+    page: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Page<HostJson>>> {
     staff.require(Role::Staff)?;
     let status = match q.status.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -225,11 +228,18 @@ pub async fn list(
                 .map_err(|e| AppError::field("status", e.to_string()))?,
         ),
     };
-    let mut out = Vec::new();
-    for row in crate::exchanges::households::list(&ctx, status).await? {
-        out.push(load_json(&ctx, &row, true).await?);
+    let Query(page) = page.map_err(|e| AppError::field("query", e.body_text()))?;
+    // Newest first: the next page holds the households made before the last one shown.
+    let rows = crate::exchanges::households::list(&ctx, status).await?;
+    let page = page.page_of(rows, |r| r.id, |id, cursor| id < cursor)?;
+    let mut items = Vec::with_capacity(page.items.len());
+    for row in &page.items {
+        items.push(load_json(&ctx, row, true).await?);
     }
-    Ok(Json(out))
+    Ok(Json(Page {
+        items,
+        next: page.next,
+    }))
 }
 
 async fn staff_row(ctx: &Ctx, id: i64) -> Result<HouseholdRow> {
@@ -253,7 +263,12 @@ pub async fn get_one(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    /// At most 500 characters; lines and tabs allowed, no other control characters.
     #[serde(default)]
+    #[schema(
+        max_length = 500,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub reason: Option<String>,
 }
 

@@ -1,11 +1,12 @@
 //! `GET /api/v1/events/{slug}/matching`: the suggested placements of an exchange.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
 use crate::context::Ctx;
-use crate::core::error::Result;
+use crate::core::error::{AppError, Result};
 use crate::exchanges::candidates::{self, MatchingJson};
+use crate::web::api::page::{Page, PageQuery};
 use crate::web::extract::{Role, StaffAuth};
 
 /// The suggestion for an exchange (staff): each placed party with its household, score and
@@ -97,20 +98,26 @@ pub async fn propose_all(
     ))
 }
 
-/// Every match of an exchange with its history (staff).
+/// Every match of an exchange with its history (staff), oldest first, a page at a time.
 #[utoipa::path(get, path = "/api/v1/events/{slug}/matches", tag = "hosts",
-    params(("slug" = String, Path, description = "Exchange slug")), security(("bearer" = [])),
-    responses((status = 200, body = [crate::exchanges::placements::MatchJson]), (status = 409, body = crate::core::error::ErrorBody)))]
+    params(("slug" = String, Path, description = "Exchange slug"), PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<crate::exchanges::placements::MatchJson>), (status = 409, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn list_matches(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     Path(slug): Path<String>,
-) -> Result<Json<Vec<crate::exchanges::placements::MatchJson>>> {
+    page: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Page<crate::exchanges::placements::MatchJson>>> {
     staff.require(Role::Staff)?;
+    let Query(page) = page.map_err(|e| AppError::field("query", e.body_text()))?;
     let event = crate::exchanges::exchange_event(&ctx, &slug).await?;
-    Ok(Json(
-        crate::exchanges::placements::list(&ctx, &event).await?,
-    ))
+    let matches = crate::exchanges::placements::list(&ctx, &event).await?;
+    Ok(Json(page.page_of(
+        matches,
+        |m| m.id,
+        |id, cursor| id > cursor,
+    )?))
 }
 
 /// Why a match is cancelled.

@@ -17,21 +17,34 @@ use crate::web::extract::{ApiJson, Role, StaffAuth};
 #[serde(deny_unknown_fields)]
 pub struct MessageBody {
     /// One line; the email's subject is the event's title, a colon and this.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub subject: String,
     /// Plain text; blank lines separate paragraphs.
+    #[schema(
+        min_length = 1,
+        max_length = 10000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub body: String,
     /// Registration status; without it, every registration still live (not cancelled,
     /// expired or rejected).
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::RegistrationStatus>)]
     pub status: Option<String>,
     /// Offering key: registrations with at least one participant on it.
     #[serde(default)]
     pub offering: Option<String>,
     /// `yes` or `no`: registrations with at least one participant checked in (or not).
     #[serde(default)]
+    #[schema(pattern = "^(yes|no)$")]
     pub checked_in: Option<String>,
     /// Sending the same key twice sends the message once (safe retries).
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub idempotency_key: Option<String>,
     /// `true` renders the message for its first recipient and sends nothing.
     #[serde(default)]

@@ -7,6 +7,7 @@ pub mod hosts;
 pub mod matching;
 pub mod messages;
 pub mod outbox;
+pub mod page;
 pub mod registrations;
 
 use axum::Router;

@@ -9,6 +9,7 @@ use crate::core::error::{AppError, FieldCollector, ParseError, Result};
 use crate::db::outbox::{OutboxFilter, OutboxRow};
 use crate::domain::outbox::OutboxAction;
 use crate::domain::{EmailKind, OutboxStatus};
+use crate::web::api::page::{Page, PageQuery};
 use crate::web::extract::{Role, StaffAuth};
 
 /// An email as staff see it.
@@ -79,24 +80,24 @@ pub struct OutboxQuery {
     pub kind: Option<String>,
     /// Only emails to this address.
     pub recipient: Option<String>,
-    /// Event slug.
+    /// Event slug (an unknown one is a 404).
     pub event: Option<String>,
-    /// At most this many, newest first (default 100, at most 1000).
-    #[param(minimum = 1, maximum = 1000)]
-    pub limit: Option<i64>,
 }
 
 /// List emails, newest first (staff).
-#[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", params(OutboxQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<OutboxJson>), (status = 401, body = crate::core::error::ErrorBody),
-        (status = 422, body = crate::core::error::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "outbox", params(OutboxQuery, PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<OutboxJson>), (status = 401, body = crate::core::error::ErrorBody),
+        (status = 404, body = crate::core::error::ErrorBody), (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn list_outbox(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     query: Result<Query<OutboxQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<OutboxJson>>> {
+    page: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Page<OutboxJson>>> {
     staff.require(Role::Staff)?;
     let Query(q) = query.map_err(|e| AppError::field("query", e.body_text()))?;
+    let Query(page) = page.map_err(|e| AppError::field("query", e.body_text()))?;
+    let at = page.at()?;
     let mut f = FieldCollector::default();
     let status = q
         .status
@@ -106,16 +107,12 @@ pub async fn list_outbox(
         let parsed = EmailKind::parse(k).map_err(|_| ParseError::new("is not a kind of email"));
         f.take("kind", parsed)
     });
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        f.add("limit", "must be between 1 and 1000");
-    }
     f.finish()?;
     let event_id = match q.event.as_deref() {
         Some(slug) => Some(
             crate::events::read::find_optional(&ctx, slug)
                 .await?
-                .ok_or_else(|| AppError::field("event", "no such event"))?
+                .ok_or(AppError::NotFound)?
                 .id,
         ),
         None => None,
@@ -126,10 +123,11 @@ pub async fn list_outbox(
         recipient: q.recipient.map(|r| r.trim().to_owned()),
         event_id,
         registration_id: None,
+        before_id: at.after,
     };
-    let rows = crate::email::outbox_view::list(&ctx, &filter, limit).await?;
+    let rows = crate::email::outbox_view::list(&ctx, &filter, at.limit + 1).await?;
     Ok(Json(
-        rows.into_iter().map(|r| outbox_json(r, false)).collect(),
+        Page::cut(rows, at.limit, |r| r.id).map(|r| outbox_json(r, false)),
     ))
 }
 

@@ -30,6 +30,9 @@ pub struct AuditQuery {
     /// Event slug.
     #[serde(default)]
     pub event: String,
+    /// Entries older than this one (the page before ended there).
+    #[serde(default)]
+    pub before: Option<i64>,
 }
 
 #[derive(Template)]
@@ -41,9 +44,12 @@ struct AuditPage {
     actions: &'static [(&'static str, &'static str)],
     events: Vec<(String, String)>,
     rows: Vec<AuditRow>,
+    /// The next, older entries.
+    older: Option<String>,
 }
 
-/// `GET /staff/audit?actor=&action=&event=`: the latest 500 matching entries.
+/// `GET /staff/audit?actor=&action=&event=&before=`: the matching entries, newest first, 200
+/// at a time.
 pub async fn audit_log(
     State(ctx): State<Ctx>,
     session: StaffSession,
@@ -57,14 +63,27 @@ pub async fn audit_log(
         .find(|(prefix, _)| *prefix == filter.action)
         .map(|(prefix, _)| *prefix);
     let actor = Some(filter.actor.as_str()).filter(|a| !a.is_empty());
-    let (rows, actors) =
-        crate::staff_accounts::audit_log(&ctx, actor, action, event_id, 500).await?;
+    let limit = super::ROWS_PER_PAGE as i64 + 1;
+    let (mut rows, actors) =
+        crate::staff_accounts::audit_log(&ctx, actor, action, event_id, filter.before, limit)
+            .await?;
+    let older = super::older_page(
+        &mut rows,
+        |r| r.id,
+        "/staff/audit",
+        &[
+            ("actor", &filter.actor),
+            ("action", &filter.action),
+            ("event", &filter.event),
+        ],
+    );
     Ok(render(&AuditPage {
         l: session.layout(&ctx, "Audit log"),
         actors,
         actions: ACTIONS,
         events: events.into_iter().map(|e| (e.slug, e.title)).collect(),
         rows,
+        older,
         filter,
     }))
 }

@@ -403,3 +403,59 @@ pub async fn dashboard(State(ctx): State<Ctx>, session: StaffSession) -> PageRes
 pub fn back_to(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
+
+/// Rows a staff list page shows at once; an "Older" link leads to the next ones.
+pub(crate) const ROWS_PER_PAGE: usize = 200;
+
+/// Cuts `rows` (fetched newest first with one row more than [`ROWS_PER_PAGE`]) to a page, and
+/// gives the link to the older rows when there are more: `path` with `filters` and
+/// `before=<the last id shown>`.
+pub(crate) fn older_page<T>(
+    rows: &mut Vec<T>,
+    id: impl Fn(&T) -> i64,
+    path: &str,
+    filters: &[(&str, &str)],
+) -> Option<String> {
+    if rows.len() <= ROWS_PER_PAGE {
+        return None;
+    }
+    rows.truncate(ROWS_PER_PAGE);
+    let last = id(rows.last()?).to_string();
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in filters.iter().filter(|(_, v)| !v.is_empty()) {
+        query.append_pair(k, v);
+    }
+    query.append_pair("before", &last);
+    Some(format!("{path}?{}", query.finish()))
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::*;
+
+    #[test]
+    fn a_full_page_links_to_the_older_rows_keeping_the_filters() {
+        let mut rows: Vec<i64> = (1..=ROWS_PER_PAGE as i64 + 1).rev().collect();
+        let link = older_page(
+            &mut rows,
+            |r| *r,
+            "/staff/outbox",
+            &[
+                ("status", "failed"),
+                ("kind", ""),
+                ("recipient", "ana+1@example.org"),
+            ],
+        );
+        assert_eq!(rows.len(), ROWS_PER_PAGE);
+        assert_eq!(
+            link.as_deref(),
+            Some("/staff/outbox?status=failed&recipient=ana%2B1%40example.org&before=2")
+        );
+        let mut last_page: Vec<i64> = (1..=ROWS_PER_PAGE as i64).collect();
+        assert_eq!(
+            older_page(&mut last_page, |r| *r, "/staff/audit", &[]),
+            None
+        );
+        assert_eq!(last_page.len(), ROWS_PER_PAGE);
+    }
+}

@@ -27,6 +27,9 @@ pub struct OutboxQuery {
     /// Event slug.
     #[serde(default)]
     pub event: String,
+    /// Emails older than this one (the page before ended there).
+    #[serde(default)]
+    pub before: Option<i64>,
 }
 
 #[derive(Template)]
@@ -38,9 +41,12 @@ struct OutboxPage {
     kinds: Vec<&'static str>,
     events: Vec<(String, String)>,
     rows: Vec<OutboxRow>,
+    /// The next, older emails.
+    older: Option<String>,
 }
 
-/// `GET /staff/outbox?status=&kind=&recipient=&event=`: the latest 200 matching emails.
+/// `GET /staff/outbox?status=&kind=&recipient=&event=&before=`: the matching emails, newest
+/// first, 200 at a time.
 pub async fn list_outbox(
     State(ctx): State<Ctx>,
     session: StaffSession,
@@ -50,7 +56,7 @@ pub async fn list_outbox(
     let events = crate::events::read::all(&ctx).await?;
     let event_id = events.iter().find(|e| e.slug == filter.event).map(|e| e.id);
     let nonempty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let rows = crate::email::outbox_view::list(
+    let mut rows = crate::email::outbox_view::list(
         &ctx,
         &OutboxFilter {
             status: OutboxStatus::parse(&filter.status).ok(),
@@ -58,10 +64,22 @@ pub async fn list_outbox(
             recipient: nonempty(&filter.recipient),
             event_id,
             registration_id: None,
+            before_id: filter.before,
         },
-        200,
+        super::ROWS_PER_PAGE as i64 + 1,
     )
     .await?;
+    let older = super::older_page(
+        &mut rows,
+        |r| r.id,
+        "/staff/outbox",
+        &[
+            ("status", &filter.status),
+            ("kind", &filter.kind),
+            ("recipient", &filter.recipient),
+            ("event", &filter.event),
+        ],
+    );
     Ok(render(&OutboxPage {
         l: session.layout(&ctx, "Outbox"),
         filter,
@@ -69,6 +87,7 @@ pub async fn list_outbox(
         kinds: EmailKind::ALL.iter().map(|k| k.as_str()).collect(),
         events: events.into_iter().map(|e| (e.slug, e.title)).collect(),
         rows,
+        older,
     }))
 }
 

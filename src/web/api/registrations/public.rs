@@ -26,7 +26,7 @@ use crate::domain::registration::request_key::RequestKey;
 #[utoipa::path(post, path = "/api/v1/events/{slug}/registrations", tag = "registrations",
     request_body = RegistrationBody,
     params(("slug" = String, Path, description = "Event slug"),
-        ("Idempotency-Key" = Option<String>, Header, min_length = 16, max_length = 255, pattern = "^[!-~]{16,255}$",
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 16, max_length = 255, pattern = "^[!-~]{16,255}$",
             description = "A random value (a UUID) naming this request: repeating the request with it creates nothing new")),
     responses((status = 201, body = CreatedJson,
             headers(("Idempotent-Replayed" = String, description = "`true` when an earlier request with the same Idempotency-Key made this registration"))),
@@ -95,7 +95,12 @@ pub async fn get_registration(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonBody {
+    /// At most 1,000 characters; lines and tabs allowed, no other control characters.
     #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub reason: Option<String>,
 }
 
@@ -143,6 +148,7 @@ pub async fn cancel_registration(
 #[serde(deny_unknown_fields)]
 pub struct ClaimBody {
     #[serde(default)]
+    #[schema(value_type = Option<crate::domain::PaymentChoice>)]
     pub payment: Option<String>,
 }
 

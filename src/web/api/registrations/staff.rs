@@ -6,14 +6,15 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 use crate::core::error::{AppError, FieldCollector, Result};
+use crate::domain::AmountBody;
 use crate::domain::{Currency, Money, MoneyMethod, RegistrationStatus, TransitionReason};
-use crate::web::api::MoneyJson;
 
 use super::json::*;
 use super::public::{ReasonBody, optional_body, reason_of};
 use crate::context::Ctx;
 use crate::registrations::MethodParser;
 use crate::registrations::{self, OfflinePayment};
+use crate::web::api::page::{Page, PageQuery};
 use crate::web::extract::{ApiJson, Role, StaffAuth};
 
 /// Filter for the staff list.
@@ -25,19 +26,22 @@ pub struct ListQuery {
     pub status: Option<String>,
 }
 
-/// Registrations of an event (staff).
+/// Registrations of an event (staff), oldest first, a page at a time.
 #[utoipa::path(get, path = "/api/v1/events/{slug}/registrations", tag = "registrations",
-    params(("slug" = String, Path, description = "Event slug"), ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Vec<RegistrationJson>), (status = 401, body = crate::core::error::ErrorBody),
-        (status = 403, body = crate::core::error::ErrorBody), (status = 404, body = crate::core::error::ErrorBody)))]
+    params(("slug" = String, Path, description = "Event slug"), ListQuery, PageQuery), security(("bearer" = [])),
+    responses((status = 200, body = Page<RegistrationJson>), (status = 401, body = crate::core::error::ErrorBody),
+        (status = 403, body = crate::core::error::ErrorBody), (status = 404, body = crate::core::error::ErrorBody),
+        (status = 422, body = crate::core::error::ErrorBody)))]
 pub async fn list_registrations(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     Path(slug): Path<String>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<RegistrationJson>>> {
+    page: Result<Query<PageQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Page<RegistrationJson>>> {
     staff.require(Role::Staff)?;
     let Query(query) = query.map_err(|e| AppError::field("query", e.body_text()))?;
+    let Query(page) = page.map_err(|e| AppError::field("query", e.body_text()))?;
     let status = match query.status.as_deref() {
         Some(s) => Some(RegistrationStatus::parse(s).map_err(|e| AppError::field("status", e.0))?),
         None => None,
@@ -45,14 +49,11 @@ pub async fn list_registrations(
     let event = crate::events::read::find(&ctx, &slug).await?;
     let mut list = crate::registrations::read::of_event(&ctx, event.id, status).await?;
     let rows = std::mem::take(&mut list.registrations);
-    Ok(Json(
-        rows.iter()
-            .map(|r| {
-                let p = list.take_participants(r.id);
-                registration_json(&ctx, &slug, r, &p, list.paid(r.id), true)
-            })
-            .collect(),
-    ))
+    let page = page.page_of(rows, |r| r.id, |id, cursor| id > cursor)?;
+    Ok(Json(page.map(|r| {
+        let p = list.take_participants(r.id);
+        registration_json(&ctx, &slug, &r, &p, list.paid(r.id), true)
+    })))
 }
 
 /// Approve a registration awaiting approval (staff): it takes seats, or joins the waitlist.
@@ -99,8 +100,9 @@ pub async fn reject_registration(
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
     /// `cash`, `transfer` or `other`.
+    #[schema(pattern = "^(cash|transfer|other)$")]
     pub method: String,
-    pub amount: MoneyJson,
+    pub amount: AmountBody,
     /// Bank reference, receipt number ...
     #[serde(default)]
     pub reference: Option<String>,
@@ -111,7 +113,7 @@ pub struct PaymentBody {
 fn offline_money(
     f: &mut FieldCollector,
     (method, methods): (&str, MethodParser),
-    amount: &MoneyJson,
+    amount: &AmountBody,
 ) -> (Option<MoneyMethod>, Option<Money>) {
     let method = f.take("method", methods(method));
     let currency = f.take("amount.currency", Currency::parse(&amount.currency));
@@ -133,10 +135,16 @@ fn offline_money(
 pub struct RefundBody {
     /// How the money goes back: `card` (through Stripe, to the card that paid; `pending` until
     /// Stripe confirms it) or by hand: `cash`, `transfer` or `other`.
+    #[schema(pattern = "^(card|cash|transfer|other)$")]
     pub method: String,
     /// At most what the registration has paid.
-    pub amount: MoneyJson,
-    /// Why (shown to the participant in the refund email).
+    pub amount: AmountBody,
+    /// Why (shown to the participant in the refund email): one line, 1 to 200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub reason: String,
 }
 
