@@ -219,6 +219,42 @@ async fn a_seat_claim_waiting_on_another_sees_what_it_committed() {
     assert_eq!(app.event(&slug).await["seats_left"], 0);
 }
 
+/// Staff cancelling the event hold it (`events::lock`); a seat claim arriving meanwhile waits,
+/// then sees the cancellation and takes nothing, although it read the event as published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_seat_claim_waiting_on_a_cancellation_takes_nothing() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({"capacity": 10})).await;
+    let event_id = app.event_id(&slug).await;
+    let offering = twinning::db::events::offerings(&app.ctx.db, event_id)
+        .await
+        .unwrap()[0]
+        .id;
+    let mut cancelling = app.ctx.db.begin().await.unwrap();
+    let event = twinning::db::events::lock(&mut cancelling, event_id)
+        .await
+        .unwrap();
+    assert_eq!(event.seats_held, 0);
+    twinning::on_tx!(&mut cancelling, |c| sqlx::query(
+        "UPDATE events SET status = 'cancelled' WHERE id = $1"
+    )
+    .bind(event_id)
+    .execute(c)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let claim = spawn_claim(&app, event_id, HashMap::from([(offering, 1)]));
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!claim.is_finished(), "the claim waits for the cancellation");
+    cancelling.commit().await.unwrap();
+    assert!(!claim.await.unwrap(), "a cancelled event sells no seat");
+    let held = twinning::db::events::recount_held(&app.ctx.db, event_id)
+        .await
+        .unwrap();
+    assert_eq!(held.total, 0);
+    app.assert_seat_counters_match(&slug).await;
+}
+
 /// Claims `seats` of event `event_id` in a transaction of its own, committed.
 fn spawn_claim(
     app: &crate::helpers::TestApp,

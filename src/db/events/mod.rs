@@ -110,7 +110,8 @@ impl PartnerCityRow {
 macro_rules! select_events {
     () => {
         "SELECT id, slug, kind, title, description, venue, timezone, starts_at, ends_at, \
-         registration_opens_at, registration_closes_at, status, capacity, seats_held, approval_required, \
+         registration_opens_at, registration_closes_at, status, capacity, \
+         COALESCE((SELECT held FROM event_seats WHERE event_seats.event_id = events.id), 0) AS seats_held, approval_required, \
          pay_card, pay_later, hold_minutes, offer_minutes, partner_city_id, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent, max_participants, max_registrations_per_email, created_at, updated_at FROM events"
     };
 }
@@ -134,6 +135,15 @@ pub async fn list_all(db: &Db) -> anyhow::Result<Vec<EventRow>> {
     on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await).context("listing events")
 }
 
+/// `SELECT <every OfferingRow column> FROM offerings`, the held seats from their own row.
+macro_rules! select_offerings {
+    () => {
+        "SELECT id, event_id, key, name, price_minor, currency, capacity, \
+         COALESCE((SELECT held FROM offering_seats WHERE offering_seats.offering_id = offerings.id), 0) AS seats_held, \
+         position FROM offerings"
+    };
+}
+
 /// One event by slug.
 pub async fn find_by_slug(db: &Db, slug: &str) -> anyhow::Result<Option<EventRow>> {
     const SQL: &str = concat!(select_events!(), " WHERE slug = $1");
@@ -154,20 +164,23 @@ pub async fn find_by_id(db: &Db, id: i64) -> anyhow::Result<Option<EventRow>> {
     .context("finding event")
 }
 
-/// Reads an event inside a transaction and locks it against concurrent seat changes
-/// (`FOR UPDATE` on PostgreSQL; SQLite transactions already hold the database write lock).
+/// Reads an event inside a transaction and locks it against concurrent seat changes: on
+/// PostgreSQL its seat counter row (`FOR UPDATE`, which every seat change takes first), not
+/// the event row, so registrations inserting rows that point at the event are not held up;
+/// SQLite transactions already hold the database write lock.
 pub async fn lock(tx: &mut Tx, event_id: i64) -> anyhow::Result<EventRow> {
-    const SQLITE: &str = concat!(select_events!(), " WHERE id = $1");
-    const PG: &str = concat!(select_events!(), " WHERE id = $1 FOR UPDATE");
-    match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_as(SQLITE)
-                .bind(event_id)
-                .fetch_one(&mut **t)
-                .await
-        }
-        Tx::Postgres(t) => sqlx::query_as(PG).bind(event_id).fetch_one(&mut **t).await,
+    const SQL: &str = concat!(select_events!(), " WHERE id = $1");
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT held FROM event_seats WHERE event_id = $1 FOR UPDATE")
+            .bind(event_id)
+            .execute(&mut **t)
+            .await
+            .context("locking event seats")?;
     }
+    on_tx!(tx, |c| sqlx::query_as(SQL)
+        .bind(event_id)
+        .fetch_one(c)
+        .await)
     .context("locking event")
 }
 
@@ -178,29 +191,27 @@ pub async fn by_slug_tx(
     for_update: bool,
 ) -> anyhow::Result<Option<EventRow>> {
     const READ: &str = concat!(select_events!(), " WHERE slug = $1");
-    const PG_LOCK: &str = concat!(select_events!(), " WHERE slug = $1 FOR UPDATE");
-    match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_as(READ)
-                .bind(slug)
-                .fetch_optional(&mut **t)
-                .await
-        }
-        Tx::Postgres(t) => {
-            let sql = if for_update { PG_LOCK } else { READ };
-            sqlx::query_as(sql)
-                .bind(slug)
-                .fetch_optional(&mut **t)
-                .await
-        }
+    const PG_LOCK: &str = "SELECT held FROM event_seats WHERE event_id = (SELECT id FROM events WHERE slug = $1) FOR UPDATE";
+    if for_update && let Tx::Postgres(t) = tx {
+        sqlx::query(PG_LOCK)
+            .bind(slug)
+            .execute(&mut **t)
+            .await
+            .context("locking event seats")?;
     }
+    on_tx!(tx, |c| sqlx::query_as(READ)
+        .bind(slug)
+        .fetch_optional(c)
+        .await)
     .context("reading event by slug")
 }
 
 /// Offerings of one event, in display order.
 pub async fn offerings(db: &Db, event_id: i64) -> anyhow::Result<Vec<OfferingRow>> {
-    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, seats_held, position \
-        FROM offerings WHERE event_id = $1 ORDER BY position, id";
+    const SQL: &str = concat!(
+        select_offerings!(),
+        " WHERE event_id = $1 ORDER BY position, id"
+    );
     on_pool!(db, |pool| sqlx::query_as(SQL)
         .bind(event_id)
         .fetch_all(pool)
@@ -210,8 +221,10 @@ pub async fn offerings(db: &Db, event_id: i64) -> anyhow::Result<Vec<OfferingRow
 
 /// Offerings of one event, inside a transaction.
 pub async fn offerings_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<Vec<OfferingRow>> {
-    const SQL: &str = "SELECT id, event_id, key, name, price_minor, currency, capacity, seats_held, position \
-        FROM offerings WHERE event_id = $1 ORDER BY position, id";
+    const SQL: &str = concat!(
+        select_offerings!(),
+        " WHERE event_id = $1 ORDER BY position, id"
+    );
     on_tx!(tx, |c| sqlx::query_as(SQL)
         .bind(event_id)
         .fetch_all(c)
@@ -221,9 +234,11 @@ pub async fn offerings_tx(tx: &mut Tx, event_id: i64) -> anyhow::Result<Vec<Offe
 
 /// Offerings of every published event (for the public list), keyed by event id.
 pub async fn offerings_of_published(db: &Db) -> anyhow::Result<HashMap<i64, Vec<OfferingRow>>> {
-    const SQL: &str = "SELECT o.id, o.event_id, o.key, o.name, o.price_minor, o.currency, o.capacity, o.seats_held, o.position \
-        FROM offerings o JOIN events e ON e.id = o.event_id WHERE e.status = 'published' \
-        ORDER BY o.event_id, o.position, o.id";
+    const SQL: &str = concat!(
+        select_offerings!(),
+        " WHERE event_id IN (SELECT id FROM events WHERE status = 'published') \
+         ORDER BY event_id, position, id"
+    );
     let rows: Vec<OfferingRow> = on_pool!(db, |pool| sqlx::query_as(SQL).fetch_all(pool).await)
         .context("listing offerings")?;
     let mut map: HashMap<i64, Vec<OfferingRow>> = HashMap::new();
@@ -383,10 +398,20 @@ pub async fn insert(
         hold_minutes, offer_minutes, partner_city_id, created_at, updated_at, reminder_days, custom_email_text, consents, questions, translations, refund_full_days, refund_later_percent, max_participants, max_registrations_per_email) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) \
         ON CONFLICT (slug) DO NOTHING RETURNING id";
-    on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
+    const SEATS: &str = "INSERT INTO event_seats (event_id, held) VALUES ($1, 0)";
+    let id: Option<i64> = on_tx!(tx, |c| bind_event_values!(sqlx::query_scalar(SQL), v, now)
         .fetch_optional(c)
         .await)
-    .context("inserting event")
+    .context("inserting event")?;
+    if let Some(id) = id {
+        on_tx!(tx, |c| sqlx::query(SEATS)
+            .bind(id)
+            .execute(c)
+            .await
+            .map(|_| ()))
+        .context("inserting event seats")?;
+    }
+    Ok(id)
 }
 
 /// Overwrites event `id` with `v` (the slug is part of `v` and never changes).
@@ -442,6 +467,15 @@ pub async fn upsert_offering(tx: &mut Tx, event_id: i64, v: &OfferingValues) -> 
             .map(|r| r.rows_affected())
     })
     .context("saving offering")?;
+    const SEATS: &str = "INSERT INTO offering_seats (offering_id, held) \
+        SELECT id, 0 FROM offerings WHERE event_id = $1 AND key = $2 ON CONFLICT (offering_id) DO NOTHING";
+    on_tx!(tx, |c| sqlx::query(SEATS)
+        .bind(event_id)
+        .bind(&v.key)
+        .execute(c)
+        .await
+        .map(|_| ()))
+    .context("saving offering seats")?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! Held seats: the counters on events and offerings, taken conditionally, moved with a
+//! Held seats: the counters of events and offerings (rows of their own: `event_seats`,
+//! `offering_seats`), taken conditionally, moved with a
 //! registration's state, and recounted from the registrations.
 
 use std::collections::HashMap;
@@ -18,26 +19,40 @@ pub struct HeldSeats {
     pub by_offering: HashMap<i64, i64>,
 }
 
-/// Takes `seats` (offering id → seats) on event `event_id` with one conditional update of the
-/// event's counter and one per offering, each only while the event is published and the
+/// Takes `seats` (offering id → seats) on event `event_id`: locks the event's seat counter
+/// row, reads the event as it is once that lock is held (a cancellation or a capacity change
+/// committed meanwhile is seen: they take the same lock first), and raises the event's counter
+/// and each offering's with conditional updates, only while the event is published and each
 /// counter stays within its capacity; returns whether every update took. On `false` the
 /// caller rolls the transaction back (the event's counter may already be raised in it).
 ///
-/// On PostgreSQL the event row is locked from this update to the commit only, not for the
-/// whole registration, and a waiting update re-checks its condition against the row as the
-/// transaction before it committed it.
+/// On PostgreSQL the counter row is locked from here to the commit only, not for the whole
+/// registration; the event and offering rows themselves are never locked or updated, so the
+/// key-share locks of the rows every registration inserts never meet a counter update there.
 pub async fn take_seats(
     tx: &mut Tx,
     event_id: i64,
     seats: &HashMap<i64, i64>,
 ) -> anyhow::Result<bool> {
-    const EVENT: &str = "UPDATE events SET seats_held = seats_held + $2 \
-        WHERE id = $1 AND status = 'published' AND (capacity IS NULL OR seats_held + $2 <= capacity)";
-    const OFFERING: &str = "UPDATE offerings SET seats_held = seats_held + $2 \
-        WHERE id = $1 AND event_id = $3 AND (capacity IS NULL OR seats_held + $2 <= capacity)";
+    const LOCK: &str = "SELECT held FROM event_seats WHERE event_id = $1 FOR UPDATE";
+    const EVENT: &str = "UPDATE event_seats SET held = held + $2 WHERE event_id = $1 AND EXISTS \
+        (SELECT 1 FROM events e WHERE e.id = $1 AND e.status = 'published' \
+         AND (e.capacity IS NULL OR event_seats.held + $2 <= e.capacity))";
+    const OFFERING: &str = "UPDATE offering_seats SET held = held + $2 WHERE offering_id = $1 AND EXISTS \
+        (SELECT 1 FROM offerings o WHERE o.id = $1 AND o.event_id = $3 \
+         AND (o.capacity IS NULL OR offering_seats.held + $2 <= o.capacity))";
     let total: i64 = seats.values().sum();
     let mut by_offering: Vec<(&i64, &i64)> = seats.iter().collect();
     by_offering.sort_unstable();
+    if let Tx::Postgres(t) = tx {
+        // In its own statement: the next ones then read the event with a snapshot taken after
+        // the lock was granted.
+        sqlx::query(LOCK)
+            .bind(event_id)
+            .execute(&mut **t)
+            .await
+            .context("locking event seats")?;
+    }
     on_tx!(tx, |c| async {
         let event = sqlx::query(EVENT)
             .bind(event_id)
@@ -83,9 +98,9 @@ pub async fn add_held(
     seats: &HashMap<i64, i64>,
     sign: i64,
 ) -> anyhow::Result<()> {
-    const EVENT: &str = "UPDATE events SET seats_held = seats_held + $2 WHERE id = $1";
-    const OFFERING: &str =
-        "UPDATE offerings SET seats_held = seats_held + $2 WHERE id = $1 AND event_id = $3";
+    const EVENT: &str = "UPDATE event_seats SET held = held + $2 WHERE event_id = $1";
+    const OFFERING: &str = "UPDATE offering_seats SET held = held + $2 WHERE offering_id = $1 \
+        AND offering_id IN (SELECT id FROM offerings WHERE event_id = $3)";
     let total: i64 = seats.values().sum();
     on_tx!(tx, |c| {
         sqlx::query(EVENT)
