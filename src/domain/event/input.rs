@@ -100,6 +100,7 @@ pub struct EventBody {
     /// Texts in other languages than the installation's default, e.g.
     /// `{"es": {"title": "...", "description": "...", "email_text": "..."}}`; when given, the
     /// whole set (`{}` for none).
+    #[schema(value_type = Option<std::collections::BTreeMap<String, crate::domain::translation::EventText>>)]
     pub translations: Option<Translations>,
     /// A full refund until `full_refund_days` before the start, then `later_refund_percent`
     /// (default 7 days, then nothing).

@@ -65,6 +65,7 @@ pub struct EventJson {
     pub questions: Vec<Question>,
     /// Title, description and email text in other languages, by language code; a missing or
     /// empty text falls back to the event's own.
+    #[schema(value_type = std::collections::BTreeMap<String, crate::domain::translation::EventText>)]
     pub translations: Translations,
     /// What a participant who cancels gets back.
     pub cancellation_policy: CancellationPolicy,

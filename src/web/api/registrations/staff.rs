@@ -103,8 +103,13 @@ pub struct PaymentBody {
     #[schema(pattern = "^(cash|transfer|other)$")]
     pub method: String,
     pub amount: AmountBody,
-    /// Bank reference, receipt number ...
+    /// Bank reference, receipt number ...: at most 200 characters; lines and tabs allowed, no
+    /// other control characters.
     #[serde(default)]
+    #[schema(
+        max_length = 200,
+        pattern = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"
+    )]
     pub reference: Option<String>,
 }
 
