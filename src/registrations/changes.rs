@@ -22,9 +22,13 @@ pub async fn cancel(
     token_str: &str,
     actor: Actor,
     reason: TransitionReason,
+    key: Option<&crate::domain::registration::request_key::RequestKey>,
 ) -> Result<RegistrationStatus> {
     let now = ctx.clock.now();
     let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
+    if !super::repeat::first_time(&mut tx, key, reg.id, now).await? {
+        return Ok(reg.status);
+    }
     let from = reg.status;
     if !from.is_live() {
         return Err(AppError::conflict(

@@ -21,6 +21,7 @@ pub mod lifecycle;
 pub mod payments;
 pub mod read;
 pub mod record;
+mod repeat;
 pub mod submit;
 
 pub use crate::core::actor::Actor;

@@ -179,6 +179,34 @@ impl axum::extract::OptionalFromRequestParts<Ctx> for StaffAuth {
     }
 }
 
+/// The request's `Idempotency-Key`, if it sent one, for the action `scope` (e.g. `payment`
+/// and the registration's token) with body `bytes`; a malformed key names the header.
+pub fn request_key(
+    headers: &axum::http::HeaderMap,
+    scope: &str,
+    bytes: &[u8],
+) -> Result<Option<crate::domain::registration::request_key::RequestKey>, AppError> {
+    headers
+        .get("idempotency-key")
+        .map(|value| {
+            crate::domain::registration::request_key::RequestKey::from_header(
+                value.as_bytes(),
+                scope,
+                &canonical_json(bytes),
+            )
+            .map_err(|e| AppError::field("Idempotency-Key", e.0))
+        })
+        .transpose()
+}
+
+/// A JSON body with its objects' keys sorted and without spacing, so that a client that
+/// serialises the same request differently when it retries still sends the same request.
+fn canonical_json(bytes: &[u8]) -> Vec<u8> {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .and_then(|v| serde_json::to_vec(&v))
+        .unwrap_or_else(|_| bytes.to_vec())
+}
+
 #[cfg(test)]
 mod number_tests {
     use super::*;

@@ -663,3 +663,102 @@ async fn staff_lists_come_a_page_at_a_time_with_a_cursor_to_the_next() {
     }
     assert_eq!(app.list_all("/api/v1/outbox?limit=500").await.len(), 5);
 }
+
+#[tokio::test]
+async fn staff_money_and_cancellations_sent_twice_are_recorded_once() {
+    let app = spawn_app().await;
+    let slug = app.create_event(json!({})).await;
+    let created = app.register(&slug, "adult", &["Ana García"]).await;
+    let token = created["token"].as_str().unwrap();
+    let post = |path: String, key: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}{path}", app.address))
+                .bearer_auth(&app.admin_token)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // A payment retried after a timeout: one ledger row.
+    let payment = json!({"method": "cash", "amount": {"amount_minor": 1000, "currency": "EUR"}});
+    for _ in 0..2 {
+        let response = post(
+            format!("/api/v1/registrations/{token}/payments"),
+            "pay-7c0b6a52-2f8e-4c1d",
+            payment.clone(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let reg = app.registration(token).await;
+    assert_eq!(reg["amount_paid"]["amount_minor"], 1000, "{reg}");
+    // A refund the same way: one refund, one email.
+    let refund = json!({"method": "cash", "amount": {"amount_minor": 400, "currency": "EUR"}, "reason": "Lunch not taken"});
+    for _ in 0..2 {
+        let response = post(
+            format!("/api/v1/registrations/{token}/refunds"),
+            "refund-9d8c7b6a-5f4e-3d2c",
+            refund.clone(),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let reg = app.registration(token).await;
+    assert_eq!(reg["amount_paid"]["amount_minor"], 600, "{reg}");
+    assert_eq!(app.list_all("/api/v1/outbox?kind=refunded").await.len(), 1);
+    // A cancellation retried answers the cancelled registration, not a conflict.
+    for _ in 0..2 {
+        let response = post(
+            format!("/api/v1/registrations/{token}/cancel"),
+            "cancel-1a2b3c4d-5e6f-7a8b",
+            json!({"reason": "Plans changed"}),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!(app.status_of(token).await, "cancelled");
+    assert_eq!(app.list_all("/api/v1/outbox?kind=cancelled").await.len(), 1);
+
+    // The staff page: the payment form pressed twice records once; the page shown again
+    // (a new showing) records a second payment.
+    let second = app.register(&slug, "adult", &["Luis García"]).await;
+    let id = twinning::registrations::find(&app.ctx, second["token"].as_str().unwrap())
+        .await
+        .unwrap()
+        .id;
+    let mut staff = app.staff_browser("desk@example.org", "staff").await;
+    let page = staff.get(&format!("/staff/registrations/{id}")).await;
+    let submission = field_value(&page.body, "submission").expect("the forms name their submission");
+    let fields = [
+        ("submission", submission.as_str()),
+        ("amount", "5.00"),
+        ("method", "cash"),
+        ("reference", "receipt 12"),
+    ];
+    for _ in 0..2 {
+        let done = staff
+            .submit(&format!("/staff/registrations/{id}/payment"), &fields)
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+    let reg = app.registration(second["token"].as_str().unwrap()).await;
+    assert_eq!(reg["amount_paid"]["amount_minor"], 500, "{reg}");
+    let page = staff.get(&format!("/staff/registrations/{id}")).await;
+    let again = field_value(&page.body, "submission").unwrap();
+    assert_ne!(again, submission);
+    let fields = [
+        ("submission", again.as_str()),
+        ("amount", "5.00"),
+        ("method", "cash"),
+        ("reference", "receipt 13"),
+    ];
+    staff
+        .submit(&format!("/staff/registrations/{id}/payment"), &fields)
+        .await;
+    let reg = app.registration(second["token"].as_str().unwrap()).await;
+    assert_eq!(reg["amount_paid"]["amount_minor"], 1000, "{reg}");
+}

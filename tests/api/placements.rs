@@ -991,6 +991,7 @@ async fn a_placed_registration_that_is_cancelled_takes_its_match_with_it() {
         &reg.token,
         twinning::registrations::Actor::Participant,
         twinning::domain::TransitionReason::CancelledByParticipant,
+        None,
     )
     .await
     .unwrap();

@@ -273,6 +273,7 @@ async fn step(w: &mut World, rng: &mut Rng) {
                 &reg.token,
                 twinning::registrations::Actor::Participant,
                 twinning::domain::TransitionReason::CancelledByParticipant,
+                None,
             )
             .await;
             format!("registration {registration} cancels: {}", done.is_ok())

@@ -964,3 +964,42 @@ async fn a_rush_of_card_registrations_never_oversells() {
     assert_eq!(pending.len(), 5, "exactly the capacity holds seats");
     app.assert_seat_counters_match(&slug).await;
 }
+
+/// `POST path` as admin with `Idempotency-Key: key`.
+async fn post_with_key(app: &TestApp, path: &str, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}{path}", app.address))
+        .bearer_auth(&app.admin_token)
+        .header("idempotency-key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_card_refund_retried_with_its_key_asks_stripe_once() {
+    let (app, fake) = card_app().await;
+    let slug = card_event(&app, json!({})).await;
+    let (token, _) = paid_by_card(&app, &fake, &slug).await;
+    let path = format!("/api/v1/registrations/{token}/refunds");
+    let refund = json!({"method": "card", "amount": {"amount_minor": 1000, "currency": "EUR"}, "reason": "Lunch not taken"});
+    let key = "3b9f1c2e-8d7a-4e6f-b5c4-a3d2e1f0a9b8";
+    for _ in 0..3 {
+        let response = post_with_key(&app, &path, key, &refund).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        app.run_pending_jobs().await;
+    }
+    assert_eq!(fake.refunds().len(), 1, "one refund at Stripe");
+    assert_eq!(ledger(&app, &token).await.len(), 2, "the payment and one refund");
+    assert_eq!(outbox(&app, "refunded").await.len(), 1, "one refund email");
+    // The same key with another amount is another request: refused.
+    let other = json!({"method": "card", "amount": {"amount_minor": 500, "currency": "EUR"}, "reason": "Lunch not taken"});
+    assert_error(
+        post_with_key(&app, &path, key, &other).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+        Some("Idempotency-Key"),
+    )
+    .await;
+}

@@ -434,6 +434,7 @@ async fn a_visitor_on_a_full_event_joins_the_waitlist_and_claims_a_freed_seat() 
             &holder.token,
             twinning::registrations::Actor::Participant,
             twinning::domain::TransitionReason::CancelledByParticipant,
+            None,
         )
         .await
         .unwrap();

@@ -9,6 +9,7 @@ use crate::core::job::Scheduled;
 use crate::db::Tx;
 use crate::db::events::{self, EventRow};
 use crate::db::registrations::{self as regs, RegistrationRow};
+use crate::domain::registration::request_key::RequestKey;
 use crate::domain::{Money, MoneyMethod, RegistrationStatus, TransitionReason};
 use crate::registrations::lifecycle::{Capacity, audit_registration, lock_by_token, transition};
 
@@ -25,15 +26,21 @@ pub struct OfflinePayment {
 
 /// Records an offline payment. Paid in full, a `pending_payment` registration is confirmed;
 /// an `expired` one is confirmed if its seats are still free, else nothing is recorded and
-/// staff are told to return the money.
+/// staff are told to return the money. With a request `key`, a repeat records nothing and
+/// answers with the registration's state and what is due now.
 pub async fn record_payment(
     ctx: &Ctx,
     token_str: &str,
     actor: Actor,
     payment: OfflinePayment,
+    key: Option<&RequestKey>,
 ) -> Result<(RegistrationStatus, i64)> {
     let now = ctx.clock.now();
     let (mut tx, event, reg) = lock_by_token(ctx, token_str).await?;
+    if !crate::registrations::repeat::first_time(&mut tx, key, reg.id, now).await? {
+        let paid = regs::paid_minor_tx(&mut tx, reg.id).await?;
+        return Ok((reg.status, reg.total_minor - paid));
+    }
     let from = reg.status;
     if payment.amount.currency.code() != reg.currency {
         return Err(AppError::field(

@@ -28,15 +28,21 @@ pub struct OfflineRefund {
 
 /// Records a refund staff have paid back, on any registration that has money in the ledger
 /// (its state does not change: a confirmed registration may get part of its money back, and
-/// then costs that much less), and tells the contact. Returns what remains paid.
+/// then costs that much less), and tells the contact. Returns what remains paid. With a
+/// request `key`, a repeat records nothing (and asks Stripe for nothing) and answers with what
+/// is paid now.
 pub async fn record_refund(
     ctx: &Ctx,
     token_str: &str,
     actor: Actor,
     refund: OfflineRefund,
+    key: Option<&crate::domain::registration::request_key::RequestKey>,
 ) -> Result<i64> {
     let now = ctx.clock.now();
     let (mut tx, _event, reg) = lock_by_token(ctx, token_str).await?;
+    if !crate::registrations::repeat::first_time(&mut tx, key, reg.id, now).await? {
+        return Ok(regs::paid_minor_tx(&mut tx, reg.id).await?);
+    }
     if refund.amount.currency.code() != reg.currency {
         return Err(AppError::field(
             "amount.currency",

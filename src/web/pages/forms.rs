@@ -38,6 +38,20 @@ impl FormData {
         Some(self.get(name).trim()).filter(|v| !v.is_empty())
     }
 
+    /// The fields as sent, without the form's own ones (its anti-forgery token, its
+    /// submission key and the button pressed): what a repeated submission is compared by.
+    pub fn said(&self) -> Vec<u8> {
+        let mut said = Vec::new();
+        for (name, value) in &self.0 {
+            if !matches!(name.as_str(), "csrf" | "submission" | "action") {
+                for part in [name.as_bytes(), b"=", value.as_bytes(), b"\n"] {
+                    said.extend_from_slice(part);
+                }
+            }
+        }
+        said
+    }
+
     /// Whether a checkbox (or any field) named `name` was sent.
     pub fn has(&self, name: &str) -> bool {
         self.0.iter().any(|(k, _)| k == name)

@@ -15,6 +15,7 @@ use crate::domain::{Currency, Money, RegistrationStatus};
 use crate::domain::{LedgerKind, MoneyMethod, TransitionReason};
 use crate::email::compose::{local_time, money};
 use crate::registrations::{self, OfflinePayment, Record};
+use crate::domain::registration::request_key::RequestKey;
 use crate::web::extract::Role;
 use crate::web::pages::forms::FormData;
 use crate::web::pages::{Layout, PageError, PageResult, render, render_with};
@@ -121,6 +122,9 @@ pub async fn list_registrations(
 struct DetailPage {
     l: Layout,
     csrf: String,
+    /// Names this showing of the page's forms: a payment, refund or cancellation sent twice
+    /// from it is recorded once.
+    submission: String,
     id: i64,
     slug: String,
     event_title: String,
@@ -199,6 +203,7 @@ async fn detail(
         can_ask_guardians,
         l: session.layout(ctx, format!("Registration {id}")),
         csrf: session.csrf.clone(),
+        submission: crate::domain::token::generate(),
         id,
         slug: event.slug.clone(),
         event_title: event.title.clone(),
@@ -363,6 +368,13 @@ pub async fn registration_action(
     let reg = registrations::read::get(&ctx, id).await?;
     let reason = form.get("reason").trim().to_owned();
     let action = StaffAction::parse(&action).map_err(|_| AppError::NotFound)?;
+    // The form pressed twice (or sent again after a timeout) records once.
+    let key = RequestKey::from_form(
+        form.get("submission"),
+        &format!("{action} {id}"),
+        &form.said(),
+    );
+    let key = key.as_ref();
     let outcome = match action {
         StaffAction::Approve => registrations::approve(&ctx, &reg.token, session.actor())
             .await
@@ -384,6 +396,7 @@ pub async fn registration_action(
             &reg.token,
             session.actor(),
             TransitionReason::given_or(&reason, TransitionReason::CancelledByStaff),
+            key,
         )
         .await
         .map(|_| ()),
@@ -394,16 +407,18 @@ pub async fn registration_action(
         }
         StaffAction::Payment => match parse_payment(&form, &reg.currency) {
             Ok(payment) => {
-                registrations::record_payment(&ctx, &reg.token, session.actor(), payment)
+                registrations::record_payment(&ctx, &reg.token, session.actor(), payment, key)
                     .await
                     .map(|_| ())
             }
             Err(e) => Err(e),
         },
         StaffAction::Refund => match parse_refund(&form, &reg.currency) {
-            Ok(refund) => registrations::record_refund(&ctx, &reg.token, session.actor(), refund)
-                .await
-                .map(|_| ()),
+            Ok(refund) => {
+                registrations::record_refund(&ctx, &reg.token, session.actor(), refund, key)
+                    .await
+                    .map(|_| ())
+            }
             Err(e) => Err(e),
         },
     };

@@ -12,10 +12,9 @@ use crate::domain::{PaymentChoice, TransitionReason};
 use super::json::*;
 use crate::context::Ctx;
 use crate::registrations::{self, Actor};
-use crate::web::extract::{ApiBody, Role, StaffAuth, parse_json};
+use crate::web::extract::{ApiBody, Role, StaffAuth, parse_json, request_key};
 
 use crate::domain::registration::input::{RegistrationBody, parse_registration};
-use crate::domain::registration::request_key::RequestKey;
 
 /// Register for an event. A full event answers 201 with status `waitlisted`.
 ///
@@ -41,13 +40,7 @@ pub async fn create_registration(
     ApiBody(bytes): ApiBody,
 ) -> Result<Response> {
     let body: RegistrationBody = parse_json(&bytes)?;
-    let key = match headers.get("idempotency-key") {
-        Some(value) => Some(
-            RequestKey::from_header(value.as_bytes(), &slug, &canonical_json(&bytes))
-                .map_err(|e| AppError::field("Idempotency-Key", e.0))?,
-        ),
-        None => None,
-    };
+    let key = request_key(&headers, &slug, &bytes)?;
     let new = parse_registration(body)?;
     let done = registrations::submit(&ctx, &slug, new, key).await?;
     let mut response = (
@@ -67,14 +60,6 @@ pub async fn create_registration(
             .insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
-}
-
-/// A JSON body with its objects' keys sorted and without spacing, so that a client that
-/// serialises the same request differently when it retries still sends the same request.
-fn canonical_json(bytes: &[u8]) -> Vec<u8> {
-    serde_json::from_slice::<serde_json::Value>(bytes)
-        .and_then(|v| serde_json::to_vec(&v))
-        .unwrap_or_else(|_| bytes.to_vec())
 }
 
 /// A registration, by its private token.
@@ -121,16 +106,19 @@ pub(super) fn reason_of(body: &ReasonBody, default: TransitionReason) -> Result<
 
 /// Cancel a registration by its token (by the registrant, or staff with a token).
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/cancel", tag = "registrations",
-    params(("token" = String, Path, description = "Private registration token")), request_body(content = ReasonBody),
+    params(("token" = String, Path, description = "Private registration token"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 16, max_length = 255, pattern = "^[!-~]{16,255}$", description = "A random value (a UUID) naming this request: repeating it with the same key records nothing more and answers with the registration as it now is")), request_body(content = ReasonBody),
     responses((status = 200, body = RegistrationJson), (status = 404, body = crate::core::error::ErrorBody),
         (status = 409, body = crate::core::error::ErrorBody)))]
 pub async fn cancel_registration(
     State(ctx): State<Ctx>,
     staff: Option<StaffAuth>,
     Path(token): Path<String>,
-    body: axum::body::Bytes,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
 ) -> Result<Json<RegistrationJson>> {
-    let body: ReasonBody = optional_body(&body)?;
+    let body: ReasonBody = optional_body(&bytes)?;
+    let key = request_key(&headers, &format!("cancel {token}"), &bytes)?;
     let staff = staff.filter(|s| s.require(Role::Staff).is_ok());
     let actor = staff.as_ref().map_or(Actor::Participant, StaffAuth::actor);
     let default = if staff.is_some() {
@@ -138,7 +126,14 @@ pub async fn cancel_registration(
     } else {
         TransitionReason::CancelledByParticipant
     };
-    registrations::cancel(&ctx, &token, actor, reason_of(&body, default)?).await?;
+    registrations::cancel(
+        &ctx,
+        &token,
+        actor,
+        reason_of(&body, default)?,
+        key.as_ref(),
+    )
+    .await?;
     let reg = registrations::find(&ctx, &token).await?;
     Ok(Json(load_json(&ctx, &reg, staff.is_some()).await?))
 }

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 use crate::core::error::{AppError, FieldCollector, Result};
@@ -15,7 +15,7 @@ use crate::context::Ctx;
 use crate::registrations::MethodParser;
 use crate::registrations::{self, OfflinePayment};
 use crate::web::api::page::{Page, PageQuery};
-use crate::web::extract::{ApiJson, Role, StaffAuth};
+use crate::web::extract::{ApiBody, ApiJson, Role, StaffAuth, parse_json, request_key};
 
 /// Filter for the staff list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -156,7 +156,8 @@ pub struct RefundBody {
 /// Record a refund staff paid back (staff): a negative row in the ledger, any amount up to what
 /// was paid, with a reason; the contact is emailed. The registration's state does not change.
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/refunds", tag = "registrations",
-    params(("token" = String, Path, description = "Private registration token")), request_body = RefundBody,
+    params(("token" = String, Path, description = "Private registration token"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 16, max_length = 255, pattern = "^[!-~]{16,255}$", description = "A random value (a UUID) naming this request: repeating it with the same key records nothing more and answers with the registration as it now is")), request_body = RefundBody,
     security(("bearer" = [])),
     responses((status = 201, body = RegistrationJson), (status = 409, body = crate::core::error::ErrorBody),
         (status = 422, body = crate::core::error::ErrorBody)))]
@@ -164,9 +165,12 @@ pub async fn record_refund(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     Path(token): Path<String>,
-    ApiJson(body): ApiJson<RefundBody>,
+    headers: HeaderMap,
+    ApiBody(bytes): ApiBody,
 ) -> Result<(StatusCode, Json<RegistrationJson>)> {
     staff.require(Role::Staff)?;
+    let body: RefundBody = parse_json(&bytes)?;
+    let key = request_key(&headers, &format!("refund {token}"), &bytes)?;
     let mut f = FieldCollector::default();
     let (method, amount) = offline_money(
         &mut f,
@@ -183,7 +187,7 @@ pub async fn record_refund(
         amount: amount.expect("checked"),
         reason: reason.expect("checked"),
     };
-    registrations::record_refund(&ctx, &token, staff.actor(), refund).await?;
+    registrations::record_refund(&ctx, &token, staff.actor(), refund, key.as_ref()).await?;
     let reg = registrations::find(&ctx, &token).await?;
     Ok((
         StatusCode::CREATED,
@@ -193,7 +197,8 @@ pub async fn record_refund(
 
 /// Record an offline payment (staff). Paid in full confirms the registration.
 #[utoipa::path(post, path = "/api/v1/registrations/{token}/payments", tag = "registrations",
-    params(("token" = String, Path, description = "Private registration token")), request_body = PaymentBody,
+    params(("token" = String, Path, description = "Private registration token"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 16, max_length = 255, pattern = "^[!-~]{16,255}$", description = "A random value (a UUID) naming this request: repeating it with the same key records nothing more and answers with the registration as it now is")), request_body = PaymentBody,
     security(("bearer" = [])),
     responses((status = 201, body = RegistrationJson), (status = 409, body = crate::core::error::ErrorBody),
         (status = 422, body = crate::core::error::ErrorBody)))]
@@ -201,9 +206,12 @@ pub async fn record_payment(
     State(ctx): State<Ctx>,
     staff: StaffAuth,
     Path(token): Path<String>,
-    ApiJson(body): ApiJson<PaymentBody>,
+    headers: HeaderMap,
+    ApiBody(bytes): ApiBody,
 ) -> Result<(StatusCode, Json<RegistrationJson>)> {
     staff.require(Role::Staff)?;
+    let body: PaymentBody = parse_json(&bytes)?;
+    let key = request_key(&headers, &format!("payment {token}"), &bytes)?;
     let mut f = FieldCollector::default();
     let (method, amount) = offline_money(
         &mut f,
@@ -220,7 +228,7 @@ pub async fn record_payment(
         amount: amount.expect("checked"),
         reference: reference.expect("checked"),
     };
-    registrations::record_payment(&ctx, &token, staff.actor(), payment).await?;
+    registrations::record_payment(&ctx, &token, staff.actor(), payment, key.as_ref()).await?;
     let reg = registrations::find(&ctx, &token).await?;
     Ok((
         StatusCode::CREATED,

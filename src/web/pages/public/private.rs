@@ -420,6 +420,7 @@ pub async fn cancel_submit(
         &token,
         Actor::Participant,
         crate::domain::TransitionReason::CancelledOnPrivatePage,
+        None,
     )
     .await?;
     Ok(Redirect::to(&format!("/r/{token}")).into_response())

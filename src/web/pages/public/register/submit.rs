@@ -97,20 +97,6 @@ fn also_report(
     }
 }
 
-/// The fields of a registration as sent, without the form's own ones (its anti-forgery token,
-/// its submission key and the button pressed).
-fn what_was_said(form: &FormData) -> Vec<u8> {
-    let mut said = Vec::new();
-    for (name, value) in &form.0 {
-        if !matches!(name.as_str(), "csrf" | "submission" | "action") {
-            for part in [name.as_bytes(), b"=", value.as_bytes(), b"\n"] {
-                said.extend_from_slice(part);
-            }
-        }
-    }
-    said
-}
-
 /// `POST /events/{slug}/register`: adds or removes a participant row (the buttons work without
 /// JavaScript), or submits; errors re-render the form with every value kept.
 pub async fn register_submit(
@@ -124,7 +110,7 @@ pub async fn register_submit(
     let mut participants = participants_from(&form, &event);
     let consents = event.consents.len();
     let mut page = register_page(&ctx, csrf, event, Vec::new());
-    let key = RequestKey::from_form(form.get("submission"), &slug, &what_was_said(&form));
+    let key = RequestKey::from_form(form.get("submission"), &slug, &form.said());
     if key.is_some() {
         page.submission = form.get("submission").to_owned();
     }
