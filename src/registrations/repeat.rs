@@ -27,7 +27,9 @@ pub(crate) async fn first_time(
         return Ok(true);
     }
     match request_keys::previous(tx, key.key()).await? {
-        Some((fingerprint, Some(id))) if fingerprint == key.fingerprint() && id == registration_id => {
+        Some((fingerprint, Some(id)))
+            if fingerprint == key.fingerprint() && id == registration_id =>
+        {
             Ok(false)
         }
         _ => Err(AppError::field(

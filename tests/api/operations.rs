@@ -732,7 +732,8 @@ async fn staff_money_and_cancellations_sent_twice_are_recorded_once() {
         .id;
     let mut staff = app.staff_browser("desk@example.org", "staff").await;
     let page = staff.get(&format!("/staff/registrations/{id}")).await;
-    let submission = field_value(&page.body, "submission").expect("the forms name their submission");
+    let submission =
+        field_value(&page.body, "submission").expect("the forms name their submission");
     let fields = [
         ("submission", submission.as_str()),
         ("amount", "5.00"),

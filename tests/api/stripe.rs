@@ -991,7 +991,11 @@ async fn a_card_refund_retried_with_its_key_asks_stripe_once() {
         app.run_pending_jobs().await;
     }
     assert_eq!(fake.refunds().len(), 1, "one refund at Stripe");
-    assert_eq!(ledger(&app, &token).await.len(), 2, "the payment and one refund");
+    assert_eq!(
+        ledger(&app, &token).await.len(),
+        2,
+        "the payment and one refund"
+    );
     assert_eq!(outbox(&app, "refunded").await.len(), 1, "one refund email");
     // The same key with another amount is another request: refused.
     let other = json!({"method": "card", "amount": {"amount_minor": 500, "currency": "EUR"}, "reason": "Lunch not taken"});

@@ -15,7 +15,7 @@ use crate::context::Ctx;
 use crate::registrations::MethodParser;
 use crate::registrations::{self, OfflinePayment};
 use crate::web::api::page::{Page, PageQuery};
-use crate::web::extract::{ApiBody, ApiJson, Role, StaffAuth, parse_json, request_key};
+use crate::web::extract::{ApiBody, Role, StaffAuth, parse_json, request_key};
 
 /// Filter for the staff list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
