@@ -103,6 +103,12 @@ pub struct Settings {
     #[arg(long, env = "TWINNING_MAIL_REPLY_TO")]
     pub mail_reply_to: Option<String>,
 
+    /// How to pay later, shown with the amount and the payment reference to every family that
+    /// pays later (the `received` and `payment_due` emails, the private page): account holder,
+    /// IBAN and BIC, where to pay in cash ... `\n` starts a new line.
+    #[arg(long, env = "TWINNING_PAYMENT_INSTRUCTIONS")]
+    pub payment_instructions: Option<String>,
+
     /// The association's name, shown in emails.
     #[arg(long, env = "TWINNING_ORG_NAME", default_value = "Twinning")]
     pub org_name: String,
@@ -235,6 +241,7 @@ impl Settings {
             smtp_url: None,
             mail_from: "Twinning <noreply@localhost>".to_owned(),
             mail_reply_to: None,
+            payment_instructions: None,
             org_name: "Twinning".to_owned(),
             email_concurrency: 8,
             email_retry_initial_secs: 60,
@@ -295,6 +302,19 @@ impl Settings {
         } else {
             from
         }
+    }
+
+    /// The lines of `TWINNING_PAYMENT_INSTRUCTIONS` (none when unset or blank).
+    pub fn payment_instructions(&self) -> Vec<String> {
+        self.payment_instructions
+            .as_deref()
+            .unwrap_or("")
+            .replace("\\n", "\n")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The base URL without a trailing slash.

@@ -11,6 +11,7 @@ pub mod payment;
 pub mod placement;
 mod policy;
 pub mod question;
+pub mod reference;
 pub mod registration;
 mod role;
 pub(crate) mod text;

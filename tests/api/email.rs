@@ -403,6 +403,24 @@ async fn every_state_change_sends_the_right_email() {
         .rfind(|m| m.to == ["second@example.org"])
         .unwrap();
     assert!(cancelled.parsed().body_text(0).unwrap().contains("(ill)"));
+    // The payment reminder says how to pay later: the amount and the payment reference (no
+    // instructions are configured here, so who to ask).
+    let reference = app.registration(first["token"].as_str().unwrap()).await["payment_reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reminder = smtp
+        .received()
+        .into_iter()
+        .find(|m| m.parsed().subject() == Some("Payment reminder: Gala"))
+        .unwrap();
+    let text = reminder.parsed().body_text(0).unwrap().into_owned();
+    assert!(
+        text.contains(&format!("payment reference {reference}")),
+        "{text}"
+    );
+    assert!(text.contains("We will tell you where to pay"), "{text}");
+    assert!(!text.contains("card"), "{text}");
     let offer = smtp
         .received()
         .into_iter()
@@ -601,4 +619,50 @@ async fn two_workers_draining_a_thousand_emails_send_each_once() {
     assert_eq!(received.len(), 1000, "every email delivered, none twice");
     assert_eq!(ids.len(), 1000);
     assert_eq!(outbox(&app, "?status=sent&limit=500").await.len(), 1000);
+}
+
+#[tokio::test]
+async fn a_family_paying_later_is_told_the_amount_its_reference_and_where_to_pay() {
+    let app = spawn_app_with(
+        |s| {
+            s.payment_instructions = Some(
+                "Bank transfer to Toledo Sister Cities\\nIBAN DE89 3704 0044 0532 0130 00\\nBIC COBADEFFXXX"
+                    .to_owned(),
+            )
+        },
+        false,
+    )
+    .await;
+    let slug = app.create_event(json!({"title": "Gala"})).await;
+    let created = register_as(&app, &slug, "family@example.org", "adult").await;
+    let token = created["token"].as_str().unwrap();
+    let reg = app.registration(token).await;
+    let reference = reg["payment_reference"].as_str().unwrap().to_owned();
+    assert!(
+        reference.starts_with("TW-") && reference.len() == "TW-AAAB-XX".len(),
+        "{reference}"
+    );
+    // The received email (held here: no SMTP server) and the private page say the same.
+    let held = outbox(&app, "?kind=received").await;
+    let text = held[0]["body_text"].as_str().unwrap();
+    assert!(text.contains("Amount due: 25.00"), "{text}");
+    assert!(
+        text.contains(&format!("payment reference {reference}")),
+        "{text}"
+    );
+    assert!(text.contains("IBAN DE89 3704 0044 0532 0130 00") && text.contains("BIC COBADEFFXXX"));
+    assert!(
+        !text.contains("card"),
+        "a family paying later is not sent to a card page: {text}"
+    );
+    let page = app.get(&format!("/r/{token}")).await.text().await.unwrap();
+    assert!(page.contains(&reference), "{page}");
+    assert!(
+        page.contains("IBAN DE89 3704 0044 0532 0130 00<br>"),
+        "{page}"
+    );
+    // A registration with nothing to pay has no reference.
+    let free = register_as(&app, &slug, "free@example.org", "free").await;
+    let free = app.registration(free["token"].as_str().unwrap()).await;
+    assert!(free.get("payment_reference").is_none(), "{free}");
 }

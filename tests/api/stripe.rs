@@ -1007,3 +1007,43 @@ async fn a_card_refund_retried_with_its_key_asks_stripe_once() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_card_payer_is_sent_to_the_card_page_and_never_told_to_pay_cash() {
+    let fake = FakeStripe::start().await;
+    let url = fake.url.clone();
+    let app = spawn_app_with(
+        move |s| {
+            s.stripe_secret_key = Some(Secret(SECRET_KEY.to_owned()));
+            s.stripe_webhook_secret = Some(Secret(WEBHOOK_SECRET.to_owned()));
+            s.stripe_api_base = url;
+            s.payment_instructions = Some("IBAN DE89 3704 0044 0532 0130 00".to_owned());
+        },
+        false,
+    )
+    .await;
+    let slug = card_event(&app, json!({})).await;
+    let created = register_card(&app, &slug, &["Ana"]).await;
+    let token = token(&created);
+    let reg = app.registration(&token).await;
+    assert!(reg.get("payment_reference").is_none(), "{reg}");
+    let received = outbox(&app, "received").await;
+    assert_eq!(received.len(), 1);
+    let text = received[0]["body_text"].as_str().unwrap();
+    assert!(
+        text.contains("Pay it by card on your registration page"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("/r/{token}")), "{text}");
+    for wrong in ["bank transfer", "cash", "IBAN", "payment reference"] {
+        assert!(
+            !text.contains(wrong),
+            "{wrong:?} in a card payer's email: {text}"
+        );
+    }
+    let page = app.get(&format!("/r/{token}")).await.text().await.unwrap();
+    assert!(
+        !page.contains("IBAN") && !page.contains("payment reference"),
+        "{page}"
+    );
+}

@@ -56,11 +56,23 @@ pub(super) fn registration_email(
     };
     let amount_due = || money((reg.total_minor - paid).max(0));
     let refund_text = || refund_text(ctx, kind, data, extra, lang);
+    let pay = || r::HowToPay {
+        by_card: reg.payment_method == crate::domain::PaymentMethod::Card,
+        reference: match reg.payment_method {
+            crate::domain::PaymentMethod::Card => String::new(),
+            _ => crate::domain::reference::payment_reference(reg.id),
+        },
+        instructions: match reg.payment_method {
+            crate::domain::PaymentMethod::Card => Vec::new(),
+            _ => ctx.settings.payment_instructions(),
+        },
+    };
     Ok(match kind {
         EmailKind::Received => Email::Received(r::Received {
             awaiting_approval: reg.status == RegistrationStatus::AwaitingApproval,
             hold_until: hold_until(),
             amount_due: amount_due(),
+            pay: pay(),
             ..address_confirmation(&base, data, lang, booking)
         }),
         EmailKind::Confirmed => Email::Confirmed(r::Confirmed {
@@ -88,6 +100,7 @@ pub(super) fn registration_email(
             booking,
             amount_due: amount_due(),
             hold_until: hold_until(),
+            pay: pay(),
         }),
         EmailKind::HoldExpired => Email::HoldExpired(r::HoldExpired {
             booking,

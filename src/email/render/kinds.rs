@@ -15,6 +15,19 @@ pub struct Received {
     /// empty when the address is confirmed already.
     pub confirm_url: String,
     pub keep_until: String,
+    /// How the amount due is paid.
+    pub pay: HowToPay,
+}
+
+/// How a registration with money due pays: by card on its page, or later with its payment
+/// reference and the association's instructions.
+#[derive(Debug, Clone, Default)]
+pub struct HowToPay {
+    pub by_card: bool,
+    /// `TW-…` for a payment later; empty by card.
+    pub reference: String,
+    /// The lines of `TWINNING_PAYMENT_INSTRUCTIONS`; empty when the association gave none.
+    pub instructions: Vec<String>,
 }
 
 /// `confirmed`: the seats are theirs, with the check-in codes.
@@ -42,6 +55,7 @@ pub struct PaymentDue {
     pub booking: Booking,
     pub amount_due: String,
     pub hold_until: String,
+    pub pay: HowToPay,
 }
 
 /// `hold_expired`: the hold ran out and the seats were released.

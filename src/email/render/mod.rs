@@ -13,7 +13,8 @@ mod qr;
 
 pub use kinds::{
     ApprovalNeeded, Cancelled, Confirmed, EventCancelled, EventChanged, GuardianRequest,
-    HoldExpired, MatchArrival, Message, Offer, PaymentDue, Received, Refunded, Rejected, Reminder,
+    HoldExpired, HowToPay, MatchArrival, Message, Offer, PaymentDue, Received, Refunded, Rejected,
+    Reminder,
 };
 pub use parts::{Booking, Common, MatchNotice};
 pub use qr::CheckinCode;

@@ -13,7 +13,6 @@ email-received-review = Vielen Dank für Ihre Anmeldung. Unser Team prüft sie; 
 email-received-held = Vielen Dank für Ihre Anmeldung. Ihre Plätze sind bis { $until } reserviert.
 email-received-confirm = Bitte bestätigen Sie Ihre E-Mail-Adresse, damit die Plätze bis { $keep } für Sie reserviert bleiben. Bis dahin sind sie nur bis { $until } reserviert und werden danach anderen angeboten.
 email-received-confirm-link = Meine E-Mail-Adresse bestätigen
-email-received-pay = Offener Betrag: { $amount }. Bitte bezahlen Sie vor Ablauf der Reservierung per Überweisung oder bar wie auf Ihrer Anmeldeseite beschrieben; wir bestätigen Ihre Anmeldung, sobald die Zahlung eingegangen ist.
 email-see-or-change = Anmeldung ansehen oder ändern
 
 # Bestätigt
@@ -141,3 +140,7 @@ email-guardian-answer = Prüfen und antworten
 email-guardian-not-you = Wenn Sie nicht Elternteil oder Erziehungsberechtigte/r von { $visitor } sind, antworten Sie bitte nicht, sondern schreiben Sie uns auf diese E-Mail zurück.
 email-copy-guardian = Sie erhalten eine Kopie dieser E-Mail als Elternteil oder Erziehungsberechtigte/r von { $visitor }.
 email-copy-minor = Eine Kopie für dich: { $guardian } antwortet zu dieser Unterbringung als Elternteil oder Erziehungsberechtigte/r.
+email-pay-card = Offener Betrag: { $amount }. Bitte bezahlen Sie ihn vor Ablauf der Reservierung per Karte auf Ihrer Anmeldeseite; Ihre Anmeldung ist bestätigt, sobald die Zahlung durchgeht.
+email-pay-card-link = Mit Karte bezahlen
+email-pay-later = Offener Betrag: { $amount }. Bitte bezahlen Sie ihn vor Ablauf der Reservierung und geben Sie dabei Ihre Zahlungsreferenz { $reference } an, damit wir die Zahlung zuordnen können; wir bestätigen Ihre Anmeldung, sobald die Zahlung eingegangen ist.
+email-pay-later-ask = Wir teilen Ihnen mit, wohin Sie zahlen; falls Sie nichts von uns gehört haben, antworten Sie bitte auf diese E-Mail.

@@ -13,7 +13,6 @@ email-received-review = Thank you for registering. Your registration will be rev
 email-received-held = Thank you for registering. Your seats are held until { $until }.
 email-received-confirm = Please confirm your email address to keep these seats until { $keep }. Until you do, they are held only until { $until } and then offered to others.
 email-received-confirm-link = Confirm my email address
-email-received-pay = Amount due: { $amount }. Please pay by bank transfer or in cash as described on your registration page before the hold ends; we confirm your registration once the payment has arrived.
 email-see-or-change = See or change your registration
 
 # Confirmed
@@ -141,3 +140,7 @@ email-guardian-answer = Review and answer
 email-guardian-not-you = If you are not { $visitor }'s parent or guardian, do not answer; reply to this email instead.
 email-copy-guardian = You receive a copy of this email as { $visitor }'s parent or guardian.
 email-copy-minor = A copy for you: { $guardian } answers about this placement as the parent or guardian.
+email-pay-card = Amount due: { $amount }. Pay it by card on your registration page before the hold ends; your registration is confirmed as soon as the payment goes through.
+email-pay-card-link = Pay by card
+email-pay-later = Amount due: { $amount }. Please pay it before the hold ends and quote your payment reference { $reference }, so that we know it is yours; we confirm your registration once the payment has arrived.
+email-pay-later-ask = We will tell you where to pay; if you have not heard from us, reply to this email.

@@ -13,7 +13,6 @@ email-received-review = Gracias por inscribirte. Nuestro equipo revisará tu ins
 email-received-held = Gracias por inscribirte. Tus plazas están reservadas hasta el { $until }.
 email-received-confirm = Confirma tu dirección de correo para mantener estas plazas hasta el { $keep }. Mientras no lo hagas, solo se reservan hasta el { $until } y después se ofrecen a otras personas.
 email-received-confirm-link = Confirmar mi dirección de correo
-email-received-pay = Importe pendiente: { $amount }. Paga por transferencia bancaria o en efectivo como se indica en la página de tu inscripción antes de que termine la reserva; confirmamos tu inscripción cuando llegue el pago.
 email-see-or-change = Ver o cambiar tu inscripción
 
 # Confirmada
@@ -141,3 +140,7 @@ email-guardian-answer = Revisar y responder
 email-guardian-not-you = Si usted no es madre, padre o tutor de { $visitor }, no responda; conteste a este correo.
 email-copy-guardian = Recibe una copia de este correo como madre, padre o tutor de { $visitor }.
 email-copy-minor = Una copia para ti: { $guardian } responde sobre este alojamiento como madre, padre o tutor.
+email-pay-card = Importe pendiente: { $amount }. Págalo con tarjeta en la página de tu inscripción antes de que termine la reserva; tu inscripción queda confirmada en cuanto se realiza el pago.
+email-pay-card-link = Pagar con tarjeta
+email-pay-later = Importe pendiente: { $amount }. Págalo antes de que termine la reserva e indica tu referencia de pago { $reference }, para que sepamos que es tuyo; confirmamos tu inscripción cuando llegue el pago.
+email-pay-later-ask = Te diremos dónde pagar; si no tienes noticias nuestras, responde a este correo.

@@ -55,6 +55,9 @@ pub struct RegistrationJson {
     pub amount_due: MoneyJson,
     /// `none`, `later` or `card`.
     pub payment_method: String,
+    /// What to quote on a bank transfer (`TW-…`), for a registration paying later.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment_reference: Option<String>,
     /// Until when unpaid seats are held (UTC).
     pub hold_expires_at: Option<String>,
     /// Until when a waitlist offer can be claimed (UTC).
@@ -124,6 +127,8 @@ pub(super) fn registration_json(
         amount_paid: money(paid, &r.currency),
         amount_due: money((r.total_minor - paid).max(0), &r.currency),
         payment_method: r.payment_method.to_string(),
+        payment_reference: (r.payment_method == crate::domain::PaymentMethod::Later)
+            .then(|| crate::domain::reference::payment_reference(r.id)),
         hold_expires_at: r.hold_expires_at.map(|t| t.to_rfc3339()),
         offer_expires_at: r.offer_expires_at.map(|t| t.to_rfc3339()),
         created_at: r.created_at.to_rfc3339(),

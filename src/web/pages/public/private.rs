@@ -57,6 +57,11 @@ struct RegistrationPage {
     csrf: String,
     /// The Pay button's words, when the registration can be paid by card now.
     card_pay: Option<String>,
+    /// Whether it pays later (by transfer or in cash): then with its payment reference and
+    /// the association's instructions.
+    pays_later: bool,
+    reference: String,
+    instructions: Vec<String>,
     /// A word about a card payment just made or that could not start.
     notice: Option<String>,
     /// Where each minor's guardian's consent stands, in words.
@@ -253,6 +258,9 @@ fn registration_view(
         can_cancel: d.status.is_live(),
         confirmed,
         csrf,
+        pays_later: d.reg.payment_method == crate::domain::PaymentMethod::Later,
+        reference: crate::domain::reference::payment_reference(d.reg.id),
+        instructions: ctx.settings.payment_instructions(),
         card_pay: (d.event.card
             && due > 0
             && d.status == RegistrationStatus::PendingPayment
