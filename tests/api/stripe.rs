@@ -1047,3 +1047,30 @@ async fn a_card_payer_is_sent_to_the_card_page_and_never_told_to_pay_cash() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn a_waitlist_offer_on_a_card_only_event_says_it_is_paid_by_card() {
+    let (app, _fake) = card_app().await;
+    let slug = card_event(&app, json!({"capacity": 1})).await;
+    let first = token(&register_card(&app, &slug, &["Ana"]).await);
+    let second = register_card(&app, &slug, &["Luis"]).await;
+    assert_eq!(second["status"], "waitlisted");
+    cancel(&app, &first).await;
+    app.run_pending_jobs().await;
+    let second = token(&second);
+    assert_eq!(app.status_of(&second).await, "offered");
+    let page = app
+        .get(&format!("/offers/{second}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("paid by card once you have claimed it"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("bank transfer") && !page.contains("cash"),
+        "{page}"
+    );
+}

@@ -56,17 +56,7 @@ pub(super) fn registration_email(
     };
     let amount_due = || money((reg.total_minor - paid).max(0));
     let refund_text = || refund_text(ctx, kind, data, extra, lang);
-    let pay = || r::HowToPay {
-        by_card: reg.payment_method == crate::domain::PaymentMethod::Card,
-        reference: match reg.payment_method {
-            crate::domain::PaymentMethod::Card => String::new(),
-            _ => crate::domain::reference::payment_reference(reg.id),
-        },
-        instructions: match reg.payment_method {
-            crate::domain::PaymentMethod::Card => Vec::new(),
-            _ => ctx.settings.payment_instructions(),
-        },
-    };
+    let pay = || how_to_pay(ctx, reg);
     Ok(match kind {
         EmailKind::Received => Email::Received(r::Received {
             awaiting_approval: reg.status == RegistrationStatus::AwaitingApproval,
@@ -144,6 +134,22 @@ pub(super) fn registration_email(
         // Messages, matches and guardians' requests carry more than a registration.
         _ => anyhow::bail!("a {kind} email is not written from a registration's state"),
     })
+}
+
+/// How registration `reg` pays what is due: by card on its page, or later with its payment
+/// reference and the association's instructions.
+fn how_to_pay(ctx: &Ctx, reg: &crate::db::registrations::RegistrationRow) -> r::HowToPay {
+    if reg.payment_method == crate::domain::PaymentMethod::Card {
+        return r::HowToPay {
+            by_card: true,
+            ..r::HowToPay::default()
+        };
+    }
+    r::HowToPay {
+        by_card: false,
+        reference: crate::domain::reference::payment_reference(reg.id),
+        instructions: ctx.settings.payment_instructions(),
+    }
 }
 
 /// What a cancellation email says about the money paid (shown when something was paid).

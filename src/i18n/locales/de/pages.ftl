@@ -125,6 +125,7 @@ offer-heading = Ein Platz ist für Sie frei
 offer-lead = Nehmen Sie ihn bis { $when } an; danach geht er an die nächste Person auf der Warteliste.
 offer-total = Gesamt: { $amount }
 offer-pay-later = (später per Überweisung oder bar bezahlen)
+offer-pay-card = (per Karte zu bezahlen, sobald Sie es angenommen haben)
 offer-claim = { $count ->
     [one] Meinen Platz annehmen
    *[other] Meine Plätze annehmen

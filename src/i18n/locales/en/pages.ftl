@@ -125,6 +125,7 @@ offer-heading = A seat is free for you
 offer-lead = Claim it before { $when }; after that it goes to the next person on the waitlist.
 offer-total = Total: { $amount }
 offer-pay-later = (pay later by bank transfer or in cash)
+offer-pay-card = (paid by card once you have claimed it)
 offer-claim = { $count ->
     [one] Claim my seat
    *[other] Claim my seats

@@ -125,6 +125,7 @@ offer-heading = Hay una plaza libre para ti
 offer-lead = Confírmala antes del { $when }; después pasará a la siguiente persona de la lista de espera.
 offer-total = Total: { $amount }
 offer-pay-later = (pago más tarde por transferencia bancaria o en efectivo)
+offer-pay-card = (se paga con tarjeta en cuanto la reclames)
 offer-claim = { $count ->
     [one] Confirmar mi plaza
    *[other] Confirmar mis plazas

@@ -57,11 +57,9 @@ struct RegistrationPage {
     csrf: String,
     /// The Pay button's words, when the registration can be paid by card now.
     card_pay: Option<String>,
-    /// Whether it pays later (by transfer or in cash): then with its payment reference and
-    /// the association's instructions.
-    pays_later: bool,
-    reference: String,
-    instructions: Vec<String>,
+    /// When it pays later (by transfer or in cash): its payment reference and the
+    /// association's instructions.
+    later: Option<PayLater>,
     /// A word about a card payment just made or that could not start.
     notice: Option<String>,
     /// Where each minor's guardian's consent stands, in words.
@@ -78,6 +76,21 @@ pub fn qr_svg(code: &str) -> Option<String> {
         .build();
     // Inline in HTML: drop the XML declaration the renderer writes first.
     svg.find("<svg").map(|start| svg[start..].to_owned())
+}
+
+/// What a registration paying later quotes, and where it pays.
+struct PayLater {
+    reference: String,
+    instructions: Vec<String>,
+}
+
+impl PayLater {
+    fn of(ctx: &Ctx, reg: &db_regs::RegistrationRow) -> Option<Self> {
+        (reg.payment_method == crate::domain::PaymentMethod::Later).then(|| Self {
+            reference: crate::domain::reference::payment_reference(reg.id),
+            instructions: ctx.settings.payment_instructions(),
+        })
+    }
 }
 
 /// A registration with everything the private pages show.
@@ -258,9 +271,7 @@ fn registration_view(
         can_cancel: d.status.is_live(),
         confirmed,
         csrf,
-        pays_later: d.reg.payment_method == crate::domain::PaymentMethod::Later,
-        reference: crate::domain::reference::payment_reference(d.reg.id),
-        instructions: ctx.settings.payment_instructions(),
+        later: PayLater::of(ctx, &d.reg),
         card_pay: (d.event.card
             && due > 0
             && d.status == RegistrationStatus::PendingPayment
