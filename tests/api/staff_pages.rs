@@ -175,12 +175,34 @@ async fn staff_find_a_registration_by_search_and_record_a_payment_that_confirms_
         ))
         .await;
     assert!(list.body.contains("Ana García") && !list.body.contains("Bob Smith"));
+    // The payment reference on a bank statement (in any case, spaced) finds the registration.
+    let reference = app.registration(token).await["payment_reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let typed = reference.to_lowercase().replace('-', " - ");
+    let list = b
+        .get(&format!(
+            "/staff/events/{slug}/registrations?q={}",
+            typed.replace(' ', "+")
+        ))
+        .await;
+    assert!(
+        list.body.contains("Ana García") && !list.body.contains("Bob Smith"),
+        "{}",
+        list.body
+    );
 
     let reg = twinning::registrations::find(&app.ctx, token)
         .await
         .unwrap();
     let detail_path = format!("/staff/registrations/{}", reg.id);
     let detail = b.get(&detail_path).await;
+    assert!(
+        detail.body.contains(&format!("<code>{reference}</code>")),
+        "{}",
+        detail.body
+    );
     assert!(detail.body.contains("pending_payment"));
     assert!(detail.body.contains("Record payment"));
     // A wrong amount re-renders the page with the reason; nothing is recorded.

@@ -71,6 +71,8 @@ pub async fn list_registrations(
     let rows = std::mem::take(&mut list.registrations);
     let total = rows.len();
     let needle = filter.q.trim().to_lowercase();
+    // A payment reference from a bank statement finds its registration.
+    let reference = crate::domain::reference::parse_payment_reference(&filter.q);
     let lines = rows
         .into_iter()
         .filter_map(|r| {
@@ -81,6 +83,7 @@ pub async fn list_registrations(
                 return None;
             }
             if !needle.is_empty()
+                && reference != Some(r.id)
                 && !r.contact_name.to_lowercase().contains(&needle)
                 && !r.contact_email.to_lowercase().contains(&needle)
                 && !people
@@ -125,6 +128,8 @@ struct DetailPage {
     /// Names this showing of the page's forms: a payment, refund or cancellation sent twice
     /// from it is recorded once.
     submission: String,
+    /// What a family paying later quotes on its transfer.
+    payment_reference: Option<String>,
     id: i64,
     slug: String,
     event_title: String,
@@ -204,6 +209,8 @@ async fn detail(
         l: session.layout(ctx, format!("Registration {id}")),
         csrf: session.csrf.clone(),
         submission: crate::domain::token::generate(),
+        payment_reference: (reg.payment_method == crate::domain::PaymentMethod::Later)
+            .then(|| crate::domain::reference::payment_reference(reg.id)),
         id,
         slug: event.slug.clone(),
         event_title: event.title.clone(),
