@@ -20,6 +20,12 @@ pub fn payment_reference(id: i64) -> String {
     format!("TW-{body}-{}{}", ALPHABET[a] as char, ALPHABET[b] as char)
 }
 
+/// The payment reference of registration `id` when it pays later (by transfer or in cash);
+/// `None` for a card payment or nothing to pay.
+pub fn for_payment(method: super::PaymentMethod, id: i64) -> Option<String> {
+    (method == super::PaymentMethod::Later).then(|| payment_reference(id))
+}
+
 /// The registration id a reference names, if it is one this installation made (case and
 /// spaces do not matter).
 pub fn parse_payment_reference(input: &str) -> Option<i64> {

@@ -11,6 +11,7 @@ use crate::context::Ctx;
 use crate::core::error::AppError;
 use crate::db::events as db_events;
 use crate::db::registrations as db_regs;
+use crate::domain::reference;
 use crate::domain::registration::request_key::RequestKey;
 use crate::domain::{Currency, Money, RegistrationStatus};
 use crate::domain::{LedgerKind, MoneyMethod, TransitionReason};
@@ -209,8 +210,7 @@ async fn detail(
         l: session.layout(ctx, format!("Registration {id}")),
         csrf: session.csrf.clone(),
         submission: crate::domain::token::generate(),
-        payment_reference: (reg.payment_method == crate::domain::PaymentMethod::Later)
-            .then(|| crate::domain::reference::payment_reference(reg.id)),
+        payment_reference: reference::for_payment(reg.payment_method, reg.id),
         id,
         slug: event.slug.clone(),
         event_title: event.title.clone(),

@@ -127,8 +127,7 @@ pub(super) fn registration_json(
         amount_paid: money(paid, &r.currency),
         amount_due: money((r.total_minor - paid).max(0), &r.currency),
         payment_method: r.payment_method.to_string(),
-        payment_reference: (r.payment_method == crate::domain::PaymentMethod::Later)
-            .then(|| crate::domain::reference::payment_reference(r.id)),
+        payment_reference: crate::domain::reference::for_payment(r.payment_method, r.id),
         hold_expires_at: r.hold_expires_at.map(|t| t.to_rfc3339()),
         offer_expires_at: r.offer_expires_at.map(|t| t.to_rfc3339()),
         created_at: r.created_at.to_rfc3339(),
