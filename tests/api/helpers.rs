@@ -237,6 +237,18 @@ impl TestApp {
         self.post_as(&self.admin_token.clone(), path, body).await
     }
 
+    /// `POST path` with a JSON body as admin, with `Idempotency-Key: key`.
+    pub async fn staff_post_with_key(&self, path: &str, key: &str, body: &Value) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .bearer_auth(&self.admin_token)
+            .header("idempotency-key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
     /// `PATCH path` with a JSON body as admin.
     pub async fn staff_patch(&self, path: &str, body: &Value) -> Response {
         self.client

@@ -13,6 +13,13 @@ use crate::helpers::{TestApp, assert_error, spawn_app_with};
 
 /// The app configured for Stripe at a fresh fake.
 async fn card_app() -> (TestApp, FakeStripe) {
+    card_app_with(|_| {}).await
+}
+
+/// [`card_app`] with more settings adjusted.
+async fn card_app_with(
+    adjust: impl FnOnce(&mut twinning::core::config::Settings),
+) -> (TestApp, FakeStripe) {
     let fake = FakeStripe::start().await;
     let url = fake.url.clone();
     let app = spawn_app_with(
@@ -21,6 +28,7 @@ async fn card_app() -> (TestApp, FakeStripe) {
             s.stripe_webhook_secret = Some(Secret(WEBHOOK_SECRET.to_owned()));
             s.stripe_api_base = url;
             s.stripe_timeout_secs = 1;
+            adjust(s);
         },
         false,
     )
@@ -965,18 +973,6 @@ async fn a_rush_of_card_registrations_never_oversells() {
     app.assert_seat_counters_match(&slug).await;
 }
 
-/// `POST path` as admin with `Idempotency-Key: key`.
-async fn post_with_key(app: &TestApp, path: &str, key: &str, body: &Value) -> reqwest::Response {
-    app.client
-        .post(format!("{}{path}", app.address))
-        .bearer_auth(&app.admin_token)
-        .header("idempotency-key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_card_refund_retried_with_its_key_asks_stripe_once() {
     let (app, fake) = card_app().await;
@@ -986,7 +982,7 @@ async fn a_card_refund_retried_with_its_key_asks_stripe_once() {
     let refund = json!({"method": "card", "amount": {"amount_minor": 1000, "currency": "EUR"}, "reason": "Lunch not taken"});
     let key = "3b9f1c2e-8d7a-4e6f-b5c4-a3d2e1f0a9b8";
     for _ in 0..3 {
-        let response = post_with_key(&app, &path, key, &refund).await;
+        let response = app.staff_post_with_key(&path, key, &refund).await;
         assert_eq!(response.status(), StatusCode::CREATED);
         app.run_pending_jobs().await;
     }
@@ -1000,7 +996,7 @@ async fn a_card_refund_retried_with_its_key_asks_stripe_once() {
     // The same key with another amount is another request: refused.
     let other = json!({"method": "card", "amount": {"amount_minor": 500, "currency": "EUR"}, "reason": "Lunch not taken"});
     assert_error(
-        post_with_key(&app, &path, key, &other).await,
+        app.staff_post_with_key(&path, key, &other).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_input",
         Some("Idempotency-Key"),
@@ -1010,17 +1006,9 @@ async fn a_card_refund_retried_with_its_key_asks_stripe_once() {
 
 #[tokio::test]
 async fn a_card_payer_is_sent_to_the_card_page_and_never_told_to_pay_cash() {
-    let fake = FakeStripe::start().await;
-    let url = fake.url.clone();
-    let app = spawn_app_with(
-        move |s| {
-            s.stripe_secret_key = Some(Secret(SECRET_KEY.to_owned()));
-            s.stripe_webhook_secret = Some(Secret(WEBHOOK_SECRET.to_owned()));
-            s.stripe_api_base = url;
-            s.payment_instructions = Some("IBAN DE89 3704 0044 0532 0130 00".to_owned());
-        },
-        false,
-    )
+    let (app, _fake) = card_app_with(|s| {
+        s.payment_instructions = Some("IBAN DE89 3704 0044 0532 0130 00".to_owned())
+    })
     .await;
     let slug = card_event(&app, json!({})).await;
     let created = register_card(&app, &slug, &["Ana"]).await;
